@@ -1,0 +1,40 @@
+package dev.netlab.pingserver;
+
+import dev.netlab.kit.cli.ServiceCommand;
+import dev.netlab.kit.lifecycle.AdminOnlyEngine;
+import dev.netlab.kit.lifecycle.Engine;
+import dev.netlab.kit.lifecycle.Service;
+import dev.netlab.kit.lifecycle.ServiceContext;
+import dev.netlab.kit.lifecycle.ServiceMain;
+import java.util.List;
+import picocli.CommandLine.Command;
+
+/** Entry point of the ping-server jar. */
+@Command(name = "ping-server", description = "UDP reflector: lab text protocol, RFC 862 echo and STAMP (RFC 8762).")
+public final class Main extends ServiceCommand implements Service {
+
+    public static void main(String[] args) {
+        System.exit(ServiceMain.run(new Main(), args));
+    }
+
+    @Override
+    protected Service service() {
+        return this;
+    }
+
+    @Override
+    public String name() {
+        return "ping-server";
+    }
+
+    @Override
+    public List<String> bindAddressKeys() {
+        return List.of();
+    }
+
+    @Override
+    public Engine createEngine(ServiceContext context) {
+        // The protocol engine arrives with this service's own issue; until then the service is its admin socket.
+        return new AdminOnlyEngine();
+    }
+}

@@ -1,0 +1,199 @@
+package dev.netlab.kit.config;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Typed, validated access to a service's configuration. Every accessor either returns a usable value or throws
+ * {@link InvalidConfigException} naming the full key, the value found and what is allowed; services read all their
+ * settings before binding anything, so a bad value stops startup with exit code 2.
+ *
+ * <p>Keys are relative to this node; {@link #child(String)} narrows to a section such as
+ * {@code pingserver.listeners.lab} while messages keep naming the full key.
+ */
+public final class Settings {
+
+    private final Config node;
+
+    private Settings(Config node) {
+        this.node = node;
+    }
+
+    /** Settings over a Helidon config tree (usually from {@link ConfigLoader}). */
+    public static Settings of(Config config) {
+        return new Settings(config);
+    }
+
+    /** The section under {@code key}, present or not. */
+    public Settings child(String key) {
+        return new Settings(node.get(key));
+    }
+
+    /** The raw Helidon node, for structures (lists of targets) that a service maps itself. */
+    public Config raw() {
+        return node;
+    }
+
+    /** The full key of {@code key} below this node, as messages show it. */
+    public String fullKey(String key) {
+        String base = node.key().toString();
+        return base.isEmpty() ? key : base + "." + key;
+    }
+
+    /** Whether {@code key} has a value or children. */
+    public boolean has(String key) {
+        return node.get(key).exists();
+    }
+
+    /** The names of this section's children, in file order. */
+    public List<String> childNames() {
+        return node.asNodeList().orElse(List.of()).stream().map(Config::name).toList();
+    }
+
+    /** A required string value. */
+    public String string(String key) {
+        return optionalString(key).orElseThrow(() -> InvalidConfigException.missing(fullKey(key), "a text value"));
+    }
+
+    /** A string value, or empty when the key is absent or blank. */
+    public Optional<String> optionalString(String key) {
+        try {
+            return node.get(key).asString().asOptional().map(String::strip).filter(s -> !s.isEmpty());
+        } catch (ConfigException e) {
+            // An object or list where a scalar belongs.
+            throw InvalidConfigException.invalid(fullKey(key), "<" + node.get(key).type() + ">", "a single value");
+        }
+    }
+
+    /** A required integer within {@code [min, max]}. */
+    public int integer(String key, int min, int max) {
+        return (int) longValue(key, min, max);
+    }
+
+    /** A required long within {@code [min, max]}. */
+    public long longValue(String key, long min, long max) {
+        String value = required(key, "an integer from " + min + " to " + max);
+        try {
+            long parsed = Long.parseLong(value.replace("_", ""));
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the allowed range
+        }
+        throw InvalidConfigException.invalid(fullKey(key), value, "expected an integer from " + min + " to " + max);
+    }
+
+    /** A TCP or UDP port; 0 asks the system for a free one. */
+    public int port(String key) {
+        return integer(key, 0, 65_535);
+    }
+
+    /** A required boolean, spelled {@code true} or {@code false}. */
+    public boolean bool(String key) {
+        String value = required(key, "true or false");
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw InvalidConfigException.invalid(fullKey(key), value, "expected true or false");
+        };
+    }
+
+    /** A required non-negative duration (see {@link Durations}). */
+    public Duration duration(String key) {
+        String value = required(key, Durations.ALLOWED);
+        return Durations.parse(value)
+                .orElseThrow(() -> InvalidConfigException.invalid(fullKey(key), value, "expected " + Durations.ALLOWED));
+    }
+
+    /** A required duration within {@code [min, max]}. */
+    public Duration duration(String key, Duration min, Duration max) {
+        Duration value = duration(key);
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw InvalidConfigException.invalid(fullKey(key), string(key),
+                    "expected a duration from " + Durations.format(min) + " to " + Durations.format(max));
+        }
+        return value;
+    }
+
+    /** A required size in bytes within {@code [min, max]} (see {@link ByteSizes}). */
+    public long byteSize(String key, long min, long max) {
+        String value = required(key, ByteSizes.ALLOWED);
+        long parsed = ByteSizes.parse(value).orElse(-1);
+        if (parsed < min || parsed > max) {
+            throw InvalidConfigException.invalid(fullKey(key), value,
+                    "expected " + ByteSizes.ALLOWED + ", from " + min + " to " + max + " bytes");
+        }
+        return parsed;
+    }
+
+    /** A required probability in [0, 1], written as a decimal ({@code 0.25}) or a fraction ({@code 4/11}). */
+    public double probability(String key) {
+        String value = required(key, "a probability from 0 to 1");
+        try {
+            int slash = value.indexOf('/');
+            double parsed = slash < 0
+                    ? Double.parseDouble(value)
+                    : Double.parseDouble(value.substring(0, slash).strip())
+                            / Double.parseDouble(value.substring(slash + 1).strip());
+            if (parsed >= 0 && parsed <= 1) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw InvalidConfigException.invalid(fullKey(key), value,
+                "expected a probability from 0 to 1, as a decimal (0.25) or a fraction (4/11)");
+    }
+
+    /** A required choice among an enum's constants, written in lower case with dashes ({@code NOT_FOUND} is {@code not-found}). */
+    public <E extends Enum<E>> E choice(String key, Class<E> type) {
+        String allowed = Arrays.stream(type.getEnumConstants()).map(Settings::spelling).collect(Collectors.joining(", "));
+        String value = required(key, "one of " + allowed);
+        for (E constant : type.getEnumConstants()) {
+            if (spelling(constant).equalsIgnoreCase(value)) {
+                return constant;
+            }
+        }
+        throw InvalidConfigException.invalid(fullKey(key), value, "expected one of " + allowed);
+    }
+
+    /** A required address to bind: an IP literal or a name that resolves. */
+    public InetAddress bindAddress(String key) {
+        String value = required(key, "an IP address such as 127.0.0.1, 0.0.0.0 or ::");
+        try {
+            return InetAddress.getByName(value);
+        } catch (UnknownHostException e) {
+            throw InvalidConfigException.invalid(fullKey(key), value,
+                    "expected an IP address such as 127.0.0.1, 0.0.0.0 or :: (the name does not resolve)");
+        }
+    }
+
+    /** The string values under {@code key}, as a map from child name to value (constant metric tags, labels). */
+    public Map<String, String> stringMap(String key) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Config child : node.get(key).asNodeList().orElse(List.of())) {
+            child.asString().asOptional().ifPresent(v -> values.put(child.name(), v));
+        }
+        return values;
+    }
+
+    /** How a constant of {@code choice} is written in configuration. */
+    public static String spelling(Enum<?> constant) {
+        return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private String required(String key, String allowed) {
+        return optionalString(key).orElseThrow(() -> InvalidConfigException.missing(fullKey(key), "expected " + allowed));
+    }
+}

@@ -1,0 +1,20 @@
+package dev.netlab.kit.lifecycle;
+
+import java.util.List;
+
+/** What the kit needs to know to run one service. */
+public interface Service {
+
+    /** The service's name as the start line and messages show it: {@code web-server}. */
+    String name();
+
+    /** The configuration keys of the engine's listeners' bind addresses, which {@code --bind} sets. */
+    List<String> bindAddressKeys();
+
+    /**
+     * Creates the engine from validated configuration, binding nothing yet.
+     *
+     * @throws dev.netlab.kit.config.InvalidConfigException when a setting is not usable
+     */
+    Engine createEngine(ServiceContext context);
+}

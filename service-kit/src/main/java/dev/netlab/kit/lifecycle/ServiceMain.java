@@ -1,0 +1,60 @@
+package dev.netlab.kit.lifecycle;
+
+import dev.netlab.kit.cli.ServiceCommand;
+import dev.netlab.kit.config.ConfigLoader;
+import dev.netlab.kit.config.InvalidConfigException;
+import dev.netlab.kit.config.Settings;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+
+/** Runs a service from its command line until it is stopped, and maps every outcome to the contract's exit codes. */
+public final class ServiceMain {
+
+    /** A clean stop. */
+    public static final int EXIT_OK = 0;
+    /** A failure at runtime, a port that cannot be bound included. */
+    public static final int EXIT_FAILURE = 1;
+    /** A usage or configuration error. */
+    public static final int EXIT_USAGE = 2;
+
+    private ServiceMain() {
+    }
+
+    /**
+     * Serves until SIGTERM or SIGINT: prints the start line on {@code out} once every listener is bound, or one line
+     * on {@code err} when it cannot start.
+     *
+     * @return the process's exit code
+     */
+    public static int serve(Service service, Optional<Path> configFile, Map<String, String> overrides,
+                            PrintStream out, PrintStream err) {
+        RunningService running;
+        try {
+            Settings settings = ConfigLoader.load(configFile, System.getenv(), overrides);
+            running = RunningService.start(service, settings, Clock.systemUTC());
+        } catch (InvalidConfigException e) {
+            err.println(service.name() + ": " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (StartupException e) {
+            err.println(service.name() + ": " + e.getMessage());
+            return EXIT_FAILURE;
+        }
+        Signals.onTermination(running::requestStop);
+        out.println(running.startLine());
+        out.flush();
+        try {
+            return running.awaitStop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_FAILURE;
+        }
+    }
+
+    /** The entry point of every service jar: {@code System.exit(ServiceMain.run(new XCommand(), args))}. */
+    public static int run(ServiceCommand command, String[] args) {
+        return ServiceCommand.execute(command, args);
+    }
+}
