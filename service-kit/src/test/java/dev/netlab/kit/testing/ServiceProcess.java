@@ -35,6 +35,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final StringBuffer stdout = new StringBuffer();
     private final StringBuffer stderr = new StringBuffer();
     private final CountDownLatch firstLine = new CountDownLatch(1);
+    private final CountDownLatch streamsClosed = new CountDownLatch(2);
     private volatile String startLine;
 
     private ServiceProcess(Process process) {
@@ -101,9 +102,17 @@ public final class ServiceProcess implements AutoCloseable {
         return ports;
     }
 
+    /**
+     * Sends SIGTERM. Through the process handle: {@code Process.destroy()} would also close our ends of its output
+     * pipes and lose what it prints while it drains.
+     */
+    public void sigterm() {
+        process.toHandle().destroy();
+    }
+
     /** Sends SIGTERM and waits for the exit code. */
     public int terminate(Duration timeout) throws InterruptedException {
-        process.destroy();
+        sigterm();
         return awaitExit(timeout);
     }
 
@@ -115,6 +124,10 @@ public final class ServiceProcess implements AutoCloseable {
                     + "\nstderr: " + stderr);
         }
         LIVE.remove(process);
+        // The output readers finish right after the process; wait so that stdout()/stderr() are complete.
+        if (!streamsClosed.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the output streams stayed open after the process exited (a child holds them?)");
+        }
         return process.exitValue();
     }
 
@@ -163,6 +176,7 @@ public final class ServiceProcess implements AutoCloseable {
                 if (watchFirstLine) {
                     firstLine.countDown();
                 }
+                streamsClosed.countDown();
             }
         });
     }

@@ -1,0 +1,83 @@
+package dev.netlab.kit.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.netlab.kit.metrics.MeterRegistries;
+import dev.netlab.kit.testing.PrometheusText;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AdminServerTest {
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Readiness readiness = new Readiness();
+    private PrometheusMeterRegistry registry;
+    private AdminServer admin;
+
+    @BeforeEach
+    void start() {
+        registry = MeterRegistries.create(Map.of("node", "test-node"));
+        Counter.builder("demo.events").description("Events the demo saw").register(registry);
+        admin = AdminServer.start(InetAddress.getLoopbackAddress(), 0, registry, readiness,
+                routing -> routing.get("/api/echo", (req, res) -> Json.send(res, Map.of("echo", "yes"))));
+    }
+
+    @AfterEach
+    void stop() {
+        admin.stop();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        URI uri = URI.create("http://127.0.0.1:" + admin.address().getPort() + path);
+        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void metricsAreStrictPrometheusTextWithHelpForEveryFamily() throws Exception {
+        HttpResponse<String> response = get("/metrics");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).contains("text/plain; version=0.0.4; charset=utf-8");
+        PrometheusText.Scrape scrape = PrometheusText.parse(response.body());
+        assertThat(scrape.families().values()).allSatisfy(f -> assertThat(f.help()).isNotBlank());
+        assertThat(scrape.families()).containsKeys("demo_events_total", "jvm_memory_used_bytes", "jvm_classes_loaded_classes",
+                "process_cpu_usage", "process_files_open_files", "process_uptime_seconds", "jvm_threads_live_threads",
+                "process_resident_memory_bytes");
+        assertThat(scrape.valueOf("demo_events_total", "node", "test-node")).isZero();
+        assertThat(scrape.valueOf("process_resident_memory_bytes")).isGreaterThan(1_000_000);
+    }
+
+    @Test
+    void readinessIsUnavailableUntilTheEngineReportsReady() throws Exception {
+        assertThat(get("/health/ready").statusCode()).isEqualTo(503);
+        assertThat(get("/health/live").statusCode()).as("alive while not ready").isEqualTo(200);
+
+        readiness.markReady();
+        HttpResponse<String> ready = get("/health/ready");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).isEqualTo("{\"status\":\"UP\"}");
+
+        readiness.markNotReady();
+        assertThat(get("/health/ready").statusCode()).isEqualTo(503);
+    }
+
+    @Test
+    void aServiceAddsItsOwnRoutes() throws Exception {
+        HttpResponse<String> response = get("/api/echo");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
+        assertThat(response.body()).isEqualTo("{\"echo\":\"yes\"}");
+        assertThat(get("/api/nothing").statusCode()).isEqualTo(404);
+    }
+}

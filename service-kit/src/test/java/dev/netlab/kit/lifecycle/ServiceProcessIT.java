@@ -1,0 +1,160 @@
+package dev.netlab.kit.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.netlab.kit.DemoService;
+import dev.netlab.kit.testing.ServiceProcess;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The contract's start line and exit codes, observed on a real process. */
+class ServiceProcessIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    private static ServiceProcess demo(List<String> args, Map<String, String> env) throws IOException {
+        return ServiceProcess.startClass(DemoService.class, args, env);
+    }
+
+    private static List<String> lines(String text) {
+        return text.lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    @Test
+    void sigtermStopsAcceptingDrainsWorkInFlightAndExitsZero() throws Exception {
+        try (ServiceProcess service = demo(List.of(), Map.of())) {
+            Map<String, Integer> ports = service.ports(WAIT);
+            assertThat(service.awaitStartLine(WAIT)).startsWith("demo started in ");
+            HttpClient http = HttpClient.newHttpClient();
+            URI ready = URI.create("http://127.0.0.1:" + ports.get("admin") + "/health/ready");
+            assertThat(http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(200);
+
+            try (Socket inFlight = new Socket(InetAddress.getLoopbackAddress(), ports.get("demo"))) {
+                inFlight.setSoTimeout(10_000);
+                var in = new BufferedReader(new InputStreamReader(inFlight.getInputStream(), StandardCharsets.US_ASCII));
+                assertThat(in.readLine()).isEqualTo("hello");
+
+                service.sigterm();
+
+                // While draining: not ready, and the protocol port no longer accepts.
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                int status = 200;
+                while (status == 200 && System.nanoTime() < deadline) {
+                    status = http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString())
+                            .statusCode();
+                }
+                assertThat(status).isEqualTo(503);
+                assertThat(refusesConnections(ports.get("demo"))).isTrue();
+                assertThat(service.process().isAlive()).as("still draining the connection in flight").isTrue();
+
+                inFlight.getOutputStream().write("bye\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(in.readLine()).isEqualTo("done bye");
+            }
+            assertThat(service.awaitExit(WAIT)).isZero();
+            assertThat(lines(service.stdout())).hasSize(1);
+        }
+    }
+
+    private static boolean refusesConnections(int port) {
+        try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    @Test
+    void aDrainThatOutlastsItsTimeoutStillExitsZero() throws Exception {
+        try (ServiceProcess service = demo(List.of(), Map.of("LIFECYCLE_DRAIN_dash_TIMEOUT", "200ms"))) {
+            Map<String, Integer> ports = service.ports(WAIT);
+            try (Socket stuck = new Socket(InetAddress.getLoopbackAddress(), ports.get("demo"))) {
+                stuck.setSoTimeout(10_000);
+                assertThat(stuck.getInputStream().read()).isEqualTo('h');
+                assertThat(service.terminate(WAIT)).isZero();
+            }
+            assertThat(service.stderr()).contains("work still in flight after the drain timeout of 200 ms");
+        }
+    }
+
+    @Test
+    void aTakenPortExitsOneWithOneLineNamingThePort() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             ServiceProcess service = demo(List.of("--port", String.valueOf(taken.getLocalPort())), Map.of())) {
+            assertThat(service.awaitExit(WAIT)).isEqualTo(1);
+            assertThat(lines(service.stderr())).singleElement().asString()
+                    .startsWith("demo: cannot bind demo=tcp/127.0.0.1:" + taken.getLocalPort() + ": ");
+            assertThat(service.stdout()).isEmpty();
+        }
+    }
+
+    @Test
+    void anUnknownOptionExitsTwoWithOneLine() throws Exception {
+        try (ServiceProcess service = demo(List.of("--frobnicate"), Map.of())) {
+            assertThat(service.awaitExit(WAIT)).isEqualTo(2);
+            assertThat(lines(service.stderr())).containsExactly("demo: Unknown option: '--frobnicate' (see --help)");
+        }
+    }
+
+    @Test
+    void anInvalidConfigFileExitsTwoWithOneLineNamingKeyAndValue() throws Exception {
+        Path config = dir.resolve("bad.yaml");
+        Files.writeString(config, "demo:\n  port: 99999\n");
+        try (ServiceProcess service = demo(List.of("--config", config.toString()), Map.of())) {
+            assertThat(service.awaitExit(WAIT)).isEqualTo(2);
+            assertThat(lines(service.stderr())).containsExactly(
+                    "demo: invalid configuration: demo.port = '99999': expected an integer from 0 to 65535");
+        }
+    }
+
+    @Test
+    void aMalformedConfigFileExitsTwoWithOneLine() throws Exception {
+        Path config = dir.resolve("broken.yaml");
+        Files.writeString(config, "demo: [\n");
+        try (ServiceProcess service = demo(List.of("--config", config.toString()), Map.of())) {
+            assertThat(service.awaitExit(WAIT)).isEqualTo(2);
+            assertThat(lines(service.stderr())).singleElement().asString()
+                    .startsWith("demo: invalid configuration: " + config + ": not valid YAML");
+        }
+    }
+
+    @Test
+    void theEnvironmentOverridesTheConfigFile() throws Exception {
+        Path config = dir.resolve("admin.yaml");
+        Files.writeString(config, "admin:\n  port: 1\n");
+        try (ServiceProcess service = demo(List.of("--config", config.toString()), Map.of("ADMIN_PORT", "0"))) {
+            assertThat(service.ports(WAIT).get("admin")).isNotEqualTo(1).isPositive();
+        }
+    }
+
+    @Test
+    void helpAndVersionPrintAndExitZero() throws Exception {
+        try (ServiceProcess help = demo(List.of("--help"), Map.of())) {
+            assertThat(help.awaitExit(WAIT)).isZero();
+            assertThat(help.stdout()).startsWith("Usage: demo ").contains("--config=FILE", "--bind=ADDR", "Exit codes:");
+        }
+        try (ServiceProcess version = demo(List.of("--version"), Map.of())) {
+            assertThat(version.awaitExit(WAIT)).isZero();
+            assertThat(version.stdout()).startsWith("demo ").contains("Java ");
+        }
+    }
+}
