@@ -122,6 +122,22 @@ class LauncherIT {
     }
 
     @Test
+    void withoutAJdk21TheLauncherSaysWhatItFoundAndWhatItNeeds() throws Exception {
+        Path jdk17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
+        Path emptyJvmDir = Files.createDirectories(state.resolve("jvm"));
+        // Only a JDK 17 in sight: JAVA_HOME points at it (or nothing, where it is absent), PATH's java is Debian's 17.
+        Map<String, String> env = Map.of("JAVA_HOME", Files.isDirectory(jdk17) ? jdk17.toString() : "/nonexistent",
+                "PATH", "/usr/bin:/bin", "NETLAB_JVM_DIR", emptyJvmDir.toString());
+        try (ServiceProcess jdk = ServiceProcess.start(List.of("/bin/bash", ROOT.resolve("netlab").toString(), "jdk"),
+                env, ROOT)) {
+            assertThat(jdk.awaitExit(WAIT)).isEqualTo(1);
+            assertThat(jdk.stderr().lines().toList()).singleElement().asString()
+                    .startsWith("netlab: no JDK 21 or newer found")
+                    .contains(Files.isDirectory(jdk17) ? "Java 17" : "found:");
+        }
+    }
+
+    @Test
     void theShellScriptsAreShellcheckClean() throws Exception {
         List<String> command = new ArrayList<>(List.of("shellcheck", "netlab", ".ci/run"));
         try (var bench = Files.list(ROOT.resolve("bench"))) {
