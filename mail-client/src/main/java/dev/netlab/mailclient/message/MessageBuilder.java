@@ -8,6 +8,7 @@ import jakarta.mail.Part;
 import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MailDateFormat;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TimeZone;
 import java.util.random.RandomGenerator;
 
 /**
@@ -82,7 +84,10 @@ public final class MessageBuilder {
                 message.setRecipients(Message.RecipientType.CC, cc.toArray(InternetAddress[]::new));
             }
             message.setSubject(spec.subject(), StandardCharsets.UTF_8.name());
-            message.setSentDate(Date.from(clock.instant()));
+            // The clock's zone, not the JVM's default: the same clock gives the same header everywhere.
+            MailDateFormat dateFormat = new MailDateFormat();
+            dateFormat.setTimeZone(TimeZone.getTimeZone(clock.getZone()));
+            message.setHeader("Date", dateFormat.format(Date.from(clock.instant())));
             for (String[] header : extra) {
                 message.addHeader(header[0], header[1]);
             }
