@@ -53,6 +53,8 @@ public final class SmtpMetrics implements SmtpObserver {
         Gauge.builder("mailclient.outbox.messages", outbox, AtomicLong::get)
                 .description("Messages waiting in the outbox")
                 .baseUnit("messages")
+                // The registry holds gauges weakly; the number must outlive whoever created this object.
+                .strongReference(true)
                 .register(registry);
         deliveryDuration = Timer.builder("mailclient.delivery.duration")
                 .description("Time from connecting to the server's final reply, per delivery attempt")
