@@ -1,7 +1,6 @@
 package dev.netlab.mailclient.testing;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,20 +13,22 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -93,10 +94,22 @@ public final class TestPki {
         return file;
     }
 
-    /** A server certificate for {@code dnsName} (and 127.0.0.1 when {@code withLoopbackIp}). */
+    /** A server certificate with an EC key for {@code dnsName} (and 127.0.0.1 when {@code withLoopbackIp}). */
     public Issued issue(String dnsName, boolean withLoopbackIp) {
+        return issue(dnsName, withLoopbackIp, false);
+    }
+
+    /**
+     * A server certificate with an RSA key: GnuTLS (Exim) cannot load the JDK's PKCS#8 encoding of an EC key, which
+     * leaves out the optional public key.
+     */
+    public Issued issueRsa(String dnsName, boolean withLoopbackIp) {
+        return issue(dnsName, withLoopbackIp, true);
+    }
+
+    private Issued issue(String dnsName, boolean withLoopbackIp, boolean rsa) {
         try {
-            KeyPair keys = keyPair();
+            KeyPair keys = rsa ? rsaKeyPair() : keyPair();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCertificate,
                     BigInteger.valueOf(serial++), Date.from(Instant.now().minus(Duration.ofHours(1))),
                     Date.from(Instant.now().plus(Duration.ofDays(1))), new X500Name("CN=" + dnsName),
@@ -108,6 +121,8 @@ public final class TestPki {
             builder.addExtension(Extension.subjectAlternativeName, false, names);
             builder.addExtension(Extension.keyUsage, true,
                     new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+            builder.addExtension(Extension.extendedKeyUsage, false,
+                    new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
             X509Certificate certificate = sign(builder, caKeys.getPrivate());
             return new Issued(certificate, keys.getPrivate(), List.of(certificate, caCertificate));
         } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
@@ -121,18 +136,40 @@ public final class TestPki {
         return generator.generateKeyPair();
     }
 
+    private static KeyPair rsaKeyPair() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        return generator.generateKeyPair();
+    }
+
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key)
             throws OperatorCreationException, GeneralSecurityException, IOException {
         ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(key);
         return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
     }
 
+    /** PEM text: certificates as CERTIFICATE, a private key as PKCS#8 PRIVATE KEY (what GnuTLS and the JDK read). */
     private static String pem(Object... objects) throws IOException {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            for (Object object : objects) {
-                writer.writeObject(object);
+        StringBuilder out = new StringBuilder();
+        Base64.Encoder encoder = Base64.getMimeEncoder(64, new byte[] {'\n'});
+        for (Object object : objects) {
+            String type;
+            byte[] der;
+            try {
+                if (object instanceof X509Certificate certificate) {
+                    type = "CERTIFICATE";
+                    der = certificate.getEncoded();
+                } else if (object instanceof PrivateKey key) {
+                    type = "PRIVATE KEY";
+                    der = key.getEncoded();
+                } else {
+                    throw new IllegalArgumentException("cannot write " + object.getClass() + " as PEM");
+                }
+            } catch (java.security.cert.CertificateEncodingException e) {
+                throw new IOException(e);
             }
+            out.append("-----BEGIN ").append(type).append("-----\n").append(encoder.encodeToString(der))
+                    .append("\n-----END ").append(type).append("-----\n");
         }
         return out.toString();
     }
