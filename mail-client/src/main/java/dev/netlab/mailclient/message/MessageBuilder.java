@@ -100,6 +100,9 @@ public final class MessageBuilder {
             cc.forEach(a -> envelope.add(a.getAddress()));
             bcc.forEach(a -> envelope.add(a.getAddress()));
             return new OutgoingMessage(from.getAddress(), envelope, out.toByteArray());
+        } catch (IllegalArgumentException e) {
+            // An address valid in a header but not on the envelope (a quoted local part with a space).
+            throw new MessageException(e.getMessage(), e);
         } catch (MessagingException | IOException e) {
             throw new MessageException("cannot build the message: " + e.getMessage(), e);
         }

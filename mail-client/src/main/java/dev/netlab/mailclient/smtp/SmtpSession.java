@@ -126,7 +126,8 @@ public final class SmtpSession implements AutoCloseable {
             }
             plain.connect(address, millis(timeout));
             plain.setTcpNoDelay(true);
-            observer.note("Connected to " + address.getAddress().getHostAddress() + ":" + options.port() + ".");
+            String ip = address.getAddress().getHostAddress();
+            observer.note("Connected to " + (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + options.port() + ".");
         } catch (UnknownHostException e) {
             closeQuietly(plain);
             throw new SmtpFailure(Stage.CONNECT, "cannot resolve " + options.host(), Optional.empty(), true, e);

@@ -85,6 +85,7 @@ class SendExitCodesTest {
                     new String[] {"--header", "X-Evil: a\nRCPT TO:<victim@example.org>"},
                     new String[] {"--to", "victim@example.org\r\nRCPT TO:<x@example.org>"},
                     new String[] {"--from", "not an address"},
+                    new String[] {"--from", "\"a b\"@example.org"},
                     new String[] {"--tls", "sometimes"},
                     new String[] {"--auth", "cram-md5", "--user", "u", "--password-env", "SMTP_PASSWORD"},
                     new String[] {"--quit-after", "dinner"},

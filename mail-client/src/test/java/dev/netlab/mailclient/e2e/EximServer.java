@@ -72,14 +72,24 @@ final class EximServer implements AutoCloseable {
         Path keyFile = dir.resolve("server.key");
         certificate.writePem(certificateFile, keyFile);
         Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-r--r--"));
-        int port = freePort();
         Path config = dir.resolve("exim.conf");
-        Files.writeString(config, configuration(dir, spool, log, maildir, certificateFile, keyFile, port));
-        ServiceProcess process = ServiceProcess.start(List.of(exim.toString(), "-C", config.toString(), "-bdf"),
-                Map.of(), dir);
-        EximServer server = new EximServer(dir, config, maildir, port, process);
-        server.awaitListening(Duration.ofSeconds(20));
-        return server;
+        AssertionError last = null;
+        // The free port is found by binding and closing: another process may take it first, so try a few.
+        for (int attempt = 0; attempt < 3; attempt++) {
+            int port = freePort();
+            Files.writeString(config, configuration(dir, spool, log, maildir, certificateFile, keyFile, port));
+            ServiceProcess process = ServiceProcess.start(List.of(exim.toString(), "-C", config.toString(), "-bdf"),
+                    Map.of(), dir);
+            EximServer server = new EximServer(dir, config, maildir, port, process);
+            try {
+                server.awaitListening(Duration.ofSeconds(20));
+                return server;
+            } catch (AssertionError e) {
+                server.close();
+                last = e;
+            }
+        }
+        throw last;
     }
 
     private static void giveToExim(Path path) throws IOException {
