@@ -139,6 +139,17 @@ class SendThroughSubEthaSmtpTest {
     }
 
     @Test
+    void implicitTlsWithAnUntrustedCertificateExits29BeforeAnySmtpLine() {
+        List<String> args = base(implicit, "--tls", "implicit", "--to", "bob@example.org");
+        int ca = args.indexOf("--ca-file");
+        args.remove(ca + 1);
+        args.remove(ca);
+        SendRunner.Result result = send(args);
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(29);
+        assertThat(result.out()).doesNotContain("<~ ").doesNotContain("~> ").contains("*** TLS handshake failed");
+    }
+
+    @Test
     void certificateForAnotherHostNameExits29EvenWithTheRightCa() {
         try (EmbeddedSmtpServer wrongName = EmbeddedSmtpServer.startTlsWithAuth(
                 pki.issue("mail.example.net", false).serverContext(), USER, PASSWORD)) {

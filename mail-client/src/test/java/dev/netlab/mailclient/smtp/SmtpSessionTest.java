@@ -253,6 +253,36 @@ class SmtpSessionTest {
     }
 
     @Test
+    void aServerThatStopsReadingTheDataMakesTheDataBlockTimeOut() throws Exception {
+        java.util.concurrent.CountDownLatch testDone = new java.util.concurrent.CountDownLatch(1);
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.reply("220 scripted");
+            for (String reply : List.of("250 localhost", "250 ok", "250 ok", "354 go ahead")) {
+                c.readLine();
+                c.reply(reply);
+            }
+            // Read nothing more: the client's writes fill the socket buffers and block.
+            testDone.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        })) {
+            Timeouts timeouts = Timeouts.all(Duration.ofSeconds(5)).with(Timeouts.Stage.DATA_BLOCK,
+                    Duration.ofMillis(300));
+            String content = ("x".repeat(98) + "\r\n").repeat(320_000);
+            DeliveryOutcome outcome;
+            long started = System.nanoTime();
+            try (SmtpSession session = SmtpSession.open(plain(server, timeouts), SmtpObserver.none())) {
+                outcome = session.send(message(content, "bob@example.org"));
+            } finally {
+                testDone.countDown();
+            }
+            assertThat(outcome).isInstanceOf(DeliveryOutcome.Failed.class);
+            assertThat(((DeliveryOutcome.Failed) outcome).stage()).isEqualTo(Stage.DATA);
+            assertThat(((DeliveryOutcome.Failed) outcome).reason()).isEqualTo("sending timed out after PT0.3S");
+            assertThat(outcome.isTransient()).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void bytesSentAfterTheStartTlsReplyAreRefusedAsInjection() throws Exception {
         try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
             c.reply("220 scripted");
