@@ -250,7 +250,13 @@ public final class MessageBuilder {
             if (address.isGroup() || address.getAddress().indexOf('@') < 1) {
                 throw new MessageException(option + " is not a mailbox address: " + value);
             }
-            return address;
+            if (address.getPersonal() == null) {
+                return address;
+            }
+            // Parsing keeps the display name as typed; rebuilt, a non-ASCII name becomes an RFC 2047 encoded word.
+            return new InternetAddress(address.getAddress(), address.getPersonal(), StandardCharsets.UTF_8.name());
+        } catch (java.io.UnsupportedEncodingException e) {
+            throw new IllegalStateException("UTF-8 is always supported", e);
         } catch (AddressException e) {
             throw new MessageException(option + " is not a valid address: " + value + " (" + e.getMessage() + ")");
         }

@@ -68,6 +68,22 @@ class MessageBuilderTest {
     }
 
     @Test
+    void nonAsciiDisplayNamesAreEncodedWordsAndUtf8AddressesNeedSmtputf8() throws Exception {
+        OutgoingMessage named = builder.build(new MessageSpec("Jürgen Müller <juergen@example.org>",
+                List.of("Zoë <zoe@example.org>"), List.of(), List.of(), "s", "b", Optional.empty(), List.of(),
+                List.of(), List.of()));
+        assertThat(new String(named.content(), StandardCharsets.ISO_8859_1)).matches("\\p{ASCII}*")
+                .contains("From: =?UTF-8?Q?J=C3=BCrgen_M=C3=BCller?= <juergen@example.org>");
+        assertThat(((jakarta.mail.internet.InternetAddress) parse(named).getFrom()[0]).getPersonal()).isEqualTo("Jürgen Müller");
+        assertThat(named.needsSmtpUtf8()).isFalse();
+
+        OutgoingMessage utf8 = builder.build(new MessageSpec("alice@example.org", List.of("jürgen@example.org"),
+                List.of(), List.of(), "s", "b", Optional.empty(), List.of(), List.of(), List.of()));
+        assertThat(utf8.recipients()).containsExactly("jürgen@example.org");
+        assertThat(utf8.needsSmtpUtf8()).isTrue();
+    }
+
+    @Test
     void crOrLfInAnyHeaderValueOrAddressIsRefused() {
         List<MessageSpec> evil = List.of(
                 simple("hi\r\nBcc: x@example.org", "body"),
