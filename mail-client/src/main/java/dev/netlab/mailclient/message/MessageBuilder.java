@@ -12,6 +12,7 @@ import jakarta.mail.internet.MailDateFormat;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.util.ByteArrayDataSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -89,7 +90,9 @@ public final class MessageBuilder {
             dateFormat.setTimeZone(TimeZone.getTimeZone(clock.getZone()));
             message.setHeader("Date", dateFormat.format(Date.from(clock.instant())));
             for (String[] header : extra) {
-                message.addHeader(header[0], header[1]);
+                // Extra header values are unstructured text: non-ASCII becomes encoded words, long values are folded.
+                String value = MimeUtility.encodeText(header[1], StandardCharsets.UTF_8.name(), null);
+                message.addHeader(header[0], MimeUtility.fold(header[0].length() + 2, value));
             }
             setContent(message, spec);
             message.saveChanges();

@@ -77,6 +77,14 @@ class MessageBuilderTest {
         assertThat(((jakarta.mail.internet.InternetAddress) parse(named).getFrom()[0]).getPersonal()).isEqualTo("Jürgen Müller");
         assertThat(named.needsSmtpUtf8()).isFalse();
 
+        OutgoingMessage header = builder.build(spec("s", "b", Optional.empty(), List.of(), List.of(),
+                List.of("X-Note: Grüße " + "und mehr ".repeat(150))));
+        String headerText = new String(header.content(), StandardCharsets.ISO_8859_1);
+        assertThat(headerText).matches("\\p{ASCII}*").contains("X-Note: =?UTF-8?");
+        assertThat(headerText.split("\r\n")).allMatch(line -> line.length() <= 998);
+        assertThat(MimeUtilityDecode.decode(parse(header).getHeader("X-Note", null)))
+                .isEqualTo("Grüße " + ("und mehr ".repeat(150)).strip());
+
         OutgoingMessage utf8 = builder.build(new MessageSpec("alice@example.org", List.of("jürgen@example.org"),
                 List.of(), List.of(), "s", "b", Optional.empty(), List.of(), List.of(), List.of()));
         assertThat(utf8.recipients()).containsExactly("jürgen@example.org");
@@ -167,5 +175,12 @@ class MessageBuilderTest {
         String other = parse(new MessageBuilder(CLOCK, new SplittableRandom(8)).build(simple("a", "b")))
                 .getMessageID();
         assertThat(first).isEqualTo(again).isNotEqualTo(other);
+    }
+
+    /** Unfolds and decodes a header value as a reader would. */
+    private static final class MimeUtilityDecode {
+        static String decode(String raw) throws Exception {
+            return jakarta.mail.internet.MimeUtility.decodeText(jakarta.mail.internet.MimeUtility.unfold(raw)).strip();
+        }
     }
 }
