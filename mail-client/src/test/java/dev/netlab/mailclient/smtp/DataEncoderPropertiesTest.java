@@ -13,7 +13,7 @@ import net.jqwik.api.constraints.Size;
 import net.jqwik.api.constraints.StringLength;
 
 /** What a server undoes (RFC 5321 section 4.5.2) gives back exactly the lines we meant, whatever they hold. */
-class DataEncoderProperties {
+class DataEncoderPropertiesTest {
 
     @Property(tries = 300, seed = "20261124")
     void unstuffingTheEncodedDataGivesBackTheLines(
