@@ -2,7 +2,6 @@ package dev.netlab.mailclient.testing;
 
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -172,9 +171,5 @@ public final class TestPki {
                     .append("\n-----END ").append(type).append("-----\n");
         }
         return out.toString();
-    }
-
-    static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }
