@@ -6,11 +6,17 @@ import dev.netlab.kit.lifecycle.Engine;
 import dev.netlab.kit.lifecycle.Service;
 import dev.netlab.kit.lifecycle.ServiceContext;
 import dev.netlab.kit.lifecycle.ServiceMain;
+import dev.netlab.mailclient.cli.SendCommand;
+import dev.netlab.mailclient.smtp.SmtpMetrics;
 import java.util.List;
 import picocli.CommandLine.Command;
 
-/** Entry point of the mail-client jar. */
-@Command(name = "mail-client", description = "SMTP client service: HTTP API and durable outbox.")
+/**
+ * Entry point of the mail-client jar: {@code send} is the command; without a subcommand the jar runs the service,
+ * which until its HTTP API and outbox arrive is its admin socket with the contract's meters registered at zero.
+ */
+@Command(name = "mail-client", description = "SMTP client service: HTTP API and durable outbox (coming); the send"
+        + " command.", subcommands = SendCommand.class)
 public final class Main extends ServiceCommand implements Service {
 
     public static void main(String[] args) {
@@ -34,7 +40,8 @@ public final class Main extends ServiceCommand implements Service {
 
     @Override
     public Engine createEngine(ServiceContext context) {
-        // The protocol engine arrives with this service's own issue; until then the service is its admin socket.
+        // The dashboard reads these series from the start; the outbox and its API that feed them come in part 2.
+        new SmtpMetrics(context.registry());
         return new AdminOnlyEngine();
     }
 }

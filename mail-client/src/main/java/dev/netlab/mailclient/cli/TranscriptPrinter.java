@@ -1,0 +1,76 @@
+package dev.netlab.mailclient.cli;
+
+import dev.netlab.mailclient.smtp.SmtpObserver;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Prints a session the way swaks does: {@code -> } what we send, {@code <- } what the server says, {@code ~> } and
+ * {@code <~ } once TLS is active, {@code === } notes, {@code *** } errors and warnings. The message data is summarised
+ * unless asked for; secrets arrive already redacted.
+ */
+final class TranscriptPrinter implements SmtpObserver {
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean quiet;
+    private final boolean showBody;
+
+    TranscriptPrinter(PrintStream out, PrintStream err, boolean quiet, boolean showBody) {
+        this.out = out;
+        this.err = err;
+        this.quiet = quiet;
+        this.showBody = showBody;
+    }
+
+    @Override
+    public void sent(String line, boolean tls) {
+        print((tls ? " ~> " : " -> ") + line);
+    }
+
+    @Override
+    public void received(String line, boolean tls) {
+        print((tls ? "<~  " : "<-  ") + line);
+    }
+
+    @Override
+    public void note(String text) {
+        print("=== " + text);
+    }
+
+    @Override
+    public void warning(String text) {
+        // Warnings go to standard error so that they show with -q and do not mix with --dry-run's message.
+        err.println("*** WARNING: " + text);
+        err.flush();
+    }
+
+    /** An error: printed even with -q. */
+    void error(String text) {
+        out.println("*** " + text);
+        out.flush();
+    }
+
+    @Override
+    public void messageData(byte[] encoded, int lines, boolean tls) {
+        String prefix = tls ? " ~> " : " -> ";
+        if (!showBody) {
+            print(prefix + "<" + lines + " lines, " + (encoded.length - 3) + " octets of message data; --show-body"
+                    + " prints them>");
+            print(prefix + ".");
+            return;
+        }
+        // The data ends with CRLF, so the last element of the split is empty.
+        String[] split = new String(encoded, StandardCharsets.UTF_8).split("\r\n", -1);
+        for (int i = 0; i < split.length - 1; i++) {
+            print(prefix + split[i]);
+        }
+    }
+
+    private void print(String line) {
+        if (!quiet) {
+            out.println(line);
+            out.flush();
+        }
+    }
+}

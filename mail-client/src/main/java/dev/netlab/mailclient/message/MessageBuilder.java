@@ -1,0 +1,290 @@
+package dev.netlab.mailclient.message;
+
+import dev.netlab.mailclient.smtp.OutgoingMessage;
+import jakarta.activation.DataHandler;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Part;
+import jakarta.mail.Session;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MailDateFormat;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.util.ByteArrayDataSource;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TimeZone;
+import java.util.random.RandomGenerator;
+
+/**
+ * Builds an RFC 5322 message with Jakarta Mail's MIME classes (Eclipse Angus): From, To, Cc, Subject (encoded words
+ * when not ASCII), Date, Message-ID, the text body, an HTML alternative with its inline images
+ * ({@code multipart/related}), attachments ({@code multipart/mixed}). Bcc recipients join the envelope only. Every
+ * header value and address is checked for CR and LF before anything is built, so nothing can be smuggled into the
+ * header or onto the wire. Lines longer than 998 octets are encoded (quoted-printable or base64) by the library.
+ */
+public final class MessageBuilder {
+
+    // Headers the builder owns: an extra --header must not replace the structure or leak Bcc.
+    private static final Set<String> RESERVED = Set.of("bcc", "content-type", "content-transfer-encoding",
+            "mime-version");
+
+    private final Clock clock;
+    private final RandomGenerator random;
+
+    public MessageBuilder(Clock clock, RandomGenerator random) {
+        this.clock = clock;
+        this.random = random;
+    }
+
+    /**
+     * @throws MessageException when an address or header is malformed or carries CR/LF, or the parts do not fit
+     */
+    public OutgoingMessage build(MessageSpec spec) throws MessageException {
+        checkNoLineBreaks(spec);
+        InternetAddress from = address("--from", spec.from());
+        List<InternetAddress> to = addresses("--to", spec.to());
+        List<InternetAddress> cc = addresses("--cc", spec.cc());
+        List<InternetAddress> bcc = addresses("--bcc", spec.bcc());
+        if (to.isEmpty() && cc.isEmpty() && bcc.isEmpty()) {
+            throw new MessageException("no recipient: give --to, --cc or --bcc");
+        }
+        if (!spec.inline().isEmpty() && spec.html().isEmpty()) {
+            throw new MessageException("--inline images are shown by the HTML body: give --html-file too");
+        }
+        List<String[]> extra = parseHeaders(spec.headers());
+        boolean utf8Addresses = !isAscii(from.getAddress())
+                || to.stream().anyMatch(a -> !isAscii(a.getAddress()))
+                || cc.stream().anyMatch(a -> !isAscii(a.getAddress()))
+                || bcc.stream().anyMatch(a -> !isAscii(a.getAddress()));
+        Properties properties = new Properties();
+        // UTF-8 in headers only where the addresses themselves are UTF-8 (then the transaction uses SMTPUTF8).
+        properties.setProperty("mail.mime.allowutf8", Boolean.toString(utf8Addresses));
+        Session session = Session.getInstance(properties);
+        String messageId = "<" + HexFormat.of().formatHex(randomBytes(16)) + "@" + domainOf(from.getAddress()) + ">";
+        try {
+            MimeMessage message = new FixedIdMessage(session, messageId);
+            message.setFrom(from);
+            if (!to.isEmpty()) {
+                message.setRecipients(Message.RecipientType.TO, to.toArray(InternetAddress[]::new));
+            }
+            if (!cc.isEmpty()) {
+                message.setRecipients(Message.RecipientType.CC, cc.toArray(InternetAddress[]::new));
+            }
+            message.setSubject(spec.subject(), StandardCharsets.UTF_8.name());
+            // The clock's zone, not the JVM's default: the same clock gives the same header everywhere.
+            MailDateFormat dateFormat = new MailDateFormat();
+            dateFormat.setTimeZone(TimeZone.getTimeZone(clock.getZone()));
+            message.setHeader("Date", dateFormat.format(Date.from(clock.instant())));
+            for (String[] header : extra) {
+                // Extra header values are unstructured text: non-ASCII becomes encoded words, long values are folded.
+                String value = MimeUtility.encodeText(header[1], StandardCharsets.UTF_8.name(), null);
+                message.addHeader(header[0], MimeUtility.fold(header[0].length() + 2, value));
+            }
+            setContent(message, spec);
+            message.saveChanges();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            message.writeTo(out);
+            List<String> envelope = new ArrayList<>();
+            to.forEach(a -> envelope.add(a.getAddress()));
+            cc.forEach(a -> envelope.add(a.getAddress()));
+            bcc.forEach(a -> envelope.add(a.getAddress()));
+            return new OutgoingMessage(from.getAddress(), envelope, out.toByteArray());
+        } catch (IllegalArgumentException e) {
+            // An address valid in a header but not on the envelope (a quoted local part with a space).
+            throw new MessageException(e.getMessage(), e);
+        } catch (MessagingException | IOException e) {
+            throw new MessageException("cannot build the message: " + e.getMessage(), e);
+        }
+    }
+
+    private void setContent(MimeMessage message, MessageSpec spec) throws MessagingException, MessageException {
+        if (spec.html().isEmpty() && spec.attachments().isEmpty()) {
+            message.setText(spec.text(), StandardCharsets.UTF_8.name(), "plain");
+            return;
+        }
+        MimeBodyPart textPart = new MimeBodyPart();
+        textPart.setText(spec.text(), StandardCharsets.UTF_8.name(), "plain");
+        MimeMultipart alternative = null;
+        if (spec.html().isPresent()) {
+            MimeBodyPart htmlPart = new MimeBodyPart();
+            htmlPart.setText(spec.html().get(), StandardCharsets.UTF_8.name(), "html");
+            if (!spec.inline().isEmpty()) {
+                htmlPart = wrap(related(htmlPart, spec.inline()));
+            }
+            alternative = new MimeMultipart("alternative");
+            alternative.addBodyPart(textPart);
+            alternative.addBodyPart(htmlPart);
+        }
+        if (spec.attachments().isEmpty()) {
+            message.setContent(alternative);
+            return;
+        }
+        MimeMultipart mixed = new MimeMultipart("mixed");
+        mixed.addBodyPart(alternative == null ? textPart : wrap(alternative));
+        for (Attachment attachment : spec.attachments()) {
+            mixed.addBodyPart(filePart(attachment, Part.ATTACHMENT));
+        }
+        message.setContent(mixed);
+    }
+
+    /** The HTML and the images it shows: each image's Content-ID is its file name, so HTML says cid:logo.png. */
+    private static MimeMultipart related(MimeBodyPart html, List<Attachment> images)
+            throws MessagingException, MessageException {
+        MimeMultipart related = new MimeMultipart("related");
+        related.addBodyPart(html);
+        Set<String> ids = new HashSet<>();
+        for (Attachment image : images) {
+            if (!ids.add(image.name().toLowerCase(Locale.ROOT))) {
+                throw new MessageException("two --inline files are named " + image.name() + ": their cid: would clash");
+            }
+            MimeBodyPart part = filePart(image, Part.INLINE);
+            part.setContentID("<" + image.name() + ">");
+            related.addBodyPart(part);
+        }
+        return related;
+    }
+
+    private static MimeBodyPart wrap(MimeMultipart multipart) throws MessagingException {
+        MimeBodyPart part = new MimeBodyPart();
+        part.setContent(multipart);
+        return part;
+    }
+
+    private static MimeBodyPart filePart(Attachment file, String disposition) throws MessagingException {
+        String type = file.contentType();
+        if (ContentTypes.isText(type)) {
+            type += "; charset=UTF-8";
+        }
+        MimeBodyPart part = new MimeBodyPart();
+        part.setDataHandler(new DataHandler(new ByteArrayDataSource(file.content(), type)));
+        part.setFileName(file.name());
+        part.setDisposition(disposition);
+        return part;
+    }
+
+    private byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    /** CR or LF in any value that reaches a header or the envelope is refused outright (header injection). */
+    private static void checkNoLineBreaks(MessageSpec spec) throws MessageException {
+        checkValue("--from", spec.from());
+        for (String a : spec.to()) {
+            checkValue("--to", a);
+        }
+        for (String a : spec.cc()) {
+            checkValue("--cc", a);
+        }
+        for (String a : spec.bcc()) {
+            checkValue("--bcc", a);
+        }
+        checkValue("--subject", spec.subject());
+        for (String h : spec.headers()) {
+            checkValue("--header", h);
+        }
+        for (Attachment a : spec.attachments()) {
+            checkValue("--attach file name", a.name());
+        }
+        for (Attachment a : spec.inline()) {
+            checkValue("--inline file name", a.name());
+        }
+    }
+
+    private static void checkValue(String what, String value) throws MessageException {
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            if (ch == '\r' || ch == '\n' || ch == 0) {
+                throw new MessageException(what + " contains a " + (ch == '\r' ? "CR" : ch == '\n' ? "LF" : "NUL")
+                        + " character: refused, nothing was sent");
+            }
+        }
+    }
+
+    private static List<String[]> parseHeaders(List<String> headers) throws MessageException {
+        List<String[]> parsed = new ArrayList<>();
+        for (String header : headers) {
+            int colon = header.indexOf(':');
+            if (colon <= 0) {
+                throw new MessageException("--header must be \"Name: value\", got: " + header);
+            }
+            String name = header.substring(0, colon);
+            for (int i = 0; i < name.length(); i++) {
+                char ch = name.charAt(i);
+                if (ch < 33 || ch > 126) {
+                    throw new MessageException("--header name must be printable ASCII without spaces: " + name);
+                }
+            }
+            if (RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
+                throw new MessageException("--header cannot set " + name + " (the message builder owns it)");
+            }
+            parsed.add(new String[] {name, header.substring(colon + 1).strip()});
+        }
+        return parsed;
+    }
+
+    private static List<InternetAddress> addresses(String option, List<String> values) throws MessageException {
+        List<InternetAddress> out = new ArrayList<>();
+        for (String value : values) {
+            out.add(address(option, value));
+        }
+        return out;
+    }
+
+    private static InternetAddress address(String option, String value) throws MessageException {
+        try {
+            InternetAddress address = new InternetAddress(value, true);
+            address.validate();
+            if (address.isGroup() || address.getAddress().indexOf('@') < 1) {
+                throw new MessageException(option + " is not a mailbox address: " + value);
+            }
+            if (address.getPersonal() == null) {
+                return address;
+            }
+            // Parsing keeps the display name as typed; rebuilt, a non-ASCII name becomes an RFC 2047 encoded word.
+            return new InternetAddress(address.getAddress(), address.getPersonal(), StandardCharsets.UTF_8.name());
+        } catch (java.io.UnsupportedEncodingException e) {
+            throw new IllegalStateException("UTF-8 is always supported", e);
+        } catch (AddressException e) {
+            throw new MessageException(option + " is not a valid address: " + value + " (" + e.getMessage() + ")");
+        }
+    }
+
+    private static String domainOf(String address) {
+        return address.substring(address.lastIndexOf('@') + 1);
+    }
+
+    private static boolean isAscii(String s) {
+        return StandardCharsets.US_ASCII.newEncoder().canEncode(s);
+    }
+
+    /** A message whose Message-ID is ours (Jakarta Mail would otherwise derive one from the local host name). */
+    private static final class FixedIdMessage extends MimeMessage {
+        private final String messageId;
+
+        FixedIdMessage(Session session, String messageId) {
+            super(session);
+            this.messageId = messageId;
+        }
+
+        @Override
+        protected void updateMessageID() throws MessagingException {
+            setHeader("Message-ID", messageId);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.netlab.mailclient.smtp;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads SMTP replies from a byte stream (RFC 5321 sections 4.2 and 4.5.3.1.5): one or more lines
+ * {@code code-text} ending with {@code code text} or a bare {@code code}. A line is at most 512 octets with its
+ * CRLF; a whole reply must arrive before its stage's deadline, so a server that keeps sending continuation lines
+ * cannot hold the client forever.
+ */
+public final class ReplyReader {
+
+    /** RFC 5321 section 4.5.3.1.5: the maximum total length of a reply line including the reply code and CRLF. */
+    public static final int MAX_LINE_OCTETS = 512;
+    /** Bounds memory for a server that streams continuation lines faster than its deadline. */
+    public static final int MAX_LINES = 1000;
+
+    private static final Pattern ENHANCED = Pattern.compile("^([245])\\.(\\d{1,3})\\.(\\d{1,3})(?= |$)");
+
+    /** Sets the read timeout of the underlying socket before each blocking read. */
+    @FunctionalInterface
+    public interface ReadTimeout {
+        void set(int millis) throws IOException;
+    }
+
+    private final InputStream in;
+    private final ReadTimeout readTimeout;
+    private final LongSupplier nanoTime;
+    private final byte[] buffer = new byte[4096];
+    private int position;
+    private int limit;
+
+    public ReplyReader(InputStream in, ReadTimeout readTimeout, LongSupplier nanoTime) {
+        this.in = in;
+        this.readTimeout = readTimeout;
+        this.nanoTime = nanoTime;
+    }
+
+    /** Whether the server sent bytes that no reply has consumed yet (after STARTTLS that is an injection attempt). */
+    public boolean hasBufferedBytes() {
+        return position < limit;
+    }
+
+    /**
+     * Reads one complete reply.
+     *
+     * @param timeout  how long the whole reply may take
+     * @param enhanced whether to parse enhanced status codes (the server advertised ENHANCEDSTATUSCODES)
+     * @throws SmtpTimeoutException  when the reply is not complete in time
+     * @throws SmtpProtocolException when a line is malformed or too long, codes differ, or the server closes
+     */
+    public Reply read(Duration timeout, boolean enhanced) throws SmtpException {
+        long deadline = nanoTime.getAsLong() + timeout.toNanos();
+        List<String> texts = new ArrayList<>();
+        int code = -1;
+        while (true) {
+            String line = readLine(deadline, timeout);
+            int lineCode = parseCode(line);
+            if (code >= 0 && lineCode != code) {
+                throw new SmtpProtocolException("reply lines with different codes: " + code + " and " + lineCode);
+            }
+            code = lineCode;
+            boolean last = line.length() == 3 || line.charAt(3) == ' ';
+            texts.add(line.length() <= 4 ? "" : line.substring(4));
+            if (last) {
+                break;
+            }
+            if (texts.size() >= MAX_LINES) {
+                throw new SmtpProtocolException("reply longer than " + MAX_LINES + " lines");
+            }
+        }
+        return new Reply(code, enhanced ? enhancedCode(code, texts.get(0)) : Optional.empty(), texts);
+    }
+
+    private static int parseCode(String line) throws SmtpProtocolException {
+        if (line.length() < 3 || (line.length() > 3 && line.charAt(3) != ' ' && line.charAt(3) != '-')) {
+            throw new SmtpProtocolException("malformed reply line: " + printable(line));
+        }
+        char a = line.charAt(0);
+        char b = line.charAt(1);
+        char c = line.charAt(2);
+        if (a < '2' || a > '5' || b < '0' || b > '5' || c < '0' || c > '9') {
+            throw new SmtpProtocolException("malformed reply code: " + printable(line));
+        }
+        return (a - '0') * 100 + (b - '0') * 10 + (c - '0');
+    }
+
+    private static Optional<String> enhancedCode(int code, String text) {
+        Matcher m = ENHANCED.matcher(text);
+        // The class digit must agree with the reply code (RFC 3463 section 2); otherwise it is just text.
+        if (m.find() && m.group(1).charAt(0) - '0' == code / 100) {
+            return Optional.of(m.group());
+        }
+        return Optional.empty();
+    }
+
+    private String readLine(long deadline, Duration timeout) throws SmtpException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+        while (true) {
+            if (position == limit) {
+                fill(deadline, timeout);
+            }
+            byte b = buffer[position++];
+            if (b == '\n') {
+                byte[] bytes = line.toByteArray();
+                int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                // Servers may send UTF-8 text (RFC 6531); anything else is shown, not trusted.
+                return new String(bytes, 0, length, StandardCharsets.UTF_8);
+            }
+            line.write(b);
+            // The limit counts CRLF: 510 octets of content at most.
+            if (line.size() > MAX_LINE_OCTETS - 1) {
+                throw new SmtpProtocolException("reply line longer than " + MAX_LINE_OCTETS + " octets");
+            }
+        }
+    }
+
+    private void fill(long deadline, Duration timeout) throws SmtpException {
+        long remaining = deadline - nanoTime.getAsLong();
+        if (remaining <= 0) {
+            throw new SmtpTimeoutException("waiting for a complete reply", timeout);
+        }
+        try {
+            readTimeout.set((int) Math.max(1, Math.min(Integer.MAX_VALUE, (remaining + 999_999) / 1_000_000)));
+            int n = in.read(buffer, 0, buffer.length);
+            if (n < 0) {
+                throw new SmtpProtocolException("connection closed by the server");
+            }
+            position = 0;
+            limit = n;
+        } catch (SocketTimeoutException e) {
+            throw new SmtpTimeoutException("waiting for a complete reply", timeout);
+        } catch (SmtpException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new SmtpException("connection lost: " + e.getMessage(), e);
+        }
+    }
+
+    /** A reply line as safe to show: control characters escaped, bounded length. */
+    static String printable(String line) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < line.length() && out.length() < 80; i++) {
+            char ch = line.charAt(i);
+            out.append(ch < 0x20 || ch == 0x7f ? String.format("\\x%02x", (int) ch) : String.valueOf(ch));
+        }
+        return out.toString();
+    }
+}

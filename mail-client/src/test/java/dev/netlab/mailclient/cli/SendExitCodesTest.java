@@ -1,0 +1,309 @@
+package dev.netlab.mailclient.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.netlab.mailclient.testing.ScriptedSmtpServer;
+import dev.netlab.mailclient.testing.TestPki;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every exit code of {@code send}, each from a server scripted to behave that way on a loopback socket. */
+class SendExitCodesTest {
+
+    private static final Map<String, String> ENV = Map.of("SMTP_PASSWORD", "hunter2-secret");
+    private static final String EHLO_TLS = "250-localhost";
+
+    private static TestPki.Issued certificate;
+    private static Path caFile;
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void certificates() throws IOException {
+        TestPki pki = TestPki.create("Exit Code CA");
+        certificate = pki.issue("localhost", true);
+        caFile = pki.writeCaPem(dir.resolve("ca.pem"));
+    }
+
+    private static SendRunner.Result plainSend(ScriptedSmtpServer server, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--server", "127.0.0.1:" + server.port(), "--tls", "none",
+                "--from", "alice@example.org", "--to", "bob@example.org", "--timeout", "5s"));
+        args.addAll(List.of(extra));
+        return SendRunner.run(ENV, args.toArray(String[]::new));
+    }
+
+    @Test
+    void deliveredToEveryRecipientExits0() throws Exception {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.reply("220 scripted ESMTP");
+            c.acceptTransactionUntilQuit();
+        })) {
+            SendRunner.Result result = plainSend(server);
+            server.awaitScript();
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(result.out()).contains("queued as SCRIPTED1");
+        }
+    }
+
+    @Test
+    void someRecipientsRejectedExits1AndReportsEachRecipient() throws Exception {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.reply("220 scripted ESMTP");
+            c.readLine();
+            c.reply("250 localhost");
+            c.readLine();
+            c.reply("250 Ok");
+            c.readLine();
+            c.reply("250 Ok");
+            c.readLine();
+            c.reply("550 5.1.1 <nobody@example.org>: Recipient address rejected");
+            c.acceptTransactionUntilQuit();
+        })) {
+            SendRunner.Result result = plainSend(server, "--to", "nobody@example.org");
+            server.awaitScript();
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
+            assertThat(result.out()).contains("*** recipient nobody@example.org rejected: 550",
+                    "*** partial delivery: 1 of 2 recipients accepted");
+        }
+    }
+
+    @Test
+    void badOptionsExit2AndNothingIsSent() throws Exception {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> c.drain())) {
+            List<String[]> bad = List.of(
+                    new String[] {"--subject", "evil\r\nBcc: victim@example.org"},
+                    new String[] {"--header", "X-Evil: a\nRCPT TO:<victim@example.org>"},
+                    new String[] {"--to", "victim@example.org\r\nRCPT TO:<x@example.org>"},
+                    new String[] {"--from", "not an address"},
+                    new String[] {"--from", "\"a b\"@example.org"},
+                    new String[] {"--tls", "sometimes"},
+                    new String[] {"--auth", "cram-md5", "--user", "u", "--password-env", "SMTP_PASSWORD"},
+                    new String[] {"--quit-after", "dinner"},
+                    new String[] {"--timeout", "soon"},
+                    new String[] {"--body", "x", "--body-file", "y"},
+                    new String[] {"--attach", dir.resolve("missing.bin").toString()},
+                    new String[] {"--user", "u"},
+                    new String[] {"--user", "u", "--password-env", "SMTP_PASSWORD"},
+                    new String[] {"--no-such-option"});
+            for (String[] extra : bad) {
+                SendRunner.Result result = plainSend(server, extra);
+                assertThat(result.exitCode()).as(String.join(" ", extra) + "\n" + result).isEqualTo(2);
+                assertThat(result.err()).as(String.join(" ", extra)).isNotBlank();
+            }
+        }
+        // No connection was ever made: the server never accepted one, so its script never ran.
+    }
+
+    @Test
+    void closedPortExits20() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            port = probe.getLocalPort();
+        }
+        SendRunner.Result result = SendRunner.run(ENV, "--server", "127.0.0.1:" + port, "--tls", "none",
+                "--from", "alice@example.org", "--to", "bob@example.org", "--timeout", "5s");
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(20);
+        assertThat(result.out()).contains("*** cannot connect to 127.0.0.1:" + port);
+    }
+
+    @Test
+    void greeting554Exits21() throws Exception {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.reply("554 5.7.1 no SMTP service here");
+            c.drain();
+        })) {
+            SendRunner.Result result = plainSend(server);
+            server.awaitScript();
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(21);
+            assertThat(result.out()).contains("*** greeting refused: 554");
+            assertThat(server.lines()).containsExactly("QUIT");
+        }
+    }
+
+    @Test
+    void ehloAndHeloRefusedExits22() throws Exception {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.reply("220 scripted");
+            c.readLine();
+            c.reply("502 5.5.1 EHLO not implemented");
+            c.readLine();
+            c.reply("550 5.7.1 go away");
+            c.drain();
+        })) {
+            SendRunner.Result result = plainSend(server, "--ehlo", "client.example.org");
+            server.awaitScript();
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(22);
+            assertThat(server.lines()).containsExactly("EHLO client.example.org", "HELO client.example.org", "QUIT");
+        }
+    }
+
+    @Test
+    void mailFromRefusedExits23() throws Exception {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.reply("220 scripted");
+            c.readLine();
+            c.reply("250 localhost");
+            c.readLine();
+            c.reply("553 5.7.1 sender rejected");
+            c.acceptTransactionUntilQuit();
+        })) {
+            SendRunner.Result result = plainSend(server);
+            server.awaitScript();
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(23);
+            assertThat(server.lines()).noneMatch(l -> l.startsWith("RCPT"));
+        }
+    }
+
+    @Test
+    void noRecipientAcceptedExits24() throws Exception {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.reply("220 scripted");
+            c.readLine();
+            c.reply("250 localhost");
+            c.readLine();
+            c.reply("250 Ok");
+            c.readLine();
+            c.reply("550 5.1.1 no such user");
+            c.acceptTransactionUntilQuit();
+        })) {
+            SendRunner.Result result = plainSend(server);
+            server.awaitScript();
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(24);
+            assertThat(server.lines()).doesNotContain("DATA");
+        }
+    }
+
+    @Test
+    void dataRefusedExits25AndSoDoesARefusalAfterTheFinalDot() throws Exception {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.reply("220 scripted");
+            c.readLine();
+            c.reply("250 localhost");
+            c.readLine();
+            c.reply("250 Ok");
+            c.readLine();
+            c.reply("250 Ok");
+            c.readLine();
+            c.reply("554 5.3.4 no data today");
+            c.acceptTransactionUntilQuit();
+        })) {
+            SendRunner.Result result = plainSend(server);
+            server.awaitScript();
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(25);
+        }
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.reply("220 scripted");
+            for (int i = 0; i < 3; i++) {
+                c.readLine();
+                c.reply("250 Ok");
+            }
+            c.readLine();
+            c.reply("354 go on");
+            c.readData();
+            c.reply("552 5.3.4 message looks like spam");
+            c.acceptTransactionUntilQuit();
+        })) {
+            SendRunner.Result result = plainSend(server);
+            server.awaitScript();
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(25);
+            assertThat(result.out()).contains("*** message refused: 552 5.3.4 message looks like spam");
+        }
+    }
+
+    @Test
+    void authenticationFailureExits28NamingTheCodeAndTextButNeverTheSecret() throws Exception {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.reply("220 scripted");
+            c.readLine();
+            c.reply("250-localhost", "250-STARTTLS", "250 ENHANCEDSTATUSCODES");
+            c.readLine();
+            c.reply("220 2.0.0 go ahead");
+            c.startTls(certificate.serverContext());
+            c.readLine();
+            c.reply(EHLO_TLS, "250-AUTH PLAIN LOGIN", "250 ENHANCEDSTATUSCODES");
+            c.readLine();
+            c.reply("535 5.7.8 Authentication credentials invalid");
+            c.acceptTransactionUntilQuit();
+        })) {
+            SendRunner.Result result = SendRunner.run(ENV, "--server", "localhost:" + server.port(), "--ca-file",
+                    caFile.toString(), "--user", "alice", "--password-env", "SMTP_PASSWORD", "--from",
+                    "alice@example.org", "--to", "bob@example.org", "--timeout", "5s");
+            server.awaitScript();
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(28);
+            assertThat(result.out()).contains(
+                    "*** authentication failed: 535 5.7.8 Authentication credentials invalid");
+            assertThat(result.out() + result.err()).doesNotContain("hunter2");
+            assertThat(server.lines()).last().isEqualTo("QUIT");
+        }
+    }
+
+    @Test
+    void serverWithoutStartTlsGetsQuitExits29AndNoAuthLineLeavesTheClient() throws Exception {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.reply("220 scripted");
+            c.readLine();
+            c.reply("250-localhost", "250-AUTH PLAIN LOGIN", "250 SIZE 1000000");
+            c.drain();
+        })) {
+            SendRunner.Result result = SendRunner.run(ENV, "--server", "localhost:" + server.port(), "--user",
+                    "alice", "--password-env", "SMTP_PASSWORD", "--from", "alice@example.org", "--to",
+                    "bob@example.org", "--timeout", "5s");
+            server.awaitScript();
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(29);
+            assertThat(result.out()).contains("*** the server does not offer STARTTLS");
+            assertThat(server.lines()).containsExactly("EHLO [127.0.0.1]", "QUIT");
+            assertThat(new String(server.bytes(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                    .doesNotContain("AUTH").doesNotContain("hunter2");
+        }
+    }
+
+    @Test
+    void quitAfterStopsAtEachStageWithQuitAndExits0() throws Exception {
+        for (String stage : List.of("greeting", "ehlo", "mail", "rcpt")) {
+            try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+                c.reply("220 scripted");
+                c.acceptTransactionUntilQuit();
+            })) {
+                SendRunner.Result result = plainSend(server, "--quit-after", stage);
+                server.awaitScript();
+                assertThat(result.exitCode()).as(stage + "\n" + result).isZero();
+                List<String> lines = server.lines();
+                assertThat(lines).as(stage).last().isEqualTo("QUIT");
+                assertThat(lines).as(stage).doesNotContain("DATA");
+                switch (stage) {
+                    case "greeting" -> assertThat(lines).containsExactly("QUIT");
+                    case "ehlo" -> assertThat(lines).hasSize(2);
+                    case "mail" -> assertThat(lines).noneMatch(l -> l.startsWith("RCPT"));
+                    default -> assertThat(lines).anyMatch(l -> l.startsWith("RCPT"));
+                }
+            }
+        }
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> c.drain())) {
+            SendRunner.Result result = plainSend(server, "--quit-after", "connect");
+            server.awaitScript();
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(server.lines()).isEmpty();
+        }
+    }
+
+    @Test
+    void dryRunPrintsTheMessageAndConnectsNowhere() throws IOException {
+        Path body = Files.writeString(dir.resolve("dry.txt"), "dry body\n");
+        SendRunner.Result result = SendRunner.run(ENV, "--dry-run", "--from", "alice@example.org", "--to",
+                "bob@example.org", "--bcc", "hidden@example.org", "--subject", "dry", "--body-file", body.toString());
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).contains("Subject: dry\r\n", "To: bob@example.org\r\n", "dry body")
+                .doesNotContain("hidden@");
+    }
+}

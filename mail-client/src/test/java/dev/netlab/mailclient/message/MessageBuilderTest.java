@@ -1,0 +1,186 @@
+package dev.netlab.mailclient.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.netlab.mailclient.smtp.OutgoingMessage;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class MessageBuilderTest {
+
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-24T09:30:00Z"), ZoneOffset.UTC);
+
+    private final MessageBuilder builder = new MessageBuilder(CLOCK, new SplittableRandom(42));
+
+    private static MessageSpec spec(String subject, String text, Optional<String> html, List<Attachment> attachments,
+                                    List<Attachment> inline, List<String> headers) {
+        return new MessageSpec("Alice <alice@example.org>", List.of("bob@example.org"), List.of("carol@example.org"),
+                List.of("dave@example.org"), subject, text, html, attachments, inline, headers);
+    }
+
+    private static MessageSpec simple(String subject, String text) {
+        return spec(subject, text, Optional.empty(), List.of(), List.of(), List.of());
+    }
+
+    private static String text(OutgoingMessage message) {
+        return new String(message.content(), StandardCharsets.US_ASCII);
+    }
+
+    private static MimeMessage parse(OutgoingMessage message) throws Exception {
+        return new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(message.content()));
+    }
+
+    @Test
+    void headersAreThereAndBccIsOnlyInTheEnvelope() throws Exception {
+        OutgoingMessage message = builder.build(simple("Hello", "Hi Bob"));
+        String content = text(message);
+        assertThat(message.sender()).isEqualTo("alice@example.org");
+        assertThat(message.recipients()).containsExactly("bob@example.org", "carol@example.org", "dave@example.org");
+        assertThat(content).contains("From: Alice <alice@example.org>\r\n", "To: bob@example.org\r\n",
+                "Cc: carol@example.org\r\n", "Subject: Hello\r\n", "Date: Tue, 24 Nov 2026 09:30:00 +0000 (UTC)",
+                "MIME-Version: 1.0\r\n", "Content-Type: text/plain; charset=UTF-8\r\n");
+        assertThat(content).containsPattern("Message-ID: <[0-9a-f]{32}@example\\.org>\r\n");
+        assertThat(content.toLowerCase()).doesNotContain("bcc:").doesNotContain("dave");
+        assertThat(content).endsWith("\r\n\r\nHi Bob");
+    }
+
+    @Test
+    void aUtf8SubjectBecomesEncodedWordsAndDecodesBackIntact() throws Exception {
+        String subject = "Grüße aus Gebze – 日本語のテスト with a rather long tail to force folding of the header";
+        OutgoingMessage message = builder.build(simple(subject, "x"));
+        assertThat(text(message)).contains("Subject: =?UTF-8?");
+        assertThat(new String(message.content(), StandardCharsets.ISO_8859_1)).matches("\\p{ASCII}*");
+        assertThat(parse(message).getSubject()).isEqualTo(subject);
+    }
+
+    @Test
+    void nonAsciiDisplayNamesAreEncodedWordsAndUtf8AddressesNeedSmtputf8() throws Exception {
+        OutgoingMessage named = builder.build(new MessageSpec("Jürgen Müller <juergen@example.org>",
+                List.of("Zoë <zoe@example.org>"), List.of(), List.of(), "s", "b", Optional.empty(), List.of(),
+                List.of(), List.of()));
+        assertThat(new String(named.content(), StandardCharsets.ISO_8859_1)).matches("\\p{ASCII}*")
+                .contains("From: =?UTF-8?Q?J=C3=BCrgen_M=C3=BCller?= <juergen@example.org>");
+        assertThat(((jakarta.mail.internet.InternetAddress) parse(named).getFrom()[0]).getPersonal()).isEqualTo("Jürgen Müller");
+        assertThat(named.needsSmtpUtf8()).isFalse();
+
+        OutgoingMessage header = builder.build(spec("s", "b", Optional.empty(), List.of(), List.of(),
+                List.of("X-Note: Grüße " + "und mehr ".repeat(150))));
+        String headerText = new String(header.content(), StandardCharsets.ISO_8859_1);
+        assertThat(headerText).matches("\\p{ASCII}*").contains("X-Note: =?UTF-8?");
+        assertThat(headerText.split("\r\n")).allMatch(line -> line.length() <= 998);
+        assertThat(MimeUtilityDecode.decode(parse(header).getHeader("X-Note", null)))
+                .isEqualTo("Grüße " + ("und mehr ".repeat(150)).strip());
+
+        OutgoingMessage utf8 = builder.build(new MessageSpec("alice@example.org", List.of("jürgen@example.org"),
+                List.of(), List.of(), "s", "b", Optional.empty(), List.of(), List.of(), List.of()));
+        assertThat(utf8.recipients()).containsExactly("jürgen@example.org");
+        assertThat(utf8.needsSmtpUtf8()).isTrue();
+    }
+
+    @Test
+    void crOrLfInAnyHeaderValueOrAddressIsRefused() {
+        List<MessageSpec> evil = List.of(
+                simple("hi\r\nBcc: x@example.org", "body"),
+                simple("hi\nX-Injected: yes", "body"),
+                spec("s", "b", Optional.empty(), List.of(), List.of(), List.of("X-A: b\r\nX-B: c")),
+                new MessageSpec("alice@example.org\r\nRCPT TO:<x@example.org>", List.of("b@example.org"), List.of(),
+                        List.of(), "s", "b", Optional.empty(), List.of(), List.of(), List.of()),
+                new MessageSpec("alice@example.org", List.of("b@example.org\n"), List.of(), List.of(), "s", "b",
+                        Optional.empty(), List.of(), List.of(), List.of()),
+                spec("s", "b", Optional.empty(), List.of(new Attachment("a\r\nb.txt", new byte[1])), List.of(),
+                        List.of()));
+        for (MessageSpec spec : evil) {
+            assertThatThrownBy(() -> builder.build(spec)).isInstanceOf(MessageException.class)
+                    .hasMessageContaining("refused");
+        }
+    }
+
+    @Test
+    void badAddressesAndHeadersAreMessageErrors() {
+        assertThatThrownBy(() -> builder.build(new MessageSpec("not an address", List.of("b@example.org"), List.of(),
+                List.of(), "s", "b", Optional.empty(), List.of(), List.of(), List.of())))
+                .isInstanceOf(MessageException.class).hasMessageContaining("--from");
+        assertThatThrownBy(() -> builder.build(new MessageSpec("a@example.org", List.of(), List.of(), List.of(), "s",
+                "b", Optional.empty(), List.of(), List.of(), List.of())))
+                .hasMessageContaining("no recipient");
+        assertThatThrownBy(() -> builder.build(spec("s", "b", Optional.empty(), List.of(), List.of(),
+                List.of("Bcc: leak@example.org")))).hasMessageContaining("cannot set Bcc");
+        assertThatThrownBy(() -> builder.build(spec("s", "b", Optional.empty(), List.of(), List.of(),
+                List.of("no colon")))).hasMessageContaining("Name: value");
+        assertThatThrownBy(() -> builder.build(spec("s", "b", Optional.empty(), List.of(),
+                List.of(new Attachment("a.png", new byte[] {1})), List.of()))).hasMessageContaining("--html-file");
+    }
+
+    @Test
+    void linesLongerThan998OctetsAreEncodedAndTheTextSurvives() throws Exception {
+        String longLine = "word ".repeat(400);
+        OutgoingMessage message = builder.build(simple("long", longLine + "\nshort line"));
+        for (String line : text(message).split("\r\n")) {
+            assertThat(line.length()).isLessThanOrEqualTo(998);
+        }
+        assertThat(text(message)).contains("Content-Transfer-Encoding: quoted-printable");
+        assertThat(((String) parse(message).getContent()).replace("\r\n", "\n")).isEqualTo(longLine + "\nshort line");
+    }
+
+    @Test
+    void htmlAlternativeWithInlineImagesAndAttachmentsHasTheRightStructure() throws Exception {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 1, 2, 3};
+        byte[] csv = "a,b\n1,2\n".getBytes(StandardCharsets.US_ASCII);
+        OutgoingMessage message = builder.build(spec("pics", "plain version",
+                Optional.of("<p><img src=\"cid:logo.png\"></p>"), List.of(new Attachment("data.csv", csv)),
+                List.of(new Attachment("logo.png", png)), List.of()));
+        MimeMessage parsed = parse(message);
+        assertThat(parsed.getContentType()).startsWith("multipart/mixed");
+        Multipart mixed = (Multipart) parsed.getContent();
+        assertThat(mixed.getCount()).isEqualTo(2);
+        Multipart alternative = (Multipart) mixed.getBodyPart(0).getContent();
+        assertThat(mixed.getBodyPart(0).getContentType()).startsWith("multipart/alternative");
+        assertThat(alternative.getBodyPart(0).getContentType()).startsWith("text/plain");
+        assertThat(alternative.getBodyPart(0).getContent()).isEqualTo("plain version");
+        Multipart related = (Multipart) alternative.getBodyPart(1).getContent();
+        assertThat(alternative.getBodyPart(1).getContentType()).startsWith("multipart/related");
+        assertThat(related.getBodyPart(0).getContentType()).startsWith("text/html");
+        MimeBodyPart image = (MimeBodyPart) related.getBodyPart(1);
+        assertThat(image.getContentType()).startsWith("image/png");
+        assertThat(image.getContentID()).isEqualTo("<logo.png>");
+        assertThat(image.getDisposition()).isEqualTo(Part.INLINE);
+        assertThat(image.getInputStream().readAllBytes()).isEqualTo(png);
+        MimeBodyPart attachment = (MimeBodyPart) mixed.getBodyPart(1);
+        assertThat(attachment.getContentType()).startsWith("text/csv");
+        assertThat(attachment.getFileName()).isEqualTo("data.csv");
+        assertThat(attachment.getDisposition()).isEqualTo(Part.ATTACHMENT);
+        assertThat(new String(message.content(), StandardCharsets.ISO_8859_1)).matches("\\p{ASCII}*");
+    }
+
+    @Test
+    void messageIdsComeFromTheInjectedRandomness() throws Exception {
+        String first = parse(new MessageBuilder(CLOCK, new SplittableRandom(7)).build(simple("a", "b")))
+                .getMessageID();
+        String again = parse(new MessageBuilder(CLOCK, new SplittableRandom(7)).build(simple("a", "b")))
+                .getMessageID();
+        String other = parse(new MessageBuilder(CLOCK, new SplittableRandom(8)).build(simple("a", "b")))
+                .getMessageID();
+        assertThat(first).isEqualTo(again).isNotEqualTo(other);
+    }
+
+    /** Unfolds and decodes a header value as a reader would. */
+    private static final class MimeUtilityDecode {
+        static String decode(String raw) throws Exception {
+            return jakarta.mail.internet.MimeUtility.decodeText(jakarta.mail.internet.MimeUtility.unfold(raw)).strip();
+        }
+    }
+}

@@ -1,0 +1,350 @@
+package dev.netlab.mailclient.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.netlab.mailclient.testing.ScriptedSmtpServer;
+import dev.netlab.mailclient.testing.TestPki;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The engine's rules, each against a server scripted on a loopback socket. */
+class SmtpSessionTest {
+
+    private static TestPki pki;
+    private static TestPki.Issued certificate;
+    private static java.nio.file.Path caFile;
+
+    @BeforeAll
+    static void certificates(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        pki = TestPki.create("Session CA");
+        certificate = pki.issue("localhost", true);
+        caFile = pki.writeCaPem(dir.resolve("ca.pem"));
+    }
+
+    private static SessionOptions plain(ScriptedSmtpServer server, Timeouts timeouts) {
+        return new SessionOptions("127.0.0.1", server.port(), TlsOptions.verified(TlsMode.NONE), Optional.empty(),
+                Optional.empty(), Optional.of("client.test"), timeouts);
+    }
+
+    private static SessionOptions plain(ScriptedSmtpServer server) {
+        return plain(server, Timeouts.all(Duration.ofSeconds(5)));
+    }
+
+    private static OutgoingMessage message(String content, String... recipients) {
+        return new OutgoingMessage("alice@example.org", List.of(recipients),
+                content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static final class Recorder implements SmtpObserver {
+        final List<String> lines = new ArrayList<>();
+
+        @Override
+        public void sent(String line, boolean tls) {
+            lines.add((tls ? "~> " : "-> ") + line);
+        }
+
+        @Override
+        public void received(String line, boolean tls) {
+            lines.add((tls ? "<~ " : "<- ") + line);
+        }
+    }
+
+    @Test
+    void pipeliningSendsMailEveryRcptAndDataAsOneGroupBeforeReadingAReply() throws Exception {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.reply("220 scripted");
+            c.readLine();
+            c.reply("250-localhost", "250 PIPELINING");
+            // Not a single reply until the whole group has arrived: a client that waits would time out here.
+            for (int i = 0; i < 4; i++) {
+                c.readLine();
+            }
+            c.reply("250 sender ok", "250 bob ok", "550 5.1.1 eve unknown", "354 go ahead");
+            c.readData();
+            c.reply("250 queued as P1");
+            c.drain();
+        })) {
+            DeliveryOutcome outcome;
+            try (SmtpSession session = SmtpSession.open(plain(server), SmtpObserver.none())) {
+                outcome = session.send(message("Subject: x\r\n\r\nbody\r\n", "bob@example.org", "eve@example.org"));
+            }
+            server.awaitScript();
+            assertThat(server.lines()).containsSequence("MAIL FROM:<alice@example.org>", "RCPT TO:<bob@example.org>",
+                    "RCPT TO:<eve@example.org>", "DATA");
+            assertThat(outcome).isInstanceOf(DeliveryOutcome.PartiallyDelivered.class);
+            assertThat(outcome.recipients()).extracting(RecipientResult::accepted).containsExactly(true, false);
+            assertThat(outcome.finalReply().orElseThrow().text()).isEqualTo("queued as P1");
+        }
+    }
+
+    @Test
+    void pipelinedDataAcceptedAfterEveryRcptFailedIsEndedWithALoneDot() throws Exception {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.reply("220 scripted");
+            c.readLine();
+            c.reply("250-localhost", "250 PIPELINING");
+            for (int i = 0; i < 3; i++) {
+                c.readLine();
+            }
+            c.reply("250 ok", "550 no such user", "354 go ahead");
+            c.readData();
+            c.reply("554 no valid recipients");
+            c.drain();
+        })) {
+            DeliveryOutcome outcome;
+            try (SmtpSession session = SmtpSession.open(plain(server), SmtpObserver.none())) {
+                outcome = session.send(message("body\r\n", "nobody@example.org"));
+            }
+            server.awaitScript();
+            assertThat(outcome).isInstanceOf(DeliveryOutcome.Refused.class);
+            assertThat(((DeliveryOutcome.Refused) outcome).stage()).isEqualTo(Stage.RCPT);
+            assertThat(server.lines()).containsSequence("DATA", ".", "QUIT");
+        }
+    }
+
+    @Test
+    void severalMessagesOnOneConnectionAreSeparatedByRset() throws Exception {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.reply("220 scripted");
+            c.acceptTransactionUntilQuit();
+        })) {
+            List<DeliveryOutcome> outcomes = new ArrayList<>();
+            try (SmtpSession session = SmtpSession.open(plain(server), SmtpObserver.none())) {
+                outcomes.add(session.send(message("one\r\n", "bob@example.org")));
+                outcomes.add(session.send(message("two\r\n", "carol@example.org")));
+            }
+            server.awaitScript();
+            assertThat(outcomes).allMatch(o -> o instanceof DeliveryOutcome.Delivered);
+            assertThat(server.lines()).containsExactly("EHLO client.test", "MAIL FROM:<alice@example.org>",
+                    "RCPT TO:<bob@example.org>", "DATA", "one", ".", "RSET", "MAIL FROM:<alice@example.org>",
+                    "RCPT TO:<carol@example.org>", "DATA", "two", ".", "QUIT");
+        }
+    }
+
+    @Test
+    void theWireCarriesCrlfAndDotStuffing() throws Exception {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.reply("220 scripted");
+            c.acceptTransactionUntilQuit();
+        })) {
+            try (SmtpSession session = SmtpSession.open(plain(server), SmtpObserver.none())) {
+                session.send(message("Subject: dots\n\n.hidden\n..two\nend", "bob@example.org"));
+            }
+            server.awaitScript();
+            String wire = new String(server.bytes(), StandardCharsets.US_ASCII);
+            assertThat(wire).contains("DATA\r\nSubject: dots\r\n\r\n..hidden\r\n...two\r\nend\r\n.\r\nQUIT\r\n");
+        }
+    }
+
+    @Test
+    void heloIsTriedWhenEhloIsRefusedAndThenNoExtensionIsUsed() throws Exception {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.reply("220 old server");
+            c.readLine();
+            c.reply("500 5.5.2 what is EHLO");
+            c.readLine();
+            c.reply("250 old server");
+            c.acceptTransactionUntilQuit();
+        })) {
+            DeliveryOutcome outcome;
+            try (SmtpSession session = SmtpSession.open(plain(server), SmtpObserver.none())) {
+                assertThat(session.capabilities().extended()).isFalse();
+                outcome = session.send(message("x\r\n", "bob@example.org"));
+            }
+            server.awaitScript();
+            assertThat(outcome).isInstanceOf(DeliveryOutcome.Delivered.class);
+            assertThat(server.lines()).startsWith("EHLO client.test", "HELO client.test",
+                    "MAIL FROM:<alice@example.org>");
+        }
+    }
+
+    @Test
+    void aMessageOverTheServersSizeIsRefusedLocallyAndSizeIsDeclaredOtherwise() throws Exception {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.reply("220 scripted");
+            c.readLine();
+            c.reply("250-localhost", "250 SIZE 100");
+            c.acceptTransactionUntilQuit();
+        })) {
+            DeliveryOutcome big;
+            DeliveryOutcome small;
+            try (SmtpSession session = SmtpSession.open(plain(server), SmtpObserver.none())) {
+                big = session.send(message("x".repeat(200) + "\r\n", "bob@example.org"));
+                small = session.send(message("tiny\r\n", "bob@example.org"));
+            }
+            server.awaitScript();
+            assertThat(big).isInstanceOf(DeliveryOutcome.Failed.class);
+            assertThat(((DeliveryOutcome.Failed) big).stage()).isEqualTo(Stage.MESSAGE);
+            assertThat(((DeliveryOutcome.Failed) big).reason()).contains("205 octets exceed", "SIZE limit of 100");
+            assertThat(small).isInstanceOf(DeliveryOutcome.Delivered.class);
+            assertThat(server.lines()).filteredOn(l -> l.startsWith("MAIL"))
+                    .containsExactly("MAIL FROM:<alice@example.org> SIZE=9");
+        }
+    }
+
+    @Test
+    void eightBitContentUses8bitmimeWhenOfferedAndIsRefusedLocallyOtherwise() throws Exception {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.reply("220 scripted");
+            c.readLine();
+            c.reply("250-localhost", "250-8BITMIME", "250 SMTPUTF8");
+            c.acceptTransactionUntilQuit();
+        })) {
+            try (SmtpSession session = SmtpSession.open(plain(server), SmtpObserver.none())) {
+                session.send(message("Grüße\r\n", "bob@example.org"));
+                session.send(new OutgoingMessage("alice@example.org", List.of("jürgen@example.org"),
+                        "x\r\n".getBytes(StandardCharsets.US_ASCII)));
+            }
+            server.awaitScript();
+            assertThat(server.lines()).contains("MAIL FROM:<alice@example.org> BODY=8BITMIME",
+                    "MAIL FROM:<alice@example.org> SMTPUTF8", "RCPT TO:<jürgen@example.org>");
+        }
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.reply("220 scripted");
+            c.acceptTransactionUntilQuit();
+        })) {
+            DeliveryOutcome eightBit;
+            DeliveryOutcome utf8;
+            try (SmtpSession session = SmtpSession.open(plain(server), SmtpObserver.none())) {
+                eightBit = session.send(message("Grüße\r\n", "bob@example.org"));
+                utf8 = session.send(new OutgoingMessage("alice@example.org", List.of("jürgen@example.org"),
+                        "x\r\n".getBytes(StandardCharsets.US_ASCII)));
+            }
+            server.awaitScript();
+            assertThat(eightBit).isInstanceOf(DeliveryOutcome.Failed.class);
+            assertThat(((DeliveryOutcome.Failed) eightBit).reason()).contains("8BITMIME");
+            assertThat(((DeliveryOutcome.Failed) utf8).reason()).contains("SMTPUTF8");
+            assertThat(server.lines()).noneMatch(l -> l.startsWith("MAIL"));
+        }
+    }
+
+    @Test
+    void aReplyLineOver512OctetsIsAProtocolError() throws Exception {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.reply("220 " + "x".repeat(600));
+            c.drain();
+        })) {
+            assertThatThrownBy(() -> SmtpSession.open(plain(server), SmtpObserver.none()))
+                    .isInstanceOf(SmtpFailure.class).hasMessageContaining("longer than 512 octets")
+                    .extracting(e -> ((SmtpFailure) e).stage()).isEqualTo(Stage.GREETING);
+        }
+    }
+
+    @Test
+    void aReplyThatNeverEndsIsATimeoutOfItsStage() throws Exception {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.reply("220-first of many lines");
+            c.drain();
+        })) {
+            Timeouts timeouts = Timeouts.all(Duration.ofSeconds(5)).with(Timeouts.Stage.GREETING,
+                    Duration.ofMillis(300));
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> SmtpSession.open(plain(server, timeouts), SmtpObserver.none()))
+                    .isInstanceOf(SmtpFailure.class).hasMessageContaining("timed out after PT0.3S");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+        }
+    }
+
+    @Test
+    void aServerThatStopsReadingTheDataMakesTheDataBlockTimeOut() throws Exception {
+        java.util.concurrent.CountDownLatch testDone = new java.util.concurrent.CountDownLatch(1);
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.reply("220 scripted");
+            for (String reply : List.of("250 localhost", "250 ok", "250 ok", "354 go ahead")) {
+                c.readLine();
+                c.reply(reply);
+            }
+            // Read nothing more: the client's writes fill the socket buffers and block.
+            testDone.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        })) {
+            Timeouts timeouts = Timeouts.all(Duration.ofSeconds(5)).with(Timeouts.Stage.DATA_BLOCK,
+                    Duration.ofMillis(300));
+            String content = ("x".repeat(98) + "\r\n").repeat(320_000);
+            DeliveryOutcome outcome;
+            long started = System.nanoTime();
+            try (SmtpSession session = SmtpSession.open(plain(server, timeouts), SmtpObserver.none())) {
+                outcome = session.send(message(content, "bob@example.org"));
+            } finally {
+                testDone.countDown();
+            }
+            assertThat(outcome).isInstanceOf(DeliveryOutcome.Failed.class);
+            assertThat(((DeliveryOutcome.Failed) outcome).stage()).isEqualTo(Stage.DATA);
+            assertThat(((DeliveryOutcome.Failed) outcome).reason()).isEqualTo("sending timed out after PT0.3S");
+            assertThat(outcome.isTransient()).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void bytesSentAfterTheStartTlsReplyAreRefusedAsInjection() throws Exception {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.reply("220 scripted");
+            c.readLine();
+            c.reply("250-localhost", "250 STARTTLS");
+            c.readLine();
+            c.reply("220 ready", "250 injected in the clear");
+            c.drain();
+        })) {
+            SessionOptions options = new SessionOptions("localhost", server.port(),
+                    new TlsOptions(TlsMode.STARTTLS, Optional.of(caFile), Optional.empty(), false), Optional.empty(),
+                    Optional.empty(), Optional.empty(), Timeouts.all(Duration.ofSeconds(5)));
+            assertThatThrownBy(() -> SmtpSession.open(options, SmtpObserver.none()))
+                    .isInstanceOf(SmtpFailure.class).hasMessageContaining("sent data after its STARTTLS reply");
+        }
+    }
+
+    @Test
+    void xoauth2SendsTheBearerTokenAndReadsTheErrorChallengeBefore535() throws Exception {
+        List<String> initialResponse = new ArrayList<>();
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.reply("220 scripted");
+            c.readLine();
+            c.reply("250-localhost", "250 STARTTLS");
+            c.readLine();
+            c.reply("220 go");
+            c.startTls(certificate.serverContext());
+            c.readLine();
+            c.reply("250-localhost", "250-AUTH LOGIN PLAIN XOAUTH2", "250 ENHANCEDSTATUSCODES");
+            String auth = c.readLine();
+            initialResponse.add(auth);
+            c.reply("334 " + Base64.getEncoder().encodeToString(
+                    "{\"status\":\"401\",\"schemes\":\"Bearer\"}".getBytes(StandardCharsets.UTF_8)));
+            c.readLine();
+            c.reply("535 5.7.8 Username and Password not accepted");
+            c.drain();
+        })) {
+            Recorder recorder = new Recorder();
+            SessionOptions options = new SessionOptions("localhost", server.port(),
+                    new TlsOptions(TlsMode.STARTTLS, Optional.of(caFile), Optional.empty(), false),
+                    Optional.of(Credentials.of("alice@example.org", "ya29.token-value".toCharArray())),
+                    Optional.of(AuthMechanism.XOAUTH2), Optional.empty(), Timeouts.all(Duration.ofSeconds(5)));
+            assertThatThrownBy(() -> SmtpSession.open(options, recorder))
+                    .isInstanceOf(SmtpFailure.class)
+                    .hasMessage("authentication failed: 535 5.7.8 Username and Password not accepted")
+                    .extracting(e -> ((SmtpFailure) e).stage()).isEqualTo(Stage.AUTH);
+            server.awaitScript();
+            String sent = initialResponse.get(0);
+            assertThat(sent).startsWith("AUTH XOAUTH2 ");
+            assertThat(new String(Base64.getDecoder().decode(sent.substring(13)), StandardCharsets.UTF_8))
+                    .isEqualTo("user=alice@example.org\u0001auth=Bearer ya29.token-value\u0001\u0001");
+            assertThat(server.lines()).containsSubsequence(sent, "", "QUIT");
+            assertThat(recorder.lines).contains("~> AUTH XOAUTH2 <redacted>")
+                    .noneMatch(l -> l.contains("ya29") || l.contains(sent.substring(13)));
+        }
+    }
+
+    @Test
+    void credentialsAreNeverSentWithoutTls() {
+        assertThatThrownBy(() -> new SessionOptions("localhost", 25, TlsOptions.verified(TlsMode.NONE),
+                Optional.of(Credentials.of("u", "p".toCharArray())), Optional.empty(), Optional.empty(),
+                Timeouts.rfcDefaults())).hasMessageContaining("never sent without TLS");
+        assertThat(Credentials.of("u", "topsecret".toCharArray()).toString()).doesNotContain("topsecret");
+    }
+}

@@ -1,0 +1,119 @@
+package dev.netlab.mailclient.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import org.subethamail.smtp.MessageContext;
+import org.subethamail.smtp.MessageHandler;
+import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory;
+import org.subethamail.smtp.auth.LoginFailedException;
+import org.subethamail.smtp.server.SMTPServer;
+
+/**
+ * SubEthaSMTP on a loopback port: STARTTLS (required) with AUTH PLAIN/LOGIN against one user, or implicit TLS, or
+ * plain. It keeps every message it accepted: envelope and data exactly as received (after the server removed the
+ * dot-stuffing, so a stuffed line shows as the user wrote it).
+ */
+public final class EmbeddedSmtpServer implements AutoCloseable {
+
+    /** One accepted message. */
+    public record Received(String from, List<String> recipients, byte[] data, boolean authenticated) {
+    }
+
+    private final SMTPServer server;
+    private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
+
+    private EmbeddedSmtpServer(SMTPServer.Builder builder) {
+        this.server = builder.messageHandlerFactory(this::handler).build();
+        server.start();
+    }
+
+    private static SMTPServer.Builder base() {
+        return SMTPServer.port(0).bindAddress(InetAddress.getLoopbackAddress()).hostName("localhost")
+                .connectionTimeout(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** STARTTLS required before anything else, AUTH PLAIN and LOGIN for {@code user}/{@code password}. */
+    public static EmbeddedSmtpServer startTlsWithAuth(SSLContext context, String user, String password) {
+        return new EmbeddedSmtpServer(base().enableTLS().requireTLS().requireAuth()
+                .startTlsSocketFactory(context)
+                .authenticationHandlerFactory(new EasyAuthenticationHandlerFactory(
+                        (u, p, ctx) -> check(user, password, u, p))));
+    }
+
+    /** TLS from the first byte (port 465 style), AUTH for {@code user}/{@code password}. */
+    public static EmbeddedSmtpServer implicitTlsWithAuth(SSLContext context, String user, String password) {
+        return new EmbeddedSmtpServer(base().serverSocketFactory(context).requireAuth()
+                .authenticationHandlerFactory(new EasyAuthenticationHandlerFactory(
+                        (u, p, ctx) -> check(user, password, u, p))));
+    }
+
+    /** No TLS, no AUTH. */
+    public static EmbeddedSmtpServer plain() {
+        return new EmbeddedSmtpServer(base());
+    }
+
+    private static void check(String user, String password, String givenUser, String givenPassword)
+            throws LoginFailedException {
+        if (!user.equals(givenUser) || !password.equals(givenPassword)) {
+            throw new LoginFailedException();
+        }
+    }
+
+    private MessageHandler handler(MessageContext context) {
+        return new MessageHandler() {
+            private String from;
+            private final List<String> recipients = new ArrayList<>();
+
+            @Override
+            public void from(String address) throws RejectException {
+                from = address;
+            }
+
+            @Override
+            public void recipient(String address) throws RejectException {
+                recipients.add(address);
+            }
+
+            @Override
+            public String data(InputStream data) throws IOException {
+                received.add(new Received(from, List.copyOf(recipients), data.readAllBytes(),
+                        context.getAuthenticationHandler().isPresent()));
+                return "2.0.0 queued as EMBEDDED" + received.size();
+            }
+
+            @Override
+            public void done() {
+            }
+        };
+    }
+
+    public int port() {
+        return server.getPortAllocated();
+    }
+
+    public List<Received> received() {
+        synchronized (received) {
+            return List.copyOf(received);
+        }
+    }
+
+    public Optional<Received> only() {
+        List<Received> all = received();
+        if (all.size() > 1) {
+            throw new AssertionError("expected at most one message, got " + all.size());
+        }
+        return all.stream().findFirst();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}
