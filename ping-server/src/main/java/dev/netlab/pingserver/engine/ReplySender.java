@@ -1,0 +1,153 @@
+package dev.netlab.pingserver.engine;
+
+import dev.netlab.pingserver.config.Mode;
+import dev.netlab.pingserver.engine.PingMetrics.FaultKind;
+import dev.netlab.pingserver.faults.Fate;
+import dev.netlab.pingserver.protocol.Reflector;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Sends one listener's replies with their simulated faults. A plain reply goes out at once from the receive thread;
+ * a delayed one is scheduled (never slept on the receive loop); a duplicated one goes out twice, back to back; a
+ * reordered one is held until the next reply has gone out (or {@code reorder-hold} passes). At most one reply is
+ * held, so no datagram ever gets more than two replies.
+ */
+final class ReplySender {
+
+    private static final Logger LOG = Logger.getLogger(ReplySender.class.getName());
+
+    /** A reply that leaves the receive loop's buffer: its own copy of the bytes. */
+    private record Outgoing(byte[] data, InetSocketAddress to, boolean duplicate) {
+    }
+
+    private final Mode mode;
+    private final DatagramChannel channel;
+    private final Reflector reflector;
+    private final PingMetrics metrics;
+    private final ScheduledExecutorService scheduler;
+    private final long reorderHoldNanos;
+    // Guards held and orders sends when the scheduler and the receive thread both send.
+    private final ReentrantLock lock = new ReentrantLock();
+    private Outgoing held;
+
+    ReplySender(Mode mode, DatagramChannel channel, Reflector reflector, PingMetrics metrics,
+                ScheduledExecutorService scheduler, Duration reorderHold) {
+        this.mode = mode;
+        this.channel = channel;
+        this.reflector = reflector;
+        this.metrics = metrics;
+        this.scheduler = scheduler;
+        this.reorderHoldNanos = reorderHold.toNanos();
+    }
+
+    /** Sends {@code reply} (position to limit) to {@code to} as {@code fate} says; the buffer may be reused after. */
+    void send(ByteBuffer reply, InetSocketAddress to, Fate fate) {
+        if (fate.plain()) {
+            lock.lock();
+            try {
+                if (held == null) {
+                    transmit(reply, to);
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        byte[] copy = new byte[reply.remaining()];
+        reply.get(reply.position(), copy);
+        Outgoing outgoing = new Outgoing(copy, to, fate.duplicate());
+        if (fate.delayNanos() > 0) {
+            metrics.fault(mode, FaultKind.DELAYED);
+            try {
+                scheduler.schedule(() -> release(outgoing, fate.reorder()), fate.delayNanos(), TimeUnit.NANOSECONDS);
+                return;
+            } catch (RejectedExecutionException e) {
+                // shutting down: send now rather than lose it
+            }
+        }
+        release(outgoing, fate.reorder());
+    }
+
+    private void release(Outgoing outgoing, boolean reorder) {
+        lock.lock();
+        try {
+            if (held != null) {
+                Outgoing overtaken = held;
+                held = null;
+                transmit(outgoing);
+                transmit(overtaken);
+                metrics.fault(mode, FaultKind.REORDERED);
+                return;
+            }
+            if (reorder) {
+                try {
+                    scheduler.schedule(() -> flush(outgoing), reorderHoldNanos, TimeUnit.NANOSECONDS);
+                    held = outgoing;
+                    return;
+                } catch (RejectedExecutionException e) {
+                    // shutting down: nothing will come after it
+                }
+            }
+            transmit(outgoing);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sends a held reply that no later reply overtook in time. */
+    private void flush(Outgoing outgoing) {
+        lock.lock();
+        try {
+            if (held == outgoing) {
+                held = null;
+                transmit(outgoing);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void transmit(Outgoing outgoing) {
+        ByteBuffer buffer = ByteBuffer.wrap(outgoing.data());
+        transmit(buffer, outgoing.to());
+        if (outgoing.duplicate()) {
+            buffer.rewind();
+            if (write(buffer, outgoing.to())) {
+                metrics.fault(mode, FaultKind.DUPLICATED);
+            }
+        }
+    }
+
+    private void transmit(ByteBuffer reply, InetSocketAddress to) {
+        if (write(reply, to)) {
+            metrics.reflected(mode);
+        }
+    }
+
+    private boolean write(ByteBuffer reply, InetSocketAddress to) {
+        int start = reply.position();
+        reflector.beforeSend(reply);
+        try {
+            channel.send(reply, to);
+            return true;
+        } catch (ClosedChannelException e) {
+            return false;
+        } catch (IOException e) {
+            LOG.log(Level.FINE, e, () -> mode.label() + ": cannot send a reply to " + to);
+            return false;
+        } finally {
+            reply.position(start);
+        }
+    }
+}
