@@ -96,7 +96,7 @@ public final class SenderTable {
                 Sender v = e.getValue();
                 views.add(new SenderView(k.address().getHostAddress(), k.port(), k.mode().label(), v.packets,
                         v.sequence.started() ? v.sequence.last() : null, v.sequence.forwardLost(),
-                        v.sequence.reordered(), Instant.ofEpochMilli(v.lastSeenMillis),
+                        v.sequence.reordered(), Instant.ofEpochMilli(v.lastSeenMillis).toString(),
                         now - v.lastSeenMillis > silenceMillis, v.oneWayDelayMs));
             }
             return views;

@@ -1,7 +1,6 @@
 package dev.netlab.pingserver.senders;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.time.Instant;
 
 /**
  * One sender as {@code GET /api/senders} shows it.
@@ -13,7 +12,7 @@ import java.time.Instant;
  * @param lastSeq        the last sequence number received, or null when none was readable
  * @param forwardLost    sequence numbers it used that never arrived
  * @param reordered      datagrams that arrived after a higher sequence number
- * @param lastSeen       when it was last heard from
+ * @param lastSeen       when it was last heard from (ISO-8601, UTC)
  * @param stopped        silent for longer than {@code pingserver.senders.silence}
  * @param oneWayDelayMs  receive time minus the sender's timestamp, in ms: depends on both clocks agreeing
  */
@@ -25,7 +24,7 @@ public record SenderView(
         @JsonProperty("last_seq") Long lastSeq,
         @JsonProperty("forward_lost") long forwardLost,
         @JsonProperty("reordered") long reordered,
-        @JsonProperty("last_seen") Instant lastSeen,
+        @JsonProperty("last_seen") String lastSeen,
         @JsonProperty("stopped") boolean stopped,
         @JsonProperty("one_way_delay_ms") Double oneWayDelayMs) {
 
