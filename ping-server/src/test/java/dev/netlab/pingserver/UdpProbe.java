@@ -23,8 +23,17 @@ public final class UdpProbe implements AutoCloseable {
     }
 
     public UdpProbe(int localPort) {
+        this(LOOPBACK, localPort);
+    }
+
+    /** A socket on another loopback address (127.0.0.2...), a different source for per-address limits. */
+    public UdpProbe(InetAddress local) {
+        this(local, 0);
+    }
+
+    private UdpProbe(InetAddress local, int localPort) {
         try {
-            socket = new DatagramSocket(new InetSocketAddress(LOOPBACK, localPort));
+            socket = new DatagramSocket(new InetSocketAddress(local, localPort));
             socket.setReceiveBufferSize(1 << 20);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
