@@ -54,6 +54,8 @@ class MetricsTest {
              UdpProbe probe = new UdpProbe()) {
             probe.roundTrip("ping".getBytes(), server.port(Mode.LAB));
             probe.roundTrip("ping".getBytes(), server.port(Mode.ECHO));
+            server.awaitValue(1, "pingserver_packets_reflected_total", "mode", "lab");
+            server.awaitValue(1, "pingserver_packets_reflected_total", "mode", "echo");
             PrometheusText.Scrape scrape = server.metrics();
             assertThat(scrape.valueOf("pingserver_packets_received_total", "mode", "lab")).isEqualTo(1);
             assertThat(scrape.valueOf("pingserver_packets_reflected_total", "mode", "lab")).isEqualTo(1);

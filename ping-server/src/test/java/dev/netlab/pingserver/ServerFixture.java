@@ -70,6 +70,22 @@ public final class ServerFixture implements AutoCloseable {
         return PrometheusText.parse(running.registry().scrape()).valueOf(name, labels);
     }
 
+    /**
+     * Waits (5 s at most) until a sample reaches {@code expected}: a counter may move just after the datagram that a
+     * test has already received went out.
+     */
+    public void awaitValue(double expected, String name, String... labels) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        double value;
+        while ((value = value(name, labels)) != expected) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(name + " " + String.join(",", labels) + " is " + value + ", expected "
+                        + expected);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
     /** The received count of {@code mode}, straight from the counter (for pacing floods). */
     public double received(Mode mode) {
         var counter = running.registry().find("pingserver.packets.received").tag("mode", mode.label()).counter();

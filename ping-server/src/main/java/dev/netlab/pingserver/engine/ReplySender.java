@@ -85,9 +85,9 @@ final class ReplySender {
             if (held != null) {
                 Outgoing overtaken = held;
                 held = null;
+                metrics.fault(mode, FaultKind.REORDERED);
                 transmit(outgoing);
                 transmit(overtaken);
-                metrics.fault(mode, FaultKind.REORDERED);
                 return;
             }
             if (reorder) {
