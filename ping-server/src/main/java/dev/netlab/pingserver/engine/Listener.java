@@ -43,6 +43,7 @@ final class Listener {
     private final PingMetrics metrics;
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
+    private final boolean timed;
     private volatile boolean accepting = true;
     private DatagramChannel channel;
     private InetSocketAddress local;
@@ -58,6 +59,7 @@ final class Listener {
         this.metrics = metrics;
         this.clock = clock;
         this.scheduler = scheduler;
+        this.timed = reflector.usesReceiveTime();
     }
 
     /** Binds the socket. */
@@ -120,15 +122,14 @@ final class Listener {
             metrics.dropped(mode, DropReason.MALFORMED);
             return;
         }
-        Instant received = clock.instant();
+        Instant received = timed ? clock.instant() : null;
         switch (reflector.reflect(datagram, from, received)) {
             case Outcome.Malformed malformed -> metrics.dropped(mode, DropReason.MALFORMED);
             case Outcome.Reply reply -> {
                 Fate fate = planner.next();
-                if (fate.drop()) {
+                if (fate.drop() || !sender.send(reply.reply(), from, fate)) {
+                    // a simulated loss, or the simulated link's delay queue is full
                     metrics.dropped(mode, DropReason.SIMULATED);
-                } else {
-                    sender.send(reply.reply(), from, fate);
                 }
             }
         }

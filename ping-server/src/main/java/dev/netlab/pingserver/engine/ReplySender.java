@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -37,6 +38,8 @@ final class ReplySender {
     private final PingMetrics metrics;
     private final ScheduledExecutorService scheduler;
     private final long reorderHoldNanos;
+    // Delayed replies are copies waiting in the scheduler: bounded, like a real link's queue.
+    private final AtomicInteger delayed = new AtomicInteger();
     // Guards held and orders sends when the scheduler and the receive thread both send.
     private final ReentrantLock lock = new ReentrantLock();
     private Outgoing held;
@@ -51,14 +54,21 @@ final class ReplySender {
         this.reorderHoldNanos = reorderHold.toNanos();
     }
 
-    /** Sends {@code reply} (position to limit) to {@code to} as {@code fate} says; the buffer may be reused after. */
-    void send(ByteBuffer reply, InetSocketAddress to, Fate fate) {
+    /** At most this many delayed replies wait per listener; more are dropped as a full queue would drop them. */
+    static final int MAX_DELAYED = 65_536;
+
+    /**
+     * Sends {@code reply} (position to limit) to {@code to} as {@code fate} says; the buffer may be reused after.
+     *
+     * @return false when the reply was dropped because too many delayed replies are already waiting
+     */
+    boolean send(ByteBuffer reply, InetSocketAddress to, Fate fate) {
         if (fate.plain()) {
             lock.lock();
             try {
                 if (held == null) {
                     transmit(reply, to);
-                    return;
+                    return true;
                 }
             } finally {
                 lock.unlock();
@@ -68,15 +78,23 @@ final class ReplySender {
         reply.get(reply.position(), copy);
         Outgoing outgoing = new Outgoing(copy, to, fate.duplicate());
         if (fate.delayNanos() > 0) {
+            if (delayed.incrementAndGet() > MAX_DELAYED) {
+                delayed.decrementAndGet();
+                return false;
+            }
             metrics.fault(mode, FaultKind.DELAYED);
             try {
-                scheduler.schedule(() -> release(outgoing, fate.reorder()), fate.delayNanos(), TimeUnit.NANOSECONDS);
-                return;
+                scheduler.schedule(() -> {
+                    delayed.decrementAndGet();
+                    release(outgoing, fate.reorder());
+                }, fate.delayNanos(), TimeUnit.NANOSECONDS);
+                return true;
             } catch (RejectedExecutionException e) {
-                // shutting down: send now rather than lose it
+                delayed.decrementAndGet(); // shutting down: send now rather than lose it
             }
         }
         release(outgoing, fate.reorder());
+        return true;
     }
 
     private void release(Outgoing outgoing, boolean reorder) {

@@ -8,6 +8,11 @@ import java.time.Instant;
 public final class EchoReflector implements Reflector {
 
     @Override
+    public boolean usesReceiveTime() {
+        return false;
+    }
+
+    @Override
     public Outcome reflect(ByteBuffer request, InetSocketAddress from, Instant received) {
         return new Outcome.Reply(request);
     }

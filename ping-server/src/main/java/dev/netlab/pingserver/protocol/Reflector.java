@@ -15,6 +15,11 @@ public interface Reflector {
      */
     Outcome reflect(ByteBuffer request, InetSocketAddress from, Instant received);
 
+    /** Whether {@link #reflect} reads its {@code received} time (echo does not, and saves a clock read). */
+    default boolean usesReceiveTime() {
+        return true;
+    }
+
     /** Fills in what depends on the moment of sending (STAMP's transmit timestamp) just before each send. */
     default void beforeSend(ByteBuffer reply) {
     }
