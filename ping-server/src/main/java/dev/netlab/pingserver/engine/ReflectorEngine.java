@@ -18,6 +18,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -81,16 +82,12 @@ public final class ReflectorEngine implements Engine {
     private Reflector reflector(ListenerConfig listener) {
         Mode mode = listener.mode();
         return switch (mode) {
-            case LAB -> new LabReflector(senders, clock.getZone(), lost -> metrics.forwardLost(mode, lost));
+            // The lab client writes local time without a zone: read it in this host's zone, like the client's.
+            case LAB -> new LabReflector(senders, ZoneId.systemDefault(), lost -> metrics.forwardLost(mode, lost));
             case ECHO -> new EchoReflector();
             case STAMP -> new StampReflector(config.stamp(), senders, clock, errorEstimate, listener.maxDatagram(),
                     lost -> metrics.forwardLost(mode, lost));
         };
-    }
-
-    /** The error estimate STAMP replies declare. */
-    public ErrorEstimate errorEstimate() {
-        return errorEstimate;
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -43,6 +44,7 @@ final class ReplySender {
     // Guards held and orders sends when the scheduler and the receive thread both send.
     private final ReentrantLock lock = new ReentrantLock();
     private Outgoing held;
+    private ScheduledFuture<?> holdTimer;
 
     ReplySender(Mode mode, DatagramChannel channel, Reflector reflector, PingMetrics metrics,
                 ScheduledExecutorService scheduler, Duration reorderHold) {
@@ -103,6 +105,7 @@ final class ReplySender {
             if (held != null) {
                 Outgoing overtaken = held;
                 held = null;
+                holdTimer.cancel(false); // so a drain does not wait for it
                 metrics.fault(mode, FaultKind.REORDERED);
                 transmit(outgoing);
                 transmit(overtaken);
@@ -110,7 +113,7 @@ final class ReplySender {
             }
             if (reorder) {
                 try {
-                    scheduler.schedule(() -> flush(outgoing), reorderHoldNanos, TimeUnit.NANOSECONDS);
+                    holdTimer = scheduler.schedule(() -> flush(outgoing), reorderHoldNanos, TimeUnit.NANOSECONDS);
                     held = outgoing;
                     return;
                 } catch (RejectedExecutionException e) {
