@@ -29,6 +29,9 @@ final class ReplySender {
 
     private static final Logger LOG = Logger.getLogger(ReplySender.class.getName());
 
+    /** At most this many delayed replies wait per listener; more are dropped as a full queue would drop them. */
+    static final int MAX_DELAYED = 65_536;
+
     /** A reply that leaves the receive loop's buffer: its own copy of the bytes. */
     private record Outgoing(byte[] data, InetSocketAddress to, boolean duplicate) {
     }
@@ -55,9 +58,6 @@ final class ReplySender {
         this.scheduler = scheduler;
         this.reorderHoldNanos = reorderHold.toNanos();
     }
-
-    /** At most this many delayed replies wait per listener; more are dropped as a full queue would drop them. */
-    static final int MAX_DELAYED = 65_536;
 
     /**
      * Sends {@code reply} (position to limit) to {@code to} as {@code fate} says; the buffer may be reused after.
