@@ -1,11 +1,14 @@
 package dev.netlab.pingserver;
 
 import dev.netlab.kit.cli.ServiceCommand;
-import dev.netlab.kit.lifecycle.AdminOnlyEngine;
 import dev.netlab.kit.lifecycle.Engine;
 import dev.netlab.kit.lifecycle.Service;
 import dev.netlab.kit.lifecycle.ServiceContext;
 import dev.netlab.kit.lifecycle.ServiceMain;
+import dev.netlab.pingserver.config.Mode;
+import dev.netlab.pingserver.config.PingServerConfig;
+import dev.netlab.pingserver.engine.ReflectorEngine;
+import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine.Command;
 
@@ -29,12 +32,12 @@ public final class Main extends ServiceCommand implements Service {
 
     @Override
     public List<String> bindAddressKeys() {
-        return List.of();
+        return Arrays.stream(Mode.values()).map(mode -> mode.configPrefix() + ".bind-address").toList();
     }
 
     @Override
     public Engine createEngine(ServiceContext context) {
-        // The protocol engine arrives with this service's own issue; until then the service is its admin socket.
-        return new AdminOnlyEngine();
+        // Every setting is read and validated here, before anything is bound.
+        return new ReflectorEngine(PingServerConfig.read(context.settings()), context.registry(), context.clock());
     }
 }

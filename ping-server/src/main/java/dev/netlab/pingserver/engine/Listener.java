@@ -1,0 +1,178 @@
+package dev.netlab.pingserver.engine;
+
+import dev.netlab.kit.lifecycle.Endpoint;
+import dev.netlab.kit.lifecycle.StartupException;
+import dev.netlab.pingserver.config.ListenerConfig;
+import dev.netlab.pingserver.config.Mode;
+import dev.netlab.pingserver.engine.PingMetrics.DropReason;
+import dev.netlab.pingserver.faults.Fate;
+import dev.netlab.pingserver.faults.FaultPlanner;
+import dev.netlab.pingserver.protocol.Outcome;
+import dev.netlab.pingserver.protocol.Reflector;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One UDP listener: its own channel and its own virtual thread running the receive loop. Each datagram is counted,
+ * rate-limited per source address, size-checked, reflected, given its simulated fate and answered. A bad datagram
+ * is counted and dropped; nothing a client sends ends the loop.
+ */
+final class Listener {
+
+    private static final Logger LOG = Logger.getLogger(Listener.class.getName());
+
+    private final ListenerConfig config;
+    private final Mode mode;
+    private final Reflector reflector;
+    private final FaultPlanner planner;
+    private final RateLimiter limiter;
+    private final PingMetrics metrics;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler;
+    private final boolean timed;
+    private volatile boolean accepting = true;
+    private DatagramChannel channel;
+    private InetSocketAddress local;
+    private Thread thread;
+
+    Listener(ListenerConfig config, Reflector reflector, FaultPlanner planner, RateLimiter limiter,
+             PingMetrics metrics, Clock clock, ScheduledExecutorService scheduler) {
+        this.config = config;
+        this.mode = config.mode();
+        this.reflector = reflector;
+        this.planner = planner;
+        this.limiter = limiter;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.scheduler = scheduler;
+        this.timed = reflector.usesReceiveTime();
+    }
+
+    /** Binds the socket. */
+    Endpoint bind() {
+        try {
+            // An IPv4 address gets an IPv4 socket: a dual-stack one costs the kernel more on every datagram.
+            channel = DatagramChannel.open(config.bindAddress() instanceof Inet4Address
+                    ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, config.receiveBuffer());
+            channel.bind(new InetSocketAddress(config.bindAddress(), config.port()));
+            local = (InetSocketAddress) channel.getLocalAddress();
+            return Endpoint.udp(mode.label(), local);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw StartupException.cannotBind(mode.label(), "udp", config.bindAddress(), config.port(), e);
+        }
+    }
+
+    /** Starts the receive loop. */
+    void start() {
+        ReplySender sender = new ReplySender(mode, channel, reflector, metrics, scheduler,
+                config.faults().reorderHold());
+        thread = Thread.ofVirtual().name("pingserver-" + mode.label()).start(() -> serve(sender));
+    }
+
+    private void serve(ReplySender sender) {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(config.maxDatagram() + 1);
+        while (accepting) {
+            buffer.clear();
+            InetSocketAddress from;
+            try {
+                from = (InetSocketAddress) channel.receive(buffer);
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                LOG.log(Level.FINE, e, () -> mode.label() + ": receive failed; serving on");
+                continue;
+            }
+            if (!accepting) {
+                return;
+            }
+            buffer.flip();
+            try {
+                handle(buffer, from, sender);
+            } catch (RuntimeException e) {
+                // A bug must not take the listener down with it: count the datagram as unanswered and go on.
+                metrics.dropped(mode, DropReason.MALFORMED);
+                LOG.log(Level.WARNING, e, () -> mode.label() + ": datagram could not be handled");
+            }
+        }
+    }
+
+    private void handle(ByteBuffer datagram, InetSocketAddress from, ReplySender sender) {
+        metrics.received(mode);
+        if (!limiter.tryAcquire(from.getAddress())) {
+            metrics.dropped(mode, DropReason.RATE_LIMITED);
+            return;
+        }
+        if (datagram.remaining() > config.maxDatagram()) {
+            metrics.dropped(mode, DropReason.MALFORMED);
+            return;
+        }
+        Instant received = timed ? clock.instant() : null;
+        switch (reflector.reflect(datagram, from, received)) {
+            case Outcome.Malformed malformed -> metrics.dropped(mode, DropReason.MALFORMED);
+            case Outcome.Reply reply -> {
+                Fate fate = planner.next();
+                if (fate.drop() || !sender.send(reply.reply(), from, fate)) {
+                    // a simulated loss, or the simulated link's delay queue is full
+                    metrics.dropped(mode, DropReason.SIMULATED);
+                }
+            }
+        }
+    }
+
+    /** Ends the receive loop without closing the socket, so that scheduled replies can still go out. */
+    void stopAccepting() {
+        accepting = false;
+        if (local == null) {
+            return;
+        }
+        // Wake the blocked receive with an empty datagram of our own.
+        InetAddress target = local.getAddress();
+        if (target.isAnyLocalAddress()) {
+            target = target instanceof Inet6Address ? InetAddress.getLoopbackAddress() : loopbackV4();
+        }
+        try (DatagramChannel waker = DatagramChannel.open()) {
+            waker.send(ByteBuffer.allocate(0), new InetSocketAddress(target, local.getPort()));
+        } catch (IOException e) {
+            LOG.log(Level.FINE, e, () -> mode.label() + ": cannot wake the receive loop; close will end it");
+        }
+    }
+
+    /** Waits for the receive loop to end. */
+    boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return thread == null || thread.join(timeout);
+    }
+
+    /** Closes the socket, which ends the receive loop if it still runs. */
+    void close() {
+        accepting = false;
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.log(Level.FINE, e, () -> mode.label() + ": close failed");
+            }
+        }
+    }
+
+    private static InetAddress loopbackV4() {
+        return InetAddress.getLoopbackAddress() instanceof Inet6Address
+                ? new InetSocketAddress("127.0.0.1", 0).getAddress()
+                : InetAddress.getLoopbackAddress();
+    }
+}
