@@ -37,8 +37,32 @@ public record Endpoint(String name, String protocol, InetSocketAddress address) 
         String host = address.getHostAddress();
         if (address instanceof Inet6Address) {
             int scope = host.indexOf('%');
-            host = "[" + (scope < 0 ? host : host.substring(0, scope)) + "]";
+            host = "[" + compress(scope < 0 ? host : host.substring(0, scope)) + "]";
         }
         return name + "=" + protocol + "/" + host + ":" + port;
+    }
+
+    /** RFC 5952 form of the JDK's full IPv6 text: the longest run of two or more zero groups becomes {@code ::}. */
+    static String compress(String full) {
+        String[] groups = full.split(":");
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < groups.length; ) {
+            int j = i;
+            while (j < groups.length && groups[j].equals("0")) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        if (bestStart < 0) {
+            return full;
+        }
+        String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
+        String tail = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
+        return head + "::" + tail;
     }
 }
