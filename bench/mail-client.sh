@@ -14,16 +14,6 @@ CLIENT_CPU=0
 
 die() { echo "mail-client bench: $*" >&2; exit 1; }
 
-find_java() {
-  local candidate
-  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
-    [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] || continue
-    local version
-    version=$("$candidate/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
-    if [ -n "$version" ] && [ "$version" -ge 21 ]; then echo "$candidate"; return 0; fi
-  done
-  return 1
-}
 
 [ "$(id -u)" -eq 0 ] || die "run as root (Exim is started with -C)"
 EXIM=$(command -v exim4 || command -v exim || true)
@@ -31,7 +21,8 @@ EXIM=$(command -v exim4 || command -v exim || true)
 command -v swaks >/dev/null || die "swaks is not installed (apt-get install swaks)"
 command -v openssl >/dev/null || die "openssl is not installed"
 command -v taskset >/dev/null || die "taskset is not installed (util-linux)"
-JAVA_HOME=$(find_java) || die "no JDK >= 21 found (set JAVA_HOME)"
+# The launcher finds a JDK >= 21 the same way everywhere, and says what it found when there is none.
+JAVA_HOME=$("$ROOT/netlab" jdk --home) || exit 1
 export JAVA_HOME
 
 echo "building mail-client..."
@@ -108,10 +99,10 @@ anchor() {
 
 # Prints the mean and median milliseconds of RUNS calls of $1 (after WARMUP untimed ones).
 measure() {
-  local fn=$1 i start end
+  local fn=$1 start end
   local -a times=()
-  for i in $(seq 1 "$WARMUP"); do "$fn" >/dev/null || die "$fn failed during warm-up"; done
-  for i in $(seq 1 "$RUNS"); do
+  for _ in $(seq 1 "$WARMUP"); do "$fn" >/dev/null || die "$fn failed during warm-up"; done
+  for _ in $(seq 1 "$RUNS"); do
     start=$(date +%s%N)
     "$fn" >/dev/null || die "$fn failed"
     end=$(date +%s%N)

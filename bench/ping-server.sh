@@ -20,22 +20,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-find_java() {
-    local candidates=()
-    [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME/bin/java")
-    command -v java >/dev/null && candidates+=("$(command -v java)")
-    for dir in /usr/lib/jvm/*; do candidates+=("$dir/bin/java"); done
-    for java in "${candidates[@]}"; do
-        [[ -x "$java" ]] || continue
-        local version
-        version="$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
-        if [[ "${version%%.*}" -ge 21 ]]; then echo "$java"; return; fi
-    done
-    echo "ping-server bench: no JDK 21 or newer (JAVA_HOME, java on PATH, /usr/lib/jvm/*)" >&2
-    exit 1
-}
-JAVA="$(find_java)"
-export JAVA_HOME="$(dirname "$(dirname "$JAVA")")"
+# The launcher finds a JDK >= 21 the same way everywhere, and says what it found when there is none.
+JAVA_HOME="$("$ROOT/netlab" jdk --home)" || exit 1
+export JAVA_HOME
+JAVA="$JAVA_HOME/bin/java"
 command -v gcc >/dev/null || { echo "ping-server bench: gcc is needed (apt-get install gcc)" >&2; exit 1; }
 command -v taskset >/dev/null || { echo "ping-server bench: taskset is needed (util-linux)" >&2; exit 1; }
 CPUS="$(nproc)"

@@ -7,7 +7,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUNS="${1:-5}"
-JAVA="$("$ROOT/netlab" jdk | awk '{print $1}')/bin/java"
+JAVA="$("$ROOT/netlab" jdk --home)/bin/java"
 CDS="$(mktemp -d)"
 trap 'rm -rf "$CDS"' EXIT
 declare -A ADMIN=([web-server]=9080 [ping-server]=9081 [ping-client]=9082 [mail-client]=9083)

@@ -75,6 +75,25 @@ class LauncherIT {
         }
     }
 
+    /** Whether {@code pid} runs; an exited process that init has not reaped yet (a zombie) does not. */
+    private static boolean runs(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String describe(long pid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/stat")) + " cmd: "
+                    + Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
+        } catch (IOException e) {
+            return "gone";
+        }
+    }
+
     private List<Long> pids() throws IOException {
         List<Long> pids = new ArrayList<>();
         for (String service : SERVICES) {
@@ -114,7 +133,7 @@ class LauncherIT {
             assertThat(down.stdout()).contains("stopped 4 service(s)");
         }
         for (long pid : pids) {
-            assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("pid %d still runs", pid).isEmpty();
+            assertThat(runs(pid)).as("pid %d still runs: %s", pid, describe(pid)).isFalse();
         }
         for (int port : ADMIN_PORTS.values()) {
             assertThat(accepts(port)).as("port %d still bound", port).isFalse();
@@ -167,7 +186,7 @@ class LauncherIT {
                         .contains("127.0.0.1:" + ADMIN_PORTS.get("ping-server"));
             }
             for (long pid : pids()) {
-                assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("pid %d left behind", pid).isEmpty();
+                assertThat(runs(pid)).as("pid %d left behind: %s", pid, describe(pid)).isFalse();
             }
             for (String service : SERVICES) {
                 if (!service.equals("ping-server")) {
