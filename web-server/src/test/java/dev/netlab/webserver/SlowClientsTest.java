@@ -1,0 +1,172 @@
+package dev.netlab.webserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Head and idle timeouts, slowloris, and the connection limit, with timeouts shrunk to milliseconds. */
+class SlowClientsTest {
+
+    @TempDir
+    Path root;
+
+    @BeforeEach
+    void site() throws IOException {
+        Files.writeString(root.resolve("HelloWorld.html"), "<p>Congratulations! The Web Server is working fine!</p>");
+    }
+
+    @Test
+    void aHeadThatDoesNotArriveInTimeGets408AndIsCut() throws Exception {
+        try (TestServer server = TestServer.start(root, Map.of("webserver.timeouts.head", "300ms"));
+             RawHttp client = RawHttp.connect(server.port())) {
+            long start = System.nanoTime();
+            client.send("GET /HelloWorld.html HTTP/1.1\r\nHo");
+            RawHttp.Reply reply = client.read();
+            long elapsed = System.nanoTime() - start;
+            assertThat(reply.status()).isEqualTo(408);
+            assertThat(reply.header("Connection")).isEqualTo("close");
+            assertThat(client.closedByServer()).isTrue();
+            assertThat(Duration.ofNanos(elapsed)).isBetween(Duration.ofMillis(250), Duration.ofSeconds(3));
+            assertThat(server.metric("webserver_timeouts_total", "kind", "head")).isEqualTo(1);
+            assertThat(server.metric("webserver_timeouts_total", "kind", "idle")).isZero();
+        }
+    }
+
+    @Test
+    void aConnectionThatSendsNothingIsCutAtTheHeadTimeout() throws Exception {
+        try (TestServer server = TestServer.start(root, Map.of("webserver.timeouts.head", "200ms"));
+             RawHttp client = RawHttp.connect(server.port())) {
+            assertThat(client.read().status()).isEqualTo(408);
+            assertThat(server.metric("webserver_timeouts_total", "kind", "head")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anIdleKeptAliveConnectionIsClosedAtTheIdleTimeout() throws Exception {
+        try (TestServer server = TestServer.start(root, Map.of("webserver.timeouts.idle", "200ms"));
+             RawHttp client = RawHttp.connect(server.port())) {
+            client.send("GET /HelloWorld.html HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertThat(client.read().status()).isEqualTo(200);
+            assertThat(client.closedByServer()).isTrue();
+            Poll.until(Duration.ofSeconds(5), "idle timeout counted",
+                    () -> server.metric("webserver_timeouts_total", "kind", "idle") == 1);
+            assertThat(server.metric("webserver_timeouts_total", "kind", "head")).isZero();
+        }
+    }
+
+    @Test
+    void trickledHeaderBytesDoNotStretchTheHeadTimeout() throws Exception {
+        try (TestServer server = TestServer.start(root, Map.of("webserver.timeouts.head", "400ms"));
+             RawHttp client = RawHttp.connect(server.port());
+             ScheduledExecutorService trickler = Executors.newSingleThreadScheduledExecutor()) {
+            client.send("GET / HTTP/1.1\r\nX: ");
+            long start = System.nanoTime();
+            trickler.scheduleAtFixedRate(() -> {
+                try {
+                    client.send("a");
+                } catch (IOException e) {
+                    // cut by the server: the point of the test
+                }
+            }, 0, 50, TimeUnit.MILLISECONDS);
+            assertThat(client.read().status()).isEqualTo(408);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+        }
+    }
+
+    @Test
+    void aThousandSlowlorisConnectionsNeitherStarveANormalClientNorOutliveTheHeadTimeout() throws Exception {
+        int slow = 1000;
+        Duration headTimeout = Duration.ofMillis(2500);
+        try (TestServer server = TestServer.start(root, Map.of("webserver.timeouts.head", "2500ms"));
+             ScheduledExecutorService trickler = Executors.newSingleThreadScheduledExecutor()) {
+            List<Socket> sockets = new ArrayList<>();
+            try {
+                long opened = System.nanoTime();
+                for (int i = 0; i < slow; i++) {
+                    Socket socket = new Socket();
+                    socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+                    socket.setSoTimeout(10_000);
+                    socket.getOutputStream().write("GET /HelloWorld.html HTTP/1.1\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+                    sockets.add(socket);
+                }
+                // One header byte to every slow connection every 100 ms, until the server cuts it.
+                trickler.scheduleAtFixedRate(() -> {
+                    for (Socket socket : sockets) {
+                        try {
+                            OutputStream out = socket.getOutputStream();
+                            out.write('z');
+                        } catch (IOException e) {
+                            // cut by the server
+                        }
+                    }
+                }, 0, 100, TimeUnit.MILLISECONDS);
+                Poll.until(Duration.ofSeconds(10), "all slow connections accepted",
+                        () -> server.metric("webserver_connections_active") >= slow);
+
+                long start = System.nanoTime();
+                RawHttp.Reply reply = RawHttp.get(server.port(), "/HelloWorld.html");
+                Duration normal = Duration.ofNanos(System.nanoTime() - start);
+                assertThat(reply.text()).contains("Congratulations");
+                assertThat(normal).isLessThan(Duration.ofSeconds(1));
+
+                for (Socket socket : sockets) {
+                    InputStream in = socket.getInputStream();
+                    byte[] answer = in.readAllBytes();
+                    assertThat(new String(answer, StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 408 ");
+                }
+                Duration allCut = Duration.ofNanos(System.nanoTime() - opened);
+                assertThat(allCut).isLessThan(headTimeout.plusSeconds(6));
+                Poll.until(Duration.ofSeconds(10), "every slow connection counted",
+                        () -> server.metric("webserver_timeouts_total", "kind", "head") == slow);
+                Poll.until(Duration.ofSeconds(10), "every slow connection closed",
+                        () -> server.metric("webserver_connections_active") == 0);
+            } finally {
+                for (Socket socket : sockets) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void beyondTheConnectionLimitANewConnectionGets503AndIsCounted() throws Exception {
+        try (TestServer server = TestServer.start(root, Map.of("webserver.max-connections", "2"));
+             RawHttp first = RawHttp.connect(server.port());
+             RawHttp second = RawHttp.connect(server.port())) {
+            assertThat(server.metric("webserver_connections_refused_total")).isZero();
+            Poll.until(Duration.ofSeconds(5), "two connections open",
+                    () -> server.metric("webserver_connections_active") == 2);
+            try (RawHttp third = RawHttp.connect(server.port())) {
+                third.send("GET /HelloWorld.html HTTP/1.1\r\nHost: t\r\n\r\n");
+                RawHttp.Reply refused = third.read();
+                assertThat(refused.status()).isEqualTo(503);
+                assertThat(refused.header("Connection")).isEqualTo("close");
+                assertThat(third.closedByServer()).isTrue();
+            }
+            assertThat(server.metric("webserver_connections_refused_total")).isEqualTo(1);
+            first.send("GET /HelloWorld.html HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertThat(first.read().status()).isEqualTo(200);
+            second.close();
+            Poll.until(Duration.ofSeconds(5), "one connection left",
+                    () -> server.metric("webserver_connections_active") == 1);
+            assertThat(RawHttp.get(server.port(), "/HelloWorld.html").status()).isEqualTo(200);
+        }
+    }
+}
