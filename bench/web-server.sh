@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Benchmark: Netlab's web-server against nginx (1 worker, sendfile on, access_log off) and the JDK's jwebserver.
+# Each server is pinned to core 0 and wrk to core 1; keep-alive, 64 connections, a 1 KiB and a 64 KiB file.
+# Every server is warmed up (the JVMs JIT-compile) before it is measured. Loopback only; bounded in time:
+#   WARMUP=10 DURATION=15 bench/web-server.sh      (seconds per run; defaults shown)
+# Needs: a JDK >= 21 (JAVA_HOME or /usr/lib/jvm/*), Maven (to build the jar if missing), nginx, wrk, taskset.
+set -euo pipefail
+
+WARMUP=${WARMUP:-10}
+DURATION=${DURATION:-15}
+CONNECTIONS=${CONNECTIONS:-64}
+SERVER_CPU=${SERVER_CPU:-0}
+CLIENT_CPU=${CLIENT_CPU:-1}
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+JAR="$HERE/web-server/target/web-server.jar"
+
+die() { echo "web-server bench: $*" >&2; exit 1; }
+
+find_jdk() {
+    local candidate
+    for candidate in "${JAVA_HOME:-}" $(dirname "$(dirname "$(readlink -f "$(command -v java 2>/dev/null || echo /nonexistent)")")" 2>/dev/null) /usr/lib/jvm/*; do
+        [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] || continue
+        local version
+        version=$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
+        if [ -n "$version" ] && [ "${version%%.*}" -ge 21 ] && [ -x "$candidate/bin/jwebserver" ]; then
+            echo "$candidate"; return 0
+        fi
+    done
+    return 1
+}
+
+JDK=$(find_jdk) || die "no JDK >= 21 with jwebserver found (set JAVA_HOME)"
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || die "nginx not found (apt-get install nginx)"
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+command -v wrk >/dev/null || die "wrk not found (apt-get install wrk)"
+command -v taskset >/dev/null || die "taskset not found (util-linux)"
+
+if [ ! -f "$JAR" ]; then
+    echo "building $JAR" >&2
+    (cd "$HERE" && JAVA_HOME="$JDK" mvn -B -pl service-kit,web-server package -DskipTests >/dev/null) || die "build failed"
+fi
+
+WORK=$(mktemp -d /tmp/web-server-bench.XXXXXX)
+chmod 755 "$WORK"
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+mkdir -p "$WORK/www"
+head -c 1024 /dev/urandom > "$WORK/www/1k.bin"
+head -c 65536 /dev/urandom > "$WORK/www/64k.bin"
+chmod -R a+rX "$WORK/www"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+wait_http() {
+    local port=$1 deadline=$((SECONDS + 60))
+    until curl -fso /dev/null "http://127.0.0.1:$port/1k.bin"; do
+        [ $SECONDS -lt $deadline ] || die "server on port $port did not answer within 60 s"
+        sleep 0.2
+    done
+}
+
+# Ours.
+OURS_PORT=$(free_port)
+ADMIN_PORT=0 taskset -c "$SERVER_CPU" "$JDK/bin/java" ${JAVA_OPTS:-} -jar "$JAR" --root "$WORK/www" --port "$OURS_PORT" \
+    >"$WORK/ours.log" 2>&1 &
+PIDS+=($!)
+
+# nginx: one worker, sendfile, no access log, keep-alive without a per-connection request cap.
+NGINX_PORT=$(free_port)
+mkdir -p "$WORK/nginx/logs"
+cat > "$WORK/nginx/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    keepalive_timeout 60s;
+    default_type application/octet-stream;
+    client_body_temp_path $WORK/nginx/body;
+    proxy_temp_path $WORK/nginx/proxy;
+    fastcgi_temp_path $WORK/nginx/fastcgi;
+    uwsgi_temp_path $WORK/nginx/uwsgi;
+    scgi_temp_path $WORK/nginx/scgi;
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        root $WORK/www;
+    }
+}
+CONF
+taskset -c "$SERVER_CPU" "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/logs/error.log" \
+    >"$WORK/nginx.log" 2>&1 &
+PIDS+=($!)
+
+# jwebserver (jdk.httpserver), request log off.
+JWS_PORT=$(free_port)
+taskset -c "$SERVER_CPU" "$JDK/bin/jwebserver" -b 127.0.0.1 -p "$JWS_PORT" -d "$WORK/www" -o none \
+    >"$WORK/jwebserver.log" 2>&1 &
+PIDS+=($!)
+
+wait_http "$OURS_PORT"; wait_http "$NGINX_PORT"; wait_http "$JWS_PORT"
+
+# run NAME PORT FILE: prints "rps p50_ms p99_ms".
+run() {
+    local port=$1 file=$2 seconds=$3 out
+    out=$(taskset -c "$CLIENT_CPU" wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --latency "http://127.0.0.1:$port/$file")
+    echo "$out" | awk '
+        function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+        /Requests\/sec/ { rps = $2 }
+        /^ +50%/ { p50 = ms($2) }
+        /^ +99%/ { p99 = ms($2) }
+        /Non-2xx|Socket errors/ { errors = errors $0 ";" }
+        END { printf "%.0f %.3f %.3f %s\n", rps, p50, p99, errors }'
+}
+
+echo "warming up each server for ${WARMUP}s per file size..." >&2
+for port in "$OURS_PORT" "$NGINX_PORT" "$JWS_PORT"; do
+    for file in 1k.bin 64k.bin; do run "$port" "$file" "$WARMUP" >/dev/null; done
+done
+
+printf '%-8s %-11s %12s %10s %10s\n' size server requests/s p50_ms p99_ms
+declare -A RPS
+for file in 1k.bin 64k.bin; do
+    for name in ours nginx jwebserver; do
+        case $name in ours) port=$OURS_PORT ;; nginx) port=$NGINX_PORT ;; jwebserver) port=$JWS_PORT ;; esac
+        read -r rps p50 p99 errors < <(run "$port" "$file" "$DURATION")
+        RPS[$name-$file]=$rps
+        printf '%-8s %-11s %12s %10s %10s %s\n' "${file%.bin}" "$name" "$rps" "$p50" "$p99" "${errors:-}"
+    done
+done
+for file in 1k.bin 64k.bin; do
+    awk -v f="${file%.bin}" -v o="${RPS[ours-$file]}" -v n="${RPS[nginx-$file]}" -v j="${RPS[jwebserver-$file]}" \
+        'BEGIN { printf "%-8s ours/nginx = %.2f   ours/jwebserver = %.2f\n", f, o / n, o / j }'
+done
+echo "(server on CPU $SERVER_CPU, wrk -t1 -c$CONNECTIONS on CPU $CLIENT_CPU, ${DURATION}s per run after ${WARMUP}s warm-up, keep-alive)"
