@@ -7,8 +7,8 @@ import java.util.Locale;
 /** Header fields in arrival order, looked up by case-insensitive name. */
 public final class Headers {
 
-    private final List<String> names = new ArrayList<>();
-    private final List<String> values = new ArrayList<>();
+    private final List<String> names = new ArrayList<>(16);
+    private final List<String> values = new ArrayList<>(16);
 
     public Headers add(String name, String value) {
         names.add(name);
