@@ -45,6 +45,8 @@ final class Connection implements Runnable {
     private final HttpDate date;
     private final Owner owner;
     private volatile boolean idle = true;
+    /** When the write in progress must have finished (System.nanoTime), or 0 when not writing. */
+    private volatile long sendDeadline;
 
     Connection(SocketChannel channel, WebServerConfig config, RequestHandler handler, WebServerMetrics metrics,
                HttpDate date, Owner owner) {
@@ -61,7 +63,13 @@ final class Connection implements Runnable {
         return idle;
     }
 
-    /** Closes the socket; a blocked read fails at once. */
+    /** Whether a write has been blocked past the send timeout (a client that stopped reading). */
+    boolean sendStalled(long now) {
+        long deadline = sendDeadline;
+        return deadline != 0 && now - deadline > 0;
+    }
+
+    /** Closes the socket; a blocked read or write fails at once. */
     void abort() {
         try {
             channel.close();
@@ -76,7 +84,10 @@ final class Connection implements Runnable {
             Socket socket = channel.socket();
             socket.setTcpNoDelay(true);
             DeadlineInputStream stream = new DeadlineInputStream(socket);
-            serve(stream, new HttpInput(stream, INPUT_BUFFER), new ResponseWriter(channel, OUTPUT_BUFFER, date));
+            long sendTimeout = config.sendTimeout().toNanos();
+            ResponseWriter writer = new ResponseWriter(channel, OUTPUT_BUFFER, date,
+                    () -> sendDeadline = System.nanoTime() + sendTimeout);
+            serve(stream, new HttpInput(stream, INPUT_BUFFER), writer);
         } catch (IOException e) {
             // The client went away or the server is closing: nothing to answer.
             LOG.log(Level.FINEST, "connection ended", e);
@@ -146,7 +157,7 @@ final class Connection implements Runnable {
             return false;
         }
         boolean keepAlive = head.wantsKeepAlive() && !owner.draining();
-        long bytes = writer.write(response, head.method().equals("HEAD"), !keepAlive,
+        long bytes = send(writer, response, head.method().equals("HEAD"), !keepAlive,
                 keepAlive && head.version() == HttpVersion.HTTP_1_0);
         metrics.request(head.method(), response.status(), bytes, System.nanoTime() - start);
         if (!keepAlive) {
@@ -155,10 +166,20 @@ final class Connection implements Runnable {
         return keepAlive;
     }
 
+    private long send(ResponseWriter writer, Response response, boolean headOnly, boolean close, boolean keepAliveV10)
+            throws IOException {
+        try {
+            return writer.write(response, headOnly, close, keepAliveV10);
+        } finally {
+            sendDeadline = 0;
+        }
+    }
+
     /** Answers a protocol error with Connection: close, then closes lingering so the client reads the answer. */
     private void refuse(String method, HttpException e, ResponseWriter writer, DeadlineInputStream stream,
                         HttpInput input, long start) throws IOException {
-        long bytes = writer.write(Response.error(e.status(), e.getMessage()), false, true, false);
+        // A HEAD request gets no body even with its error.
+        long bytes = send(writer, Response.error(e.status(), e.getMessage()), "HEAD".equals(method), true, false);
         metrics.request(method, e.status(), bytes, System.nanoTime() - start);
         lingeringClose(stream, input);
     }
@@ -167,7 +188,7 @@ final class Connection implements Runnable {
         metrics.timeout(kind);
         if (answer) {
             try {
-                metrics.bytes(writer.write(Response.error(Status.REQUEST_TIMEOUT, null), false, true, false));
+                metrics.bytes(send(writer, Response.error(Status.REQUEST_TIMEOUT, null), false, true, false));
             } catch (IOException e) {
                 LOG.log(Level.FINEST, "408 not delivered", e);
             }

@@ -20,6 +20,7 @@ import java.time.Duration;
  * @param limits           the parser's limits
  * @param headTimeout      how long a request head may take to arrive, from its first byte (408 and close)
  * @param idleTimeout      how long a kept-alive connection may wait for its next request
+ * @param sendTimeout      how long one write may stay blocked by a client that does not read
  * @param lingerTimeout    how long a closing connection drains what the client still sends
  * @param maxConnections   open connections beyond which a new one gets 503
  * @param directoryListing whether a directory without index.html is listed (else 404)
@@ -27,7 +28,7 @@ import java.time.Duration;
  * @param symlinks         which symbolic links are followed
  */
 record WebServerConfig(Path root, InetAddress bindAddress, int port, HttpLimits limits, Duration headTimeout,
-                       Duration idleTimeout, Duration lingerTimeout, int maxConnections, boolean directoryListing,
+                       Duration idleTimeout, Duration sendTimeout, Duration lingerTimeout, int maxConnections, boolean directoryListing,
                        DotfilePolicy dotfiles, SymlinkPolicy symlinks) {
 
     private static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
@@ -49,6 +50,7 @@ record WebServerConfig(Path root, InetAddress bindAddress, int port, HttpLimits 
                         limits.byteSize("request-body", 0, Long.MAX_VALUE / 2)),
                 timeouts.duration("head", MIN_TIMEOUT, MAX_TIMEOUT),
                 timeouts.duration("idle", MIN_TIMEOUT, MAX_TIMEOUT),
+                timeouts.duration("send", MIN_TIMEOUT, MAX_TIMEOUT),
                 timeouts.duration("linger", Duration.ZERO, Duration.ofMinutes(1)),
                 web.integer("max-connections", 1, 1_000_000),
                 web.bool("directory-listing"),

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,6 +50,8 @@ final class WebServerEngine implements Engine, Connection.Owner {
             Thread.ofVirtual().name("web-connection-", 0).factory());
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition drained = lock.newCondition();
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("web-send-watchdog").daemon().factory());
     private volatile boolean draining;
     private ServerSocketChannel server;
     private Thread acceptor;
@@ -78,6 +81,9 @@ final class WebServerEngine implements Engine, Connection.Owner {
             throw new StartupException("cannot read the web listener's address: " + e.getMessage(), e);
         }
         acceptor = Thread.ofVirtual().name("web-accept").start(this::acceptLoop);
+        // A blocking socket write has no timeout of its own: a watchdog cuts writes stalled past the send timeout.
+        long period = Math.clamp(config.sendTimeout().toMillis() / 4, 5, 1000);
+        watchdog.scheduleAtFixedRate(this::cutStalledSends, period, period, TimeUnit.MILLISECONDS);
         return List.of(Endpoint.tcp("web", bound));
     }
 
@@ -129,6 +135,16 @@ final class WebServerEngine implements Engine, Connection.Owner {
             // linger over
         } catch (IOException e) {
             LOG.log(Level.FINEST, "503 not delivered", e);
+        }
+    }
+
+    private void cutStalledSends() {
+        long now = System.nanoTime();
+        for (Connection connection : connections) {
+            if (connection.sendStalled(now)) {
+                LOG.fine("closing a connection whose client stopped reading");
+                connection.abort();
+            }
         }
     }
 
@@ -188,6 +204,7 @@ final class WebServerEngine implements Engine, Connection.Owner {
         closeListener();
         connections.forEach(Connection::abort);
         threads.shutdownNow();
+        watchdog.shutdownNow();
         if (acceptor != null) {
             acceptor.interrupt();
         }

@@ -142,6 +142,18 @@ class BadRequestsTest {
     }
 
     @Test
+    void anErrorAnsweringHeadHasNoBody() throws Exception {
+        try (RawHttp client = RawHttp.connect(server.port())) {
+            client.send("HEAD /page.html HTTP/1.1\r\n\r\n");
+            RawHttp.Reply reply = client.readHead();
+            assertThat(reply.status()).isEqualTo(400);
+            assertThat(reply.header("Content-Length")).isNotEqualTo("0");
+            // Nothing follows the head: the next thing is the end of the stream.
+            assertThat(client.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
     void aTruncatedHeadFollowedByEndOfStreamIs400() throws Exception {
         try (RawHttp client = RawHttp.connect(server.port())) {
             client.send("GET /page.html HTTP/1.1\r\nHo");

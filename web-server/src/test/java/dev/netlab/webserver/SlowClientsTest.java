@@ -145,6 +145,59 @@ class SlowClientsTest {
         }
     }
 
+    @Test
+    void aClientThatStopsReadingIsCutAtTheSendTimeout() throws Exception {
+        byte[] big = new byte[16 * 1024 * 1024];
+        Files.write(root.resolve("big.bin"), big);
+        try (TestServer server = TestServer.start(root, Map.of("webserver.timeouts.send", "300ms"));
+             Socket socket = new Socket()) {
+            // A small receive window, and no reads: the server's writes stall once the buffers are full.
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            Poll.until(Duration.ofSeconds(10), "the stalled connection closed by the server",
+                    () -> server.metric("webserver_connections_active") == 0);
+            // What arrives before the end is a cut-short response, never all of it.
+            long received = 0;
+            try {
+                received = socket.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+            } catch (java.net.SocketException e) {
+                // a reset is a cut too
+            }
+            assertThat(received).isLessThan(big.length);
+        }
+    }
+
+    @Test
+    void clientsThatStopReadingDoNotHoldUpOthers() throws Exception {
+        Files.write(root.resolve("big.bin"), new byte[16 * 1024 * 1024]);
+        List<Socket> stalled = new ArrayList<>();
+        try (TestServer server = TestServer.start(root, Map.of("webserver.timeouts.send", "60s"))) {
+            try {
+                // More stalled senders than the machine has carrier threads.
+                int count = Runtime.getRuntime().availableProcessors() * 2 + 2;
+                for (int i = 0; i < count; i++) {
+                    Socket socket = new Socket();
+                    socket.setReceiveBufferSize(4096);
+                    socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+                    socket.getOutputStream().write("GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    stalled.add(socket);
+                }
+                Poll.until(Duration.ofSeconds(10), "stalled connections open",
+                        () -> server.metric("webserver_connections_active") == count);
+                long start = System.nanoTime();
+                assertThat(RawHttp.get(server.port(), "/HelloWorld.html").status()).isEqualTo(200);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+            } finally {
+                for (Socket socket : stalled) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
     /**
      * Reads until the server ends the connection: true on end of stream or a reset (a slow client still writing
      * when the server closes draws one), false when the read times out with the connection still open.

@@ -90,6 +90,24 @@ class StaticFilesTest {
     }
 
     @Test
+    void aBigFileReachesASmallWindowedClientIntact() throws Exception {
+        byte[] big = new byte[6 * 1024 * 1024 + 123];
+        new Random(11).nextBytes(big);
+        Files.write(root.resolve("big.bin"), big);
+        try (java.net.Socket socket = new java.net.Socket()) {
+            // A small window makes the server's socket buffer fill again and again (sendfile and write alternate).
+            socket.setReceiveBufferSize(8192);
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()), 5_000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("GET /big.bin HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] all = socket.getInputStream().readAllBytes();
+            int bodyStart = new String(all, 0, 1024, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n") + 4;
+            assertThat(java.util.Arrays.copyOfRange(all, bodyStart, all.length)).isEqualTo(big);
+        }
+    }
+
+    @Test
     void aFileChangedOnDiskIsNeverServedStale() throws Exception {
         try (RawHttp client = RawHttp.connect(server.port())) {
             client.send("GET /style.css HTTP/1.1\r\nHost: t\r\n\r\n");

@@ -223,6 +223,9 @@ public final class RequestHeadParser {
         if (hosts > 1 || (hosts == 0 && version == HttpVersion.HTTP_1_1)) {
             throw new HttpException(Status.BAD_REQUEST, hosts == 0 ? "Missing Host header" : "Repeated Host header");
         }
+        if (hosts == 1 && !validHost(headers.first("host"))) {
+            throw new HttpException(Status.BAD_REQUEST, "Invalid Host header");
+        }
         List<String> lengths = headers.all("content-length");
         List<String> encodings = headers.all("transfer-encoding");
         if (!encodings.isEmpty()) {
@@ -249,6 +252,19 @@ public final class RequestHeadParser {
             }
         }
         return length == 0 ? BodyFraming.NONE : new BodyFraming.Length(length);
+    }
+
+    /** uri-host [ ":" port ] (RFC 9110 section 7.2): reg-name, IPv4 or IP-literal characters only; may be empty. */
+    private static boolean validHost(String host) {
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "-._~!$&'()*+,;=:[]%".indexOf(c) >= 0;
+            if (!allowed) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long contentLength(String value) throws HttpException {

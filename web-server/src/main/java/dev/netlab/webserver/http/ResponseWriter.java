@@ -17,15 +17,30 @@ public final class ResponseWriter {
     private static final byte[] CLOSE = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] KEEP_ALIVE = "Connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
 
+    /** sendfile(2) calls are cut into pieces of this size so that each piece restarts the send timeout. */
+    private static final long TRANSFER_CHUNK = 256 * 1024;
+
     private final WritableByteChannel channel;
     private final ByteBuffer buffer;
     private final HttpDate date;
+    private final Runnable beforeWrite;
     private long sent;
 
-    public ResponseWriter(WritableByteChannel channel, int bufferSize, HttpDate date) {
+    /**
+     * A writer on {@code channel}.
+     *
+     * @param beforeWrite called before each blocking write: the connection's send timeout starts there
+     */
+    public ResponseWriter(WritableByteChannel channel, int bufferSize, HttpDate date, Runnable beforeWrite) {
         this.channel = channel;
         this.buffer = ByteBuffer.allocateDirect(bufferSize);
         this.date = date;
+        this.beforeWrite = beforeWrite;
+    }
+
+    /** A writer without a send timeout (short canned answers). */
+    public ResponseWriter(WritableByteChannel channel, int bufferSize, HttpDate date) {
+        this(channel, bufferSize, date, () -> { });
     }
 
     /**
@@ -103,17 +118,32 @@ public final class ResponseWriter {
         buffer.limit(buffer.capacity());
     }
 
+    /**
+     * sendfile(2) while the socket takes data. A virtual thread's socket is non-blocking underneath, so a full send
+     * buffer makes transferTo return 0 instead of parking: then one buffer's worth goes out with an ordinary write,
+     * which parks until the client reads (and which the send timeout can cut), and sendfile resumes after it.
+     */
     private void transfer(Body.FileRegion region) throws IOException {
         FileChannel file = region.channel();
         long position = region.position();
         long end = position + region.length();
         while (position < end) {
-            long n = file.transferTo(position, end - position, channel);
-            if (n <= 0 && file.size() < end) {
-                throw new IOException("file shrank while being sent");
+            beforeWrite.run();
+            long n = file.transferTo(position, Math.min(TRANSFER_CHUNK, end - position), channel);
+            if (n <= 0) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
+                int read = file.read(buffer, position);
+                if (read <= 0) {
+                    throw new IOException("file shrank while being sent");
+                }
+                buffer.flip();
+                writeFully(buffer);
+                buffer.clear();
+                n = read;
+            } else {
+                sent += n;
             }
             position += n;
-            sent += n;
         }
     }
 
@@ -146,6 +176,7 @@ public final class ResponseWriter {
 
     private void writeFully(ByteBuffer data) throws IOException {
         while (data.hasRemaining()) {
+            beforeWrite.run();
             sent += channel.write(data);
         }
     }

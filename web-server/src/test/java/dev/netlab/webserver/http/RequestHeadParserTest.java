@@ -129,6 +129,8 @@ class RequestHeadParserTest {
         "GET / HTTP/1.1\r\n\r\n",                                  // missing Host
         "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",            // repeated Host
         "GET / HTTP/1.0\r\nHost: a\r\nhost: a\r\n\r\n",            // repeated Host on 1.0 too
+        "GET / HTTP/1.1\r\nHost: a b\r\n\r\n",                     // invalid Host
+        "GET / HTTP/1.1\r\nHost: a/b\r\n\r\n",                     // invalid Host
         "GET / HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n",            // obs-fold
         "GET / HTTP/1.1\r\nHost : x\r\n\r\n",                      // whitespace before the colon
         "GET / HTTP/1.1\nHost: x\r\n\r\n",                         // bare LF in the request line
@@ -191,6 +193,12 @@ class RequestHeadParserTest {
         assertThatThrownBy(() -> parse("GET / HTTP/1.1\r\nHost: x\r\nSecret\u0000: token\r\n\r\n"))
                 .isInstanceOfSatisfying(HttpException.class,
                         e -> assertThat(e.getMessage()).doesNotContain("Secret").doesNotContain("token"));
+    }
+
+    @Test
+    void hostsWithPortsAndLiteralsAreAccepted() throws Exception {
+        assertThat(parse("GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n").headers().first("host")).isEqualTo("[::1]:8080");
+        assertThat(parse("GET / HTTP/1.1\r\nHost:\r\n\r\n").headers().first("host")).isEmpty();
     }
 
     @Test
