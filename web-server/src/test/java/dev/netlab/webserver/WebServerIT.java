@@ -52,6 +52,18 @@ class WebServerIT {
     }
 
     @Test
+    void bindSetsEveryListenersAddress() throws Exception {
+        try (ServiceProcess process = ServiceProcess.startJar(JAR,
+                List.of("--root", SITE.toString(), "--port", "0", "--bind", "127.0.0.2"), ADMIN_ANY_PORT)) {
+            assertThat(process.awaitStartLine(START))
+                    .matches("web-server started in \\d+ ms: web=tcp/127\\.0\\.0\\.2:\\d+ admin=tcp/127\\.0\\.0\\.2:\\d+");
+            int port = process.ports(START).get("web");
+            assertThat(curl("http://127.0.0.2:" + port + "/HelloWorld.html")).contains("Congratulations");
+            assertThat(process.terminate(Duration.ofSeconds(30))).isZero();
+        }
+    }
+
+    @Test
     void aRootThatIsNotADirectoryIsAConfigurationErrorNamingTheKey() throws Exception {
         try (ServiceProcess process = ServiceProcess.startJar(JAR, List.of("--root", "no/such/dir", "--port", "0"),
                 ADMIN_ANY_PORT)) {
