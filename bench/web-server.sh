@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Benchmark: Netlab's web-server against nginx (1 worker, sendfile on, access_log off) and the JDK's jwebserver.
 # Each server is pinned to core 0 and wrk to core 1; keep-alive, 64 connections, a 1 KiB and a 64 KiB file.
-# Every server is warmed up (the JVMs JIT-compile) before it is measured. Loopback only; bounded in time:
-#   WARMUP=10 DURATION=15 bench/web-server.sh      (seconds per run; defaults shown)
+# Every server is warmed up (the JVMs JIT-compile) before it is measured; then ROUNDS rounds each measure the three
+# servers one after the other, and each figure is the median of its rounds (the machine is shared: interleaving
+# keeps a burst of someone else's load from landing on one server only). Loopback only; bounded in time:
+#   WARMUP=10 DURATION=5 ROUNDS=3 bench/web-server.sh      (seconds per run; defaults shown)
 # Needs: a JDK >= 21 (JAVA_HOME or /usr/lib/jvm/*), Maven (to build the jar if missing), nginx, wrk, taskset.
 set -euo pipefail
 
 WARMUP=${WARMUP:-10}
-DURATION=${DURATION:-15}
+DURATION=${DURATION:-5}
+ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-64}
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
@@ -128,18 +131,35 @@ for port in "$OURS_PORT" "$NGINX_PORT" "$JWS_PORT"; do
     for file in 1k.bin 64k.bin; do run "$port" "$file" "$WARMUP" >/dev/null; done
 done
 
-printf '%-8s %-11s %12s %10s %10s\n' size server requests/s p50_ms p99_ms
+# median of the values on standard input
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+declare -A RESULTS
+for round in $(seq "$ROUNDS"); do
+    echo "round $round of $ROUNDS..." >&2
+    for file in 1k.bin 64k.bin; do
+        for name in ours nginx jwebserver; do
+            case $name in ours) port=$OURS_PORT ;; nginx) port=$NGINX_PORT ;; jwebserver) port=$JWS_PORT ;; esac
+            RESULTS[$name-$file]+="$(run "$port" "$file" "$DURATION")"$'\n'
+        done
+    done
+done
+
+printf '%-6s %-11s %12s %10s %10s\n' size server requests/s p50_ms p99_ms
 declare -A RPS
 for file in 1k.bin 64k.bin; do
     for name in ours nginx jwebserver; do
-        case $name in ours) port=$OURS_PORT ;; nginx) port=$NGINX_PORT ;; jwebserver) port=$JWS_PORT ;; esac
-        read -r rps p50 p99 errors < <(run "$port" "$file" "$DURATION")
+        rows=${RESULTS[$name-$file]}
+        rps=$(echo -n "$rows" | awk '{ print $1 }' | median)
+        p50=$(echo -n "$rows" | awk '{ print $2 }' | median)
+        p99=$(echo -n "$rows" | awk '{ print $3 }' | median)
+        errors=$(echo -n "$rows" | awk '{ $1 = $2 = $3 = ""; print }' | tr -s ' \n' ' ')
         RPS[$name-$file]=$rps
-        printf '%-8s %-11s %12s %10s %10s %s\n' "${file%.bin}" "$name" "$rps" "$p50" "$p99" "${errors:-}"
+        printf '%-6s %-11s %12.0f %10.3f %10.3f %s\n' "${file%.bin}" "$name" "$rps" "$p50" "$p99" "${errors# }"
     done
 done
 for file in 1k.bin 64k.bin; do
     awk -v f="${file%.bin}" -v o="${RPS[ours-$file]}" -v n="${RPS[nginx-$file]}" -v j="${RPS[jwebserver-$file]}" \
-        'BEGIN { printf "%-8s ours/nginx = %.2f   ours/jwebserver = %.2f\n", f, o / n, o / j }'
+        'BEGIN { printf "%-6s ours/nginx = %.2f   ours/jwebserver = %.2f\n", f, o / n, o / j }'
 done
-echo "(server on CPU $SERVER_CPU, wrk -t1 -c$CONNECTIONS on CPU $CLIENT_CPU, ${DURATION}s per run after ${WARMUP}s warm-up, keep-alive)"
+echo "(server on CPU $SERVER_CPU, wrk -t1 -c$CONNECTIONS on CPU $CLIENT_CPU, keep-alive; medians of $ROUNDS interleaved rounds of ${DURATION}s after ${WARMUP}s warm-up per server and size)"

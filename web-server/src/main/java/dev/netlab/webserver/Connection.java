@@ -108,9 +108,10 @@ final class Connection implements Runnable {
             long waitStart = System.nanoTime();
             stream.deadline(waitStart + (first ? config.headTimeout() : config.idleTimeout()).toNanos());
             if (!input.hasBuffered()) {
-                idle = !first;
+                // Waiting for a first byte: a drain may close the connection now without losing a request.
+                idle = true;
                 try {
-                    if ((!first && owner.draining()) || !input.awaitData()) {
+                    if (owner.draining() || !input.awaitData()) {
                         return;
                     }
                 } catch (SocketTimeoutException e) {
@@ -154,6 +155,10 @@ final class Connection implements Runnable {
             response = handler.handle(head);
         } catch (HttpException e) {
             refuse(head.method(), e, writer, stream, input, start);
+            return false;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "request handler failed", e);
+            refuse(head.method(), new HttpException(Status.INTERNAL_SERVER_ERROR, null), writer, stream, input, start);
             return false;
         }
         boolean keepAlive = head.wantsKeepAlive() && !owner.draining();

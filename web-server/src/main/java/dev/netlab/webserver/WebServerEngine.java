@@ -39,6 +39,7 @@ final class WebServerEngine implements Engine, Connection.Owner {
     private static final Logger LOG = Logger.getLogger(WebServerEngine.class.getName());
     private static final int BACKLOG = 1024;
     private static final Duration REFUSAL_LINGER = Duration.ofMillis(500);
+    private static final Duration ACCEPT_BACKOFF = Duration.ofMillis(10);
 
     private final WebServerConfig config;
     private final RequestHandler handler;
@@ -95,14 +96,22 @@ final class WebServerEngine implements Engine, Connection.Owner {
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
-                // Out of descriptors and the like: the listener survives, the client retries.
+                // Out of descriptors and the like: the listener survives, the client retries; a pause keeps a
+                // lasting failure from spinning.
                 LOG.log(Level.WARNING, "accept failed: " + e.getMessage());
+                if (!pause()) {
+                    return;
+                }
                 continue;
             }
             if (active.incrementAndGet() > config.maxConnections()) {
                 active.decrementAndGet();
                 metrics.refused();
-                threads.execute(() -> refuse(channel));
+                try {
+                    threads.execute(() -> refuse(channel));
+                } catch (RuntimeException e) {
+                    closeQuietly(channel);
+                }
                 continue;
             }
             Connection connection = new Connection(channel, config, handler, metrics, date, this);
@@ -114,6 +123,24 @@ final class WebServerEngine implements Engine, Connection.Owner {
                 connection.abort();
                 closed(connection);
             }
+        }
+    }
+
+    private static boolean pause() {
+        try {
+            Thread.sleep(ACCEPT_BACKOFF);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(Level.FINEST, "close failed", e);
         }
     }
 

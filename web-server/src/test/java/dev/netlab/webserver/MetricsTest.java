@@ -107,6 +107,17 @@ class MetricsTest {
         }
     }
 
+    @Test
+    void stoppingClosesAConnectionThatHasSentNothingYet() throws Exception {
+        try (RawHttp client = RawHttp.connect(server.port())) {
+            Poll.until(Duration.ofSeconds(5), "connection open", () -> server.metric("webserver_connections_active") == 1);
+            long start = System.nanoTime();
+            server.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            assertThat(client.closedByServer()).isTrue();
+        }
+    }
+
     /** Sends a request on a fresh connection and reads everything until the server closes; the bytes read. */
     private long exchange(String request) throws IOException {
         try (RawHttp client = RawHttp.connect(server.port())) {

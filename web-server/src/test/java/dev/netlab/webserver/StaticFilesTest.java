@@ -80,6 +80,8 @@ class StaticFilesTest {
     @Test
     void aMissingFileIs404() throws Exception {
         assertThat(RawHttp.get(server.port(), "/nope.html").status()).isEqualTo(404);
+        // A file is not a directory.
+        assertThat(RawHttp.get(server.port(), "/HelloWorld.html/").status()).isEqualTo(404);
     }
 
     @Test

@@ -35,7 +35,8 @@ public final class StaticFileHandler implements RequestHandler {
         RequestTarget target = RequestTarget.parse(head.target());
         return switch (resolver.resolve(target.segments())) {
             case Resolution.NotFound notFound -> notFound();
-            case Resolution.File file -> serve(file);
+            // "/page.html/" names a directory that does not exist.
+            case Resolution.File file -> target.trailingSlash() ? notFound() : serve(file);
             case Resolution.Directory directory -> directory(directory, target);
         };
     }
