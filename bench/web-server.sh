@@ -73,6 +73,8 @@ OURS_PORT=$(free_port)
 ADMIN_PORT=0 taskset -c "$SERVER_CPU" "$JDK/bin/java" ${JAVA_OPTS:-} -jar "$JAR" --root "$WORK/www" --port "$OURS_PORT" \
     >"$WORK/ours.log" 2>&1 &
 PIDS+=($!)
+declare -A PID PORT
+PID[ours]=$!; PORT[ours]=$OURS_PORT
 
 # nginx: one worker, sendfile, no access log, keep-alive without a per-connection request cap.
 NGINX_PORT=$(free_port)
@@ -104,31 +106,48 @@ CONF
 taskset -c "$SERVER_CPU" "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/logs/error.log" \
     >"$WORK/nginx.log" 2>&1 &
 PIDS+=($!)
+PID[nginx]=$!; PORT[nginx]=$NGINX_PORT
 
 # jwebserver (jdk.httpserver), request log off.
 JWS_PORT=$(free_port)
 taskset -c "$SERVER_CPU" "$JDK/bin/jwebserver" -b 127.0.0.1 -p "$JWS_PORT" -d "$WORK/www" -o none \
     >"$WORK/jwebserver.log" 2>&1 &
 PIDS+=($!)
+PID[jwebserver]=$!; PORT[jwebserver]=$JWS_PORT
 
 wait_http "$OURS_PORT"; wait_http "$NGINX_PORT"; wait_http "$JWS_PORT"
 
-# run NAME PORT FILE: prints "rps p50_ms p99_ms".
+# CPU ticks (user + system) of a process and its children: CPU per request does not depend on how busy the
+# shared machine is, unlike requests/s.
+cpu_ticks() {
+    local total=0 pid
+    for pid in "$1" $(pgrep -P "$1" || true); do
+        [ -r "/proc/$pid/stat" ] || continue
+        total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
+    done
+    echo "$total"
+}
+TICKS_PER_SECOND=$(getconf CLK_TCK)
+
+# run PID PORT FILE SECONDS: prints "rps p50_ms p99_ms cpu_us_per_request errors".
 run() {
-    local port=$1 file=$2 seconds=$3 out
+    local pid=$1 port=$2 file=$3 seconds=$4 out before after
+    before=$(cpu_ticks "$pid")
     out=$(taskset -c "$CLIENT_CPU" wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --latency "http://127.0.0.1:$port/$file")
-    echo "$out" | awk '
+    after=$(cpu_ticks "$pid")
+    echo "$out" | awk -v ticks=$((after - before)) -v hz="$TICKS_PER_SECOND" '
         function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
         /Requests\/sec/ { rps = $2 }
+        / requests in / { requests = $1 }
         /^ +50%/ { p50 = ms($2) }
         /^ +99%/ { p99 = ms($2) }
         /Non-2xx|Socket errors/ { errors = errors $0 ";" }
-        END { printf "%.0f %.3f %.3f %s\n", rps, p50, p99, errors }'
+        END { printf "%.0f %.3f %.3f %.2f %s\n", rps, p50, p99, requests ? ticks / hz / requests * 1e6 : 0, errors }'
 }
 
 echo "warming up each server for ${WARMUP}s per file size..." >&2
-for port in "$OURS_PORT" "$NGINX_PORT" "$JWS_PORT"; do
-    for file in 1k.bin 64k.bin; do run "$port" "$file" "$WARMUP" >/dev/null; done
+for name in ours nginx jwebserver; do
+    for file in 1k.bin 64k.bin; do run "${PID[$name]}" "${PORT[$name]}" "$file" "$WARMUP" >/dev/null; done
 done
 
 # median of the values on standard input
@@ -139,27 +158,29 @@ for round in $(seq "$ROUNDS"); do
     echo "round $round of $ROUNDS..." >&2
     for file in 1k.bin 64k.bin; do
         for name in ours nginx jwebserver; do
-            case $name in ours) port=$OURS_PORT ;; nginx) port=$NGINX_PORT ;; jwebserver) port=$JWS_PORT ;; esac
-            RESULTS[$name-$file]+="$(run "$port" "$file" "$DURATION")"$'\n'
+            RESULTS[$name-$file]+="$(run "${PID[$name]}" "${PORT[$name]}" "$file" "$DURATION")"$'\n'
         done
     done
 done
 
-printf '%-6s %-11s %12s %10s %10s\n' size server requests/s p50_ms p99_ms
-declare -A RPS
+printf '%-6s %-11s %12s %10s %10s %12s\n' size server requests/s p50_ms p99_ms cpu_us/req
+declare -A RPS CPU
 for file in 1k.bin 64k.bin; do
     for name in ours nginx jwebserver; do
         rows=${RESULTS[$name-$file]}
         rps=$(echo -n "$rows" | awk '{ print $1 }' | median)
         p50=$(echo -n "$rows" | awk '{ print $2 }' | median)
         p99=$(echo -n "$rows" | awk '{ print $3 }' | median)
-        errors=$(echo -n "$rows" | awk '{ $1 = $2 = $3 = ""; print }' | tr -s ' \n' ' ')
+        cpu=$(echo -n "$rows" | awk '{ print $4 }' | median)
+        errors=$(echo -n "$rows" | awk '{ $1 = $2 = $3 = $4 = ""; print }' | tr -s ' \n' ' ')
         RPS[$name-$file]=$rps
-        printf '%-6s %-11s %12.0f %10.3f %10.3f %s\n' "${file%.bin}" "$name" "$rps" "$p50" "$p99" "${errors# }"
+        CPU[$name-$file]=$cpu
+        printf '%-6s %-11s %12.0f %10.3f %10.3f %12.2f %s\n' "${file%.bin}" "$name" "$rps" "$p50" "$p99" "$cpu" "${errors# }"
     done
 done
 for file in 1k.bin 64k.bin; do
     awk -v f="${file%.bin}" -v o="${RPS[ours-$file]}" -v n="${RPS[nginx-$file]}" -v j="${RPS[jwebserver-$file]}" \
-        'BEGIN { printf "%-6s ours/nginx = %.2f   ours/jwebserver = %.2f\n", f, o / n, o / j }'
+        -v oc="${CPU[ours-$file]}" -v nc="${CPU[nginx-$file]}" -v jc="${CPU[jwebserver-$file]}" \
+        'BEGIN { printf "%-6s requests/s: ours/nginx = %.2f  ours/jwebserver = %.2f   CPU per request: ours/nginx = %.2f  ours/jwebserver = %.2f\n", f, o / n, o / j, oc / nc, oc / jc }'
 done
 echo "(server on CPU $SERVER_CPU, wrk -t1 -c$CONNECTIONS on CPU $CLIENT_CPU, keep-alive; medians of $ROUNDS interleaved rounds of ${DURATION}s after ${WARMUP}s warm-up per server and size)"
