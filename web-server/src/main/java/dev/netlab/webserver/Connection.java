@@ -110,6 +110,11 @@ final class Connection implements Runnable {
             if (!input.hasBuffered()) {
                 // Waiting for a first byte: a drain may close the connection now without losing a request.
                 idle = true;
+                if (!first) {
+                    // Let the other connections run first: by then the client's next request has usually
+                    // arrived, and the read finds it without parking and a round trip through the poller.
+                    Thread.yield();
+                }
                 try {
                     if (owner.draining() || !input.awaitData()) {
                         return;

@@ -9,7 +9,9 @@ import dev.netlab.webserver.http.Response;
 import dev.netlab.webserver.http.Status;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,6 +23,9 @@ import java.util.logging.Logger;
 public final class StaticFileHandler implements RequestHandler {
 
     private static final Logger LOG = Logger.getLogger(StaticFileHandler.class.getName());
+
+    // A constant set: FileChannel.open(path, READ) builds and hashes a new one on every call.
+    private static final Set<OpenOption> READ_ONLY = Set.of(StandardOpenOption.READ);
 
     private final PathResolver resolver;
     private final boolean listing;
@@ -66,7 +71,7 @@ public final class StaticFileHandler implements RequestHandler {
     private Response serve(Resolution.File file) {
         FileChannel channel;
         try {
-            channel = FileChannel.open(file.path(), StandardOpenOption.READ);
+            channel = FileChannel.open(file.path(), READ_ONLY);
         } catch (IOException e) {
             // Deleted or made unreadable since it was resolved.
             return notFound();
