@@ -90,6 +90,7 @@ class MetricsTest {
     void theActiveGaugeFollowsOpenConnections() throws Exception {
         try (RawHttp one = RawHttp.connect(server.port()); RawHttp two = RawHttp.connect(server.port())) {
             Poll.until(Duration.ofSeconds(5), "two open", () -> server.metric("webserver_connections_active") == 2);
+            assertThat(one.socket().isConnected() && two.socket().isConnected()).isTrue();
         }
         Poll.until(Duration.ofSeconds(5), "none open", () -> server.metric("webserver_connections_active") == 0);
     }

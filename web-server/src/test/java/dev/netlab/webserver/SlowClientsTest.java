@@ -235,7 +235,7 @@ class SlowClientsTest {
             assertThat(server.metric("webserver_connections_refused_total")).isEqualTo(1);
             first.send("GET /HelloWorld.html HTTP/1.1\r\nHost: t\r\n\r\n");
             assertThat(first.read().status()).isEqualTo(200);
-            second.close();
+            second.socket().close();
             Poll.until(Duration.ofSeconds(5), "one connection left",
                     () -> server.metric("webserver_connections_active") == 1);
             assertThat(RawHttp.get(server.port(), "/HelloWorld.html").status()).isEqualTo(200);
