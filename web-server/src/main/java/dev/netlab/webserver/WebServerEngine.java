@@ -8,10 +8,10 @@ import dev.netlab.webserver.http.RequestHandler;
 import dev.netlab.webserver.http.Response;
 import dev.netlab.webserver.http.ResponseWriter;
 import dev.netlab.webserver.http.Status;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -21,8 +21,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -57,8 +57,7 @@ final class WebServerEngine implements Engine, Connection.Owner {
     private ServerSocketChannel server;
     private Thread acceptor;
 
-    WebServerEngine(WebServerConfig config, RequestHandler handler, io.micrometer.core.instrument.MeterRegistry registry,
-                    Clock clock) {
+    WebServerEngine(WebServerConfig config, RequestHandler handler, MeterRegistry registry, Clock clock) {
         this.config = config;
         this.handler = handler;
         this.metrics = new WebServerMetrics(registry, active::get);
@@ -191,11 +190,6 @@ final class WebServerEngine implements Engine, Connection.Owner {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Open connections now (the gauge's value). */
-    int activeConnections() {
-        return active.get();
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
@@ -69,7 +70,7 @@ final class WebServerMetrics {
         for (TimeoutKind kind : TimeoutKind.values()) {
             timeouts[kind.ordinal()] = Counter.builder("webserver.timeouts")
                     .description("Connections closed because a client was too slow, by kind (head, idle)")
-                    .tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT))
+                    .tag("kind", kind.name().toLowerCase(Locale.ROOT))
                     .register(registry);
         }
     }

@@ -7,6 +7,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.List;
 /** The HTML index of a directory without index.html: directories first, then files, each sorted by name. */
 final class DirectoryListing {
 
-    private record Entry(String name, boolean directory, long size, java.time.Instant modified) {
+    private record Entry(String name, boolean directory, long size, Instant modified) {
     }
 
     private DirectoryListing() {

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 
 /** IMF-fixdate (RFC 9110 section 5.6.7) for Date and Last-Modified; the current second's text is cached. */
 public final class HttpDate {
@@ -48,7 +49,7 @@ public final class HttpDate {
 
     private static String formatUncached(Instant instant) {
         // RFC_1123_DATE_TIME leaves a one-digit day unpadded; IMF-fixdate pads it.
-        String text = FORMAT.format(instant.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        String text = FORMAT.format(instant.truncatedTo(ChronoUnit.SECONDS));
         return text.charAt(6) == ' ' ? text.substring(0, 5) + "0" + text.substring(5) : text;
     }
 }
