@@ -5,7 +5,8 @@
 # servers one after the other, and each figure is the median of its rounds (the machine is shared: interleaving
 # keeps a burst of someone else's load from landing on one server only). Loopback only; bounded in time:
 #   WARMUP=10 DURATION=5 ROUNDS=3 bench/web-server.sh      (seconds per run; defaults shown)
-# Needs: a JDK >= 21 (JAVA_HOME or /usr/lib/jvm/*), Maven (to build the jar if missing), nginx, wrk, taskset.
+# Needs: a JDK >= 21 with jwebserver (JAVA_HOME or /usr/lib/jvm/*), Maven (to build the jar if missing), nginx, wrk,
+# taskset, pgrep, curl, python3 (to pick free ports).
 set -euo pipefail
 
 WARMUP=${WARMUP:-10}
@@ -36,7 +37,9 @@ JDK=$(find_jdk) || die "no JDK >= 21 with jwebserver found (set JAVA_HOME)"
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || die "nginx not found (apt-get install nginx)"
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 command -v wrk >/dev/null || die "wrk not found (apt-get install wrk)"
-command -v taskset >/dev/null || die "taskset not found (util-linux)"
+for tool in taskset pgrep curl python3; do
+    command -v "$tool" >/dev/null || die "$tool not found"
+done
 
 if [ ! -f "$JAR" ]; then
     echo "building $JAR" >&2
