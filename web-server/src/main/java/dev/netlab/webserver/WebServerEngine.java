@@ -40,12 +40,14 @@ final class WebServerEngine implements Engine, Connection.Owner {
     private static final int BACKLOG = 1024;
     private static final Duration REFUSAL_LINGER = Duration.ofMillis(500);
     private static final Duration ACCEPT_BACKOFF = Duration.ofMillis(10);
+    private static final int MAX_LINGERING_REFUSALS = 256;
 
     private final WebServerConfig config;
     private final RequestHandler handler;
     private final WebServerMetrics metrics;
     private final HttpDate date;
     private final AtomicInteger active = new AtomicInteger();
+    private final AtomicInteger refusing = new AtomicInteger();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final ExecutorService threads = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("web-connection-", 0).factory());
@@ -106,9 +108,23 @@ final class WebServerEngine implements Engine, Connection.Owner {
             if (active.incrementAndGet() > config.maxConnections()) {
                 active.decrementAndGet();
                 metrics.refused();
+                if (refusing.incrementAndGet() > MAX_LINGERING_REFUSALS) {
+                    // A flood beyond the limit: answer at once without lingering, so refusals cannot pile up
+                    // descriptors (150 bytes into a new socket's empty send buffer do not block).
+                    refusing.decrementAndGet();
+                    refuse(channel, false);
+                    continue;
+                }
                 try {
-                    threads.execute(() -> refuse(channel));
+                    threads.execute(() -> {
+                        try {
+                            refuse(channel, true);
+                        } finally {
+                            refusing.decrementAndGet();
+                        }
+                    });
                 } catch (RuntimeException e) {
+                    refusing.decrementAndGet();
                     closeQuietly(channel);
                 }
                 continue;
@@ -143,12 +159,15 @@ final class WebServerEngine implements Engine, Connection.Owner {
         }
     }
 
-    /** 503 with Connection: close for a connection beyond the limit, then a short lingering close. */
-    private void refuse(SocketChannel channel) {
+    /** 503 with Connection: close for a connection beyond the limit, then (if {@code linger}) a short lingering close. */
+    private void refuse(SocketChannel channel, boolean linger) {
         try (channel) {
             ResponseWriter writer = new ResponseWriter(channel, 512, date);
             metrics.bytes(writer.write(Response.error(Status.SERVICE_UNAVAILABLE, "Too many connections"),
                     false, true, false));
+            if (!linger) {
+                return;
+            }
             channel.shutdownOutput();
             channel.socket().setSoTimeout((int) REFUSAL_LINGER.toMillis());
             var in = channel.socket().getInputStream();

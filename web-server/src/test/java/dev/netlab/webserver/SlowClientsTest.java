@@ -198,6 +198,46 @@ class SlowClientsTest {
         }
     }
 
+    @Test
+    void aFloodBeyondTheLimitIsRefusedWithoutHoldingDescriptors() throws Exception {
+        try (TestServer server = TestServer.start(root, Map.of("webserver.max-connections", "1"));
+             RawHttp holder = RawHttp.connect(server.port())) {
+            Poll.until(Duration.ofSeconds(5), "one connection open",
+                    () -> server.metric("webserver_connections_active") == 1);
+            long baseline = openDescriptors();
+            int flood = 600;
+            List<Socket> sockets = new ArrayList<>();
+            try {
+                for (int i = 0; i < flood; i++) {
+                    Socket socket = new Socket();
+                    socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+                    socket.setSoTimeout(10_000);
+                    sockets.add(socket);
+                }
+                for (Socket socket : sockets) {
+                    byte[] answer = socket.getInputStream().readNBytes(12);
+                    assertThat(new String(answer, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 503");
+                }
+            } finally {
+                for (Socket socket : sockets) {
+                    socket.close();
+                }
+            }
+            assertThat(server.metric("webserver_connections_refused_total")).isEqualTo(flood);
+            assertThat(holder.socket().isConnected()).isTrue();
+            Poll.until(Duration.ofSeconds(10), "descriptors back to the baseline of " + baseline,
+                    () -> openDescriptors() <= baseline);
+        }
+    }
+
+    private static long openDescriptors() {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /**
      * Reads until the server ends the connection: true on end of stream or a reset (a slow client still writing
      * when the server closes draws one), false when the read times out with the connection still open.
