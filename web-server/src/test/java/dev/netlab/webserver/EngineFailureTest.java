@@ -42,8 +42,9 @@ class EngineFailureTest {
             assertThat(failed.status()).isEqualTo(500);
             assertThat(failed.text()).doesNotContain("handler bug");
             assertThat(RawHttp.get(port, "/x").status()).isEqualTo(404);
-            PrometheusText.Scrape scrape = PrometheusText.parse(registry.scrape());
-            assertThat(scrape.valueOf("webserver_requests_total", "method", "GET", "status", "500")).isEqualTo(1);
+            // A request is counted once its answer is written: the client may read it first.
+            Poll.until(Duration.ofSeconds(5), "the 500 counted", () -> PrometheusText.parse(registry.scrape())
+                    .valueOf("webserver_requests_total", "method", "GET", "status", "500") == 1);
         } finally {
             engine.stopAccepting();
             assertThat(engine.awaitDrained(Duration.ofSeconds(5))).isTrue();

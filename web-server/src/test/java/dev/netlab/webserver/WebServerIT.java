@@ -40,12 +40,17 @@ class WebServerIT {
             assertThat(curl("http://127.0.0.1:" + ports.get("web") + "/")).contains("href=\"HelloWorld.html\"");
 
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + ports.get("admin") + "/metrics")).timeout(Duration.ofSeconds(10))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            PrometheusText.Scrape scrape = PrometheusText.parse(metrics.body());
-            assertThat(scrape.valueOf("webserver_requests_total", "method", "GET", "status", "200")).isEqualTo(2);
-            assertThat(scrape.valueOf("webserver_timeouts_total", "kind", "idle")).isZero();
+            HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get("admin") + "/metrics"))
+                    .timeout(Duration.ofSeconds(10)).build();
+            // A request is counted once its answer is written: curl may have read it first.
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            PrometheusText.Scrape metrics;
+            do {
+                metrics = PrometheusText.parse(http.send(scrape, HttpResponse.BodyHandlers.ofString()).body());
+            } while (metrics.valueOf("webserver_requests_total", "method", "GET", "status", "200") < 2
+                    && System.nanoTime() < deadline);
+            assertThat(metrics.valueOf("webserver_requests_total", "method", "GET", "status", "200")).isEqualTo(2);
+            assertThat(metrics.valueOf("webserver_timeouts_total", "kind", "idle")).isZero();
 
             assertThat(process.terminate(Duration.ofSeconds(30))).isZero();
         }
