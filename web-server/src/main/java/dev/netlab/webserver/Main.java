@@ -1,17 +1,30 @@
 package dev.netlab.webserver;
 
 import dev.netlab.kit.cli.ServiceCommand;
-import dev.netlab.kit.lifecycle.AdminOnlyEngine;
+import dev.netlab.kit.config.InvalidConfigException;
 import dev.netlab.kit.lifecycle.Engine;
 import dev.netlab.kit.lifecycle.Service;
 import dev.netlab.kit.lifecycle.ServiceContext;
 import dev.netlab.kit.lifecycle.ServiceMain;
+import dev.netlab.webserver.files.PathResolver;
+import dev.netlab.webserver.files.StaticFileHandler;
+import dev.netlab.webserver.http.Methods;
+import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** Entry point of the web-server jar. */
 @Command(name = "web-server", description = "HTTP/1.1 static file server on raw sockets.")
 public final class Main extends ServiceCommand implements Service {
+
+    @Option(names = {"--root", "-d"}, paramLabel = "DIR",
+            description = "Directory to serve (webserver.root; default: the current directory).")
+    private String root;
+
+    @Option(names = {"--port", "-p"}, paramLabel = "N", description = "Port of the web listener (webserver.port; default 8080).")
+    private Integer port;
 
     public static void main(String[] args) {
         System.exit(ServiceMain.run(new Main(), args));
@@ -23,18 +36,36 @@ public final class Main extends ServiceCommand implements Service {
     }
 
     @Override
+    protected void addOverrides(Map<String, String> overrides) {
+        if (root != null) {
+            overrides.put("webserver.root", root);
+        }
+        if (port != null) {
+            overrides.put("webserver.port", Integer.toString(port));
+        }
+    }
+
+    @Override
     public String name() {
         return "web-server";
     }
 
     @Override
     public List<String> bindAddressKeys() {
-        return List.of();
+        return List.of("webserver.bind-address");
     }
 
     @Override
     public Engine createEngine(ServiceContext context) {
-        // The protocol engine arrives with this service's own issue; until then the service is its admin socket.
-        return new AdminOnlyEngine();
+        WebServerConfig config = WebServerConfig.from(context.settings());
+        PathResolver resolver;
+        try {
+            resolver = PathResolver.create(config.root(), config.dotfiles(), config.symlinks());
+        } catch (IOException e) {
+            throw InvalidConfigException.invalid("webserver.root", config.root().toString(),
+                    "expected an existing directory (" + e.getMessage() + ")");
+        }
+        return new WebServerEngine(config, new Methods(new StaticFileHandler(resolver, config.directoryListing())),
+                context.registry(), context.clock());
     }
 }

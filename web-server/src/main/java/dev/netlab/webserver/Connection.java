@@ -1,0 +1,221 @@
+package dev.netlab.webserver;
+
+import dev.netlab.webserver.WebServerMetrics.TimeoutKind;
+import dev.netlab.webserver.http.BodyDiscarder;
+import dev.netlab.webserver.http.HttpDate;
+import dev.netlab.webserver.http.HttpException;
+import dev.netlab.webserver.http.HttpInput;
+import dev.netlab.webserver.http.HttpVersion;
+import dev.netlab.webserver.http.RequestHandler;
+import dev.netlab.webserver.http.RequestHead;
+import dev.netlab.webserver.http.RequestHeadParser;
+import dev.netlab.webserver.http.Response;
+import dev.netlab.webserver.http.ResponseWriter;
+import dev.netlab.webserver.http.Status;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.channels.SocketChannel;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One client connection on its own virtual thread: read a head, discard any body, answer, repeat while both sides
+ * keep the connection. Every exit closes the socket; a protocol error is answered, then closed lingering.
+ */
+final class Connection implements Runnable {
+
+    private static final Logger LOG = Logger.getLogger(Connection.class.getName());
+    private static final int INPUT_BUFFER = 16 * 1024;
+    private static final int OUTPUT_BUFFER = 16 * 1024;
+    private static final long MAX_LINGER_BYTES = 1024 * 1024;
+
+    /** What the connection needs from the server that owns it. */
+    interface Owner {
+        boolean draining();
+
+        void closed(Connection connection);
+    }
+
+    private final SocketChannel channel;
+    private final WebServerConfig config;
+    private final RequestHandler handler;
+    private final WebServerMetrics metrics;
+    private final HttpDate date;
+    private final Owner owner;
+    private volatile boolean idle = true;
+    /** When the write in progress must have finished (System.nanoTime), or 0 when not writing. */
+    private volatile long sendDeadline;
+
+    Connection(SocketChannel channel, WebServerConfig config, RequestHandler handler, WebServerMetrics metrics,
+               HttpDate date, Owner owner) {
+        this.channel = channel;
+        this.config = config;
+        this.handler = handler;
+        this.metrics = metrics;
+        this.date = date;
+        this.owner = owner;
+    }
+
+    /** Whether the connection waits between requests (safe to close when draining). */
+    boolean idle() {
+        return idle;
+    }
+
+    /** Whether a write has been blocked past the send timeout (a client that stopped reading). */
+    boolean sendStalled(long now) {
+        long deadline = sendDeadline;
+        return deadline != 0 && now - deadline > 0;
+    }
+
+    /** Closes the socket; a blocked read or write fails at once. */
+    void abort() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(Level.FINEST, "close failed", e);
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            Socket socket = channel.socket();
+            socket.setTcpNoDelay(true);
+            DeadlineInputStream stream = new DeadlineInputStream(socket);
+            long sendTimeout = config.sendTimeout().toNanos();
+            ResponseWriter writer = new ResponseWriter(channel, OUTPUT_BUFFER, date,
+                    () -> sendDeadline = System.nanoTime() + sendTimeout);
+            serve(stream, new HttpInput(stream, INPUT_BUFFER), writer);
+        } catch (IOException e) {
+            // The client went away or the server is closing: nothing to answer.
+            LOG.log(Level.FINEST, "connection ended", e);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "unexpected failure on a connection", e);
+        } finally {
+            abort();
+            owner.closed(this);
+        }
+    }
+
+    private void serve(DeadlineInputStream stream, HttpInput input, ResponseWriter writer) throws IOException {
+        RequestHeadParser parser = new RequestHeadParser(config.limits());
+        BodyDiscarder discarder = new BodyDiscarder(config.limits().requestBody());
+        boolean first = true;
+        while (true) {
+            // The first request's head is timed from the connection's start; later ones wait idle first.
+            long waitStart = System.nanoTime();
+            stream.deadline(waitStart + (first ? config.headTimeout() : config.idleTimeout()).toNanos());
+            if (!input.hasBuffered()) {
+                // Waiting for a first byte: a drain may close the connection now without losing a request.
+                idle = true;
+                if (!first) {
+                    // Let the other connections run first: by then the client's next request has usually
+                    // arrived, and the read finds it without parking and a round trip through the poller.
+                    Thread.yield();
+                }
+                try {
+                    if (owner.draining() || !input.awaitData()) {
+                        return;
+                    }
+                } catch (SocketTimeoutException e) {
+                    timedOut(first ? TimeoutKind.HEAD : TimeoutKind.IDLE, writer, first);
+                    return;
+                } finally {
+                    idle = false;
+                }
+            }
+            long start = System.nanoTime();
+            if (!first) {
+                stream.deadline(start + config.headTimeout().toNanos());
+            }
+            first = false;
+            if (!exchange(stream, input, writer, parser, discarder, start)) {
+                return;
+            }
+        }
+    }
+
+    /** One request and its answer; false when the connection is to be closed (and has been). */
+    private boolean exchange(DeadlineInputStream stream, HttpInput input, ResponseWriter writer,
+                             RequestHeadParser parser, BodyDiscarder discarder, long start) throws IOException {
+        RequestHead head;
+        try {
+            Optional<RequestHead> parsed = parser.parse(input);
+            if (parsed.isEmpty()) {
+                return false;
+            }
+            head = parsed.get();
+        } catch (SocketTimeoutException e) {
+            timedOut(TimeoutKind.HEAD, writer, true);
+            return false;
+        } catch (HttpException e) {
+            refuse(e.method(), e, writer, stream, input, start);
+            return false;
+        }
+        Response response;
+        try {
+            discarder.discard(input, head.framing());
+            response = handler.handle(head);
+        } catch (HttpException e) {
+            refuse(head.method(), e, writer, stream, input, start);
+            return false;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "request handler failed", e);
+            refuse(head.method(), new HttpException(Status.INTERNAL_SERVER_ERROR, null), writer, stream, input, start);
+            return false;
+        }
+        boolean keepAlive = head.wantsKeepAlive() && !owner.draining();
+        long bytes = send(writer, response, head.method().equals("HEAD"), !keepAlive,
+                keepAlive && head.version() == HttpVersion.HTTP_1_0);
+        metrics.request(head.method(), response.status(), bytes, System.nanoTime() - start);
+        if (!keepAlive) {
+            lingeringClose(stream, input);
+        }
+        return keepAlive;
+    }
+
+    private long send(ResponseWriter writer, Response response, boolean headOnly, boolean close, boolean keepAliveV10)
+            throws IOException {
+        try {
+            return writer.write(response, headOnly, close, keepAliveV10);
+        } finally {
+            sendDeadline = 0;
+        }
+    }
+
+    /** Answers a protocol error with Connection: close, then closes lingering so the client reads the answer. */
+    private void refuse(String method, HttpException e, ResponseWriter writer, DeadlineInputStream stream,
+                        HttpInput input, long start) throws IOException {
+        // A HEAD request gets no body even with its error.
+        long bytes = send(writer, Response.error(e.status(), e.getMessage()), "HEAD".equals(method), true, false);
+        metrics.request(method, e.status(), bytes, System.nanoTime() - start);
+        lingeringClose(stream, input);
+    }
+
+    private void timedOut(TimeoutKind kind, ResponseWriter writer, boolean answer) {
+        metrics.timeout(kind);
+        if (answer) {
+            try {
+                metrics.bytes(send(writer, Response.error(Status.REQUEST_TIMEOUT, null), false, true, false));
+            } catch (IOException e) {
+                LOG.log(Level.FINEST, "408 not delivered", e);
+            }
+        }
+    }
+
+    /**
+     * Shuts down output, then reads and drops what the client still sends until it closes or the linger timeout
+     * passes: closing with unread input would send a reset that can destroy the answer in the client's buffer.
+     */
+    private void lingeringClose(DeadlineInputStream stream, HttpInput input) {
+        try {
+            channel.shutdownOutput();
+            stream.deadline(System.nanoTime() + config.lingerTimeout().toNanos());
+            input.skip(MAX_LINGER_BYTES);
+        } catch (IOException e) {
+            LOG.log(Level.FINEST, "linger ended", e);
+        }
+    }
+}

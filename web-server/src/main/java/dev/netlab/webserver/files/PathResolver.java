@@ -1,0 +1,154 @@
+package dev.netlab.webserver.files;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Maps decoded path segments to a file under the root, one segment at a time like the JDK's Simple Web Server:
+ * dot segments are removed first ("/a/../b" is "/b"; climbing above the root is refused), then each name is looked
+ * up without following links, hidden names and links are checked against their policies, and whatever a link leads
+ * to must stay under the root's real path. A name holding a separator ("%2f", "%5c", "\") names nothing.
+ */
+public final class PathResolver {
+
+    private final Path root;
+    private final DotfilePolicy dotfiles;
+    private final SymlinkPolicy symlinks;
+
+    private PathResolver(Path root, DotfilePolicy dotfiles, SymlinkPolicy symlinks) {
+        this.root = root;
+        this.dotfiles = dotfiles;
+        this.symlinks = symlinks;
+    }
+
+    /**
+     * A resolver over {@code root}, which must be an existing directory.
+     *
+     * @throws IOException when the root does not exist or is not a directory
+     */
+    public static PathResolver create(Path root, DotfilePolicy dotfiles, SymlinkPolicy symlinks) throws IOException {
+        Path real = root.toAbsolutePath().toRealPath();
+        if (!Files.isDirectory(real)) {
+            throw new IOException("not a directory: " + root);
+        }
+        return new PathResolver(real, dotfiles, symlinks);
+    }
+
+    /** The root's real path. */
+    public Path root() {
+        return root;
+    }
+
+    /** Resolves a request path's segments. */
+    public Resolution resolve(List<String> segments) {
+        List<String> names = normalise(segments);
+        if (names == null) {
+            return Resolution.NOT_FOUND;
+        }
+        Path current = root;
+        BasicFileAttributes attributes = null;
+        for (String name : names) {
+            if (attributes != null && !attributes.isDirectory()) {
+                return Resolution.NOT_FOUND;
+            }
+            Step next = step(current, name);
+            if (next == null) {
+                return Resolution.NOT_FOUND;
+            }
+            attributes = next.attributes();
+            current = next.path();
+        }
+        if (attributes == null || attributes.isDirectory()) {
+            return new Resolution.Directory(current, names);
+        }
+        return attributes.isRegularFile() ? new Resolution.File(current, attributes) : Resolution.NOT_FOUND;
+    }
+
+    /** The file {@code name} in {@code directory} (a resolved directory) if it may be served: index.html. */
+    public Resolution child(Resolution.Directory directory, String name) {
+        List<String> names = new ArrayList<>(directory.segments());
+        names.add(name);
+        return resolve(names);
+    }
+
+    /** Whether a directory entry may be listed: the same rules as a request for it. */
+    public boolean listable(Path entry) {
+        return step(entry.getParent(), entry.getFileName().toString()) != null;
+    }
+
+    /** Removes dot and empty segments; null when ".." climbs above the root or a name holds a separator. */
+    private static List<String> normalise(List<String> segments) {
+        List<String> names = new ArrayList<>(segments.size());
+        for (String segment : segments) {
+            if (segment.isEmpty() || segment.equals(".")) {
+                continue;
+            }
+            if (segment.equals("..")) {
+                if (names.isEmpty()) {
+                    return null;
+                }
+                names.remove(names.size() - 1);
+                continue;
+            }
+            if (segment.indexOf('/') >= 0 || segment.indexOf('\\') >= 0 || segment.indexOf('\0') >= 0) {
+                return null;
+            }
+            names.add(segment);
+        }
+        return names;
+    }
+
+    private record Step(Path path, BasicFileAttributes attributes) {
+    }
+
+    /** {@code directory/name} if it exists and the policies allow it (a link replaced by its real path). */
+    private Step step(Path directory, String name) {
+        if (dotfiles == DotfilePolicy.REFUSE && name.startsWith(".")) {
+            return null;
+        }
+        Path next;
+        try {
+            next = directory.resolve(name);
+        } catch (InvalidPathException e) {
+            return null;
+        }
+        // The name must stay one segment: resolve() must not have interpreted it.
+        if (!directory.equals(next.getParent())) {
+            return null;
+        }
+        BasicFileAttributes own = attributes(next, LinkOption.NOFOLLOW_LINKS);
+        if (own == null || !own.isSymbolicLink()) {
+            return own == null ? null : new Step(next, own);
+        }
+        return switch (symlinks) {
+            case REFUSE -> null;
+            case FOLLOW -> {
+                BasicFileAttributes target = attributes(next);
+                yield target == null ? null : new Step(next, target);
+            }
+            case INSIDE_ROOT -> {
+                try {
+                    Path real = next.toRealPath();
+                    BasicFileAttributes target = attributes(real);
+                    yield real.startsWith(root) && target != null ? new Step(real, target) : null;
+                } catch (IOException | SecurityException e) {
+                    yield null;
+                }
+            }
+        };
+    }
+
+    private static BasicFileAttributes attributes(Path path, LinkOption... options) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, options);
+        } catch (IOException | SecurityException e) {
+            return null;
+        }
+    }
+}

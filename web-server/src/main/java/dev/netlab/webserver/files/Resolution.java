@@ -1,0 +1,27 @@
+package dev.netlab.webserver.files;
+
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+
+/** Where a request path leads. Every refusal (missing, hidden, outside the root) is the same {@link NotFound}. */
+public sealed interface Resolution {
+
+    /** A regular file under the root. */
+    record File(Path path, BasicFileAttributes attributes) implements Resolution {
+    }
+
+    /**
+     * A directory under the root.
+     *
+     * @param segments the normalised path segments that led here (for the listing's title and the redirect)
+     */
+    record Directory(Path path, List<String> segments) implements Resolution {
+    }
+
+    /** Nothing this server will serve. */
+    record NotFound() implements Resolution {
+    }
+
+    Resolution NOT_FOUND = new NotFound();
+}

@@ -1,0 +1,55 @@
+package dev.netlab.webserver.http;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+
+/** IMF-fixdate (RFC 9110 section 5.6.7) for Date and Last-Modified; the current second's text is cached. */
+public final class HttpDate {
+
+    private static final DateTimeFormatter FORMAT = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+
+    private record Cached(long second, String text) {
+    }
+
+    // Last-Modified of the most recent file: a site's files share few modification times.
+    private static volatile Cached lastFormatted = new Cached(Long.MIN_VALUE, "");
+
+    private final Clock clock;
+    private volatile Cached cached = new Cached(Long.MIN_VALUE, "");
+
+    public HttpDate(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** The Date header value for now. */
+    public String now() {
+        long second = Math.floorDiv(clock.millis(), 1000);
+        Cached current = cached;
+        if (current.second() != second) {
+            current = new Cached(second, formatUncached(Instant.ofEpochSecond(second)));
+            cached = current;
+        }
+        return current.text();
+    }
+
+    /** {@code instant} in IMF-fixdate, to the second; the last value is remembered (formatting is not cheap). */
+    public static String format(Instant instant) {
+        long second = instant.getEpochSecond();
+        Cached last = lastFormatted;
+        if (last.second() == second) {
+            return last.text();
+        }
+        String text = formatUncached(instant);
+        lastFormatted = new Cached(second, text);
+        return text;
+    }
+
+    private static String formatUncached(Instant instant) {
+        // RFC_1123_DATE_TIME leaves a one-digit day unpadded; IMF-fixdate pads it.
+        String text = FORMAT.format(instant.truncatedTo(ChronoUnit.SECONDS));
+        return text.charAt(6) == ' ' ? text.substring(0, 5) + "0" + text.substring(5) : text;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.netlab.webserver.http;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * A connection's buffered input, read a byte at a time by the parser without locks (BufferedInputStream takes one
+ * per call). The connection's timeouts live in the stream it reads from.
+ */
+public final class HttpInput {
+
+    private final InputStream source;
+    private final byte[] buffer;
+    private int position;
+    private int limit;
+
+    public HttpInput(InputStream source, int bufferSize) {
+        this.source = source;
+        this.buffer = new byte[bufferSize];
+    }
+
+    /** Input over fixed bytes: what parser tests feed. */
+    public static HttpInput of(byte[] bytes) {
+        return new HttpInput(new ByteArrayInputStream(bytes), 64);
+    }
+
+    /** The next byte, or -1 at the end of the stream. */
+    public int read() throws IOException {
+        if (position == limit && !fill()) {
+            return -1;
+        }
+        return buffer[position++] & 0xff;
+    }
+
+    /** Whether bytes are already buffered (a pipelined request waits). */
+    public boolean hasBuffered() {
+        return position < limit;
+    }
+
+    /** Blocks until at least one byte is buffered; false at the end of the stream. */
+    public boolean awaitData() throws IOException {
+        return position < limit || fill();
+    }
+
+    /**
+     * Skips {@code count} bytes.
+     *
+     * @return whether all were skipped before the end of the stream
+     */
+    public boolean skip(long count) throws IOException {
+        long left = count;
+        while (left > 0) {
+            if (position == limit && !fill()) {
+                return false;
+            }
+            int step = (int) Math.min(left, limit - position);
+            position += step;
+            left -= step;
+        }
+        return true;
+    }
+
+    private boolean fill() throws IOException {
+        int n = source.read(buffer, 0, buffer.length);
+        if (n <= 0) {
+            position = 0;
+            limit = 0;
+            return false;
+        }
+        position = 0;
+        limit = n;
+        return true;
+    }
+}

@@ -1,0 +1,183 @@
+package dev.netlab.webserver.http;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes responses on one connection. A small body goes out in the same write as the head (one system call); a file
+ * larger than the buffer goes out with {@code FileChannel.transferTo}, which is sendfile(2) on Linux: no copy
+ * through the heap. Not thread-safe: one per connection.
+ */
+public final class ResponseWriter {
+
+    private static final byte[] SERVER = "Server: netlab\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CLOSE = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KEEP_ALIVE = "Connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    /** sendfile(2) calls are cut into pieces of this size so that each piece restarts the send timeout. */
+    private static final long TRANSFER_CHUNK = 256 * 1024;
+
+    private final WritableByteChannel channel;
+    private final ByteBuffer buffer;
+    private final HttpDate date;
+    private final Runnable beforeWrite;
+    private long sent;
+
+    /**
+     * A writer on {@code channel}.
+     *
+     * @param beforeWrite called before each blocking write: the connection's send timeout starts there
+     */
+    public ResponseWriter(WritableByteChannel channel, int bufferSize, HttpDate date, Runnable beforeWrite) {
+        this.channel = channel;
+        this.buffer = ByteBuffer.allocateDirect(bufferSize);
+        this.date = date;
+        this.beforeWrite = beforeWrite;
+    }
+
+    /** A writer without a send timeout (short canned answers). */
+    public ResponseWriter(WritableByteChannel channel, int bufferSize, HttpDate date) {
+        this(channel, bufferSize, date, () -> { });
+    }
+
+    /**
+     * Writes {@code response} and closes its body.
+     *
+     * @param headOnly    HEAD: the head with the body's length, no body
+     * @param close       whether the server closes the connection after it ({@code Connection: close})
+     * @param keepAliveV10 whether to confirm {@code Connection: keep-alive} (HTTP/1.0 clients need it)
+     * @return bytes written, head included
+     */
+    public long write(Response response, boolean headOnly, boolean close, boolean keepAliveV10) throws IOException {
+        sent = 0;
+        try (Body body = response.body()) {
+            buffer.clear();
+            buffer.put(response.status().statusLine());
+            header("Date", date.now());
+            buffer.put(SERVER);
+            Headers headers = response.headers();
+            for (int i = 0; i < headers.size(); i++) {
+                header(headers.name(i), headers.value(i));
+            }
+            header("Content-Length", Long.toString(body.length()));
+            if (close) {
+                buffer.put(CLOSE);
+            } else if (keepAliveV10) {
+                buffer.put(KEEP_ALIVE);
+            }
+            buffer.put((byte) '\r').put((byte) '\n');
+            if (headOnly || body.length() == 0) {
+                flush();
+            } else {
+                writeBody(body);
+            }
+            return sent;
+        }
+    }
+
+    private void writeBody(Body body) throws IOException {
+        switch (body) {
+            case Body.Empty empty -> flush();
+            case Body.Bytes bytes -> {
+                if (bytes.data().length <= buffer.remaining()) {
+                    buffer.put(bytes.data());
+                    flush();
+                } else {
+                    flush();
+                    writeFully(ByteBuffer.wrap(bytes.data()));
+                }
+            }
+            case Body.FileRegion region -> {
+                if (region.length() <= buffer.remaining()) {
+                    readInto(region);
+                    flush();
+                } else {
+                    flush();
+                    transfer(region);
+                }
+            }
+        }
+    }
+
+    /** Copies a small file region after the head: one write instead of a write and a sendfile. */
+    private void readInto(Body.FileRegion region) throws IOException {
+        int end = buffer.position() + (int) region.length();
+        long position = region.position();
+        ByteBuffer slice = buffer.limit(end);
+        while (slice.hasRemaining()) {
+            int n = region.channel().read(slice, position);
+            if (n < 0) {
+                // The file shrank after its length went out in the head: the connection cannot be saved.
+                throw new IOException("file shrank while being sent");
+            }
+            position += n;
+        }
+        buffer.limit(buffer.capacity());
+    }
+
+    /**
+     * sendfile(2) while the socket takes data. A virtual thread's socket is non-blocking underneath, so a full send
+     * buffer makes transferTo return 0 instead of parking: then one buffer's worth goes out with an ordinary write,
+     * which parks until the client reads (and which the send timeout can cut), and sendfile resumes after it.
+     */
+    private void transfer(Body.FileRegion region) throws IOException {
+        FileChannel file = region.channel();
+        long position = region.position();
+        long end = position + region.length();
+        while (position < end) {
+            beforeWrite.run();
+            long n = file.transferTo(position, Math.min(TRANSFER_CHUNK, end - position), channel);
+            if (n <= 0) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
+                int read = file.read(buffer, position);
+                if (read <= 0) {
+                    throw new IOException("file shrank while being sent");
+                }
+                buffer.flip();
+                writeFully(buffer);
+                buffer.clear();
+                n = read;
+            } else {
+                sent += n;
+            }
+            position += n;
+        }
+    }
+
+    private void header(String name, String value) throws IOException {
+        int needed = name.length() + value.length() + 4;
+        if (needed > buffer.remaining()) {
+            flush();
+            if (needed > buffer.capacity()) {
+                writeFully(ByteBuffer.wrap((name + ": " + value + "\r\n").getBytes(StandardCharsets.ISO_8859_1)));
+                return;
+            }
+        }
+        putLatin1(name);
+        buffer.put((byte) ':').put((byte) ' ');
+        putLatin1(value);
+        buffer.put((byte) '\r').put((byte) '\n');
+    }
+
+    private void putLatin1(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            buffer.put((byte) text.charAt(i));
+        }
+    }
+
+    private void flush() throws IOException {
+        buffer.flip();
+        writeFully(buffer);
+        buffer.clear();
+    }
+
+    private void writeFully(ByteBuffer data) throws IOException {
+        while (data.hasRemaining()) {
+            beforeWrite.run();
+            sent += channel.write(data);
+        }
+    }
+}
