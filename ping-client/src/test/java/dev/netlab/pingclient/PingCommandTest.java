@@ -48,14 +48,14 @@ class PingCommandTest {
             case 3 -> List.of(new Drop());
             default -> List.of();
         })) {
-            result = CommandRunner.run("ping", target(reflector), "--mode", "echo", "-c", "8", "-i", "0.04",
+            result = CommandRunner.run("ping", target(reflector), "--mode", "echo", "-c", "10", "-i", "0.04",
                     "-W", "0.1");
         }
         assertThat(result.exit()).isZero();
         assertThat(result.out()).contains("seq=1 time=").contains("ms (LATE)").contains("ms (DUP!)")
                 .contains("no answer for seq=1").contains("no answer for seq=3");
         assertThat(result.out()).containsPattern(
-                "8 packets transmitted, 6 received, \\+1 late, \\+1 duplicates, 25% packet loss, time \\d+ms");
+                "10 packets transmitted, 8 received, \\+1 late, \\+1 duplicates, 20% packet loss, time \\d+ms");
     }
 
     @Test
@@ -84,7 +84,7 @@ class PingCommandTest {
             case 3 -> List.of(new Delay(Duration.ofMillis(150)));
             default -> List.of();
         })) {
-            result = CommandRunner.run("ping", target(reflector), "--mode", "stamp", "-c", "8", "-i", "0.04",
+            result = CommandRunner.run("ping", target(reflector), "--mode", "stamp", "-c", "10", "-i", "0.04",
                     "-W", "0.1", "--format", "json");
         }
         assertThat(result.exit()).isZero();
@@ -92,9 +92,9 @@ class PingCommandTest {
         assertThat(result.out().strip().lines()).hasSize(1);
         assertThat(json.get("mode").asText()).isEqualTo("stamp");
         assertThat(json.get("address").asText()).startsWith("127.0.0.1:");
-        assertThat(json.get("transmitted").asInt()).isEqualTo(8);
-        assertThat(json.get("received").asInt()).isEqualTo(6);
-        assertThat(json.get("loss_percent").asDouble()).isEqualTo(25.0);
+        assertThat(json.get("transmitted").asInt()).isEqualTo(10);
+        assertThat(json.get("received").asInt()).isEqualTo(8);
+        assertThat(json.get("loss_percent").asDouble()).isEqualTo(20.0);
         assertThat(json.get("late").asInt()).isEqualTo(1);
         assertThat(json.get("duplicates").asInt()).isZero();
         assertThat(json.get("reordered").asInt()).isZero();
@@ -106,7 +106,7 @@ class PingCommandTest {
         assertThat(json.get("stamp").get("clock_dependent").asBoolean()).isTrue();
         assertThat(json.get("stamp").get("forward_lost").asInt()).isEqualTo(1);
         JsonNode probes = json.get("probes");
-        assertThat(probes).hasSize(8);
+        assertThat(probes).hasSize(10);
         assertThat(probes.get(0).get("status").asText()).isEqualTo("ok");
         assertThat(probes.get(0).get("rtt_ms").isNumber()).isTrue();
         assertThat(probes.get(1).get("status").asText()).isEqualTo("timeout");

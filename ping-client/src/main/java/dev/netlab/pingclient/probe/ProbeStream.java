@@ -33,18 +33,23 @@ public final class ProbeStream {
 
     private static final int MAX_DATAGRAM = 65_535;
     private static final int FOREIGN_DRAIN = 64;
+    /** Local ports of this process's open streams ({@code INET:40000}). */
+    private static final java.util.Set<String> PORTS = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final StreamSpec spec;
     private final ProbeEvents events;
     private final Clock clock;
     private final ProbeCodec codec;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final DatagramChannel channel;
     private final DatagramChannel foreign;
     private final byte[] buffer = new byte[MAX_DATAGRAM];
+    private final String portKey;
 
     private ProbeStream(StreamSpec spec, ProbeEvents events, Clock clock, long session, DatagramChannel channel,
-                        DatagramChannel foreign) {
+                        DatagramChannel foreign, String portKey) {
+        this.portKey = portKey;
         this.spec = spec;
         this.events = events;
         this.clock = clock;
@@ -65,24 +70,56 @@ public final class ProbeStream {
         InetAddress any = InetAddress.getByName(family == StandardProtocolFamily.INET6 ? "::" : "0.0.0.0");
         DatagramChannel channel = DatagramChannel.open(family);
         DatagramChannel foreign = null;
+        int port = -1;
         try {
-            boolean shared = channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
-            if (shared) {
+            if (channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
                 channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-            }
-            channel.bind(new InetSocketAddress(any, 0));
-            if (shared) {
-                foreign = openForeign(family, any, ((InetSocketAddress) channel.getLocalAddress()).getPort());
+                port = bindUnshared(channel, family, any);
+                foreign = openForeign(family, any, port);
+            } else {
+                channel.bind(new InetSocketAddress(any, 0));
             }
             channel.connect(spec.address());
-            return new ProbeStream(spec, events, clock, session, channel, foreign);
+            return new ProbeStream(spec, events, clock, session, channel, foreign, port < 0 ? null : family + ":" + port);
         } catch (IOException | RuntimeException e) {
             channel.close();
             if (foreign != null) {
                 foreign.close();
             }
+            if (port >= 0) {
+                PORTS.remove(family + ":" + port);
+            }
             throw e;
         }
+    }
+
+    /**
+     * Binds {@code channel} (SO_REUSEPORT set) to a port no other socket uses. The kernel's port-0 choice skips only
+     * ports whose sockets would conflict, and two SO_REUSEPORT sockets of one user do not: two streams to the same
+     * target could then share a port and each other's replies. So a plain socket (which conflicts with every one)
+     * picks the port, and a set of this process's ports closes the short gap before our bind.
+     */
+    private static int bindUnshared(DatagramChannel channel, StandardProtocolFamily family, InetAddress any)
+            throws IOException {
+        IOException last = null;
+        for (int attempt = 0; attempt < 32; attempt++) {
+            int port;
+            try (DatagramChannel picker = DatagramChannel.open(family)) {
+                picker.bind(new InetSocketAddress(any, 0));
+                port = ((InetSocketAddress) picker.getLocalAddress()).getPort();
+            }
+            if (!PORTS.add(family + ":" + port)) {
+                continue;
+            }
+            try {
+                channel.bind(new InetSocketAddress(any, port));
+                return port;
+            } catch (java.net.BindException e) {
+                PORTS.remove(family + ":" + port);
+                last = e;
+            }
+        }
+        throw last != null ? last : new java.net.BindException("no free local UDP port");
     }
 
     private static DatagramChannel openForeign(StandardProtocolFamily family, InetAddress any, int port) {
@@ -262,6 +299,12 @@ public final class ProbeStream {
 
     /** Releases the sockets. */
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (portKey != null) {
+            PORTS.remove(portKey);
+        }
         try {
             channel.close();
         } catch (IOException e) {

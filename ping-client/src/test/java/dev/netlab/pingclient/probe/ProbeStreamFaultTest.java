@@ -77,11 +77,12 @@ class ProbeStreamFaultTest {
     void lateReplyIsNotCreditedToTheNextProbe() throws IOException {
         // The lab client's flaw: seq 1's reply arrives after its timeout, while later probes wait for theirs.
         try (var reflector = reflector(Kind.LAB, Map.of(1, List.of(new Delay(Duration.ofMillis(250)))))) {
-            probe(reflector, Mode.LAB, 8);
+            // The run lasts 440 ms: the late reply (250 ms) arrives well within it.
+            probe(reflector, Mode.LAB, 12);
         }
         assertThat(events.lost).containsExactly(1L);
         assertThat(events.late).containsExactly(1L);
-        assertThat(events.receivedSeqs()).containsExactly(2L, 3L, 4L, 5L, 6L, 7L, 8L);
+        assertThat(events.receivedSeqs()).containsExactly(2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
         // Each of them got its own quick reply, not seq 1's slow one.
         assertThat(events.received).allMatch(r -> r.rttNanos() < TIMEOUT.toNanos());
     }
@@ -90,13 +91,13 @@ class ProbeStreamFaultTest {
     void aLateReplyNeverMovesTheLostProbeBack() throws IOException {
         try (var reflector = reflector(Kind.ECHO, Map.of(1, List.of(new Delay(Duration.ofMillis(200)),
                 new Duplicate(2))))) {
-            probe(reflector, Mode.ECHO, 8);
+            probe(reflector, Mode.ECHO, 12);
         }
         assertThat(events.lost).containsExactly(1L);
         assertThat(events.late).containsExactly(1L);
         // The second copy of the late reply is a duplicate, not a second late nor a receipt.
         assertThat(events.duplicates).containsExactly(1L);
-        assertThat(events.receivedSeqs()).containsExactly(2L, 3L, 4L, 5L, 6L, 7L, 8L);
+        assertThat(events.receivedSeqs()).containsExactly(2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
     }
 
     @Test
@@ -186,7 +187,7 @@ class ProbeStreamFaultTest {
             probe(reflector.address(), Mode.ECHO, 3, INTERVAL, Duration.ofMillis(500));
         }
         assertThat(events.received).hasSize(3).allSatisfy(r -> assertThat(r.rttNanos())
-                .isBetween(delay.toNanos(), delay.toNanos() + Duration.ofMillis(25).toNanos()));
+                .isBetween(delay.toNanos(), delay.toNanos() + Duration.ofMillis(100).toNanos()));
     }
 
     @Test
@@ -201,12 +202,12 @@ class ProbeStreamFaultTest {
         assertThat(events.receivedSeqs()).hasSize(10);
         List<Long> sentAt = events.sentAt;
         long spread = sentAt.get(9) - sentAt.get(0);
-        assertThat(spread).isBetween(interval.toNanos() * 9 - 1_000_000, interval.toNanos() * 9 + 40_000_000);
+        assertThat(spread).isBetween(interval.toNanos() * 9 - 1_000_000, interval.toNanos() * 9 + 80_000_000);
         assertThat(used.arrivals()).hasSize(10);
         // Intended times are the reference: no send slips by the reply time.
         long start = sentAt.get(0);
         for (int i = 0; i < 10; i++) {
-            assertThat(sentAt.get(i) - start).isLessThan(interval.toNanos() * i + 30_000_000);
+            assertThat(sentAt.get(i) - start).isLessThan(interval.toNanos() * i + 80_000_000);
         }
     }
 
@@ -271,5 +272,35 @@ class ProbeStreamFaultTest {
         }
         assertThat(events.sent).hasSizeBetween(5, 7);
         assertThat(Set.copyOf(events.lost)).isEqualTo(Set.copyOf(events.sent));
+    }
+
+    @Test
+    void manyStreamsToOneTargetNeverShareAPortOrEachOthersReplies() throws Exception {
+        int streams = 60;
+        List<Recorder> recorders = new java.util.ArrayList<>();
+        try (var reflector = FaultyReflector.clean(Kind.ECHO);
+             var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
+            for (int i = 0; i < streams; i++) {
+                Recorder recorder = new Recorder();
+                recorders.add(recorder);
+                long session = i;
+                runs.add(executor.submit(() -> {
+                    StreamSpec spec = new StreamSpec("t", reflector.address(), Mode.ECHO, Duration.ofMillis(20),
+                            Duration.ofSeconds(2), 28, 5, null);
+                    ProbeStream stream = ProbeStream.open(spec, recorder, Clock.systemUTC(), session);
+                    stream.run();
+                    stream.close();
+                    return null;
+                }));
+            }
+            for (var run : runs) {
+                run.get();
+            }
+        }
+        assertThat(recorders).allSatisfy(r -> {
+            assertThat(r.receivedSeqs()).containsExactly(1L, 2L, 3L, 4L, 5L);
+            assertThat(r.errors).isEmpty();
+        });
     }
 }
