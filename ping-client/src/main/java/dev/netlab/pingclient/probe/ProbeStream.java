@@ -14,9 +14,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Probes one address from one thread (a virtual thread in the service): sends on a fixed-rate schedule whose
@@ -31,7 +31,10 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ProbeStream {
 
-    private static final int MAX_DATAGRAM = 65_535;
+    /** Replies are the probe's size (a STAMP reflector may add a little); anything longer is cut, not lost. */
+    private static final int MIN_BUFFER = 4_096;
+    /** How long a probe is remembered after it was sent, to recognise its late reply (at least 16 probes). */
+    private static final Duration MEMORY = Duration.ofSeconds(60);
     private static final int FOREIGN_DRAIN = 64;
     /** Local ports of this process's open streams ({@code INET:40000}). */
     private static final java.util.Set<String> PORTS = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -44,12 +47,13 @@ public final class ProbeStream {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final DatagramChannel channel;
     private final DatagramChannel foreign;
-    private final byte[] buffer = new byte[MAX_DATAGRAM];
+    private final byte[] buffer;
     private final String portKey;
 
     private ProbeStream(StreamSpec spec, ProbeEvents events, Clock clock, long session, DatagramChannel channel,
                         DatagramChannel foreign, String portKey) {
         this.portKey = portKey;
+        this.buffer = new byte[Math.max(MIN_BUFFER, spec.size() + 256)];
         this.spec = spec;
         this.events = events;
         this.clock = clock;
@@ -153,7 +157,8 @@ public final class ProbeStream {
     public void run() throws IOException {
         long intervalNanos = spec.interval().toNanos();
         long timeoutNanos = spec.timeout().toNanos();
-        ProbeTracker tracker = new ProbeTracker(timeoutNanos, 4_096);
+        int memory = (int) Math.max(16, Math.min(4_096, Math.max(MEMORY.toNanos(), 2 * timeoutNanos) / intervalNanos));
+        ProbeTracker tracker = new ProbeTracker(timeoutNanos, memory);
         long start = System.nanoTime();
         long end = spec.deadline() == null ? Long.MAX_VALUE : start + spec.deadline().toNanos();
         long nextSend = start;
@@ -163,12 +168,13 @@ public final class ProbeStream {
             while (!stopped.get()) {
                 long now = System.nanoTime();
                 tracker.expire(now).forEach(events::lost);
-                drainForeign();
                 if (spec.deadline() != null && now - end >= 0) {
                     break;
                 }
                 boolean more = spec.count() == 0 || seq < spec.count();
                 if (more && now - nextSend >= 0) {
+                    // Once per send, not per wake-up: foreign datagrams are rare and the check is a system call.
+                    drainForeign();
                     seq++;
                     send(seq, tracker);
                     // Fixed rate: the next intended time follows this one's, however late this one went out.

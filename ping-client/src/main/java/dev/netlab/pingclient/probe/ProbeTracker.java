@@ -84,7 +84,7 @@ public final class ProbeTracker {
      * {@link #reply} so that a reply after the deadline is always late.
      */
     public List<Long> expire(long nowNanos) {
-        List<Long> lost = new ArrayList<>();
+        List<Long> lost = List.of();
         while (!outstanding.isEmpty()) {
             Sent head = outstanding.peekFirst();
             if (head.state != State.OUTSTANDING) {
@@ -92,6 +92,9 @@ public final class ProbeTracker {
             } else if (nowNanos - head.deadlineNanos > 0) {
                 head.state = State.LOST;
                 outstanding.removeFirst();
+                if (lost.isEmpty()) {
+                    lost = new ArrayList<>();
+                }
                 lost.add(head.seq);
             } else {
                 break;
