@@ -146,7 +146,7 @@ final class TextOutput implements ProbeEvents {
                     st.reverseMinMs(), st.reverseAvgMs(), st.reverseMaxMs()));
             out.println(st.statefulReflector()
                     ? "stateful reflector: " + st.forwardLost() + " lost forward, " + st.reverseLost() + " lost reverse"
-                    : "stateless reflector: forward and reverse loss cannot be told apart");
+                    : "stateless reflector (or no forward loss yet): forward and reverse loss not told apart");
         }
         out.flush();
     }

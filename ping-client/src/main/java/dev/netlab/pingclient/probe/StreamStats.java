@@ -47,6 +47,8 @@ public final class StreamStats implements ProbeEvents {
     private boolean stateful;
     private long maxReflectorSeq = -1;
     private long senderSeqAtMax = -1;
+    private long minReflectorSeq = Long.MAX_VALUE;
+    private long senderSeqAtMin = -1;
     private long uniqueReplies;
     private long forwardMin = Long.MAX_VALUE;
     private long forwardMax = Long.MIN_VALUE;
@@ -158,10 +160,14 @@ public final class StreamStats implements ProbeEvents {
             double loss = sent == 0 ? 0.0 : (sent - received) * 100.0 / sent;
             StampSnapshot stamp = null;
             if (stamped) {
-                long reflected = maxReflectorSeq + 1;
+                // Between the first and the last reply the reflector saw: what it did not count was lost on the
+                // way there, what it counted and we did not get was lost on the way back. Relative to the first
+                // reply, so a counter that did not start at 0 for this session changes nothing.
+                long sentBetween = senderSeqAtMax - senderSeqAtMin + 1;
+                long reflectedBetween = maxReflectorSeq - minReflectorSeq + 1;
                 stamp = new StampSnapshot(stateful,
-                        stateful ? senderSeqAtMax - maxReflectorSeq : 0,
-                        stateful ? reflected - uniqueReplies : 0,
+                        stateful ? Math.max(0, sentBetween - reflectedBetween) : 0,
+                        stateful ? Math.max(0, reflectedBetween - uniqueReplies) : 0,
                         ms(oneWayCount == 0 ? 0 : forwardMin), ms(oneWayCount == 0 ? 0 : forwardSum / oneWayCount),
                         ms(oneWayCount == 0 ? 0 : forwardMax),
                         ms(oneWayCount == 0 ? 0 : reverseMin), ms(oneWayCount == 0 ? 0 : reverseSum / oneWayCount),
@@ -208,6 +214,10 @@ public final class StreamStats implements ProbeEvents {
         if (oneWay.reflectorSeq() > maxReflectorSeq) {
             maxReflectorSeq = oneWay.reflectorSeq();
             senderSeqAtMax = oneWay.senderWireSeq();
+        }
+        if (oneWay.reflectorSeq() < minReflectorSeq) {
+            minReflectorSeq = oneWay.reflectorSeq();
+            senderSeqAtMin = oneWay.senderWireSeq();
         }
     }
 

@@ -57,4 +57,31 @@ class StatisticsTest {
         jitter.add(1_000_000); // D = 160 us: J = 10 + (160 - 10) / 16
         assertThat(jitter.nanos()).isEqualTo(10_000 + 150_000 / 16.0);
     }
+
+    @Test
+    void aStatefulReflectorsCountSplitsLossIntoForwardAndReverse() {
+        StreamStats stats = new StreamStats(10, 0);
+        // The reflector's counter did not start at 0 for us (100): only differences count.
+        stats.received(1, 1_000_000, 44, "", false, new OneWay(400_000, 600_000, 100, 0));
+        // Probe 2 (wire 1) never reached it; probe 4 (wire 3) did (102) but its reply was lost.
+        stats.received(3, 1_000_000, 44, "", false, new OneWay(400_000, 600_000, 101, 2));
+        stats.received(5, 1_000_000, 44, "", false, new OneWay(400_000, 600_000, 103, 4));
+        StreamStats.StampSnapshot stamp = stats.snapshot().stamp();
+        assertThat(stamp.statefulReflector()).isTrue();
+        assertThat(stamp.forwardLost()).isEqualTo(1);
+        assertThat(stamp.reverseLost()).isEqualTo(1);
+        assertThat(stamp.forwardAvgMs()).isEqualTo(0.4);
+        assertThat(stamp.reverseMaxMs()).isEqualTo(0.6);
+    }
+
+    @Test
+    void aReflectorThatCopiesOurSequenceNumbersAttributesNothing() {
+        StreamStats stats = new StreamStats(10, 0);
+        stats.received(1, 1_000_000, 44, "", false, new OneWay(1, 1, 0, 0));
+        stats.received(3, 1_000_000, 44, "", false, new OneWay(1, 1, 2, 2));
+        StreamStats.StampSnapshot stamp = stats.snapshot().stamp();
+        assertThat(stamp.statefulReflector()).isFalse();
+        assertThat(stamp.forwardLost()).isZero();
+        assertThat(stamp.reverseLost()).isZero();
+    }
 }
