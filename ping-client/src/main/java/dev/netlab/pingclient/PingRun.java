@@ -60,10 +60,14 @@ final class PingRun {
         }
         // Ctrl-C ends the run early, and the summary still prints, as ping's does.
         java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger exit = new java.util.concurrent.atomic.AtomicInteger(EXIT_NO_REPLY);
         Thread interrupt = new Thread(() -> {
             stream.stop();
             try {
-                reported.await(2, java.util.concurrent.TimeUnit.SECONDS);
+                if (reported.await(2, java.util.concurrent.TimeUnit.SECONDS)) {
+                    // ping's exit code after Ctrl-C, not the signal's: the summary is out, nothing else to run.
+                    Runtime.getRuntime().halt(exit.get());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -84,7 +88,9 @@ final class PingRun {
             stream.close();
         }
         try {
-            return report(options, out, text, spec, stats, start);
+            int code = report(options, out, text, spec, stats, start);
+            exit.set(code);
+            return code;
         } finally {
             reported.countDown();
             if (hooked) {

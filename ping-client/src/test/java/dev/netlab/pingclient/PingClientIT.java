@@ -41,6 +41,22 @@ class PingClientIT {
     }
 
     @Test
+    void aSignalEndsTheRunWithTheSummaryAndPingsExitCode() throws Exception {
+        try (var reflector = FaultyReflector.clean(Kind.ECHO);
+             var ping = ServiceProcess.startJar(JAR, List.of("ping", "127.0.0.1:" + reflector.address().getPort(),
+                     "--mode", "echo", "-c", "10000", "-i", "0.02"), Map.of())) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> ping.stdout().contains("seq=3 "));
+            // SIGTERM through the process handle: Process.destroy() (what terminate() uses) also closes our end of
+            // the child's stdout, which would lose the summary printed after the signal.
+            assertThat(ping.process().toHandle().destroy()).isTrue();
+            assertThat(ping.awaitExit(Duration.ofSeconds(30))).isZero();
+            // The output pump may still be reading what the process wrote before it exited.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ping.stdout()).as(ping.stderr())
+                    .contains("ping statistics ---").containsPattern("\\d+ packets transmitted, \\d+ received"));
+        }
+    }
+
+    @Test
     void aPingWithoutAnyReplyExitsOne() throws Exception {
         try (var reflector = FaultyReflector.start(Kind.LAB, n -> List.of(new FaultyReflector.Drop()));
              var ping = ServiceProcess.startJar(JAR, List.of("ping", "127.0.0.1:" + reflector.address().getPort(),

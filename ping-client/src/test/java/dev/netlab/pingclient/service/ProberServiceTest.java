@@ -84,7 +84,12 @@ class ProberServiceTest {
                           timeout: 10s
                           name: quiet
                           labels: {zone: a}
-                    """.formatted(reflector.address().getPort())), Clock.systemUTC());
+                        - host: 127.0.0.1
+                          port: %d
+                          mode: stamp
+                          interval: 10s
+                          name: plain
+                    """.formatted(reflector.address().getPort(), reflector.address().getPort())), Clock.systemUTC());
             assertThat(running.startLine()).matches("ping-client started in \\d+ ms: admin=tcp/127\\.0\\.0\\.1:\\d+");
             PrometheusText.Scrape scrape = scrape();
             String address = "127.0.0.1:" + reflector.address().getPort();
@@ -110,6 +115,10 @@ class ProberServiceTest {
                     .filter(s -> s.labels().get("target").equals("quiet")).map(s -> s.labels().get("le")))
                     .containsExactlyElementsOf(BUCKETS);
             assertThat(scrape.valueOf("pingclient_rtt_seconds_count", labels)).isZero();
+            // A target without the label carries it empty: one label set per metric name.
+            assertThat(scrape.samples("pingclient_packets_lost_total").stream()
+                    .filter(s -> s.labels().get("target").equals("plain")).map(s -> s.labels().get("zone")))
+                    .containsExactly("");
         }
     }
 
