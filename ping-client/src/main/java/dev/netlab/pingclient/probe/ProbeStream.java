@@ -36,6 +36,9 @@ public final class ProbeStream {
     /** How long a probe is remembered after it was sent, to recognise its late reply (at least 16 probes). */
     private static final Duration MEMORY = Duration.ofSeconds(60);
     private static final int FOREIGN_DRAIN = 64;
+    /** The most missed sends that go out back to back after a stall. */
+    private static final long MAX_BURST = 100;
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ProbeStream.class.getName());
     /** Local ports of this process's open streams ({@code INET:40000}). */
     private static final java.util.Set<String> PORTS = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -177,8 +180,15 @@ public final class ProbeStream {
                     drainForeign();
                     seq++;
                     send(seq, tracker);
-                    // Fixed rate: the next intended time follows this one's, however late this one went out.
+                    // Fixed rate: the next intended time follows this one's, however late this one went out. After a
+                    // stall (a suspended machine) the missed sends go out back to back, but at most MAX_BURST of them.
                     nextSend += intervalNanos;
+                    if (now - nextSend > MAX_BURST * intervalNanos) {
+                        long skipped = (now - nextSend) / intervalNanos;
+                        LOG.warning(() -> spec.target() + " " + spec.addressLabel() + ": stalled; " + skipped
+                                + " intended sends skipped");
+                        nextSend += skipped * intervalNanos;
+                    }
                     continue;
                 }
                 if (!more && tracker.outstanding() == 0) {
