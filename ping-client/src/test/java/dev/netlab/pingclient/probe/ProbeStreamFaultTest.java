@@ -213,18 +213,29 @@ class ProbeStreamFaultTest {
 
     @Test
     void jitterFollowsRfc3550() throws IOException {
-        // Delays alternate 0 and 20 ms, so |D| is about 20 ms each time after the first reply.
+        // Delays alternate 0 and 20 ms, so |D| is about 20 ms for each reply after the first.
+        StreamStats stats = new StreamStats(100, 0);
         try (var reflector = FaultyReflector.start(Kind.ECHO,
                 n -> n % 2 == 0 ? List.of(new Delay(Duration.ofMillis(20))) : List.of())) {
-            probe(reflector.address(), Mode.ECHO, 6, Duration.ofMillis(50), Duration.ofMillis(500));
+            StreamSpec spec = new StreamSpec("t", reflector.address(), Mode.ECHO, Duration.ofMillis(50),
+                    Duration.ofMillis(500), 28, 6, null);
+            ProbeStream stream = ProbeStream.open(spec, ProbeEvents.all(stats, events), Clock.systemUTC(), 3L);
+            stream.run();
+            stream.close();
         }
-        Jitter expected = new Jitter();
-        events.received.forEach(r -> expected.add(r.rttNanos()));
+        // The same formula over the RTTs this run measured, and the ideal 0/20 ms model: J += (|D| - J) / 16.
+        double expected = 0;
+        for (int i = 1; i < events.received.size(); i++) {
+            double d = Math.abs(events.received.get(i).rttNanos() - events.received.get(i - 1).rttNanos());
+            expected += (d - expected) / 16;
+        }
         double model = 0;
         for (int i = 1; i < 6; i++) {
             model += (20e6 - model) / 16;
         }
-        assertThat(expected.nanos()).isBetween(model * 0.7, model * 1.3);
+        assertThat(events.received).hasSize(6);
+        assertThat(stats.snapshot().jitterNanos()).isCloseTo(expected, org.assertj.core.data.Offset.offset(1.0))
+                .isBetween(model * 0.7, model * 1.3);
     }
 
     @Test
