@@ -40,6 +40,18 @@ class PingCommandTest {
     }
 
     @Test
+    void anIpv6TargetIsWrittenInBrackets() throws Exception {
+        CommandRunner.Result result;
+        try (var reflector = FaultyReflector.cleanOn(InetAddress.getByName("::1"), Kind.STAMP_STATELESS)) {
+            result = CommandRunner.run("ping", "[::1]:" + reflector.address().getPort(), "--mode", "stamp", "-c", "2",
+                    "-i", "0.02");
+        }
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(result.out()).containsPattern("44 bytes from \\[::1\\]:\\d+: seq=1 time=")
+                .contains("2 packets transmitted, 2 received");
+    }
+
+    @Test
     void theSummaryShowsLateDuplicatesAndLossAsIputilsDoes() throws Exception {
         CommandRunner.Result result;
         try (var reflector = FaultyReflector.start(Kind.ECHO, n -> switch (n) {

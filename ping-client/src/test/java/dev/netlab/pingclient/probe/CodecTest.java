@@ -101,4 +101,19 @@ class CodecTest {
         assertThatThrownBy(() -> TargetAddress.parse(":80", 1)).hasMessageContaining("no host");
         assertThatThrownBy(() -> TargetAddress.parse(" ", 1)).hasMessageContaining("empty target");
     }
+
+    @Test
+    void ipv6AddressLabelsAreWrittenAsRfc5952Says() throws Exception {
+        assertThat(label("::1")).isEqualTo("[::1]:7");
+        assertThat(label("::")).isEqualTo("[::]:7");
+        assertThat(label("2001:db8:0:0:1:0:0:1")).isEqualTo("[2001:db8::1:0:0:1]:7");
+        assertThat(label("2001:0db8:0000:0000:0000:0000:0002:0001")).isEqualTo("[2001:db8::2:1]:7");
+        assertThat(label("2001:db8:0:1:1:1:1:1")).isEqualTo("[2001:db8:0:1:1:1:1:1]:7");
+        assertThat(label("fe80:0:0:0:0:0:0:0")).isEqualTo("[fe80::]:7");
+        assertThat(label("10.0.0.1")).isEqualTo("10.0.0.1:7");
+    }
+
+    private static String label(String address) throws Exception {
+        return StreamSpec.label(new java.net.InetSocketAddress(java.net.InetAddress.getByName(address), 7));
+    }
 }

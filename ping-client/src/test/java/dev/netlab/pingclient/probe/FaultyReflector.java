@@ -77,10 +77,9 @@ public final class FaultyReflector implements AutoCloseable {
     private ByteBuffer held;
     private SocketAddress heldTo;
 
-    private FaultyReflector(Kind kind, IntFunction<List<Fault>> plan) throws IOException {
+    private FaultyReflector(Kind kind, IntFunction<List<Fault>> plan, InetAddress loopback) throws IOException {
         this.kind = kind;
         this.plan = plan;
-        InetAddress loopback = InetAddress.getLoopbackAddress();
         channel = DatagramChannel.open().bind(new InetSocketAddress(loopback, 0));
         other = DatagramChannel.open().bind(new InetSocketAddress(loopback, 0));
         thread = Thread.ofPlatform().daemon().name("faulty-reflector").start(this::serve);
@@ -88,12 +87,17 @@ public final class FaultyReflector implements AutoCloseable {
 
     /** A reflector that applies {@code plan(n)} to the n-th datagram. */
     public static FaultyReflector start(Kind kind, IntFunction<List<Fault>> plan) throws IOException {
-        return new FaultyReflector(kind, plan);
+        return new FaultyReflector(kind, plan, InetAddress.getLoopbackAddress());
     }
 
     /** A reflector without faults. */
     public static FaultyReflector clean(Kind kind) throws IOException {
-        return new FaultyReflector(kind, n -> List.of());
+        return new FaultyReflector(kind, n -> List.of(), InetAddress.getLoopbackAddress());
+    }
+
+    /** A reflector without faults on {@code address} (IPv6's {@code ::1}, say). */
+    public static FaultyReflector cleanOn(InetAddress address, Kind kind) throws IOException {
+        return new FaultyReflector(kind, n -> List.of(), address);
     }
 
     public InetSocketAddress address() {
