@@ -124,7 +124,9 @@ class ProberServiceTest {
 
     @Test
     void probesAreCountedInMetricsAndTheApi() throws Exception {
-        try (var reflector = FaultyReflector.start(Kind.ECHO, n -> n % 4 == 0 ? List.of(new Drop()) : List.of())) {
+        // Every 4th probe dropped, every 5th answered after its timeout (150 ms > 100 ms): lost, then late.
+        try (var reflector = FaultyReflector.start(Kind.ECHO, n -> n % 4 == 0 ? List.of(new Drop())
+                : n % 5 == 0 ? List.of(new FaultyReflector.Delay(Duration.ofMillis(150))) : List.of())) {
             running = RunningService.start(new Main(), settings("""
                         - host: 127.0.0.1
                           port: %d
@@ -138,8 +140,17 @@ class ProberServiceTest {
                 PrometheusText.Scrape scrape = scrape();
                 assertThat(scrape.valueOf("pingclient_packets_lost_total", labels)).isGreaterThanOrEqualTo(2);
                 assertThat(scrape.valueOf("pingclient_packets_received_total", labels)).isGreaterThanOrEqualTo(6);
+                assertThat(scrape.valueOf("pingclient_packets_late_total", labels)).isGreaterThanOrEqualTo(2);
             });
             PrometheusText.Scrape scrape = scrape();
+            double sent = scrape.valueOf("pingclient_packets_sent_total", labels);
+            double received = scrape.valueOf("pingclient_packets_received_total", labels);
+            double lost = scrape.valueOf("pingclient_packets_lost_total", labels);
+            // Each probe is received or lost, once; a late reply moved nothing back. What is left is still in
+            // flight (at most timeout / interval + 1 probes, and the scrape is not one atomic read).
+            assertThat(received + lost).isLessThanOrEqualTo(sent);
+            assertThat(sent - received - lost).isLessThanOrEqualTo(8);
+            assertThat(lost).isGreaterThanOrEqualTo(scrape.valueOf("pingclient_packets_late_total", labels));
             double count = scrape.valueOf("pingclient_rtt_seconds_count", labels);
             assertThat(count).isEqualTo(scrape.valueOf("pingclient_packets_received_total", labels));
             assertThat(scrape.valueOf("pingclient_rtt_seconds_bucket", "target", target, "le", "+Inf"))
