@@ -203,12 +203,16 @@ class ProberServiceTest {
                 assertThat(scrape.valueOf("pingclient_packets_sent_total", "target", "nodes", "address", a2))
                         .isPositive();
             });
+            assertThat(probeThreads("probe-nodes-")).as("one virtual thread per resolved address")
+                    .containsExactlyInAnyOrder("probe-nodes-" + a1 + " virtual", "probe-nodes-" + a2 + " virtual");
             answer.set(new InetAddress[] {one});
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
                     scrape().value("pingclient_packets_sent_total", "target", "nodes", "address", a2)).isEmpty());
             JsonNode api = new ObjectMapper().readTree(get("/api/targets")).get("targets");
             assertThat(api).hasSize(1);
             assertThat(api.get(0).get("address").asText()).isEqualTo(a1);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(probeThreads("probe-nodes-"))
+                    .containsExactly("probe-nodes-" + a1 + " virtual"));
         }
     }
 
@@ -240,6 +244,23 @@ class ProberServiceTest {
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(scrape().valueOf(
                     "pingclient_packets_received_total", "target", "late", "address", address)).isPositive());
         }
+    }
+
+    /** The live threads whose name starts with {@code prefix}, as "name virtual|platform", from a JSON thread dump. */
+    private List<String> probeThreads(String prefix) throws Exception {
+        Path dump = dir.resolve("threads-" + System.nanoTime() + ".json");
+        java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                .dumpThreads(dump.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+        List<String> found = new java.util.ArrayList<>();
+        for (JsonNode container : new ObjectMapper().readTree(dump.toFile()).get("threadDump").get("threadContainers")) {
+            for (JsonNode thread : container.get("threads")) {
+                String name = thread.path("name").asText();
+                if (name.startsWith(prefix)) {
+                    found.add(name + (thread.path("virtual").asBoolean() ? " virtual" : " platform"));
+                }
+            }
+        }
+        return found;
     }
 
     private static Service service(Resolver resolver) {
