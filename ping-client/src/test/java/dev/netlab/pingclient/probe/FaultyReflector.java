@@ -9,7 +9,6 @@ import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -209,11 +208,6 @@ public final class FaultyReflector implements AutoCloseable {
         return reply.position(0);
     }
 
-    /** What the reflector has sent, for assertions on late arrivals. */
-    public int receivedCount() {
-        return arrivals.size();
-    }
-
     @Override
     public void close() throws IOException {
         timer.shutdownNow();
@@ -224,9 +218,5 @@ public final class FaultyReflector implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    static List<Fault> none() {
-        return new ArrayList<>();
     }
 }
