@@ -1,16 +1,20 @@
 package dev.netlab.pingclient;
 
 import dev.netlab.kit.cli.ServiceCommand;
-import dev.netlab.kit.lifecycle.AdminOnlyEngine;
 import dev.netlab.kit.lifecycle.Engine;
 import dev.netlab.kit.lifecycle.Service;
 import dev.netlab.kit.lifecycle.ServiceContext;
 import dev.netlab.kit.lifecycle.ServiceMain;
+import dev.netlab.pingclient.service.ProberConfig;
+import dev.netlab.pingclient.service.ProberEngine;
+import dev.netlab.pingclient.service.Resolver;
 import java.util.List;
 import picocli.CommandLine.Command;
 
-/** Entry point of the ping-client jar. */
-@Command(name = "ping-client", description = "UDP prober: probes targets forever and exports RTT, loss and jitter.")
+/** Entry point of the ping-client jar: the prober service by default, {@code ping TARGET} as a command. */
+@Command(name = "ping-client", subcommands = PingCommand.class,
+        description = "UDP prober: probes the configured targets forever and exports RTT, loss and jitter."
+                + " 'ping TARGET' probes one target like ping.")
 public final class Main extends ServiceCommand implements Service {
 
     public static void main(String[] args) {
@@ -27,6 +31,7 @@ public final class Main extends ServiceCommand implements Service {
         return "ping-client";
     }
 
+    /** The prober binds no listener; {@code --bind} still sets the admin socket's address. */
     @Override
     public List<String> bindAddressKeys() {
         return List.of();
@@ -34,7 +39,7 @@ public final class Main extends ServiceCommand implements Service {
 
     @Override
     public Engine createEngine(ServiceContext context) {
-        // The protocol engine arrives with this service's own issue; until then the service is its admin socket.
-        return new AdminOnlyEngine();
+        ProberConfig config = ProberConfig.read(context.settings());
+        return new ProberEngine(config, context.registry(), context.clock(), Resolver.system());
     }
 }

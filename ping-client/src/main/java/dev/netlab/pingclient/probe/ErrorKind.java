@@ -1,0 +1,17 @@
+package dev.netlab.pingclient.probe;
+
+/** The contract's {@code kind} label of {@code pingclient_errors_total}. */
+public enum ErrorKind {
+    /** The target's name did not resolve. */
+    RESOLVE,
+    /** ICMP port unreachable: nothing listens at the target. */
+    UNREACHABLE,
+    /** A datagram from the target that is no reply of this mode (garbage, truncated STAMP). */
+    MALFORMED,
+    /** A reply from another address, or of another session. */
+    FOREIGN;
+
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

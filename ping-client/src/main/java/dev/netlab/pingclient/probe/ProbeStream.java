@@ -1,0 +1,337 @@
+package dev.netlab.pingclient.probe;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Probes one address from one thread (a virtual thread in the service): sends on a fixed-rate schedule whose
+ * reference is the intended send time, so a slow reply or a stall never pushes later probes back (no coordinated
+ * omission), and between sends waits for replies with a timeout that ends at the next send or the next probe's
+ * deadline.
+ *
+ * <p>The probe socket is a connected {@link DatagramChannel}, so an ICMP port unreachable surfaces as a
+ * {@link PortUnreachableException}. A connected socket never sees datagrams from other addresses, so a second,
+ * unconnected socket shares its port through {@code SO_REUSEPORT}: Linux hands it exactly the datagrams that the
+ * connected one does not match, which are counted as foreign.
+ */
+public final class ProbeStream {
+
+    /** Replies are the probe's size (a STAMP reflector may add a little); anything longer is cut, not lost. */
+    private static final int MIN_BUFFER = 4_096;
+    /** How long a probe is remembered after it was sent, to recognise its late reply (at least 16 probes). */
+    private static final Duration MEMORY = Duration.ofSeconds(60);
+    private static final int FOREIGN_DRAIN = 64;
+    /** The most missed sends that go out back to back after a stall. */
+    private static final long MAX_BURST = 100;
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ProbeStream.class.getName());
+    /** Local ports of this process's open streams ({@code INET:40000}). */
+    private static final java.util.Set<String> PORTS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private final StreamSpec spec;
+    private final ProbeEvents events;
+    private final Clock clock;
+    private final ProbeCodec codec;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final DatagramChannel channel;
+    private final DatagramChannel foreign;
+    private final byte[] buffer;
+    private final String portKey;
+
+    private ProbeStream(StreamSpec spec, ProbeEvents events, Clock clock, long session, DatagramChannel channel,
+                        DatagramChannel foreign, String portKey) {
+        this.portKey = portKey;
+        this.buffer = new byte[Math.max(MIN_BUFFER, spec.size() + 256)];
+        this.spec = spec;
+        this.events = events;
+        this.clock = clock;
+        this.codec = spec.mode().codec(session, spec.size());
+        this.channel = channel;
+        this.foreign = foreign;
+    }
+
+    /**
+     * Opens the stream's sockets.
+     *
+     * @throws IOException when no local socket can be opened or connected (a local socket error)
+     */
+    public static ProbeStream open(StreamSpec spec, ProbeEvents events, Clock clock, long session) throws IOException {
+        InetAddress target = spec.address().getAddress();
+        StandardProtocolFamily family = target instanceof Inet6Address ? StandardProtocolFamily.INET6
+                : StandardProtocolFamily.INET;
+        InetAddress any = InetAddress.getByName(family == StandardProtocolFamily.INET6 ? "::" : "0.0.0.0");
+        DatagramChannel channel = DatagramChannel.open(family);
+        DatagramChannel foreign = null;
+        int port = -1;
+        try {
+            if (channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+                channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                port = bindUnshared(channel, family, any);
+                foreign = openForeign(family, any, port);
+            } else {
+                channel.bind(new InetSocketAddress(any, 0));
+            }
+            channel.connect(spec.address());
+            return new ProbeStream(spec, events, clock, session, channel, foreign, port < 0 ? null : family + ":" + port);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            if (foreign != null) {
+                foreign.close();
+            }
+            if (port >= 0) {
+                PORTS.remove(family + ":" + port);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Binds {@code channel} (SO_REUSEPORT set) to a port no other socket uses. The kernel's port-0 choice skips only
+     * ports whose sockets would conflict, and two SO_REUSEPORT sockets of one user do not: two streams to the same
+     * target could then share a port and each other's replies. So a plain socket (which conflicts with every one)
+     * picks the port, and a set of this process's ports closes the short gap before our bind.
+     */
+    private static int bindUnshared(DatagramChannel channel, StandardProtocolFamily family, InetAddress any)
+            throws IOException {
+        IOException last = null;
+        for (int attempt = 0; attempt < 32; attempt++) {
+            int port;
+            try (DatagramChannel picker = DatagramChannel.open(family)) {
+                picker.bind(new InetSocketAddress(any, 0));
+                port = ((InetSocketAddress) picker.getLocalAddress()).getPort();
+            }
+            if (!PORTS.add(family + ":" + port)) {
+                continue;
+            }
+            try {
+                channel.bind(new InetSocketAddress(any, port));
+                return port;
+            } catch (java.net.BindException e) {
+                PORTS.remove(family + ":" + port);
+                last = e;
+            }
+        }
+        throw last != null ? last : new java.net.BindException("no free local UDP port");
+    }
+
+    private static DatagramChannel openForeign(StandardProtocolFamily family, InetAddress any, int port) {
+        try {
+            DatagramChannel foreign = DatagramChannel.open(family);
+            try {
+                foreign.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                foreign.bind(new InetSocketAddress(any, port));
+                foreign.configureBlocking(false);
+                return foreign;
+            } catch (IOException e) {
+                foreign.close();
+                return null;
+            }
+        } catch (IOException e) {
+            // Without the second socket, foreign datagrams are still dropped (by the kernel), just not counted.
+            return null;
+        }
+    }
+
+    /** The spec this stream probes. */
+    public StreamSpec spec() {
+        return spec;
+    }
+
+    /**
+     * Runs until the count is sent and settled, the deadline passes, or {@link #stop()}.
+     *
+     * @throws IOException on a local socket error other than an ICMP port unreachable
+     */
+    public void run() throws IOException {
+        long intervalNanos = spec.interval().toNanos();
+        long timeoutNanos = spec.timeout().toNanos();
+        int memory = (int) Math.max(16, Math.min(4_096, Math.max(MEMORY.toNanos(), 2 * timeoutNanos) / intervalNanos));
+        ProbeTracker tracker = new ProbeTracker(timeoutNanos, memory);
+        long start = System.nanoTime();
+        long end = spec.deadline() == null ? Long.MAX_VALUE : start + spec.deadline().toNanos();
+        long nextSend = start;
+        long seq = 0;
+        DatagramSocket socket = channel.socket();
+        try {
+            while (!stopped.get()) {
+                long now = System.nanoTime();
+                tracker.expire(now).forEach(events::lost);
+                if (spec.deadline() != null && now - end >= 0) {
+                    break;
+                }
+                boolean more = spec.count() == 0 || seq < spec.count();
+                if (more && now - nextSend >= 0) {
+                    // Once per send, not per wake-up: foreign datagrams are rare and the check is a system call.
+                    drainForeign();
+                    seq++;
+                    send(seq, tracker);
+                    // Fixed rate: the next intended time follows this one's, however late this one went out. After a
+                    // stall (a suspended machine) the missed sends go out back to back, but at most MAX_BURST of them.
+                    nextSend += intervalNanos;
+                    if (now - nextSend > MAX_BURST * intervalNanos) {
+                        long skipped = (now - nextSend) / intervalNanos;
+                        LOG.warning(() -> spec.target() + " " + spec.addressLabel() + ": stalled; " + skipped
+                                + " intended sends skipped");
+                        nextSend += skipped * intervalNanos;
+                    }
+                    continue;
+                }
+                if (!more && tracker.outstanding() == 0) {
+                    break;
+                }
+                long wake = Long.MAX_VALUE;
+                if (more) {
+                    wake = nextSend;
+                }
+                long deadline = tracker.nextDeadline().orElse(Long.MAX_VALUE);
+                if (deadline != Long.MAX_VALUE && (wake == Long.MAX_VALUE || deadline - wake < 0)) {
+                    wake = deadline + 1;
+                }
+                if (spec.deadline() != null && (wake == Long.MAX_VALUE || end - wake < 0)) {
+                    wake = end;
+                }
+                long waitNanos = wake - now;
+                // SO_TIMEOUT has millisecond granularity and 0 means forever: wait at least 1 ms and keep reading.
+                socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, waitNanos / 1_000_000)));
+                receiveOne(socket, tracker);
+            }
+        } catch (ClosedChannelException | java.net.SocketException e) {
+            if (!stopped.get()) {
+                throw e;
+            }
+        } finally {
+            if (spec.deadline() != null && !stopped.get()) {
+                // The run's deadline ends every wait: what still waits is lost (iputils counts it as loss too).
+                tracker.expire(System.nanoTime() + timeoutNanos + 1).forEach(events::lost);
+            }
+            drainForeign();
+        }
+    }
+
+    private void send(long seq, ProbeTracker tracker) throws IOException {
+        Instant wall = clock.instant();
+        ProbeCodec.Probe probe = codec.encode(seq, wall);
+        int bytes = probe.bytes().remaining();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                long sentNanos = System.nanoTime();
+                channel.write(probe.bytes().duplicate());
+                tracker.sent(seq, sentNanos, probe.nonce());
+                events.sent(seq, bytes, probe.text());
+                return;
+            } catch (PortUnreachableException e) {
+                // The error of an earlier probe, reported on this write; the write itself did not happen.
+                events.error(ErrorKind.UNREACHABLE, "ICMP port unreachable from " + spec.addressLabel());
+                if (attempt == 1) {
+                    tracker.sent(seq, System.nanoTime(), probe.nonce());
+                    events.sent(seq, bytes, probe.text());
+                    return;
+                }
+            }
+        }
+    }
+
+    private void receiveOne(DatagramSocket socket, ProbeTracker tracker) throws IOException {
+        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+        try {
+            socket.receive(packet);
+        } catch (SocketTimeoutException e) {
+            return;
+        } catch (PortUnreachableException e) {
+            events.error(ErrorKind.UNREACHABLE, "ICMP port unreachable from " + spec.addressLabel());
+            return;
+        }
+        long receivedNanos = System.nanoTime();
+        tracker.expire(receivedNanos).forEach(events::lost);
+        int length = packet.getLength();
+        ProbeCodec.Decoded decoded = codec.decode(ByteBuffer.wrap(buffer, 0, length));
+        switch (decoded) {
+            case ProbeCodec.Malformed m -> events.error(ErrorKind.MALFORMED, m.reason());
+            case ProbeCodec.Foreign f -> events.error(ErrorKind.FOREIGN, f.reason());
+            case ProbeCodec.Reply reply -> {
+                ProbeTracker.Outcome outcome = tracker.reply(reply.seq(), reply.nonce(), receivedNanos);
+                switch (outcome) {
+                    case ProbeTracker.InTime in -> events.received(in.seq(), in.rttNanos(), length, reply.text(),
+                            in.reordered(), oneWay(reply, in.rttNanos()));
+                    case ProbeTracker.Late l -> events.late(l.seq(), l.rttNanos(), length, oneWay(reply, l.rttNanos()));
+                    case ProbeTracker.Duplicate d -> events.duplicate(d.seq(), d.rttNanos(), length);
+                    case ProbeTracker.Unmatched u -> events.error(ErrorKind.FOREIGN, u.reason());
+                }
+            }
+        }
+    }
+
+    private OneWay oneWay(ProbeCodec.Reply reply, long rttNanos) {
+        StampTimes stamp = reply.stamp();
+        if (stamp == null) {
+            return null;
+        }
+        long sentEpoch = Ntp.toEpochNanos(reply.nonce());
+        long receivedEpoch = sentEpoch + rttNanos;
+        return new OneWay(Ntp.toEpochNanos(stamp.receiveNtp()) - sentEpoch,
+                receivedEpoch - Ntp.toEpochNanos(stamp.transmitNtp()), stamp.reflectorSeq(), reply.seq() - 1);
+    }
+
+    private void drainForeign() {
+        if (foreign == null) {
+            return;
+        }
+        try {
+            ByteBuffer scratch = ByteBuffer.wrap(buffer);
+            for (int i = 0; i < FOREIGN_DRAIN; i++) {
+                scratch.clear();
+                var from = foreign.receive(scratch);
+                if (from == null) {
+                    return;
+                }
+                events.error(ErrorKind.FOREIGN, "datagram from " + StreamSpec.label((InetSocketAddress) from)
+                        + ", not from " + spec.addressLabel());
+            }
+        } catch (IOException e) {
+            // Counting foreign datagrams is best effort; probing goes on.
+        }
+    }
+
+    /** Ends {@link #run()} from another thread: closes the sockets, which wakes a blocked receive. */
+    public void stop() {
+        stopped.set(true);
+        close();
+    }
+
+    /** Releases the sockets. */
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (portKey != null) {
+            PORTS.remove(portKey);
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+        if (foreign != null) {
+            try {
+                foreign.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+}

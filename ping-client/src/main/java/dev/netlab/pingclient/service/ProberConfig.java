@@ -1,0 +1,93 @@
+package dev.netlab.pingclient.service;
+
+import dev.netlab.kit.config.InvalidConfigException;
+import dev.netlab.kit.config.Settings;
+import dev.netlab.pingclient.probe.Mode;
+import dev.netlab.pingclient.probe.TargetAddress;
+import io.helidon.config.Config;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The service's settings under {@code pingclient.*}, read and validated before anything starts.
+ *
+ * @param targets         what to probe
+ * @param resolveInterval how often names are resolved again
+ * @param maxAddresses    the most addresses one name expands to
+ * @param statsWindow     how many recent replies the API's RTT statistics cover
+ */
+public record ProberConfig(List<TargetConfig> targets, Duration resolveInterval, int maxAddresses, int statsWindow) {
+
+    private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+    private static final Set<String> RESERVED = Set.of("target", "address", "kind", "le", "quantile");
+
+    /** Reads {@code pingclient.*}. */
+    public static ProberConfig read(Settings settings) {
+        Settings pc = settings.child("pingclient");
+        Duration resolveInterval = pc.duration("resolve-interval", Duration.ofMillis(10), Duration.ofDays(1));
+        int maxAddresses = pc.integer("max-addresses-per-target", 1, 65_536);
+        int window = pc.integer("stats-window", 1, 1_000_000);
+        Settings defaults = pc.child("defaults");
+        Duration interval = defaults.duration("interval", Duration.ofMillis(1), Duration.ofDays(1));
+        Duration timeout = defaults.duration("timeout", Duration.ofMillis(1), Duration.ofDays(1));
+        List<TargetConfig> targets = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        Config list = pc.raw().get("targets");
+        List<Config> nodes = list.asNodeList().orElse(List.of());
+        for (Config node : nodes) {
+            TargetConfig target = target(Settings.of(node), interval, timeout);
+            if (!names.add(target.name())) {
+                throw InvalidConfigException.invalid(Settings.of(node).fullKey("name"), target.name(),
+                        "expected a name no other target has");
+            }
+            targets.add(target);
+        }
+        return new ProberConfig(List.copyOf(targets), resolveInterval, maxAddresses, window);
+    }
+
+    private static TargetConfig target(Settings t, Duration defaultInterval, Duration defaultTimeout) {
+        String host = t.string("host");
+        Mode mode = t.has("mode") ? t.choice("mode", Mode.class) : Mode.LAB;
+        int port = t.has("port") ? t.integer("port", 1, 65_535) : mode.defaultPort();
+        if (host.startsWith("[") || host.chars().anyMatch(Character::isWhitespace)) {
+            throw InvalidConfigException.invalid(t.fullKey("host"), host,
+                    "expected a host name or IP address, without brackets or spaces");
+        }
+        Duration interval = t.has("interval") ? t.duration("interval", Duration.ofMillis(1), Duration.ofDays(1))
+                : defaultInterval;
+        Duration timeout = t.has("timeout") ? t.duration("timeout", Duration.ofMillis(1), Duration.ofDays(1))
+                : defaultTimeout;
+        int minimum = mode.codec(1, 0).minimumSize();
+        int size = t.has("size") ? (int) t.byteSize("size", Math.max(1, minimum), 65_507) : defaultSize(mode);
+        String name = t.optionalString("name").orElse(new TargetAddress(host, port).toString());
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (Map.Entry<String, String> label : t.stringMap("labels").entrySet()) {
+            if (!LABEL.matcher(label.getKey()).matches() || RESERVED.contains(label.getKey())) {
+                throw InvalidConfigException.invalid(t.fullKey("labels." + label.getKey()), label.getValue(),
+                        "expected a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*) other than " + RESERVED);
+            }
+            labels.put(label.getKey(), label.getValue());
+        }
+        return new TargetConfig(name, host, port, mode, interval, timeout, size, Map.copyOf(labels));
+    }
+
+    /** The payload size when none is configured: the lab line's own, ping's 56 for echo, STAMP's 44. */
+    public static int defaultSize(Mode mode) {
+        return switch (mode) {
+            case LAB -> 0;
+            case ECHO -> 56;
+            case STAMP -> 44;
+        };
+    }
+
+    /** Every label key some target sets: Prometheus wants one label set per metric name. */
+    public List<String> labelKeys() {
+        return targets.stream().flatMap(t -> t.labels().keySet().stream()).distinct().sorted().toList();
+    }
+}

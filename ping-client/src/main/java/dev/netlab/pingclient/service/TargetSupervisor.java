@@ -1,0 +1,269 @@
+package dev.netlab.pingclient.service;
+
+import dev.netlab.pingclient.probe.ErrorKind;
+import dev.netlab.pingclient.probe.ProbeEvents;
+import dev.netlab.pingclient.probe.ProbeStream;
+import dev.netlab.pingclient.probe.ReportFields;
+import dev.netlab.pingclient.probe.StreamSpec;
+import dev.netlab.pingclient.probe.StreamStats;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Logger;
+
+/**
+ * Keeps one configured target probed: resolves its name now and every {@code resolve-interval}, runs one probe
+ * stream (one virtual thread) per resolved address, and starts and stops streams as the name's addresses change. A
+ * name that fails to resolve is counted and retried; the streams it already has keep running.
+ */
+final class TargetSupervisor {
+
+    private static final Logger LOG = Logger.getLogger(TargetSupervisor.class.getName());
+    /** Retry sooner than the resolve interval while a name does not resolve at all. */
+    private static final Duration RESOLVE_RETRY = Duration.ofSeconds(5);
+    private static final Duration SOCKET_RETRY = Duration.ofSeconds(1);
+    /** The {@code address} label of failures that happen before any address is known. */
+    static final String UNRESOLVED = "unresolved";
+
+    private final TargetConfig target;
+    private final ProberConfig config;
+    private final MeterRegistry registry;
+    private final List<String> labelKeys;
+    private final Clock clock;
+    private final Resolver resolver;
+    private final SecureRandom random = new SecureRandom();
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<InetSocketAddress, Running> streams = new LinkedHashMap<>();
+    private final Counter resolveErrors;
+    private volatile String lastError;
+    private Thread resolverThread;
+
+    /** One address's stream. */
+    private record Running(StreamSpec spec, StreamStats stats, StreamMeters meters, Thread thread,
+                           AtomicReference<ProbeStream> stream, CountDownLatch stopped) {
+    }
+
+    TargetSupervisor(TargetConfig target, ProberConfig config, MeterRegistry registry, List<String> labelKeys,
+                     Clock clock, Resolver resolver) {
+        this.target = target;
+        this.config = config;
+        this.registry = registry;
+        this.labelKeys = labelKeys;
+        this.clock = clock;
+        this.resolver = resolver;
+        this.resolveErrors = StreamMeters.errorCounter(registry, tags(UNRESOLVED), ErrorKind.RESOLVE);
+    }
+
+    TargetConfig target() {
+        return target;
+    }
+
+    /** Starts probing. An IP literal needs no lookup, so its streams and meters exist when this returns. */
+    void start() {
+        if (isLiteral(target.host())) {
+            // An IP literal never changes: one resolution, no resolver thread.
+            resolveOnce();
+            return;
+        }
+        resolverThread = Thread.ofVirtual().name("resolve-" + target.name()).start(() -> {
+            try {
+                while (true) {
+                    boolean ok = resolveOnce();
+                    Duration wait = ok ? config.resolveInterval() : min(config.resolveInterval(), RESOLVE_RETRY);
+                    if (stopping.await(wait.toNanos(), TimeUnit.NANOSECONDS)) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    private boolean resolveOnce() {
+        Set<InetSocketAddress> wanted = new LinkedHashSet<>();
+        try {
+            for (InetAddress address : resolver.resolve(target.host())) {
+                if (wanted.size() == config.maxAddresses()) {
+                    LOG.warning(() -> target.name() + " resolves to more than " + config.maxAddresses()
+                            + " addresses; probing the first " + config.maxAddresses());
+                    break;
+                }
+                wanted.add(new InetSocketAddress(address, target.port()));
+            }
+        } catch (UnknownHostException | SecurityException e) {
+            resolveErrors.increment();
+            lastError = "resolve: " + target.host() + " does not resolve";
+            return false;
+        }
+        if (wanted.isEmpty()) {
+            resolveErrors.increment();
+            lastError = "resolve: " + target.host() + " has no address";
+            return false;
+        }
+        lock.lock();
+        try {
+            if (stopping.getCount() == 0) {
+                return true;
+            }
+            for (var it = streams.entrySet().iterator(); it.hasNext(); ) {
+                var entry = it.next();
+                if (!wanted.contains(entry.getKey())) {
+                    stop(entry.getValue());
+                    entry.getValue().meters().remove();
+                    it.remove();
+                }
+            }
+            for (InetSocketAddress address : wanted) {
+                streams.computeIfAbsent(address, this::launch);
+            }
+        } finally {
+            lock.unlock();
+        }
+        return true;
+    }
+
+    private Running launch(InetSocketAddress address) {
+        StreamSpec spec = new StreamSpec(target.name(), address, target.mode(), target.interval(), target.timeout(),
+                target.size(), 0, null);
+        StreamStats stats = new StreamStats(config.statsWindow(), 0);
+        StreamMeters meters = new StreamMeters(registry, tags(spec.addressLabel()), stats);
+        ProbeEvents events = ProbeEvents.all(stats, meters);
+        AtomicReference<ProbeStream> current = new AtomicReference<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread thread = Thread.ofVirtual().name("probe-" + target.name() + "-" + spec.addressLabel()).unstarted(() -> {
+            while (stopped.getCount() > 0) {
+                try {
+                    ProbeStream stream = ProbeStream.open(spec, events, clock, random.nextLong());
+                    current.set(stream);
+                    if (stopped.getCount() == 0) {
+                        stream.close();
+                        return;
+                    }
+                    stream.run();
+                } catch (IOException | RuntimeException e) {
+                    stats.failure("socket: " + e.getMessage());
+                    LOG.warning(() -> target.name() + " " + spec.addressLabel() + ": " + e + "; retrying");
+                } finally {
+                    ProbeStream stream = current.getAndSet(null);
+                    if (stream != null) {
+                        stream.close();
+                    }
+                }
+                try {
+                    if (stopped.await(SOCKET_RETRY.toNanos(), TimeUnit.NANOSECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        Running running = new Running(spec, stats, meters, thread, current, stopped);
+        thread.start();
+        return running;
+    }
+
+    private static void stop(Running running) {
+        running.stopped().countDown();
+        ProbeStream stream = running.stream().get();
+        if (stream != null) {
+            stream.stop();
+        }
+    }
+
+    /** Stops every stream and the resolver; returns at once. */
+    void stop() {
+        lock.lock();
+        try {
+            stopping.countDown();
+            streams.values().forEach(TargetSupervisor::stop);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits for every thread to end. */
+    boolean awaitStopped(long deadlineNanos) throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        lock.lock();
+        try {
+            streams.values().forEach(r -> threads.add(r.thread()));
+        } finally {
+            lock.unlock();
+        }
+        if (resolverThread != null) {
+            threads.add(resolverThread);
+        }
+        for (Thread thread : threads) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0 || !thread.join(Duration.ofNanos(left))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The API's entries: one per address, or one without address while the name has none. */
+    List<Map<String, Object>> describe() {
+        List<Map<String, Object>> entries = new ArrayList<>();
+        lock.lock();
+        try {
+            for (Running running : streams.values()) {
+                StreamStats.Snapshot s = running.stats().snapshot();
+                Map<String, Object> entry = ReportFields.fields(target.name(), running.spec().addressLabel(),
+                        target.mode().spelling(), s);
+                entry.put("labels", target.labels());
+                entry.put("window", config.statsWindow());
+                entry.put("last_error", s.lastError() != null ? s.lastError() : lastError);
+                entries.add(entry);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (entries.isEmpty()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("target", target.name());
+            entry.put("address", null);
+            entry.put("mode", target.mode().spelling());
+            entry.put("labels", target.labels());
+            entry.put("last_error", lastError);
+            entries.add(entry);
+        }
+        return entries;
+    }
+
+    private Tags tags(String address) {
+        Tags tags = Tags.of("target", target.name(), "address", address);
+        for (String key : labelKeys) {
+            tags = tags.and(key, target.labels().getOrDefault(key, ""));
+        }
+        return tags;
+    }
+
+    private static boolean isLiteral(String host) {
+        return host.indexOf(':') >= 0 || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.netlab.pingclient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.netlab.kit.testing.PrometheusText;
+import dev.netlab.kit.testing.ServiceProcess;
+import dev.netlab.pingclient.probe.FaultyReflector;
+import dev.netlab.pingclient.probe.FaultyReflector.Kind;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The built jar as a process: the {@code ping} command and the service. */
+class PingClientIT {
+
+    private static final Path JAR = Path.of("target/ping-client.jar");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void thePingCommandRunsFromTheJar() throws Exception {
+        try (var reflector = FaultyReflector.clean(Kind.STAMP_STATELESS);
+             var ping = ServiceProcess.startJar(JAR, List.of("ping", "127.0.0.1:" + reflector.address().getPort(),
+                     "--mode", "stamp", "-c", "3", "-i", "0.05"), Map.of())) {
+            assertThat(ping.awaitExit(Duration.ofSeconds(30))).isZero();
+            assertThat(ping.stdout()).containsPattern("44 bytes from 127\\.0\\.0\\.1:\\d+: seq=1 time=\\d+\\.\\d{3} ms fwd=")
+                    .contains("3 packets transmitted, 3 received, 0% packet loss")
+                    .contains("one-way (clock-dependent) forward min/avg/max")
+                    .contains("stateless reflector");
+        }
+    }
+
+    @Test
+    void aSignalEndsTheRunWithTheSummaryAndPingsExitCode() throws Exception {
+        try (var reflector = FaultyReflector.clean(Kind.ECHO);
+             var ping = ServiceProcess.startJar(JAR, List.of("ping", "127.0.0.1:" + reflector.address().getPort(),
+                     "--mode", "echo", "-c", "10000", "-i", "0.02"), Map.of())) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> ping.stdout().contains("seq=3 "));
+            // SIGTERM through the process handle: Process.destroy() (what terminate() uses) also closes our end of
+            // the child's stdout, which would lose the summary printed after the signal.
+            assertThat(ping.process().toHandle().destroy()).isTrue();
+            assertThat(ping.awaitExit(Duration.ofSeconds(30))).isZero();
+            // The output pump may still be reading what the process wrote before it exited.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ping.stdout()).as(ping.stderr())
+                    .contains("ping statistics ---").containsPattern("\\d+ packets transmitted, \\d+ received"));
+        }
+    }
+
+    @Test
+    void aPingWithoutAnyReplyExitsOne() throws Exception {
+        try (var reflector = FaultyReflector.start(Kind.LAB, n -> List.of(new FaultyReflector.Drop()));
+             var ping = ServiceProcess.startJar(JAR, List.of("ping", "127.0.0.1:" + reflector.address().getPort(),
+                     "-c", "2", "-i", "0.05", "-W", "0.1"), Map.of())) {
+            assertThat(ping.awaitExit(Duration.ofSeconds(30))).isEqualTo(1);
+            assertThat(ping.stdout()).contains("Request timed out for sequence number: 1")
+                    .contains("2 packets transmitted, 0 received, 100% packet loss");
+        }
+    }
+
+    @Test
+    void theServiceProbesItsTargetsExportsMetricsAndStopsCleanly() throws Exception {
+        try (var reflector = FaultyReflector.clean(Kind.LAB)) {
+            int port = reflector.address().getPort();
+            // The default targets, pointed at the test's reflector through the environment by list index.
+            try (var service = ServiceProcess.startJar(JAR, List.of("--bind", "127.0.0.1"), Map.of(
+                    "ADMIN_PORT", "0", "PINGCLIENT_TARGETS_0_PORT", Integer.toString(port),
+                    "PINGCLIENT_DEFAULTS_INTERVAL", "50ms"))) {
+                Map<String, Integer> ports = service.ports(Duration.ofSeconds(60));
+                assertThat(service.awaitStartLine(Duration.ZERO))
+                        .matches("ping-client started in \\d+ ms: admin=tcp/127\\.0\\.0\\.1:\\d+");
+                String target = "127.0.0.1:" + port;
+                HttpClient http = HttpClient.newHttpClient();
+                URI metrics = URI.create("http://127.0.0.1:" + ports.get("admin") + "/metrics");
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    String text = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5)).build(),
+                            HttpResponse.BodyHandlers.ofString()).body();
+                    PrometheusText.Scrape scrape = PrometheusText.parse(text);
+                    assertThat(scrape.valueOf("pingclient_packets_received_total", "target", target, "address", target))
+                            .isGreaterThanOrEqualTo(3);
+                    // The second default target (STAMP on 8620) exists too, whatever it answers.
+                    assertThat(scrape.value("pingclient_packets_sent_total", "target", "127.0.0.1:8620")).isPresent();
+                });
+                assertThat(service.terminate(Duration.ofSeconds(30))).isZero();
+            }
+        }
+    }
+
+    @Test
+    void anInvalidTargetExitsTwoWithOneLine() throws Exception {
+        Path config = dir.resolve("bad.yaml");
+        Files.writeString(config, "pingclient:\n  targets:\n    - host: 127.0.0.1\n      mode: icmp\n");
+        try (var service = ServiceProcess.startJar(JAR, List.of("--config", config.toString()),
+                Map.of("ADMIN_PORT", "0"))) {
+            assertThat(service.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+            assertThat(service.stderr().strip().lines().toList()).hasSize(1).first().asString()
+                    .startsWith("ping-client: ").contains("pingclient.targets.0.mode").contains("icmp");
+        }
+    }
+}

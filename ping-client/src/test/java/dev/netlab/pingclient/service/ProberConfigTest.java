@@ -1,0 +1,97 @@
+package dev.netlab.pingclient.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.netlab.kit.config.ConfigLoader;
+import dev.netlab.kit.config.InvalidConfigException;
+import dev.netlab.pingclient.probe.Mode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@code pingclient.*}: defaults, files, environment overrides, and every bad value stopping startup. */
+class ProberConfigTest {
+
+    @TempDir
+    Path dir;
+
+    private ProberConfig read(String yaml, Map<String, String> env) throws Exception {
+        Optional<Path> file = Optional.empty();
+        if (yaml != null) {
+            Path path = dir.resolve("c.yaml");
+            Files.writeString(path, yaml);
+            file = Optional.of(path);
+        }
+        return ProberConfig.read(ConfigLoader.load(file, env, Map.of()));
+    }
+
+    @Test
+    void theDefaultsProbeTheLocalPingServersLabAndStampListeners() throws Exception {
+        ProberConfig config = read(null, Map.of());
+        assertThat(config.targets()).containsExactly(
+                new TargetConfig("127.0.0.1:12000", "127.0.0.1", 12000, Mode.LAB, Duration.ofSeconds(1),
+                        Duration.ofSeconds(1), 0, Map.of()),
+                new TargetConfig("127.0.0.1:8620", "127.0.0.1", 8620, Mode.STAMP, Duration.ofSeconds(1),
+                        Duration.ofSeconds(1), 44, Map.of()));
+        assertThat(config.resolveInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.maxAddresses()).isEqualTo(256);
+    }
+
+    @Test
+    void theEnvironmentSetsAScalarOfAListedTargetByIndex() throws Exception {
+        ProberConfig config = read(null, Map.of("PINGCLIENT_TARGETS_0_PORT", "12001",
+                "PINGCLIENT_TARGETS_1_HOST", "10.1.2.3", "PINGCLIENT_DEFAULTS_INTERVAL", "250ms"));
+        assertThat(config.targets().get(0).port()).isEqualTo(12001);
+        assertThat(config.targets().get(0).name()).isEqualTo("127.0.0.1:12001");
+        assertThat(config.targets().get(1).host()).isEqualTo("10.1.2.3");
+        assertThat(config.targets()).allMatch(t -> t.interval().equals(Duration.ofMillis(250)));
+    }
+
+    @Test
+    void aFilesListReplacesTheDefaultTargets() throws Exception {
+        ProberConfig config = read("""
+                pingclient:
+                  targets:
+                    - host: ::1
+                      mode: echo
+                      size: 1KiB
+                      labels: {zone: b}
+                """, Map.of());
+        assertThat(config.targets()).containsExactly(new TargetConfig("[::1]:7007", "::1", 7007, Mode.ECHO,
+                Duration.ofSeconds(1), Duration.ofSeconds(1), 1024, Map.of("zone", "b")));
+        assertThat(config.labelKeys()).containsExactly("zone");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "'[{port: 1}]'|pingclient.targets.0.host",
+        "'[{host: a, mode: icmp}]'|pingclient.targets.0.mode",
+        "'[{host: a, port: 70000}]'|pingclient.targets.0.port",
+        "'[{host: a, interval: soon}]'|pingclient.targets.0.interval",
+        "'[{host: a, timeout: 0s}]'|pingclient.targets.0.timeout",
+        "'[{host: a, mode: stamp, size: 10}]'|pingclient.targets.0.size",
+        "'[{host: a, labels: {target: x}}]'|pingclient.targets.0.labels.target",
+        "'[{host: a, labels: {bad-name: x}}]'|pingclient.targets.0.labels.bad-name",
+        "'[{host: \"[::1]\"}]'|pingclient.targets.0.host",
+        "'[{host: a}, {host: a}]'|pingclient.targets.1.name",
+    })
+    void aBadTargetStopsStartupNamingTheKey(String targets, String key) {
+        assertThatThrownBy(() -> read("pingclient:\n  targets: " + targets + "\n", Map.of()))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining(key);
+    }
+
+    @Test
+    void badServiceSettingsStopStartup() {
+        assertThatThrownBy(() -> read(null, Map.of("PINGCLIENT_RESOLVE_dash_INTERVAL", "never")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("pingclient.resolve-interval");
+        assertThatThrownBy(() -> read(null, Map.of("PINGCLIENT_MAX_dash_ADDRESSES_dash_PER_dash_TARGET", "0")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("pingclient.max-addresses-per-target");
+    }
+}
