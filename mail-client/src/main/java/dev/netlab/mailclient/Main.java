@@ -24,11 +24,6 @@ public final class Main extends ServiceCommand implements Service {
     }
 
     @Override
-    protected Service service() {
-        return this;
-    }
-
-    @Override
     public String name() {
         return "mail-client";
     }

@@ -22,11 +22,6 @@ public final class Main extends ServiceCommand implements Service {
     }
 
     @Override
-    protected Service service() {
-        return this;
-    }
-
-    @Override
     public String name() {
         return "ping-client";
     }

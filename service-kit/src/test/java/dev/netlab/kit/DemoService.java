@@ -42,11 +42,6 @@ public final class DemoService extends ServiceCommand implements Service {
     }
 
     @Override
-    protected Service service() {
-        return this;
-    }
-
-    @Override
     protected void addOverrides(Map<String, String> overrides) {
         if (port != null) {
             overrides.put("demo.port", port.toString());

@@ -31,11 +31,6 @@ public final class Main extends ServiceCommand implements Service {
     }
 
     @Override
-    protected Service service() {
-        return this;
-    }
-
-    @Override
     protected void addOverrides(Map<String, String> overrides) {
         if (root != null) {
             overrides.put("webserver.root", root);

@@ -39,8 +39,13 @@ public abstract class ServiceCommand implements Callable<Integer> {
             description = "Address every listener binds, the admin socket included (default 127.0.0.1).")
     private String bind;
 
-    /** The service this command runs. */
-    protected abstract Service service();
+    /** The service this command runs: the command itself when it implements {@link Service}, as most do. */
+    protected Service service() {
+        if (this instanceof Service service) {
+            return service;
+        }
+        throw new IllegalStateException(getClass().getName() + " must implement Service or override service()");
+    }
 
     /** Puts the configuration keys that this service's own options set. */
     protected void addOverrides(Map<String, String> overrides) {
