@@ -26,8 +26,7 @@ JAVA_HOME=$("$ROOT/netlab" jdk --home) || exit 1
 export JAVA_HOME
 
 echo "building mail-client..."
-(cd "$ROOT" && mvn -B -o -pl service-kit,mail-client package -DskipTests >/dev/null 2>&1 \
-  || mvn -B -pl service-kit,mail-client package -DskipTests >/dev/null) || die "build failed"
+(cd "$ROOT" && ./mvnw -B -pl mail-client -am package -DskipTests >/dev/null) || die "build failed"
 JAR="$ROOT/mail-client/target/mail-client.jar"
 
 WORK=$(mktemp -d /tmp/mail-client-bench.XXXXXX)

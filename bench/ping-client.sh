@@ -44,8 +44,7 @@ command -v taskset >/dev/null || die "taskset is missing (util-linux)"
 command -v curl >/dev/null || die "curl is missing"
 
 echo "== building ping-client"
-MVN="mvn"; [ -x "$ROOT/mvnw" ] && MVN="$ROOT/mvnw"
-(cd "$ROOT" && "$MVN" -B -pl service-kit,ping-client package -DskipTests >"$WORK/build.log" 2>&1) \
+(cd "$ROOT" && ./mvnw -B -pl ping-client -am package -DskipTests >"$WORK/build.log" 2>&1) \
     || { tail -30 "$WORK/build.log"; die "build failed"; }
 JAR="$ROOT/ping-client/target/ping-client.jar"
 

@@ -33,7 +33,7 @@ LOAD_CPU=$(( CPUS > 1 ? 1 : 0 ))
 JAR="$ROOT/ping-server/target/ping-server.jar"
 if [[ ! -f "$JAR" ]]; then
     echo "building $JAR" >&2
-    (cd "$ROOT" && mvn -B -pl service-kit,ping-server package -DskipTests >"$WORK/build.log" 2>&1) \
+    (cd "$ROOT" && ./mvnw -B -pl ping-server -am package -DskipTests >"$WORK/build.log" 2>&1) \
         || { tail -20 "$WORK/build.log" >&2; exit 1; }
 fi
 gcc -O2 -Wall -o "$WORK/echo" "$ROOT/bench/ping-server/echo.c"

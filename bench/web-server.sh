@@ -32,7 +32,7 @@ done
 
 if [ ! -f "$JAR" ]; then
     echo "building $JAR" >&2
-    (cd "$HERE" && JAVA_HOME="$JDK" ./mvnw -B -pl service-kit,web-server package -DskipTests >/dev/null) || die "build failed"
+    (cd "$HERE" && JAVA_HOME="$JDK" ./mvnw -B -pl web-server -am package -DskipTests >/dev/null) || die "build failed"
 fi
 
 WORK=$(mktemp -d /tmp/web-server-bench.XXXXXX)
