@@ -55,11 +55,6 @@ public final class Settings {
         return node.get(key).exists();
     }
 
-    /** The names of this section's children, in file order. */
-    public List<String> childNames() {
-        return node.asNodeList().orElse(List.of()).stream().map(Config::name).toList();
-    }
-
     /** A required string value. */
     public String string(String key) {
         return optionalString(key).orElseThrow(() -> InvalidConfigException.missing(fullKey(key), "a text value"));
