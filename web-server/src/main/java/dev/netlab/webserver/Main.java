@@ -60,7 +60,7 @@ public final class Main extends ServiceCommand implements Service {
             throw InvalidConfigException.invalid("webserver.root", config.root().toString(),
                     "expected an existing directory (" + e.getMessage() + ")");
         }
-        return new WebServerEngine(config, new Methods(new StaticFileHandler(resolver, config.directoryListing())),
-                context.registry(), context.clock());
+        StaticFileHandler files = new StaticFileHandler(resolver, config.directoryListing(), context.clock());
+        return new WebServerEngine(config, new Methods(files), context.registry(), context.clock());
     }
 }

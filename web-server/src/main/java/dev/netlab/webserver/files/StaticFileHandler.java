@@ -8,17 +8,23 @@ import dev.netlab.webserver.http.RequestHead;
 import dev.netlab.webserver.http.Response;
 import dev.netlab.webserver.http.Status;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * GET and HEAD of files under the root: 200 with the file, 301 from "/dir" to "/dir/", index.html or a listing for a
- * directory, 404 for everything else. Nothing is cached: every request opens the file, so a file changed on disk is
- * never served stale.
+ * directory, 404 for everything else. A file is opened per request, except a small one whose bytes the
+ * {@link FileCache} holds and whose stat (made by the resolver for this request) shows it unchanged: a file changed
+ * on disk is never served stale.
  */
 public final class StaticFileHandler implements RequestHandler {
 
@@ -29,10 +35,17 @@ public final class StaticFileHandler implements RequestHandler {
 
     private final PathResolver resolver;
     private final boolean listing;
+    private final FileCache cache;
 
-    public StaticFileHandler(PathResolver resolver, boolean listing) {
+    /** A handler whose cache tells settled files by {@code clock} (the wall clock: file times are wall-clock times). */
+    public StaticFileHandler(PathResolver resolver, boolean listing, Clock clock) {
+        this(resolver, listing, new FileCache(clock));
+    }
+
+    StaticFileHandler(PathResolver resolver, boolean listing, FileCache cache) {
         this.resolver = resolver;
         this.listing = listing;
+        this.cache = cache;
     }
 
     @Override
@@ -69,6 +82,11 @@ public final class StaticFileHandler implements RequestHandler {
     }
 
     private Response serve(Resolution.File file) {
+        FileRepresentation cached = cache.lookup(file.path(), file.attributes());
+        if (cached != null) {
+            return ok(cached);
+        }
+        boolean cacheable = cache.cacheable(file.attributes());
         FileChannel channel;
         try {
             channel = FileChannel.open(file.path(), READ_ONLY);
@@ -77,9 +95,15 @@ public final class StaticFileHandler implements RequestHandler {
             return notFound();
         }
         try {
-            FileRepresentation representation = FileRepresentation.of(channel, file.path().getFileName().toString(),
-                    channel.size(), file.attributes().lastModifiedTime().toInstant());
-            return new Response(Status.OK, representation.headers(), representation.body());
+            String name = file.path().getFileName().toString();
+            Instant modified = file.attributes().lastModifiedTime().toInstant();
+            if (cacheable) {
+                FileRepresentation read = readSmall(file, channel, name, modified);
+                if (read != null) {
+                    return ok(read);
+                }
+            }
+            return ok(FileRepresentation.of(channel, name, channel.size(), modified));
         } catch (IOException e) {
             LOG.log(Level.FINE, "cannot read the size of an open file", e);
             try {
@@ -89,6 +113,44 @@ public final class StaticFileHandler implements RequestHandler {
             }
             return notFound();
         }
+    }
+
+    /**
+     * Reads a small file whole and caches it when a second stat shows the same file as the resolver's (nothing was
+     * written meanwhile); then the channel is closed. Null, the channel still open, when the file changed or the cache
+     * is full (then the file is sent from the channel as any other).
+     */
+    private FileRepresentation readSmall(Resolution.File file, FileChannel channel, String name, Instant modified)
+            throws IOException {
+        int size = (int) file.attributes().size();
+        ByteBuffer bytes = ByteBuffer.allocate(size);
+        long position = 0;
+        while (bytes.hasRemaining()) {
+            int n = channel.read(bytes, position);
+            if (n < 0) {
+                return null;
+            }
+            position += n;
+        }
+        BasicFileAttributes after;
+        try {
+            after = Files.readAttributes(file.path(), BasicFileAttributes.class);
+        } catch (IOException e) {
+            return null;
+        }
+        if (channel.size() != size) {
+            return null;
+        }
+        FileRepresentation representation = FileRepresentation.of(bytes.array(), name, modified);
+        if (!cache.put(file.path(), file.attributes(), after, representation)) {
+            return null;
+        }
+        channel.close();
+        return representation;
+    }
+
+    private static Response ok(FileRepresentation representation) {
+        return new Response(Status.OK, representation.headers(), representation.body());
     }
 
     private static Response notFound() {

@@ -1,0 +1,91 @@
+package dev.netlab.webserver.files;
+
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Small files' bytes and head fields, reused only while the stat the resolver already made shows the same file:
+ * same device and inode (a file replaced by rename is another file), same size, same modification time to the
+ * nanosecond. A hit saves the open, fstat, pread and close of every request.
+ *
+ * <p>A write in the same clock tick as an earlier one can leave the modification time unchanged, so a file is only
+ * cached once its modification time is {@link #SETTLE} old when its bytes are read (git's "racily clean" rule):
+ * any later write then moves the time. What it cannot see is a same-size rewrite in place whose modification time is
+ * then set back to its old value to the nanosecond (the premise of rsync's and make's quick check too).
+ */
+final class FileCache {
+
+    /** Files up to this size are cached: what goes out in one write with its head anyway. */
+    static final int MAX_FILE_BYTES = 15 * 1024;
+    /** A file is cached once its modification time is this old (then a later write changes it). */
+    static final Duration SETTLE = Duration.ofSeconds(1);
+    private static final long MAX_TOTAL_BYTES = 32L * 1024 * 1024;
+
+    /** A cached file: the validators it was read under and its representation (bytes as the body). */
+    record Entry(Object fileKey, long size, FileTime modified, FileRepresentation representation) {
+
+        boolean matches(BasicFileAttributes attributes) {
+            return size == attributes.size() && modified.equals(attributes.lastModifiedTime())
+                    && fileKey.equals(attributes.fileKey());
+        }
+    }
+
+    private final ConcurrentHashMap<Path, Entry> entries = new ConcurrentHashMap<>();
+    private final AtomicLong totalBytes = new AtomicLong();
+    private final Clock clock;
+
+    FileCache(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** The representation cached for {@code path} if {@code attributes} (a stat made now) show the same file. */
+    FileRepresentation lookup(Path path, BasicFileAttributes attributes) {
+        Entry entry = entries.get(path);
+        if (entry == null) {
+            return null;
+        }
+        if (entry.matches(attributes)) {
+            return entry.representation();
+        }
+        if (entries.remove(path, entry)) {
+            totalBytes.addAndGet(-entry.size());
+        }
+        return null;
+    }
+
+    /** Whether a file with these attributes may be cached when read from now on (small and settled). */
+    boolean cacheable(BasicFileAttributes attributes) {
+        return attributes.size() <= MAX_FILE_BYTES && attributes.fileKey() != null
+                && attributes.lastModifiedTime().toInstant().plus(SETTLE).isBefore(clock.instant())
+                && totalBytes.get() + attributes.size() <= MAX_TOTAL_BYTES;
+    }
+
+    /**
+     * Caches {@code representation}, read after {@code before} was taken and found unchanged by {@code after}
+     * (both stats of {@code path}).
+     *
+     * @return false, caching nothing, when the file changed in between
+     */
+    boolean put(Path path, BasicFileAttributes before, BasicFileAttributes after, FileRepresentation representation) {
+        Entry entry = new Entry(before.fileKey(), before.size(), before.lastModifiedTime(), representation);
+        if (!entry.matches(after)) {
+            return false;
+        }
+        totalBytes.addAndGet(entry.size());
+        Entry previous = entries.put(path, entry);
+        if (previous != null) {
+            totalBytes.addAndGet(-previous.size());
+        }
+        return true;
+    }
+
+    /** How many files are cached (tests). */
+    int size() {
+        return entries.size();
+    }
+}

@@ -1,0 +1,137 @@
+package dev.netlab.webserver.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.netlab.webserver.http.Body;
+import dev.netlab.webserver.http.BodyFraming;
+import dev.netlab.webserver.http.Headers;
+import dev.netlab.webserver.http.HttpVersion;
+import dev.netlab.webserver.http.RequestHead;
+import dev.netlab.webserver.http.Response;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The small-file cache through the handler: it serves from memory only what one stat shows unchanged. */
+class FileCacheTest {
+
+    private static final Instant OLD = Instant.parse("2020-01-02T03:04:05.123456789Z");
+
+    @TempDir
+    Path root;
+    Path page;
+    FileCache cache;
+    StaticFileHandler handler;
+
+    @BeforeEach
+    void site() throws IOException {
+        page = root.resolve("page.html");
+        write(page, "first", OLD);
+        cache = new FileCache(Clock.systemUTC());
+        handler = new StaticFileHandler(PathResolver.create(root, DotfilePolicy.REFUSE, SymlinkPolicy.INSIDE_ROOT),
+                true, cache);
+    }
+
+    @Test
+    void aSettledSmallFileIsCachedAndServedFromMemoryWithTheSameHead() throws Exception {
+        Response first = get("/page.html");
+        assertThat(first.body()).isInstanceOf(Body.Bytes.class);
+        assertThat(cache.size()).isEqualTo(1);
+        Response second = get("/page.html");
+        assertThat(text(second)).isEqualTo("first");
+        assertThat(second.headers().first("ETag")).isEqualTo(first.headers().first("ETag"));
+        assertThat(second.headers().first("Last-Modified")).isEqualTo("Thu, 02 Jan 2020 03:04:05 GMT");
+        assertThat(second.headers().first("Content-Type")).isEqualTo("text/html; charset=utf-8");
+    }
+
+    @Test
+    void aSameSizeRewriteInPlaceWithANewTimeIsServedFresh() throws Exception {
+        get("/page.html");
+        write(page, "fresh", OLD.plusNanos(1));
+        assertThat(text(get("/page.html"))).isEqualTo("fresh");
+    }
+
+    @Test
+    void aSameSizeSameTimeFileRenamedOverItIsServedFresh() throws Exception {
+        get("/page.html");
+        Path other = root.resolve("other.tmp");
+        write(other, "fresh", OLD);
+        Files.move(other, page, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        assertThat(text(get("/page.html"))).isEqualTo("fresh");
+    }
+
+    @Test
+    void aFileModifiedLessThanASecondAgoIsNotCached() throws Exception {
+        // A second write in the same clock tick may leave the time unchanged: simulate it by restoring the time.
+        Instant now = Instant.parse("2030-05-06T07:08:09Z");
+        StaticFileHandler atWrite = new StaticFileHandler(
+                PathResolver.create(root, DotfilePolicy.REFUSE, SymlinkPolicy.INSIDE_ROOT), true,
+                new FileCache(Clock.fixed(now.plusMillis(999), ZoneOffset.UTC)));
+        write(page, "first", now);
+        assertThat(text(atWrite.handle(head("/page.html")))).isEqualTo("first");
+        write(page, "fresh", now);
+        assertThat(text(atWrite.handle(head("/page.html")))).isEqualTo("fresh");
+    }
+
+    @Test
+    void aFileLargerThanTheLimitIsSentFromItsChannel() throws Exception {
+        Path big = root.resolve("big.bin");
+        Files.write(big, new byte[FileCache.MAX_FILE_BYTES + 1]);
+        Files.setLastModifiedTime(big, FileTime.from(OLD));
+        Response response = get("/big.bin");
+        assertThat(response.body()).isInstanceOf(Body.FileRegion.class);
+        response.body().close();
+        assertThat(cache.size()).isZero();
+    }
+
+    @Test
+    void aDeletedFileIs404AndLeavesTheCache() throws Exception {
+        get("/page.html");
+        Files.delete(page);
+        assertThat(get("/page.html").status().code()).isEqualTo(404);
+        write(page, "again", OLD.plusSeconds(1));
+        assertThat(text(get("/page.html"))).isEqualTo("again");
+        assertThat(cache.size()).isEqualTo(1);
+    }
+
+    private Response get(String target) throws Exception {
+        return handler.handle(head(target));
+    }
+
+    private static RequestHead head(String target) {
+        return new RequestHead("GET", target, HttpVersion.HTTP_1_1, new Headers().add("Host", "t"),
+                BodyFraming.NONE);
+    }
+
+    /** Writes in place (same inode), then sets the modification time. */
+    private static void write(Path file, String text, Instant modified) throws IOException {
+        Files.writeString(file, text, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE);
+        Files.setLastModifiedTime(file, FileTime.from(modified));
+    }
+
+    private static String text(Response response) throws IOException {
+        try (Body body = response.body()) {
+            return switch (body) {
+                case Body.Bytes bytes -> new String(bytes.data(), StandardCharsets.UTF_8);
+                case Body.FileRegion region -> {
+                    ByteBuffer buffer = ByteBuffer.allocate((int) region.length());
+                    region.channel().read(buffer, region.position());
+                    yield new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+                }
+                case Body.Empty empty -> "";
+            };
+        }
+    }
+}
