@@ -134,9 +134,7 @@ class SendExitCodesTest {
     @Test
     void ehloAndHeloRefusedExits22() throws Exception {
         try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
-            c.reply("220 scripted");
-            c.readLine();
-            c.reply("502 5.5.1 EHLO not implemented");
+            c.greet("502 5.5.1 EHLO not implemented");
             c.readLine();
             c.reply("550 5.7.1 go away");
             c.drain();
@@ -151,9 +149,7 @@ class SendExitCodesTest {
     @Test
     void mailFromRefusedExits23() throws Exception {
         try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
-            c.reply("220 scripted");
-            c.readLine();
-            c.reply("250 localhost");
+            c.greet("250 localhost");
             c.readLine();
             c.reply("553 5.7.1 sender rejected");
             c.acceptTransactionUntilQuit();
@@ -168,9 +164,7 @@ class SendExitCodesTest {
     @Test
     void noRecipientAcceptedExits24() throws Exception {
         try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
-            c.reply("220 scripted");
-            c.readLine();
-            c.reply("250 localhost");
+            c.greet("250 localhost");
             c.readLine();
             c.reply("250 Ok");
             c.readLine();
@@ -187,9 +181,7 @@ class SendExitCodesTest {
     @Test
     void dataRefusedExits25AndSoDoesARefusalAfterTheFinalDot() throws Exception {
         try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
-            c.reply("220 scripted");
-            c.readLine();
-            c.reply("250 localhost");
+            c.greet("250 localhost");
             c.readLine();
             c.reply("250 Ok");
             c.readLine();
@@ -224,9 +216,7 @@ class SendExitCodesTest {
     @Test
     void authenticationFailureExits28NamingTheCodeAndTextButNeverTheSecret() throws Exception {
         try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
-            c.reply("220 scripted");
-            c.readLine();
-            c.reply("250-localhost", "250-STARTTLS", "250 ENHANCEDSTATUSCODES");
+            c.greet("250-localhost", "250-STARTTLS", "250 ENHANCEDSTATUSCODES");
             c.readLine();
             c.reply("220 2.0.0 go ahead");
             c.startTls(certificate.serverContext());
@@ -251,9 +241,7 @@ class SendExitCodesTest {
     @Test
     void serverWithoutStartTlsGetsQuitExits29AndNoAuthLineLeavesTheClient() throws Exception {
         try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
-            c.reply("220 scripted");
-            c.readLine();
-            c.reply("250-localhost", "250-AUTH PLAIN LOGIN", "250 SIZE 1000000");
+            c.greet("250-localhost", "250-AUTH PLAIN LOGIN", "250 SIZE 1000000");
             c.drain();
         })) {
             SendRunner.Result result = SendRunner.run(ENV, "--server", "localhost:" + server.port(), "--user",

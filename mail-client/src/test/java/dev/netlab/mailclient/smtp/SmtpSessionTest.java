@@ -59,9 +59,7 @@ class SmtpSessionTest {
     @Test
     void pipeliningSendsMailEveryRcptAndDataAsOneGroupBeforeReadingAReply() throws Exception {
         try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
-            c.reply("220 scripted");
-            c.readLine();
-            c.reply("250-localhost", "250 PIPELINING");
+            c.greet("250-localhost", "250 PIPELINING");
             // Not a single reply until the whole group has arrived: a client that waits would time out here.
             for (int i = 0; i < 4; i++) {
                 c.readLine();
@@ -87,9 +85,7 @@ class SmtpSessionTest {
     @Test
     void pipelinedDataAcceptedAfterEveryRcptFailedIsEndedWithALoneDot() throws Exception {
         try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
-            c.reply("220 scripted");
-            c.readLine();
-            c.reply("250-localhost", "250 PIPELINING");
+            c.greet("250-localhost", "250 PIPELINING");
             for (int i = 0; i < 3; i++) {
                 c.readLine();
             }
@@ -168,9 +164,7 @@ class SmtpSessionTest {
     @Test
     void aMessageOverTheServersSizeIsRefusedLocallyAndSizeIsDeclaredOtherwise() throws Exception {
         try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
-            c.reply("220 scripted");
-            c.readLine();
-            c.reply("250-localhost", "250 SIZE 100");
+            c.greet("250-localhost", "250 SIZE 100");
             c.acceptTransactionUntilQuit();
         })) {
             DeliveryOutcome big;
@@ -192,9 +186,7 @@ class SmtpSessionTest {
     @Test
     void eightBitContentUses8bitmimeWhenOfferedAndIsRefusedLocallyOtherwise() throws Exception {
         try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
-            c.reply("220 scripted");
-            c.readLine();
-            c.reply("250-localhost", "250-8BITMIME", "250 SMTPUTF8");
+            c.greet("250-localhost", "250-8BITMIME", "250 SMTPUTF8");
             c.acceptTransactionUntilQuit();
         })) {
             try (SmtpSession session = SmtpSession.open(plain(server), SmtpObserver.none())) {
@@ -285,9 +277,7 @@ class SmtpSessionTest {
     @Test
     void bytesSentAfterTheStartTlsReplyAreRefusedAsInjection() throws Exception {
         try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
-            c.reply("220 scripted");
-            c.readLine();
-            c.reply("250-localhost", "250 STARTTLS");
+            c.greet("250-localhost", "250 STARTTLS");
             c.readLine();
             c.reply("220 ready", "250 injected in the clear");
             c.drain();
@@ -304,9 +294,7 @@ class SmtpSessionTest {
     void xoauth2SendsTheBearerTokenAndReadsTheErrorChallengeBefore535() throws Exception {
         List<String> initialResponse = new ArrayList<>();
         try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
-            c.reply("220 scripted");
-            c.readLine();
-            c.reply("250-localhost", "250 STARTTLS");
+            c.greet("250-localhost", "250 STARTTLS");
             c.readLine();
             c.reply("220 go");
             c.startTls(certificate.serverContext());

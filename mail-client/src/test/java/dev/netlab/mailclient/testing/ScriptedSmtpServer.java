@@ -55,6 +55,13 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             raw(text.toString().getBytes(StandardCharsets.UTF_8));
         }
 
+        /** The opening every script shares: greet with 220, read the EHLO, answer it with {@code ehloReply}. */
+        public void greet(String... ehloReply) throws IOException {
+            reply("220 scripted");
+            readLine();
+            reply(ehloReply);
+        }
+
         public void raw(byte[] bytes) throws IOException {
             out.write(bytes);
             out.flush();
