@@ -17,6 +17,18 @@ import picocli.CommandLine.Command;
                 + " 'ping TARGET' probes one target like ping.")
 public final class Main extends ServiceCommand implements Service {
 
+    private final Resolver resolver;
+
+    /** The jar's service: names resolve through the system's resolver. */
+    public Main() {
+        this(Resolver.system());
+    }
+
+    /** A service whose target names resolve through {@code resolver} (tests give changing answers). */
+    public Main(Resolver resolver) {
+        this.resolver = resolver;
+    }
+
     public static void main(String[] args) {
         System.exit(ServiceMain.run(new Main(), args));
     }
@@ -35,6 +47,6 @@ public final class Main extends ServiceCommand implements Service {
     @Override
     public Engine createEngine(ServiceContext context) {
         ProberConfig config = ProberConfig.read(context.settings());
-        return new ProberEngine(config, context.registry(), context.clock(), Resolver.system());
+        return new ProberEngine(config, context.registry(), context.clock(), resolver);
     }
 }

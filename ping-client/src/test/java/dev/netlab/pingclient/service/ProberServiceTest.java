@@ -7,10 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.netlab.kit.config.ConfigLoader;
 import dev.netlab.kit.config.Settings;
-import dev.netlab.kit.lifecycle.Engine;
 import dev.netlab.kit.lifecycle.RunningService;
 import dev.netlab.kit.lifecycle.Service;
-import dev.netlab.kit.lifecycle.ServiceContext;
 import dev.netlab.kit.testing.PrometheusText;
 import dev.netlab.pingclient.Main;
 import dev.netlab.pingclient.probe.FaultyReflector;
@@ -266,22 +264,6 @@ class ProberServiceTest {
     }
 
     private static Service service(Resolver resolver) {
-        return new Service() {
-            @Override
-            public String name() {
-                return "ping-client";
-            }
-
-            @Override
-            public List<String> bindAddressKeys() {
-                return List.of();
-            }
-
-            @Override
-            public Engine createEngine(ServiceContext context) {
-                return new ProberEngine(ProberConfig.read(context.settings()), context.registry(), context.clock(),
-                        resolver);
-            }
-        };
+        return new Main(resolver);
     }
 }
