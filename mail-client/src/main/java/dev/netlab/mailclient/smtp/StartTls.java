@@ -1,0 +1,71 @@
+package dev.netlab.mailclient.smtp;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Optional;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+
+/** TLS on a session: the STARTTLS command (RFC 3207) and the handshake it shares with implicit TLS (RFC 8314). */
+final class StartTls {
+
+    private StartTls() {
+    }
+
+    /**
+     * STARTTLS, then the handshake; the capabilities learned in the clear are forgotten (the caller says EHLO again).
+     * A server that does not offer STARTTLS gets QUIT: nothing more is sent in the clear.
+     */
+    static void startTls(SmtpConnection connection, TlsConnector connector, String host, int port)
+            throws SmtpFailure {
+        if (!connection.capabilities().startTls()) {
+            connection.quitQuietly();
+            throw new SmtpFailure(Stage.TLS, "the server does not offer STARTTLS", Optional.empty(), false, null);
+        }
+        Reply reply = connection.command(Stage.TLS, SmtpCommand.STARTTLS, "STARTTLS", Timeouts.Stage.COMMAND);
+        if (reply.code() != 220) {
+            throw connection.fail(SmtpFailure.refused(Stage.TLS, "STARTTLS refused", reply));
+        }
+        // Bytes after the 220 arrived in the clear and must not be read as if they came through TLS.
+        if (connection.hasBufferedBytes()) {
+            throw connection.fail(new SmtpFailure(Stage.TLS, "the server sent data after its STARTTLS reply"
+                    + " (a command injection attempt?)", Optional.empty(), false, null));
+        }
+        handshake(connection, connector, host, port);
+        connection.capabilities(Capabilities.none());
+    }
+
+    /** The TLS handshake over the connection's socket, verified as configured; the connection then speaks TLS. */
+    static void handshake(SmtpConnection connection, TlsConnector connector, String host, int port)
+            throws SmtpFailure {
+        Duration timeout = connection.timeouts().of(Timeouts.Stage.TLS);
+        SmtpObserver observer = connection.observer();
+        try {
+            SSLSocket secured = connector.handshake(connection.socket(), host, port, SmtpConnection.millis(timeout));
+            connection.use(secured, true);
+            TlsConnector.Established established = connector.describe(secured, host);
+            observer.note("TLS started with cipher " + established.protocol() + ":" + established.cipherSuite());
+            observer.note("TLS peer subject DN=\"" + established.peer() + "\"");
+            observer.note("TLS peer certificate " + established.verification());
+        } catch (SocketTimeoutException e) {
+            throw connection.fail(new SmtpFailure(Stage.TLS, "TLS handshake timed out after " + timeout,
+                    Optional.empty(), true, e));
+        } catch (SSLException e) {
+            throw connection.fail(new SmtpFailure(Stage.TLS, "TLS handshake failed: " + describe(e),
+                    Optional.empty(), false, e));
+        } catch (IOException e) {
+            throw connection.fail(new SmtpFailure(Stage.TLS, "TLS handshake failed: " + e.getMessage(),
+                    Optional.empty(), true, e));
+        }
+    }
+
+    private static String describe(SSLException e) {
+        // The root cause says what was wrong with the certificate ("No subject alternative names matching ...").
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root.getMessage() + ")";
+    }
+}
