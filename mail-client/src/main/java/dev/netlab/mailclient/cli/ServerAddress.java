@@ -3,9 +3,9 @@ package dev.netlab.mailclient.cli;
 import dev.netlab.mailclient.smtp.TlsMode;
 
 /** {@code --server HOST[:PORT]}: a name, an IPv4 address or a bracketed IPv6 address, the port by TLS mode. */
-record ServerAddress(String host, int port) {
+public record ServerAddress(String host, int port) {
 
-    static ServerAddress parse(String text, TlsMode mode) throws UsageException {
+    public static ServerAddress parse(String text, TlsMode mode) throws UsageException {
         String host = text;
         String port = null;
         if (text.startsWith("[")) {

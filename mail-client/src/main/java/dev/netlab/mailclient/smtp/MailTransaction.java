@@ -113,7 +113,7 @@ final class MailTransaction {
         if (dataReply != null && dataReply.code() == 354 && (!mail.isPositive() || !anyAccepted)) {
             // RFC 2920 section 3.1: DATA was accepted though nothing can be delivered; end it with an empty message.
             connection.writeLines(Stage.DATA, List.of("."), Timeouts.Stage.DATA_BLOCK);
-            connection.readReply(Stage.DATA, SmtpCommand.DATA_END, Timeouts.Stage.DATA_END);
+            connection.readReply(Stage.DATA, SmtpCommand.DOT, Timeouts.Stage.DATA_END);
         }
         if (!mail.isPositive()) {
             return new Refused(Stage.MAIL, mail, recipients.isEmpty() ? unasked : recipients);
@@ -164,7 +164,7 @@ final class MailTransaction {
             byte[] chunk = Arrays.copyOfRange(bytes, offset, Math.min(bytes.length, offset + DATA_CHUNK));
             connection.write(Stage.DATA, chunk, Timeouts.Stage.DATA_BLOCK);
         }
-        Reply end = connection.readReply(Stage.DATA, SmtpCommand.DATA_END, Timeouts.Stage.DATA_END);
+        Reply end = connection.readReply(Stage.DATA, SmtpCommand.DOT, Timeouts.Stage.DATA_END);
         if (!end.isPositive()) {
             return new Refused(Stage.DATA, end, recipients);
         }

@@ -26,17 +26,38 @@ public final class EmbeddedSmtpServer implements AutoCloseable {
     public record Received(String from, List<String> recipients, byte[] data, boolean authenticated) {
     }
 
+    /** Decides the reply to each RCPT: 250 accepts, any other code refuses with it. */
+    @FunctionalInterface
+    public interface RecipientPolicy {
+        int replyTo(String recipient);
+    }
+
     private final SMTPServer server;
     private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
+    private final RecipientPolicy policy;
 
     private EmbeddedSmtpServer(SMTPServer.Builder builder) {
+        this(builder, r -> 250);
+    }
+
+    private EmbeddedSmtpServer(SMTPServer.Builder builder, RecipientPolicy policy) {
+        this.policy = policy;
         this.server = builder.messageHandlerFactory(this::handler).build();
         server.start();
     }
 
     private static SMTPServer.Builder base() {
-        return SMTPServer.port(0).bindAddress(InetAddress.getLoopbackAddress()).hostName("localhost")
+        return base(0);
+    }
+
+    private static SMTPServer.Builder base(int port) {
+        return SMTPServer.port(port).bindAddress(InetAddress.getLoopbackAddress()).hostName("localhost")
                 .connectionTimeout(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** No TLS, no AUTH, on {@code port} (0: any), answering each RCPT as {@code policy} says. */
+    public static EmbeddedSmtpServer plain(int port, RecipientPolicy policy) {
+        return new EmbeddedSmtpServer(base(port), policy);
     }
 
     /** STARTTLS required before anything else, AUTH PLAIN and LOGIN for {@code user}/{@code password}. */
@@ -78,6 +99,10 @@ public final class EmbeddedSmtpServer implements AutoCloseable {
 
             @Override
             public void recipient(String address) throws RejectException {
+                int code = policy.replyTo(address);
+                if (code != 250) {
+                    throw new RejectException(code, (code < 500 ? "4.3.0" : "5.1.1") + " refused by the test");
+                }
                 recipients.add(address);
             }
 

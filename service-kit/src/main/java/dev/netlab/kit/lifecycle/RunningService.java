@@ -63,6 +63,7 @@ public final class RunningService implements AutoCloseable {
         PrometheusMeterRegistry registry = MeterRegistries.create(settings.stringMap("metrics.tags"));
         Engine engine = service.createEngine(new ServiceContext(settings, registry, clock));
         Readiness readiness = new Readiness();
+        readiness.details(engine::readinessDetails);
         AdminServer admin = AdminServer.start(adminBind, adminPort, registry, readiness, engine::routing);
         List<Endpoint> bound = new ArrayList<>();
         try {
@@ -82,7 +83,8 @@ public final class RunningService implements AutoCloseable {
     /** The contract's start line: {@code ping-server started in 388 ms: lab=udp/127.0.0.1:12000 ... admin=tcp/...}. */
     public String startLine() {
         return service.name() + " started in " + startMillis + " ms: "
-                + endpoints.stream().map(Endpoint::toString).collect(Collectors.joining(" "));
+                + endpoints.stream().map(Endpoint::toString).collect(Collectors.joining(" "))
+                + engine.startLineNotes().stream().map(note -> " " + note).collect(Collectors.joining());
     }
 
     /** Every bound listener, the admin socket last. */
