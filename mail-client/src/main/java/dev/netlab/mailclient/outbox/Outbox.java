@@ -1,5 +1,6 @@
 package dev.netlab.mailclient.outbox;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.netlab.mailclient.smtp.OutgoingMessage;
 import java.io.IOException;
@@ -120,6 +121,8 @@ public final class Outbox {
                     throw new IOException("the record's id does not match its file name");
                 }
                 states.put(state.id(), state);
+            } catch (JsonProcessingException e) {
+                moveAside(file, "unreadable status record: " + e.getOriginalMessage());
             } catch (IOException e) {
                 moveAside(file, "unreadable status record: " + e.getMessage());
             }
