@@ -3,6 +3,7 @@ package dev.netlab.mailclient.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -35,13 +36,15 @@ public final class EmbeddedSmtpServer implements AutoCloseable {
     private final SMTPServer server;
     private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
     private final RecipientPolicy policy;
+    private final Duration dataDelay;
 
     private EmbeddedSmtpServer(SMTPServer.Builder builder) {
-        this(builder, r -> 250);
+        this(builder, r -> 250, Duration.ZERO);
     }
 
-    private EmbeddedSmtpServer(SMTPServer.Builder builder, RecipientPolicy policy) {
+    private EmbeddedSmtpServer(SMTPServer.Builder builder, RecipientPolicy policy, Duration dataDelay) {
         this.policy = policy;
+        this.dataDelay = dataDelay;
         this.server = builder.messageHandlerFactory(this::handler).build();
         server.start();
     }
@@ -57,7 +60,12 @@ public final class EmbeddedSmtpServer implements AutoCloseable {
 
     /** No TLS, no AUTH, on {@code port} (0: any), answering each RCPT as {@code policy} says. */
     public static EmbeddedSmtpServer plain(int port, RecipientPolicy policy) {
-        return new EmbeddedSmtpServer(base(port), policy);
+        return new EmbeddedSmtpServer(base(port), policy, Duration.ZERO);
+    }
+
+    /** As {@link #plain(int, RecipientPolicy)}, taking {@code dataDelay} over each message (a slow relay). */
+    public static EmbeddedSmtpServer plain(int port, RecipientPolicy policy, Duration dataDelay) {
+        return new EmbeddedSmtpServer(base(port), policy, dataDelay);
     }
 
     /** STARTTLS required before anything else, AUTH PLAIN and LOGIN for {@code user}/{@code password}. */
@@ -108,6 +116,15 @@ public final class EmbeddedSmtpServer implements AutoCloseable {
 
             @Override
             public String data(InputStream data) throws IOException {
+                if (!dataDelay.isZero()) {
+                    try {
+                        // A relay that takes its time over each message, so a test can stop the client mid-way.
+                        Thread.sleep(dataDelay);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted");
+                    }
+                }
                 received.add(new Received(from, List.copyOf(recipients), data.readAllBytes(),
                         context.getAuthenticationHandler().isPresent()));
                 return "2.0.0 queued as EMBEDDED" + received.size();
