@@ -81,6 +81,7 @@ public final class Outbox {
     private final Condition dueChanged = dueLock.newCondition();
     private final PriorityQueue<Due> due = new PriorityQueue<>();
     private final AtomicLong waiting = new AtomicLong();
+    private volatile boolean handingOut = true;
 
     private Outbox(Path dir, Clock clock, RetryPolicy retry, RandomGenerator random, CorruptionListener corruption) {
         this.queueDir = dir.resolve("queue");
@@ -266,7 +267,7 @@ public final class Outbox {
     private String nextDueId(long deadline) throws InterruptedException {
         dueLock.lock();
         try {
-            while (true) {
+            while (handingOut) {
                 Due first = due.peek();
                 Instant now = clock.instant();
                 if (first != null && !first.at().isAfter(now)) {
@@ -279,6 +280,7 @@ public final class Outbox {
                 long untilDue = first == null ? Long.MAX_VALUE : Duration.between(now, first.at()).toNanos();
                 dueChanged.awaitNanos(Math.min(left, Math.min(untilDue, MAX_WAIT.toNanos())));
             }
+            return null;
         } finally {
             dueLock.unlock();
         }
@@ -413,8 +415,9 @@ public final class Outbox {
         return waiting.get();
     }
 
-    /** Wakes every waiting worker (on shutdown). */
-    public void wakeAll() {
+    /** Hands out no more messages (shutting down): waiting workers return empty-handed at once. */
+    public void stopHandingOut() {
+        handingOut = false;
         dueLock.lock();
         try {
             dueChanged.signalAll();

@@ -58,7 +58,7 @@ final class DeliveryWorkers {
     /** Takes no new message; attempts under way go on. */
     void stopTaking() {
         stopping = true;
-        outbox.wakeAll();
+        outbox.stopHandingOut();
     }
 
     /** Waits for the workers to finish their attempts under way. */
