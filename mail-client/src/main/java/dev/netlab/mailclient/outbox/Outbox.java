@@ -169,7 +169,8 @@ public final class Outbox {
     }
 
     private void index(MessageState state) {
-        index.put(state.id(), state);
+        // Transcripts stay on disk: memory holds one small record per message, however many wait.
+        index.put(state.id(), state.summary());
         if (state.idempotencyKey() != null) {
             idsByKey.put(state.idempotencyKey(), state.id());
         }
@@ -337,7 +338,7 @@ public final class Outbox {
                 before.idempotencyKey(), transcript);
         writeState(after);
         files.delete(queueDir.resolve(id + ".msg"));
-        index.put(id, after);
+        index.put(id, after.summary());
         waiting.decrementAndGet();
     }
 
@@ -365,7 +366,7 @@ public final class Outbox {
                 now.toString(), next.toString(), lastReply, null, merge(before.rejected(), rejected),
                 allLeft ? null : List.copyOf(recipientsLeft), before.idempotencyKey(), transcript);
         writeState(after);
-        index.put(before.id(), after);
+        index.put(before.id(), after.summary());
         makeDue(before.id(), next);
         return Status.DEFERRED;
     }
@@ -389,9 +390,20 @@ public final class Outbox {
         files.write(stateDir.resolve(state.id() + ".json"), MAPPER.writeValueAsBytes(state));
     }
 
-    /** The record of message {@code id}, if the outbox knows it. */
+    /** The record of message {@code id}, with the last attempt's transcript, if the outbox knows it. */
     public Optional<MessageState> state(String id) {
-        return Optional.ofNullable(index.get(id));
+        MessageState summary = index.get(id);
+        if (summary == null) {
+            return Optional.empty();
+        }
+        try {
+            MessageState stored = MAPPER.readValue(Files.readAllBytes(stateDir.resolve(id + ".json")),
+                    MessageState.class);
+            // The status in memory is newer while an attempt is under way (sending is never written).
+            return Optional.of(stored.withStatus(summary.statusValue()));
+        } catch (IOException e) {
+            return Optional.of(summary);
+        }
     }
 
     /** Messages oldest first, optionally only those with {@code status}, {@code limit} at most after {@code after}. */
@@ -405,7 +417,7 @@ public final class Outbox {
             if (page.size() == limit) {
                 return new Page(page, Optional.of(page.get(page.size() - 1).id()));
             }
-            page.add(state.summary());
+            page.add(state);
         }
         return new Page(page, Optional.empty());
     }

@@ -2,8 +2,8 @@ package dev.netlab.mailclient.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.netlab.kit.testing.MutableClock;
 import dev.netlab.mailclient.smtp.OutgoingMessage;
-import dev.netlab.mailclient.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.netlab.kit.testing.MutableClock;
 import dev.netlab.mailclient.smtp.Resolver;
 import dev.netlab.mailclient.testing.EmbeddedSmtpServer;
-import dev.netlab.mailclient.testing.MutableClock;
 import dev.netlab.mailclient.testing.RunningMailService;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.netlab.mailclient.testing;
+package dev.netlab.kit.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,7 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock that moves only when the test says so. */
+/** A clock that moves only when the test says so (time-dependent rules tested without sleeping). */
 public final class MutableClock extends Clock {
 
     private final AtomicReference<Instant> now;
