@@ -6,11 +6,14 @@
 # (no relay configured). smtp-sink and smtp-source come from `apt-get download postfix` unpacked with dpkg -x (postfix
 # is never installed: it conflicts with Exim). Loopback only; stops everything it started.
 # Needs: root (smtp-sink drops to nobody), apt-get, dpkg, taskset, python3, a JDK >= 21.
-# Usage: bench/mail-client.sh throughput [MESSAGES] [SESSIONS]   (default 10000 4)
+# The API is fed by CLIENTS concurrent HTTP clients (each POST waits for its own fsync; concurrent fsyncs share
+# ext4's journal commits, which is the only batching: nothing is acknowledged before it is on disk).
+# Usage: bench/mail-client.sh throughput [MESSAGES] [SESSIONS] [CLIENTS]   (default 10000 4 32)
 set -euo pipefail
 
 MESSAGES=${1:-10000}
 SESSIONS=${2:-4}
+CLIENTS=${3:-32}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SINK_CPU=1
 CLIENT_CPU=0
@@ -85,9 +88,9 @@ mailclient:
   delivery: {concurrency: $SESSIONS}
 YAML
 start_service "$WORK/relayed.yaml" "$WORK/relayed.log"
-"$JAVA" "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" 1000 "$SESSIONS" 1 >/dev/null
+"$JAVA" "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" 1000 "$CLIENTS" 1 >/dev/null
 read -r _ api_accept_seconds api_seconds api_refused < <(taskset -c "$CLIENT_CPU" "$JAVA" \
-  "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" "$MESSAGES" "$SESSIONS" 1)
+  "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" "$MESSAGES" "$CLIENTS" 1)
 api=$(rate "$MESSAGES" "$api_seconds")
 kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
 
@@ -102,13 +105,13 @@ rss() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$SERVICE_PID/status"; }
 rss_series="0:$(rss)MiB"
 step=$((MESSAGES / 4))
 for i in 1 2 3 4; do
-  "$JAVA" "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" "$step" "$SESSIONS" 0 >/dev/null
+  "$JAVA" "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" "$step" "$CLIENTS" 0 >/dev/null
   rss_series="$rss_series $((i * step)):$(rss)MiB"
 done
 kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
 
 echo
-echo "messages=$MESSAGES sessions=$SESSIONS load: $(uptime | sed 's/.*load average: //')"
+echo "messages=$MESSAGES sessions=$SESSIONS api-clients=$CLIENTS load: $(uptime | sed 's/.*load average: //')"
 printf '%-32s %10s %8s\n' "path" "msgs/s" "ratio"
 printf '%-32s %10s %8s\n' "smtp-source -d (anchor)" "$anchor" "1.00"
 printf '%-32s %10s %8s  failed=%s\n' "engine bulk (SmtpSession)" "$engine" \

@@ -69,7 +69,8 @@ class MetricsTest {
                      "mailclient.retry.initial-backoff", "1h", "mailclient.retry.max-backoff", "1h"),
                      Resolver.system(), Clock.systemUTC())) {
             PrometheusText.Scrape scrape = await().atMost(Duration.ofSeconds(20)).until(service::metrics,
-                    s -> s.valueOf("mailclient_smtp_replies_total", "command", "QUIT", "code", "221") == 1);
+                    s -> s.valueOf("mailclient_smtp_replies_total", "command", "QUIT", "code", "221") == 1
+                            && s.valueOf("mailclient_messages_total", "outcome", "sent") == 3);
             assertThat(scrape.valueOf("mailclient_smtp_replies_total", "command", "GREETING", "code", "220"))
                     .isEqualTo(1);
             assertThat(scrape.valueOf("mailclient_smtp_replies_total", "command", "EHLO", "code", "250")).isEqualTo(1);

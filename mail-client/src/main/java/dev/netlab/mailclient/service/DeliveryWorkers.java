@@ -19,7 +19,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Delivers the outbox's due messages to the relay: {@code concurrency} virtual threads, each holding at most one
@@ -31,6 +34,7 @@ final class DeliveryWorkers {
     private static final System.Logger LOG = System.getLogger(DeliveryWorkers.class.getName());
     private static final Duration IDLE_WAIT = Duration.ofSeconds(1);
     private static final Duration RECORD_RETRY = Duration.ofSeconds(5);
+    private static final int MAX_PENDING_RECORDS = 256;
 
     private final Outbox outbox;
     private final SessionOptions relay;
@@ -38,7 +42,10 @@ final class DeliveryWorkers {
     private final SmtpMetrics metrics;
     private final Clock clock;
     private final List<Thread> threads = new ArrayList<>();
-    private final AtomicInteger inFlight = new AtomicInteger();
+    // Sent records are written off the worker's path, many at once, so their fsyncs share the file system's journal
+    // commits; a crash before one is on disk means that message is sent again (at least once).
+    private final Semaphore recordSlots = new Semaphore(MAX_PENDING_RECORDS);
+    private final Phaser pendingRecords = new Phaser(1);
     private volatile boolean stopping;
 
     DeliveryWorkers(Outbox outbox, SessionOptions relay, Resolver resolver, SmtpMetrics metrics, Clock clock) {
@@ -61,7 +68,7 @@ final class DeliveryWorkers {
         outbox.stopHandingOut();
     }
 
-    /** Waits for the workers to finish their attempts under way. */
+    /** Waits for the workers to finish their attempts under way and their records to reach the disk. */
     boolean awaitIdle(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (Thread thread : threads) {
@@ -70,18 +77,19 @@ final class DeliveryWorkers {
                 return false;
             }
         }
-        return true;
+        try {
+            pendingRecords.awaitAdvanceInterruptibly(pendingRecords.arrive(), Math.max(0,
+                    deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        }
     }
 
     /** Interrupts what still runs; the messages stay in the outbox for the next start. */
     void close() {
         stopping = true;
         threads.forEach(Thread::interrupt);
-    }
-
-    /** Attempts under way. */
-    int inFlight() {
-        return inFlight.get();
     }
 
     private void work() {
@@ -101,7 +109,6 @@ final class DeliveryWorkers {
                         outbox.release(claim.get(), Duration.ZERO);
                         break;
                     }
-                    inFlight.incrementAndGet();
                     try {
                         session = deliver(claim.get(), session, observer, transcript);
                     } catch (IOException | RuntimeException e) {
@@ -110,8 +117,6 @@ final class DeliveryWorkers {
                                 + claim.get().state().id() + ": " + e);
                         outbox.release(claim.get(), RECORD_RETRY);
                         session = closeQuietly(session);
-                    } finally {
-                        inFlight.decrementAndGet();
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -214,10 +219,24 @@ final class DeliveryWorkers {
         }
     }
 
-    private void sent(Claim claim, Reply reply, List<String> rejected, AttemptTranscript transcript)
-            throws IOException {
-        outbox.sent(claim, reply.toString(), rejected, transcript.lines());
-        metrics.sent(Duration.between(claim.message().acceptedAt(), Instant.now(clock)));
+    private void sent(Claim claim, Reply reply, List<String> rejected, AttemptTranscript transcript) {
+        List<String> lines = transcript.lines();
+        recordSlots.acquireUninterruptibly();
+        pendingRecords.register();
+        Thread.ofVirtual().name("record-" + claim.state().id()).start(() -> {
+            try {
+                outbox.sent(claim, reply.toString(), rejected, lines);
+                metrics.sent(Duration.between(claim.message().acceptedAt(), Instant.now(clock)));
+            } catch (IOException | RuntimeException e) {
+                // The relay has it but our record failed (disk full?): it stays queued and is sent again later.
+                LOG.log(System.Logger.Level.ERROR, "delivery: cannot record that " + claim.state().id()
+                        + " was sent: " + e);
+                outbox.release(claim, RECORD_RETRY);
+            } finally {
+                pendingRecords.arriveAndDeregister();
+                recordSlots.release();
+            }
+        });
     }
 
     private void defer(Claim claim, String reason, List<String> left, List<String> rejected,

@@ -158,7 +158,8 @@ class EximEndToEndIT {
                     .doesNotContain(EximServer.PASSWORD);
             PrometheusText.Scrape scrape = await().atMost(WAIT)
                     .until(() -> PrometheusText.parse(get(http, admin, "/metrics")),
-                            m -> m.valueOf("mailclient_smtp_replies_total", "command", "QUIT", "code", "221") == 1);
+                            m -> m.valueOf("mailclient_smtp_replies_total", "command", "QUIT", "code", "221") == 1
+                                    && m.valueOf("mailclient_messages_total", "outcome", "sent") == 1);
             for (String[] reply : new String[][] {{"GREETING", "220"}, {"STARTTLS", "220"}, {"AUTH", "235"},
                     {"MAIL", "250"}, {"RCPT", "250"}, {"DATA", "354"}, {"DOT", "250"}}) {
                 assertThat(scrape.valueOf("mailclient_smtp_replies_total", "command", reply[0], "code", reply[1]))
