@@ -5,6 +5,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -12,7 +13,7 @@ import java.util.regex.Pattern;
 /**
  * Posts MESSAGES small messages to the mail service's API from CLIENTS concurrent clients, then (unless WAIT_SENT is
  * 0) waits until mailclient_messages_total{outcome="sent"} has grown by MESSAGES. Prints
- * "messages accept_seconds total_seconds refused". Usage: java ApiLoad.java ADMIN_PORT MESSAGES CLIENTS WAIT_SENT
+ * "messages accept_seconds total_seconds refused p99_post_ms". Usage: java ApiLoad.java ADMIN_PORT MESSAGES CLIENTS WAIT_SENT
  */
 public final class ApiLoad {
 
@@ -31,11 +32,13 @@ public final class ApiLoad {
                 + "x".repeat(120) + "\"}";
         AtomicInteger next = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         long start = System.nanoTime();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             threads.add(Thread.ofVirtual().start(() -> {
                 while (next.getAndIncrement() < messages) {
+                    long sent = System.nanoTime();
                     try {
                         HttpResponse<Void> response = http.send(HttpRequest.newBuilder(api)
                                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
@@ -44,6 +47,7 @@ public final class ApiLoad {
                         if (response.statusCode() != 202) {
                             refused.incrementAndGet();
                         }
+                        latencies.add(System.nanoTime() - sent);
                     } catch (Exception e) {
                         refused.incrementAndGet();
                     }
@@ -58,7 +62,9 @@ public final class ApiLoad {
             Thread.sleep(20);
         }
         double total = (System.nanoTime() - start) / 1e9;
-        System.out.printf("%d %.3f %.3f %d%n", messages, accepted, total, refused.get());
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        double p99 = sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))] / 1e6;
+        System.out.printf("%d %.3f %.3f %d %.1f%n", messages, accepted, total, refused.get(), p99);
     }
 
     private static double sent(HttpClient http, URI metrics) throws Exception {

@@ -337,7 +337,8 @@ public final class Outbox {
                 clock.instant().toString(), null, reply, queueId, merge(before.rejected(), rejected), null,
                 before.idempotencyKey(), transcript);
         writeState(after);
-        files.delete(queueDir.resolve(id + ".msg"));
+        // Not forced to disk: should the removal be lost in a crash, the final record makes the next start remove it.
+        Files.deleteIfExists(queueDir.resolve(id + ".msg"));
         index.put(id, after.summary());
         waiting.decrementAndGet();
     }
