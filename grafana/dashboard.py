@@ -68,9 +68,9 @@ def timeseries(title, description, unit, queries, *, steps=None, overrides=(), s
             "targets": queries}
 
 
-def stat(title, description, unit, queries, *, steps=None, width=8):
-    return {"type": "stat", "title": title, "description": description, "width": width,
-            "fieldConfig": {"defaults": {"unit": unit, "color": {"mode": "thresholds"},
+def stat(title, description, unit, queries, *, steps=None, mappings=(), width=8, height=8):
+    return {"type": "stat", "title": title, "description": description, "width": width, "height": height,
+            "fieldConfig": {"defaults": {"unit": unit, "color": {"mode": "thresholds"}, "mappings": list(mappings),
                                          "thresholds": thresholds(*(steps or (GREEN,)))},
                             "overrides": []},
             "options": {"reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False},
@@ -109,7 +109,9 @@ ROWS = [
     ("Overview", [
         stat("Services up", "1 when Prometheus' last scrape of the service's /metrics succeeded (alert: ScrapeTargetDown).",
              "none", [query(f'up{{job=~"{JOBS}", {INST}}}', "{{job}}", instant=True)],
-             steps=(RED, (1, GREEN)), width=24),
+             steps=(RED, (1, GREEN)), width=24, height=4,
+             mappings=[{"type": "value", "options": {"0": {"text": "down", "color": RED, "index": 0},
+                                                     "1": {"text": "up", "color": GREEN, "index": 1}}}]),
     ]),
     ("Ping", [
         heatmap("RTT distribution",
@@ -201,10 +203,14 @@ ROWS = [
         timeseries("Heap used vs max", "Heap in use and the most the JVM may grow it to, per service.",
                    "bytes", [query(f'sum by (job, instance) (jvm_memory_used_bytes{{{HEAP}}})', f"{JVM} used"),
                              query(f'sum by (job, instance) (jvm_memory_max_bytes{{{HEAP}}} > 0)', f"{JVM} max")]),
-        timeseries("Threads", "Live platform threads, and of those daemon threads (virtual threads are not counted by the JDK's "
-                   "thread MXBean).",
+        timeseries("Threads", "Live platform threads and of those daemon threads; virtual threads mounted on a carrier "
+                   "and queued for one (on JDK 24 and later, which exposes them).",
                    "short", [query(f'sum by (job, instance) (jvm_threads_live_threads{{{INST}}})', f"{JVM} live"),
-                             query(f'sum by (job, instance) (jvm_threads_daemon_threads{{{INST}}})', f"{JVM} daemon")]),
+                             query(f'sum by (job, instance) (jvm_threads_daemon_threads{{{INST}}})', f"{JVM} daemon"),
+                             query(f'sum by (job, instance) (jvm_threads_virtual_mounted{{{INST}}})',
+                                   f"{JVM} virtual mounted"),
+                             query(f'sum by (job, instance) (jvm_threads_virtual_queued{{{INST}}})',
+                                   f"{JVM} virtual queued")]),
         timeseries("GC pause time", "Share of wall-clock time spent in GC pauses.",
                    "percentunit", [query(rate("jvm_gc_pause_seconds_sum", INST, "job, instance"), JVM)]),
         timeseries("Longest GC pause", "The longest pause in the last couple of minutes (Micrometer's decaying max).",
@@ -248,20 +254,21 @@ def build():
         x = 0
         for panel in row_panels:
             width = panel.pop("width")
+            height = panel.pop("height", 8)
             if x + width > 24:
                 x = 0
                 y += 8
             panel["id"] = next_id
             next_id += 1
             panel["datasource"] = DATASOURCE
-            panel["gridPos"] = {"h": 8, "w": width, "x": x, "y": y}
+            panel["gridPos"] = {"h": height, "w": width, "x": x, "y": y}
             for ref, target in zip("ABCDEFGH", panel["targets"]):
                 target["refId"] = ref
                 target["datasource"] = DATASOURCE
                 target["editorMode"] = "code"
             panels.append(panel)
             x += width
-        y += 8
+        y += max(p["gridPos"]["h"] for p in panels if p["type"] != "row" and p["gridPos"]["y"] == y)
     return {
         "uid": "netlab",
         "title": "Netlab",

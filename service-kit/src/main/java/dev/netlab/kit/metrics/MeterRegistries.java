@@ -44,6 +44,7 @@ public final class MeterRegistries {
         new FileDescriptorMetrics().bindTo(registry);
         new ProcessMemoryMetrics().bindTo(registry);
         new ProcessCpuMetrics().bindTo(registry);
+        new VirtualThreadSchedulerMetrics().bindTo(registry);
         return registry;
     }
 }
