@@ -144,8 +144,12 @@ class DashboardIT {
         processes.values().forEach(ServiceProcess::close);
     }
 
+    /** Starts a service jar with the launcher's lean JVM flags, which halve start-up CPU on a busy machine. */
     private static void start(String service, List<String> args, Map<String, String> env) throws IOException {
-        processes.put(service, ServiceProcess.startJar(ROOT.resolve(service + "/target/" + service + ".jar"), args, env));
+        Map<String, String> environment = new LinkedHashMap<>(env);
+        environment.put("JAVA_TOOL_OPTIONS", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xms16m");
+        processes.put(service, ServiceProcess.startJar(ROOT.resolve(service + "/target/" + service + ".jar"), args,
+                environment));
     }
 
     private static int get(int port, String path) throws IOException, InterruptedException {
