@@ -185,12 +185,7 @@ class SendExitCodesTest {
     void dataRefusedExits25AndSoDoesARefusalAfterTheFinalDot() throws Exception {
         try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
             c.greet("250 localhost");
-            c.readLine();
-            c.reply("250 Ok");
-            c.readLine();
-            c.reply("250 Ok");
-            c.readLine();
-            c.reply("554 5.3.4 no data today");
+            c.answer("250 Ok", "250 Ok", "554 5.3.4 no data today");
             c.acceptTransactionUntilQuit();
         })) {
             SendRunner.Result result = plainSend(server);
@@ -199,12 +194,7 @@ class SendExitCodesTest {
         }
         try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
             c.reply("220 scripted");
-            for (int i = 0; i < 3; i++) {
-                c.readLine();
-                c.reply("250 Ok");
-            }
-            c.readLine();
-            c.reply("354 go on");
+            c.answer("250 Ok", "250 Ok", "250 Ok", "354 go on");
             c.readData();
             c.reply("552 5.3.4 message looks like spam");
             c.acceptTransactionUntilQuit();
@@ -220,12 +210,7 @@ class SendExitCodesTest {
     void aServerAnsweringDataWith250IsReportedAsAProtocolViolationNotARefusal() throws Exception {
         try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
             c.greet("250 localhost");
-            c.readLine();
-            c.reply("250 Ok");
-            c.readLine();
-            c.reply("250 Ok");
-            c.readLine();
-            c.reply("250 sure");
+            c.answer("250 Ok", "250 Ok", "250 sure");
             c.drain();
         })) {
             SendRunner.Result result = plainSend(server);
