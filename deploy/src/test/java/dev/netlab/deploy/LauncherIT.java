@@ -270,15 +270,21 @@ class LauncherIT {
         assertThat(state.resolve("cds").resolve("web-server.jsa")).isNotEmptyFile();
     }
 
-    @Test
-    void sigtermDuringUpStopsWhatThisUpStartedAndSaysSo() throws Exception {
+    @ParameterizedTest
+    @CsvSource({"INT, 130", "TERM, 143"})
+    void aSignalDuringUpStopsWhatThisUpStartedAndSaysSo(String signal, int exitCode) throws Exception {
+        // Ctrl-C is SIGINT; a shell inherits an ignored SIGINT (as background jobs have it) and cannot trap it, so
+        // the launcher starts with the default disposition, as in a terminal.
+        List<String> command = List.of("python3", "-c", "import os, signal, sys; "
+                + "signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])",
+                "bash", ROOT.resolve("netlab").toString(), "up", "--no-build");
         Map<String, Long> pids;
-        try (ServiceProcess up = netlab("up", "--no-build")) {
+        try (ServiceProcess up = ServiceProcess.start(command, environment(), ROOT)) {
             await().atMost(WAIT).until(() -> pids().size() == 4);
             pids = pids();
-            up.sigterm();
-            assertThat(up.awaitExit(WAIT)).as(up.stdout() + up.stderr()).isEqualTo(143);
-            assertThat(up.stderr()).contains("interrupted (SIGTERM): stopping what this up started: "
+            new ProcessBuilder("kill", "-s", signal, Long.toString(up.process().pid())).start().waitFor();
+            assertThat(up.awaitExit(WAIT)).as(up.stdout() + up.stderr()).isEqualTo(exitCode);
+            assertThat(up.stderr()).contains("interrupted (SIG" + signal + "): stopping what this up started: "
                     + String.join(" ", SERVICES));
         }
         assertGone(pids.values());
