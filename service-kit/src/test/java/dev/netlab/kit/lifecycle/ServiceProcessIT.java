@@ -122,7 +122,8 @@ class ServiceProcessIT {
         try (ServiceProcess service = demo(List.of("--config", config.toString()), Map.of())) {
             assertThat(service.awaitExit(WAIT)).isEqualTo(2);
             assertThat(lines(service.stderr())).containsExactly(
-                    "demo: invalid configuration: demo.port = '99999': expected an integer from 0 to 65535");
+                    "demo: invalid configuration: demo.port = '99999' (in " + config
+                            + "): expected an integer from 0 to 65535");
         }
     }
 
@@ -134,6 +135,44 @@ class ServiceProcessIT {
             assertThat(service.awaitExit(WAIT)).isEqualTo(2);
             assertThat(lines(service.stderr())).singleElement().asString()
                     .startsWith("demo: invalid configuration: " + config + ": not valid YAML");
+        }
+    }
+
+    @Test
+    void aValueOfTheWrongShapeExitsTwoWithOneLineNamingTheKey() throws Exception {
+        Path config = dir.resolve("shape.yaml");
+        Files.writeString(config, "demo:\n  port: {a: 1}\n");
+        try (ServiceProcess service = demo(List.of("--config", config.toString()), Map.of())) {
+            assertThat(service.awaitExit(WAIT)).isEqualTo(2);
+            assertThat(lines(service.stderr())).containsExactly("demo: invalid configuration: demo.port = {a: 1} (in "
+                    + config + "): expected a single value, not a map");
+        }
+    }
+
+    @Test
+    void anUnknownKeyExitsTwoWithOneLineNamingTheClosestKnownKey() throws Exception {
+        Path config = dir.resolve("typo.yaml");
+        Files.writeString(config, "lifecycle:\n  drain-timout: 1s\n");
+        try (ServiceProcess service = demo(List.of("--config", config.toString()), Map.of())) {
+            assertThat(service.awaitExit(WAIT)).isEqualTo(2);
+            assertThat(lines(service.stderr())).containsExactly("demo: invalid configuration: unknown key"
+                    + " lifecycle.drain-timout (in " + config + "): did you mean lifecycle.drain-timeout?");
+        }
+        try (ServiceProcess service = demo(List.of(), Map.of("DEMO_PROT", "0", "UNRELATED_SETTING", "x"))) {
+            assertThat(service.awaitExit(WAIT)).isEqualTo(2);
+            assertThat(lines(service.stderr())).containsExactly("demo: invalid configuration: unknown key demo.prot"
+                    + " (from environment variable DEMO_PROT): did you mean demo.port (DEMO_PORT)?");
+        }
+    }
+
+    @Test
+    void aMetricTagPrometheusRefusesExitsTwoBeforeAnythingIsBound() throws Exception {
+        try (ServiceProcess service = demo(List.of(), Map.of("METRICS_TAGS_LE", "0.5"))) {
+            assertThat(service.awaitExit(WAIT)).isEqualTo(2);
+            assertThat(lines(service.stderr())).singleElement().asString().startsWith(
+                    "demo: invalid configuration: metrics.tags.le = '0.5' (from environment variable METRICS_TAGS_LE):"
+                            + " 'le' is a label our meters or Prometheus already set");
+            assertThat(service.stdout()).isEmpty();
         }
     }
 
