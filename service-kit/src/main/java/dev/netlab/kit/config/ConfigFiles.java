@@ -93,8 +93,8 @@ final class ConfigFiles {
                     int size = node.asNodeList().orElse(List.of()).size();
                     if (!name.matches("\\d{1,9}") || Integer.parseInt(name) >= size) {
                         throw InvalidConfigException.invalidFrom(key, "'" + environment.get(variable) + "'",
-                                "from environment variable " + variable, node.key() + " is a list of " + size
-                                        + " entries (indexes 0 to " + (size - 1) + "): the environment sets values"
+                                "from environment variable " + variable, node.key() + " has " + size
+                                        + (size == 1 ? " entry" : " entries") + " (indexes 0 to " + (size - 1) + "): the environment sets values"
                                         + " of entries the --config file lists, and a list comes from that file");
                     }
                 }

@@ -104,7 +104,7 @@ class ConfigLoaderTest {
                 schema))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessage("invalid configuration: demo.targets.2.port = '9' (from environment variable"
-                        + " DEMO_TARGETS_2_PORT): demo.targets is a list of 2 entries (indexes 0 to 1): the environment"
+                        + " DEMO_TARGETS_2_PORT): demo.targets has 2 entries (indexes 0 to 1): the environment"
                         + " sets values of entries the --config file lists, and a list comes from that file");
         Settings s = ConfigLoader.load(Optional.of(config), Map.of("DEMO_TARGETS_1_PORT", "9"), Map.of(), schema);
         assertThat(s.string("demo.targets.1.port")).isEqualTo("9");
