@@ -91,7 +91,7 @@ public final class RunningService implements AutoCloseable {
                 startMillis);
     }
 
-    /** The contract's start line: {@code ping-server started in 388 ms: lab=udp/127.0.0.1:12000 ... admin=tcp/...}. */
+    /** The start line of docs/architecture.md: {@code ping-server started in 388 ms: lab=udp/127.0.0.1:12000 ...}. */
     public String startLine() {
         return service.name() + " started in " + startMillis + " ms: "
                 + endpoints.stream().map(Endpoint::toString).collect(Collectors.joining(" "));

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Runs a service from its command line until it is stopped, and maps every outcome to the contract's exit codes. */
+/** Runs a service from its command line until it is stopped; exit codes as docs/architecture.md lists them. */
 public final class ServiceMain {
 
     /** A clean stop. */

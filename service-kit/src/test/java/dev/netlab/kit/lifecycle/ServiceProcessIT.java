@@ -23,7 +23,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The contract's start line and exit codes, observed on a real process. */
+/** The start line and exit codes of docs/architecture.md, observed on a real process. */
 class ServiceProcessIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
