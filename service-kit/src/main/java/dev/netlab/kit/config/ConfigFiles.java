@@ -8,8 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -17,60 +16,89 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /** Reads a {@code --config} file, and says in one line what is wrong with one that cannot be used. */
 final class ConfigFiles {
 
-    private static final Pattern DUPLICATE_KEY = Pattern.compile("Duplicate key (\\S*)");
-
     private ConfigFiles() {
     }
 
     /**
      * The tree of the YAML file at {@code path}.
      *
-     * @throws InvalidConfigException when it cannot be read, is not YAML, or is not a mapping of keys
+     * @throws InvalidConfigException when it cannot be read, is not YAML, is not a mapping of keys, or has an empty key
      */
     static Config read(Path path) {
         if (!ConfigLoader.readable(path)) {
             throw InvalidConfigException.unreadable(path.toString(), "no such readable file (--config)");
         }
+        Object document;
+        try {
+            document = new Yaml(new SafeConstructor(new LoaderOptions()))
+                    .load(Files.readString(path, StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            throw InvalidConfigException.unreadable(path.toString(), "not valid YAML (" + firstLine(e) + ")");
+        }
+        // Helidon reports these as a ClassCastException, an IllegalStateException, or recurses forever.
+        if (document != null && !(document instanceof Map<?, ?>)) {
+            throw InvalidConfigException.unreadable(path.toString(),
+                    "expected a mapping of keys to values (admin:, lifecycle:, ...), found " + describe(document));
+        }
+        if (document != null) {
+            emptyKey((Map<?, ?>) document, "").ifPresent(where -> {
+                throw InvalidConfigException.unreadable(path.toString(),
+                        "an empty key " + where + ": every key needs a name");
+            });
+        }
         try {
             return ConfigLoader.tree(ConfigSources.file(path));
         } catch (RuntimeException e) {
-            throw explain(path, e);
+            throw InvalidConfigException.unreadable(path.toString(), "not valid YAML (" + firstLine(e) + ")");
         }
     }
 
-    private static InvalidConfigException explain(Path path, RuntimeException e) {
+    /** Where the first empty or null key of {@code map} is ({@code under metrics.tags}), if it has one. */
+    private static Optional<String> emptyKey(Map<?, ?> map, String path) {
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+            String name = entry.getKey() == null ? "" : entry.getKey().toString();
+            if (name.isBlank()) {
+                return Optional.of(path.isEmpty() ? "at the top level" : "under " + path);
+            }
+            String childPath = path.isEmpty() ? name : path + "." + name;
+            Optional<String> inside = switch (entry.getValue()) {
+                case Map<?, ?> child -> emptyKey(child, childPath);
+                case List<?> list -> emptyKeyInList(list, childPath);
+                case null, default -> Optional.empty();
+            };
+            if (inside.isPresent()) {
+                return inside;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> emptyKeyInList(List<?> list, String path) {
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) instanceof Map<?, ?> entry) {
+                Optional<String> inside = emptyKey(entry, path + "." + i);
+                if (inside.isPresent()) {
+                    return inside;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** What a YAML document that is not a mapping holds: {@code a list}, {@code the single value 'hello'}. */
+    private static String describe(Object document) {
+        if (document instanceof List<?>) {
+            return "a list";
+        }
+        String text = String.valueOf(document);
+        return "the single value '" + (text.length() > 40 ? text.substring(0, 37) + "..." : text) + "'";
+    }
+
+    private static String firstLine(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null) {
             root = root.getCause();
         }
-        if (root instanceof ClassCastException) {
-            return InvalidConfigException.unreadable(path.toString(),
-                    "expected a mapping of keys to values (admin:, lifecycle:, ...), found " + topLevel(path));
-        }
-        Matcher duplicate = DUPLICATE_KEY.matcher(String.valueOf(root.getMessage()));
-        if (root instanceof IllegalStateException && duplicate.find()) {
-            return InvalidConfigException.unreadable(path.toString(),
-                    "an empty key under " + duplicate.group(1) + ": every key needs a name");
-        }
-        return InvalidConfigException.unreadable(path.toString(), "not valid YAML (" + firstLine(root) + ")");
-    }
-
-    /** What the top level of a YAML file that is not a mapping holds: {@code the text 'hello'}, {@code a list}. */
-    private static String topLevel(Path path) {
-        try {
-            Object value = new Yaml(new SafeConstructor(new LoaderOptions()))
-                    .load(Files.readString(path, StandardCharsets.UTF_8));
-            if (value instanceof List<?>) {
-                return "a list";
-            }
-            String text = String.valueOf(value);
-            return "the single value '" + (text.length() > 40 ? text.substring(0, 37) + "..." : text) + "'";
-        } catch (IOException | RuntimeException e) {
-            return "no mapping";
-        }
-    }
-
-    private static String firstLine(Throwable root) {
         String message = String.valueOf(root.getMessage());
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);

@@ -94,6 +94,13 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(Optional.of(config), Map.of(), Map.of()))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessage("invalid configuration: " + config + ": an empty key under metrics.tags: every key needs a name");
+        Path topLevel = file("'': x\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(topLevel), Map.of(), Map.of()))
+                .as("Helidon recurses forever on this one")
+                .hasMessage("invalid configuration: " + topLevel + ": an empty key at the top level: every key needs a name");
+        Path inList = file("demo:\n  targets:\n    - host: a\n      '': x\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(inList), Map.of(), Map.of()))
+                .hasMessageContaining("an empty key under demo.targets.0: every key needs a name");
     }
 
     @Test
