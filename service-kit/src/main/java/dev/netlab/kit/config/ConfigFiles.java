@@ -12,6 +12,8 @@ import java.util.Optional;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /** Reads a {@code --config} file, and says in one line what is wrong with one that cannot be used. */
 final class ConfigFiles {
@@ -32,6 +34,11 @@ final class ConfigFiles {
         try {
             document = new Yaml(new SafeConstructor(new LoaderOptions()))
                     .load(Files.readString(path, StandardCharsets.UTF_8));
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark();
+            throw InvalidConfigException.unreadable(path.toString(), "not valid YAML"
+                    + (mark == null ? "" : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1))
+                    + ": " + e.getProblem());
         } catch (IOException | RuntimeException e) {
             throw InvalidConfigException.unreadable(path.toString(), "not valid YAML (" + firstLine(e) + ")");
         }

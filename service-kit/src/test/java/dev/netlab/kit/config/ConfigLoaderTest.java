@@ -72,8 +72,8 @@ class ConfigLoaderTest {
         Path config = file("demo:\n  greeting: [unclosed\n");
         assertThatThrownBy(() -> ConfigLoader.load(Optional.of(config), Map.of(), Map.of()))
                 .isInstanceOf(InvalidConfigException.class)
-                .hasMessageContaining(config.toString())
-                .hasMessageContaining("not valid YAML");
+                .hasMessage("invalid configuration: " + config + ": not valid YAML at line 3, column 1:"
+                        + " expected ',' or ']', but got <stream end>");
     }
 
     @Test
