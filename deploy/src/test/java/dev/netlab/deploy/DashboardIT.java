@@ -51,7 +51,7 @@ class DashboardIT {
      * histogram that has only zeros. They must still evaluate and return the zero-registered series.
      */
     private static final Set<String> NAN_UNTIL_MAIL_IS_DELIVERED = Set.of("Delivery latency p50 / p99");
-    /** The contract's metric names (docs: ARCHITECTURE.md, "Contract"): the dashboard shows every one. */
+    /** The contract's metric names (docs/architecture.md, "Metrics"): the dashboard shows every one. */
     private static final List<String> CONTRACT = List.of("webserver_requests_total",
             "webserver_request_duration_seconds_bucket", "webserver_response_bytes_total",
             "webserver_connections_active", "webserver_connections_refused_total", "webserver_timeouts_total",
