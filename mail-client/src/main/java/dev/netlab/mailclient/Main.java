@@ -48,6 +48,12 @@ public final class Main extends ServiceCommand implements Service {
     }
 
     @Override
+    public List<String> optionalKeys() {
+        // application.yaml's default is an empty list, which names no element.
+        return List.of("mailclient.limits.allowed-senders.*");
+    }
+
+    @Override
     public Engine createEngine(ServiceContext context) {
         return MailEngine.create(context, resolver, getenv);
     }

@@ -61,7 +61,7 @@ final class Connector {
 
     private static String reason(IOException e, Duration timeout) {
         if (e instanceof SocketTimeoutException) {
-            return "timed out after " + timeout;
+            return "timed out after " + HumanDuration.of(timeout);
         }
         return e.getMessage() == null ? e.toString() : e.getMessage();
     }

@@ -128,7 +128,8 @@ final class SmtpConnection {
             out.write(bytes);
             out.flush();
         } catch (IOException e) {
-            String why = writeTimedOut ? "sending timed out after " + timeout : "connection lost: " + e.getMessage();
+            String why = writeTimedOut ? "sending timed out after " + HumanDuration.of(timeout)
+                    : "connection lost: " + e.getMessage();
             throw fail(new SmtpFailure(stage, why, Optional.empty(), true, null));
         } finally {
             guard.cancel(false);

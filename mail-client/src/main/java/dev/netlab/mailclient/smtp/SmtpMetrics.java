@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * The contract's mail-client meters: {@code mailclient_smtp_replies_total{command,code}},
+ * The mail-client meters of docs/architecture.md: {@code mailclient_smtp_replies_total{command,code}},
  * {@code mailclient_messages_total{outcome}}, {@code mailclient_outbox_messages} and
  * {@code mailclient_delivery_duration_seconds}, plus {@code mailclient_outbox_corrupt_files_total}. As an
  * {@link SmtpObserver} on the delivery path it counts every reply the relay sends. The {@code code} label is a parsed

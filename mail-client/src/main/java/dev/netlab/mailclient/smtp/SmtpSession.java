@@ -55,7 +55,7 @@ public final class SmtpSession implements AutoCloseable {
                 options.timeouts().of(Timeouts.Stage.CONNECT), resolver, observer);
         SmtpConnection connection = new SmtpConnection(socket, options.timeouts(), observer);
         if (options.tls().mode() == TlsMode.IMPLICIT) {
-            StartTls.handshake(connection, connector, options.host(), options.port());
+            StartTls.handshake(connection, connector, options);
         }
         return new SmtpSession(options, connector, connection);
     }
@@ -115,7 +115,7 @@ public final class SmtpSession implements AutoCloseable {
             if (connection.isTls()) {
                 return connection.capabilities();
             }
-            StartTls.startTls(connection, tlsConnector, options.host(), options.port());
+            StartTls.startTls(connection, tlsConnector, options);
             return Hello.hello(connection, options.ehloName());
         } finally {
             lock.unlock();

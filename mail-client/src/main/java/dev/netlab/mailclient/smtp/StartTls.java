@@ -17,7 +17,7 @@ final class StartTls {
      * STARTTLS, then the handshake; the capabilities learned in the clear are forgotten (the caller says EHLO again).
      * A server that does not offer STARTTLS gets QUIT: nothing more is sent in the clear.
      */
-    static void startTls(SmtpConnection connection, TlsConnector connector, String host, int port)
+    static void startTls(SmtpConnection connection, TlsConnector connector, SessionOptions options)
             throws SmtpFailure {
         if (!connection.capabilities().startTls()) {
             connection.quitQuietly();
@@ -32,40 +32,34 @@ final class StartTls {
             throw connection.fail(new SmtpFailure(Stage.TLS, "the server sent data after its STARTTLS reply"
                     + " (a command injection attempt?)", Optional.empty(), false, null));
         }
-        handshake(connection, connector, host, port);
+        handshake(connection, connector, options);
         connection.capabilities(Capabilities.none());
     }
 
     /** The TLS handshake over the connection's socket, verified as configured; the connection then speaks TLS. */
-    static void handshake(SmtpConnection connection, TlsConnector connector, String host, int port)
+    static void handshake(SmtpConnection connection, TlsConnector connector, SessionOptions options)
             throws SmtpFailure {
+        String host = options.host();
         Duration timeout = connection.timeouts().of(Timeouts.Stage.TLS);
         SmtpObserver observer = connection.observer();
         try {
-            SSLSocket secured = connector.handshake(connection.socket(), host, port, SmtpConnection.millis(timeout));
+            SSLSocket secured = connector.handshake(connection.socket(), host, options.port(),
+                    SmtpConnection.millis(timeout));
             connection.use(secured, true);
             TlsConnector.Established established = connector.describe(secured, host);
             observer.note("TLS started with cipher " + established.protocol() + ":" + established.cipherSuite());
             observer.note("TLS peer subject DN=\"" + established.peer() + "\"");
             observer.note("TLS peer certificate " + established.verification());
+            PinnedCertificate.expiryWarning(secured, options.tls()).ifPresent(observer::warning);
         } catch (SocketTimeoutException e) {
-            throw connection.fail(new SmtpFailure(Stage.TLS, "TLS handshake timed out after " + timeout,
-                    Optional.empty(), true, e));
+            throw connection.fail(new SmtpFailure(Stage.TLS, "TLS handshake timed out after "
+                    + HumanDuration.of(timeout), Optional.empty(), true, e));
         } catch (SSLException e) {
-            throw connection.fail(new SmtpFailure(Stage.TLS, "TLS handshake failed: " + describe(e),
-                    Optional.empty(), false, e));
+            throw connection.fail(new SmtpFailure(Stage.TLS, "TLS handshake failed: "
+                    + TlsFailure.reason(e, host, options.tls().mode()), Optional.empty(), false, e));
         } catch (IOException e) {
             throw connection.fail(new SmtpFailure(Stage.TLS, "TLS handshake failed: " + e.getMessage(),
                     Optional.empty(), true, e));
         }
-    }
-
-    private static String describe(SSLException e) {
-        // The root cause says what was wrong with the certificate ("No subject alternative names matching ...").
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root.getMessage() + ")";
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.netlab.kit.config.ConfigLoader;
 import dev.netlab.kit.lifecycle.RunningService;
+import dev.netlab.kit.lifecycle.ServiceMain;
 import dev.netlab.kit.testing.PrometheusText;
 import dev.netlab.mailclient.Main;
 import dev.netlab.mailclient.smtp.Resolver;
@@ -12,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -32,14 +34,21 @@ public final class RunningMailService implements AutoCloseable {
 
     /** Starts with {@code settings} over test defaults (admin port 0, short backoffs). */
     public static RunningMailService start(Map<String, String> settings, Resolver resolver, Clock clock) {
+        return start(Optional.empty(), settings, resolver, clock);
+    }
+
+    /** Starts with a {@code --config} file and {@code settings} over test defaults, keys checked as in production. */
+    public static RunningMailService start(Optional<Path> configFile, Map<String, String> settings, Resolver resolver,
+                                           Clock clock) {
         Map<String, String> all = new LinkedHashMap<>();
         all.put("admin.port", "0");
         all.put("mailclient.retry.initial-backoff", "1s");
         all.put("mailclient.retry.max-backoff", "4s");
         all.put("lifecycle.drain-timeout", "5s");
         all.putAll(settings);
-        return new RunningMailService(RunningService.start(new Main(resolver, name -> null),
-                ConfigLoader.load(Optional.empty(), Map.of(), all), clock));
+        Main main = new Main(resolver, name -> null);
+        return new RunningMailService(RunningService.start(main,
+                ConfigLoader.load(configFile, Map.of(), all, ServiceMain.schema(main)), clock));
     }
 
     public RunningService running() {
