@@ -57,6 +57,7 @@ public final class RunningService implements AutoCloseable {
      * @throws StartupException                              when a listener cannot be bound (exit 1)
      */
     public static RunningService start(Service service, Settings settings, Clock clock) {
+        ErrorPathPreload.run();
         Duration drainTimeout = settings.duration("lifecycle.drain-timeout", Duration.ZERO, Duration.ofHours(1));
         var adminBind = settings.bindAddress("admin.bind-address");
         int adminPort = settings.port("admin.port");
