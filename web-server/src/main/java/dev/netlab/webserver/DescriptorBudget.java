@@ -43,6 +43,6 @@ record DescriptorBudget(long limit, long inUse) {
     /** Refusals that may linger (one descriptor each) beside {@code connections} open connections. */
     int lingeringRefusals(int connections) {
         long left = free() == Long.MAX_VALUE ? MAX_LINGERING_REFUSALS : free() - (long) PER_CONNECTION * connections;
-        return (int) Math.clamp(left, 0, MAX_LINGERING_REFUSALS);
+        return Math.clamp(left, 0, MAX_LINGERING_REFUSALS);
     }
 }
