@@ -36,11 +36,7 @@ class DescriptorExhaustionIT {
 
     @Test
     void moreConnectionsThanDescriptorsAreRefusedOrWaitAndServiceResumesByItself() throws Exception {
-        List<String> command = List.of("prlimit", "--nofile=" + DESCRIPTOR_LIMIT + ":" + DESCRIPTOR_LIMIT,
-                ServiceProcess.javaBinary(), "-jar", JAR.toString(), "--root", "www", "--port", "0");
-        // Held connections must not end by the head timeout while the test holds them.
-        Map<String, String> env = Map.of("ADMIN_PORT", "0", "WEBSERVER_TIMEOUTS_HEAD", "120s");
-        try (ServiceProcess process = ServiceProcess.start(command, env, null)) {
+        try (ServiceProcess process = startUnderTheLimit()) {
             Map<String, Integer> ports = process.ports(START);
             int web = ports.get("web");
             int admin = ports.get("admin");
@@ -76,10 +72,7 @@ class DescriptorExhaustionIT {
 
     @Test
     void anAcceptThatFailsForWantOfDescriptorsIsRetriedUntilDescriptorsAreFree() throws Exception {
-        List<String> command = List.of("prlimit", "--nofile=" + DESCRIPTOR_LIMIT + ":" + DESCRIPTOR_LIMIT,
-                ServiceProcess.javaBinary(), "-jar", JAR.toString(), "--root", "www", "--port", "0");
-        Map<String, String> env = Map.of("ADMIN_PORT", "0", "WEBSERVER_TIMEOUTS_HEAD", "120s");
-        try (ServiceProcess process = ServiceProcess.start(command, env, null)) {
+        try (ServiceProcess process = startUnderTheLimit()) {
             Map<String, Integer> ports = process.ports(START);
             int web = ports.get("web");
             int admin = ports.get("admin");
@@ -121,6 +114,14 @@ class DescriptorExhaustionIT {
             assertThat(process.stderr().lines().filter(line -> line.contains("accept failed")).count())
                     .as(process.stderr()).isBetween(1L, 3L);
         }
+    }
+
+    /** The jar under RLIMIT_NOFILE = {@link #DESCRIPTOR_LIMIT}, both listeners on port 0. */
+    private static ServiceProcess startUnderTheLimit() throws IOException {
+        List<String> command = List.of("prlimit", "--nofile=" + DESCRIPTOR_LIMIT + ":" + DESCRIPTOR_LIMIT,
+                ServiceProcess.javaBinary(), "-jar", JAR.toString(), "--root", "www", "--port", "0");
+        // Held connections must not end by the head timeout while the test holds them.
+        return ServiceProcess.start(command, Map.of("ADMIN_PORT", "0", "WEBSERVER_TIMEOUTS_HEAD", "120s"), null);
     }
 
     private static Socket connect(int port) throws IOException {
