@@ -39,7 +39,8 @@ class AdminServerTest {
 
     private HttpResponse<String> get(String path) throws Exception {
         URI uri = URI.create("http://127.0.0.1:" + admin.address().getPort() + path);
-        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+        // Generous: a cold Helidon's first answer took 11 s on a machine with both cores busy.
+        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
