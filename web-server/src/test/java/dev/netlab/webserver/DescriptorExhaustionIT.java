@@ -32,6 +32,9 @@ class DescriptorExhaustionIT {
     private static final Duration START = Duration.ofSeconds(60);
     private static final Duration SETTLE = Duration.ofSeconds(30);
 
+    // Generous: a cold admin socket's first JSON answer can take seconds on a loaded machine.
+    private static final Duration ANSWER = Duration.ofSeconds(30);
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
@@ -53,7 +56,8 @@ class DescriptorExhaustionIT {
                     return scrape != null && scrape.valueOf("webserver_connections_active")
                             + scrape.valueOf("webserver_connections_refused_total") >= CONNECTIONS;
                 });
-                assertThat(status(admin, "/health/ready")).as("admin socket while the connections are held")
+                assertThat(status(admin, "/health/ready"))
+                        .as("admin socket while the connections are held; stderr: %s", process.stderr())
                         .isEqualTo(200);
             } finally {
                 for (Socket socket : held) {
@@ -151,7 +155,7 @@ class DescriptorExhaustionIT {
     /** The status of a GET when there is no answer (refused, reset, empty reply, timeout). */
     private int status(int port, String path) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(5)).build();
+                .timeout(ANSWER).build();
         try {
             return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
@@ -164,7 +168,7 @@ class DescriptorExhaustionIT {
 
     private PrometheusText.Scrape scrape(int admin) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/metrics"))
-                .timeout(Duration.ofSeconds(5)).build();
+                .timeout(ANSWER).build();
         try {
             return PrometheusText.parse(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
         } catch (IOException | RuntimeException e) {
