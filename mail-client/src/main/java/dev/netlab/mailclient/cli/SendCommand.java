@@ -160,6 +160,9 @@ public final class SendCommand implements Callable<Integer> {
     @Option(names = "--show-body", description = "Show the message data in the transcript instead of a summary.")
     private boolean showBody;
 
+    @Option(names = {"-v", "--verbose"}, description = "After an error, also print the JDK's own text of its cause.")
+    private boolean verbose;
+
     private final Environment environment;
 
     public SendCommand() {
@@ -176,7 +179,7 @@ public final class SendCommand implements Callable<Integer> {
         List<String> original = spec.commandLine().getParseResult() == null
                 ? List.of() : spec.commandLine().getParseResult().originalArgs();
         ArgumentEncoding.warning(environment.jnuEncoding(), original)
-                .ifPresent(w -> err.println("*** WARNING: " + w));
+                .ifPresent(w -> err.println("*** WARNING: " + SafeText.escape(w)));
         Credentials credentials = null;
         try {
             Optional<QuitAfter> quit = choice("--quit-after", QuitAfter.class, quitAfter);
@@ -214,7 +217,7 @@ public final class SendCommand implements Callable<Integer> {
             TranscriptPrinter printer = new TranscriptPrinter(environment.out(), err, quiet, showBody);
             return run(options, message, quit, printer);
         } catch (UsageException | MessageException e) {
-            err.println("send: " + e.getMessage());
+            err.println("send: " + SafeText.escape(e.getMessage()));
             err.flush();
             return ExitCodes.USAGE;
         } finally {
@@ -259,6 +262,11 @@ public final class SendCommand implements Callable<Integer> {
             return ExitCodes.forOutcome(outcome);
         } catch (SmtpFailure e) {
             printer.error(e.getMessage());
+            if (verbose) {
+                for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                    printer.error("  cause: " + cause);
+                }
+            }
             return ExitCodes.forStage(e.stage());
         } finally {
             if (session != null) {
@@ -291,7 +299,11 @@ public final class SendCommand implements Callable<Integer> {
             case DeliveryOutcome.Refused r -> printer.error(switch (r.stage()) {
                 case MAIL -> "MAIL FROM refused: " + r.reply();
                 case RCPT -> "no recipient accepted";
-                default -> "message refused: " + r.reply();
+                // A refused final dot is never positive: a positive reply here answered DATA, where only 354 fits.
+                default -> r.reply().isPositive()
+                        ? "protocol error: the server answered DATA with " + r.reply().code() + " instead of 354 ("
+                                + r.reply() + ")"
+                        : "message refused: " + r.reply();
             });
             case DeliveryOutcome.Failed f -> printer.error(f.reason());
             case DeliveryOutcome.Stopped s -> printer.note("stopping after " + s.stage().name().toLowerCase(Locale.ROOT)
@@ -309,13 +321,26 @@ public final class SendCommand implements Callable<Integer> {
         if (subject != null && subjectFile != null) {
             throw new UsageException("give --subject or --subject-file, not both");
         }
-        String subjectText = subjectFile != null ? stripFinalNewline(readText("--subject-file", subjectFile))
-                : Optional.ofNullable(subject).orElse("");
+        String subjectText = subjectFile != null ? subjectFromFile() : Optional.ofNullable(subject).orElse("");
         String text = bodyFile != null ? readText("--body-file", bodyFile) : Optional.ofNullable(body).orElse("");
         Optional<String> html = htmlFile == null ? Optional.empty() : Optional.of(readText("--html-file", htmlFile));
         MessageSpec messageSpec = new MessageSpec(from, to, cc, bcc, subjectText, text, html,
                 files("--attach", attach), files("--inline", inline), headers);
         return new MessageBuilder(environment.clock(), new SecureRandom()).build(messageSpec);
+    }
+
+    /** The subject file's one line: a CR, LF or NUL before its final line end is refused, naming the file. */
+    private String subjectFromFile() throws UsageException {
+        String text = stripFinalNewline(readText("--subject-file", subjectFile));
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch == '\r' || ch == '\n' || ch == 0) {
+                throw new UsageException("--subject-file: " + subjectFile + " holds a " + (ch == '\r' ? "CR"
+                        : ch == '\n' ? "LF" : "NUL") + " inside its text: a subject is one line (refused, nothing"
+                        + " was sent)");
+            }
+        }
+        return text;
     }
 
     private static String stripFinalNewline(String text) {
@@ -335,7 +360,7 @@ public final class SendCommand implements Callable<Integer> {
             try {
                 out.add(new Attachment(String.valueOf(path.getFileName()), Files.readAllBytes(path)));
             } catch (IOException e) {
-                throw new UsageException(option + ": cannot read " + path + ": " + e.getMessage());
+                throw FileProblem.unreadable(option, path, e);
             }
         }
         return out;
@@ -348,7 +373,7 @@ public final class SendCommand implements Callable<Integer> {
         } catch (CharacterCodingException e) {
             throw new UsageException(option + ": " + path + " is not UTF-8 text");
         } catch (IOException e) {
-            throw new UsageException(option + ": cannot read " + path + ": " + e.getMessage());
+            throw FileProblem.unreadable(option, path, e);
         }
     }
 
@@ -363,8 +388,8 @@ public final class SendCommand implements Callable<Integer> {
         if (caFile != null && pinSha256 != null) {
             throw new UsageException("--pin-sha256 replaces the CA check: give it or --ca-file, not both");
         }
-        if (caFile != null && !Files.isReadable(caFile)) {
-            throw new UsageException("--ca-file: cannot read " + caFile);
+        if (caFile != null) {
+            CaFile.check(caFile);
         }
         Optional<byte[]> pin;
         try {

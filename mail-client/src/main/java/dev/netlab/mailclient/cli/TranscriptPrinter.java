@@ -6,8 +6,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Prints a session the way swaks does: {@code -> } what we send, {@code <- } what the server says, {@code ~> } and
- * {@code <~ } once TLS is active, {@code === } notes, {@code *** } errors and warnings. The message data is summarised
- * unless asked for; secrets arrive already redacted.
+ * {@code <~ } once TLS is active, {@code === } notes on standard output; {@code *** } errors and warnings on standard
+ * error. The message data is summarised unless asked for; secrets arrive already redacted. Every line is escaped
+ * ({@link SafeText}): replies, notes and errors carry the server's text.
  */
 final class TranscriptPrinter implements SmtpObserver {
 
@@ -41,14 +42,14 @@ final class TranscriptPrinter implements SmtpObserver {
     @Override
     public void warning(String text) {
         // Warnings go to standard error so that they show with -q and do not mix with --dry-run's message.
-        err.println("*** WARNING: " + text);
-        err.flush();
+        error("WARNING: " + text);
     }
 
-    /** An error: printed even with -q. */
+    /** An error: on standard error, printed even with -q. */
     void error(String text) {
-        out.println("*** " + text);
         out.flush();
+        err.println("*** " + SafeText.escape(text));
+        err.flush();
     }
 
     @Override
@@ -69,7 +70,7 @@ final class TranscriptPrinter implements SmtpObserver {
 
     private void print(String line) {
         if (!quiet) {
-            out.println(line);
+            out.println(SafeText.escape(line));
             out.flush();
         }
     }

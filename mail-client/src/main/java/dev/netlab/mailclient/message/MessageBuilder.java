@@ -24,10 +24,13 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TimeZone;
 import java.util.random.RandomGenerator;
+import java.util.regex.Pattern;
 
 /**
  * Builds an RFC 5322 message with Jakarta Mail's MIME classes (Eclipse Angus): From, To, Cc, Subject (encoded words
@@ -38,9 +41,20 @@ import java.util.random.RandomGenerator;
  */
 public final class MessageBuilder {
 
-    // Headers the builder owns: an extra --header must not replace the structure or leak Bcc.
-    private static final Set<String> RESERVED = Set.of("bcc", "content-type", "content-transfer-encoding",
-            "mime-version");
+    // Headers the builder owns, with what sets them instead: a second From or Date is a spoofing shape, a second
+    // Content-Type breaks the structure, a Bcc header leaks the blind copies.
+    private static final Map<String, String> OWNED = Map.ofEntries(
+            Map.entry("from", "use --from"), Map.entry("to", "use --to"), Map.entry("cc", "use --cc"),
+            Map.entry("bcc", "use --bcc: it never becomes a header"), Map.entry("subject", "use --subject"),
+            Map.entry("date", "it is the time of sending"),
+            Map.entry("mime-version", "it describes the message's structure"),
+            Map.entry("content-type", "it describes the message's structure"),
+            Map.entry("content-transfer-encoding", "it describes the message's structure"),
+            Map.entry("content-disposition", "it describes the message's structure"),
+            Map.entry("content-id", "it describes the message's structure"));
+    private static final String MESSAGE_ID = "message-id";
+    // RFC 5322 section 3.6.4 msg-id, in its common dot-atom form: <left@right>.
+    private static final Pattern MSG_ID = Pattern.compile("<[^<>@\\s]+@[^<>@\\s]+>");
 
     private final Clock clock;
     private final RandomGenerator random;
@@ -74,7 +88,8 @@ public final class MessageBuilder {
         // UTF-8 in headers only where the addresses themselves are UTF-8 (then the transaction uses SMTPUTF8).
         properties.setProperty("mail.mime.allowutf8", Boolean.toString(utf8Addresses));
         Session session = Session.getInstance(properties);
-        String messageId = "<" + HexFormat.of().formatHex(randomBytes(16)) + "@" + domainOf(from.getAddress()) + ">";
+        String messageId = messageId(extra).orElseGet(
+                () -> "<" + HexFormat.of().formatHex(randomBytes(16)) + "@" + domainOf(from.getAddress()) + ">");
         try {
             MimeMessage message = new FixedIdMessage(session, messageId);
             message.setFrom(from);
@@ -90,6 +105,9 @@ public final class MessageBuilder {
             dateFormat.setTimeZone(TimeZone.getTimeZone(clock.getZone()));
             message.setHeader("Date", dateFormat.format(Date.from(clock.instant())));
             for (String[] header : extra) {
+                if (header[0].equalsIgnoreCase(MESSAGE_ID)) {
+                    continue;
+                }
                 // Extra header values are unstructured text: non-ASCII becomes encoded words, long values are folded.
                 String value = MimeUtility.encodeText(header[1], StandardCharsets.UTF_8.name(), null);
                 message.addHeader(header[0], MimeUtility.fold(header[0].length() + 2, value));
@@ -230,12 +248,32 @@ public final class MessageBuilder {
                     throw new MessageException("--header name must be printable ASCII without spaces: " + name);
                 }
             }
-            if (RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
-                throw new MessageException("--header cannot set " + name + " (the message builder owns it)");
+            String owner = OWNED.get(name.toLowerCase(Locale.ROOT));
+            if (owner != null) {
+                throw new MessageException("--header cannot set " + name + ": the message builder sets it (" + owner
+                        + ")");
             }
             parsed.add(new String[] {name, header.substring(colon + 1).strip()});
         }
         return parsed;
+    }
+
+    /** A {@code --header Message-ID} replaces the builder's own (for threading tests); once, and a real msg-id. */
+    private static Optional<String> messageId(List<String[]> headers) throws MessageException {
+        Optional<String> found = Optional.empty();
+        for (String[] header : headers) {
+            if (!header[0].equalsIgnoreCase(MESSAGE_ID)) {
+                continue;
+            }
+            if (found.isPresent()) {
+                throw new MessageException("--header Message-ID may be given only once");
+            }
+            if (!MSG_ID.matcher(header[1]).matches()) {
+                throw new MessageException("--header Message-ID must be one <left@right>, got: " + header[1]);
+            }
+            found = Optional.of(header[1]);
+        }
+        return found;
     }
 
     private static List<InternetAddress> addresses(String option, List<String> values) throws MessageException {

@@ -133,8 +133,8 @@ public final class SmtpSession implements AutoCloseable {
             throw new SmtpFailure(Stage.CONNECT, "cannot resolve " + options.host(), Optional.empty(), true, e);
         } catch (SocketTimeoutException e) {
             closeQuietly(plain);
-            throw new SmtpFailure(Stage.CONNECT, "cannot connect to " + where + ": timed out after " + timeout,
-                    Optional.empty(), true, e);
+            throw new SmtpFailure(Stage.CONNECT, "cannot connect to " + where + ": timed out after "
+                    + HumanDuration.of(timeout), Optional.empty(), true, e);
         } catch (ConnectException | NoRouteToHostException e) {
             closeQuietly(plain);
             throw new SmtpFailure(Stage.CONNECT, "cannot connect to " + where + ": " + e.getMessage(),
@@ -241,11 +241,13 @@ public final class SmtpSession implements AutoCloseable {
             observer.note("TLS started with cipher " + established.protocol() + ":" + established.cipherSuite());
             observer.note("TLS peer subject DN=\"" + established.peer() + "\"");
             observer.note("TLS peer certificate " + established.verification());
+            PinnedCertificate.expiryWarning(secured, options.tls()).ifPresent(observer::warning);
         } catch (SocketTimeoutException e) {
-            throw fail(new SmtpFailure(Stage.TLS, "TLS handshake timed out after " + timeout, Optional.empty(), true,
-                    e));
+            throw fail(new SmtpFailure(Stage.TLS, "TLS handshake timed out after " + HumanDuration.of(timeout),
+                    Optional.empty(), true, e));
         } catch (SSLException e) {
-            throw fail(new SmtpFailure(Stage.TLS, "TLS handshake failed: " + describe(e), Optional.empty(), false, e));
+            throw fail(new SmtpFailure(Stage.TLS, "TLS handshake failed: "
+                    + TlsFailure.reason(e, options.host(), options.tls().mode()), Optional.empty(), false, e));
         } catch (IOException e) {
             throw fail(new SmtpFailure(Stage.TLS, "TLS handshake failed: " + e.getMessage(), Optional.empty(), true,
                     e));
@@ -638,7 +640,8 @@ public final class SmtpSession implements AutoCloseable {
             out.write(bytes);
             out.flush();
         } catch (IOException e) {
-            String why = writeTimedOut ? "sending timed out after " + timeout : "connection lost: " + e.getMessage();
+            String why = writeTimedOut ? "sending timed out after " + HumanDuration.of(timeout)
+                    : "connection lost: " + e.getMessage();
             throw fail(new SmtpFailure(stage, why, Optional.empty(), true, null));
         } finally {
             guard.cancel(false);

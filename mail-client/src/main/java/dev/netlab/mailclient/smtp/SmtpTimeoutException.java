@@ -6,6 +6,6 @@ import java.time.Duration;
 public final class SmtpTimeoutException extends SmtpException {
 
     public SmtpTimeoutException(String what, Duration timeout) {
-        super(what + " timed out after " + timeout);
+        super(what + " timed out after " + HumanDuration.of(timeout));
     }
 }

@@ -165,7 +165,7 @@ public final class TlsConnector {
             }
             byte[] actual = spkiSha256(chain[0]);
             if (!MessageDigest.isEqual(actual, pin)) {
-                throw new CertificateException("the server's public key does not match the pin (its SHA-256 is "
+                throw new CertificateException("the server's public key does not match --pin-sha256 (its SHA-256 is "
                         + java.util.Base64.getEncoder().encodeToString(actual) + ")");
             }
         }

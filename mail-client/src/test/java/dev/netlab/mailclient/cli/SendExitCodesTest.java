@@ -72,7 +72,7 @@ class SendExitCodesTest {
             SendRunner.Result result = plainSend(server, "--to", "nobody@example.org");
             server.awaitScript();
             assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
-            assertThat(result.out()).contains("*** recipient nobody@example.org rejected: 550",
+            assertThat(result.err()).contains("*** recipient nobody@example.org rejected: 550",
                     "*** partial delivery: 1 of 2 recipients accepted");
         }
     }
@@ -83,6 +83,9 @@ class SendExitCodesTest {
             List<String[]> bad = List.of(
                     new String[] {"--subject", "evil\r\nBcc: victim@example.org"},
                     new String[] {"--header", "X-Evil: a\nRCPT TO:<victim@example.org>"},
+                    new String[] {"--header", "From: evil@example.net"},
+                    new String[] {"--header", "Date: Thu, 1 Jan 1970 00:00:00 +0000"},
+                    new String[] {"--server", "::1:25"},
                     new String[] {"--to", "victim@example.org\r\nRCPT TO:<x@example.org>"},
                     new String[] {"--from", "not an address"},
                     new String[] {"--from", "\"a b\"@example.org"},
@@ -114,7 +117,7 @@ class SendExitCodesTest {
         SendRunner.Result result = SendRunner.run(ENV, "--server", "127.0.0.1:" + port, "--tls", "none",
                 "--from", "alice@example.org", "--to", "bob@example.org", "--timeout", "5s");
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(20);
-        assertThat(result.out()).contains("*** cannot connect to 127.0.0.1:" + port);
+        assertThat(result.err()).contains("*** cannot connect to 127.0.0.1:" + port);
     }
 
     @Test
@@ -126,7 +129,7 @@ class SendExitCodesTest {
             SendRunner.Result result = plainSend(server);
             server.awaitScript();
             assertThat(result.exitCode()).as(result.toString()).isEqualTo(21);
-            assertThat(result.out()).contains("*** greeting refused: 554");
+            assertThat(result.err()).contains("*** greeting refused: 554");
             assertThat(server.lines()).containsExactly("QUIT");
         }
     }
@@ -182,12 +185,7 @@ class SendExitCodesTest {
     void dataRefusedExits25AndSoDoesARefusalAfterTheFinalDot() throws Exception {
         try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
             c.greet("250 localhost");
-            c.readLine();
-            c.reply("250 Ok");
-            c.readLine();
-            c.reply("250 Ok");
-            c.readLine();
-            c.reply("554 5.3.4 no data today");
+            c.answer("250 Ok", "250 Ok", "554 5.3.4 no data today");
             c.acceptTransactionUntilQuit();
         })) {
             SendRunner.Result result = plainSend(server);
@@ -196,12 +194,7 @@ class SendExitCodesTest {
         }
         try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
             c.reply("220 scripted");
-            for (int i = 0; i < 3; i++) {
-                c.readLine();
-                c.reply("250 Ok");
-            }
-            c.readLine();
-            c.reply("354 go on");
+            c.answer("250 Ok", "250 Ok", "250 Ok", "354 go on");
             c.readData();
             c.reply("552 5.3.4 message looks like spam");
             c.acceptTransactionUntilQuit();
@@ -209,7 +202,66 @@ class SendExitCodesTest {
             SendRunner.Result result = plainSend(server);
             server.awaitScript();
             assertThat(result.exitCode()).as(result.toString()).isEqualTo(25);
-            assertThat(result.out()).contains("*** message refused: 552 5.3.4 message looks like spam");
+            assertThat(result.err()).contains("*** message refused: 552 5.3.4 message looks like spam");
+        }
+    }
+
+    @Test
+    void aServerAnsweringDataWith250IsReportedAsAProtocolViolationNotARefusal() throws Exception {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.greet("250 localhost");
+            c.answer("250 Ok", "250 Ok", "250 sure");
+            c.drain();
+        })) {
+            SendRunner.Result result = plainSend(server);
+            server.awaitScript();
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(25);
+            assertThat(result.err()).contains("*** protocol error: the server answered DATA with 250 instead of 354"
+                    + " (250 sure)").doesNotContain("message refused");
+        }
+    }
+
+    @Test
+    void aMissingAttachmentIsOneLineNamingTheOptionThePathOnceAndTheReason() {
+        String missing = dir.resolve("no-such-file.bin").toString();
+        SendRunner.Result result = SendRunner.run(ENV, "--dry-run", "--from", "alice@example.org", "--to",
+                "bob@example.org", "--attach", missing);
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo("send: --attach: cannot read " + missing + ": no such file\n");
+    }
+
+    @Test
+    void aLineBreakInTheSubjectFileNamesTheSubjectFile() throws IOException {
+        Path subject = Files.writeString(dir.resolve("subject-cr.txt"), "first\rBcc: victim@example.org\n");
+        SendRunner.Result result = SendRunner.run(ENV, "--dry-run", "--from", "alice@example.org", "--to",
+                "bob@example.org", "--subject-file", subject.toString());
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+        assertThat(result.err()).startsWith("send: --subject-file: ").contains(subject.toString(), "CR")
+                .hasLineCount(1);
+        assertThat(result.out()).isEmpty();
+    }
+
+    @Test
+    void controlCharactersFromTheServerReachTheTerminalEscaped() throws Exception {
+        String evil = "\u001b]0;pwned\u0007hi\u001b[2J\rX\u009b31m\u202e";
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.reply("220 " + evil);
+            c.readLine();
+            c.reply("250-localhost " + evil, "250 SIZE 1000000");
+            c.readLine();
+            c.reply("553 5.7.1 " + evil);
+            c.acceptTransactionUntilQuit();
+        })) {
+            SendRunner.Result result = plainSend(server);
+            server.awaitScript();
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(23);
+            for (String printed : List.of(result.out(), result.err())) {
+                assertThat(printed.chars().filter(ch -> (ch < 0x20 && ch != '\n') || (ch >= 0x7f && ch < 0xa0)
+                        || ch == 0x202e)).as(printed).isEmpty();
+            }
+            assertThat(result.out()).contains("<-  220 \\x1b]0;pwned\\x07hi\\x1b[2J\\x0dX\\u009b31m\\u202e",
+                    "<-  250-localhost \\x1b]0;pwned");
+            assertThat(result.err()).contains("*** MAIL FROM refused: 553 5.7.1 \\x1b]0;pwned\\x07");
         }
     }
 
@@ -231,7 +283,7 @@ class SendExitCodesTest {
                     "alice@example.org", "--to", "bob@example.org", "--timeout", "5s");
             server.awaitScript();
             assertThat(result.exitCode()).as(result.toString()).isEqualTo(28);
-            assertThat(result.out()).contains(
+            assertThat(result.err()).contains(
                     "*** authentication failed: 535 5.7.8 Authentication credentials invalid");
             assertThat(result.out() + result.err()).doesNotContain("hunter2");
             assertThat(server.lines()).last().isEqualTo("QUIT");
@@ -249,7 +301,7 @@ class SendExitCodesTest {
                     "bob@example.org", "--timeout", "5s");
             server.awaitScript();
             assertThat(result.exitCode()).as(result.toString()).isEqualTo(29);
-            assertThat(result.out()).contains("*** the server does not offer STARTTLS");
+            assertThat(result.err()).contains("*** the server does not offer STARTTLS");
             assertThat(server.lines()).containsExactly("EHLO [127.0.0.1]", "QUIT");
             assertThat(new String(server.bytes(), java.nio.charset.StandardCharsets.ISO_8859_1))
                     .doesNotContain("AUTH").doesNotContain("hunter2");

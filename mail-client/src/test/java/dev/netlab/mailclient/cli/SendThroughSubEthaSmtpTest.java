@@ -124,7 +124,7 @@ class SendThroughSubEthaSmtpTest {
         args.set(args.indexOf("SMTP_PASSWORD"), "WRONG_PASSWORD");
         SendRunner.Result result = send(args);
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(28);
-        assertThat(result.out()).contains("*** authentication failed: 535");
+        assertThat(result.err()).contains("*** authentication failed: 535");
     }
 
     @Test
@@ -135,7 +135,8 @@ class SendThroughSubEthaSmtpTest {
         args.remove(ca);
         SendRunner.Result result = send(args);
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(29);
-        assertThat(result.out()).contains("*** TLS handshake failed").doesNotContain("AUTH");
+        assertThat(result.err()).contains("*** TLS handshake failed");
+        assertThat(result.out()).doesNotContain("AUTH");
     }
 
     @Test
@@ -146,7 +147,8 @@ class SendThroughSubEthaSmtpTest {
         args.remove(ca);
         SendRunner.Result result = send(args);
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(29);
-        assertThat(result.out()).doesNotContain("<~ ").doesNotContain("~> ").contains("*** TLS handshake failed");
+        assertThat(result.out()).doesNotContain("<~ ").doesNotContain("~> ");
+        assertThat(result.err()).contains("*** TLS handshake failed");
     }
 
     @Test
@@ -193,7 +195,8 @@ class SendThroughSubEthaSmtpTest {
             args.set(args.indexOf(pin), otherPin);
             SendRunner.Result mismatch = send(args);
             assertThat(mismatch.exitCode()).as(mismatch.toString()).isEqualTo(29);
-            assertThat(mismatch.out()).contains("does not match the pin").doesNotContain("AUTH");
+            assertThat(mismatch.err()).contains("does not match --pin-sha256");
+            assertThat(mismatch.out()).doesNotContain("AUTH");
             assertThat(untrusted.received()).hasSize(1);
         }
     }

@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
@@ -20,15 +21,17 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * A real Exim (Debian's exim4-daemon-light) on 127.0.0.1 and a free port, run in the foreground as root with a
- * configuration this class writes: STARTTLS with a test certificate, AUTH PLAIN and LOGIN (only under TLS) for one
- * user, relaying only for authenticated clients, delivering every recipient to one maildir.
+ * A real Exim (Debian's exim4-daemon-light) on 127.0.0.1 and a free port, run in the foreground with a configuration
+ * this class writes: STARTTLS with a test certificate, AUTH PLAIN and LOGIN (only under TLS) for one user, relaying
+ * only for authenticated clients, delivering every recipient to one maildir. As root (CI) Exim runs as Debian does,
+ * receiving and delivering as Debian-exim; as an ordinary user, Exim gives up its setuid privilege for {@code -C}
+ * and runs, receives and delivers as that user, which is all a test on a high port needs.
  */
 final class EximServer implements AutoCloseable {
 
     static final String USER = "tester";
     static final String PASSWORD = "t3st-pass";
-    private static final String EXIM_USER = "Debian-exim";
+    private static final String DEBIAN_EXIM = "Debian-exim";
 
     private final Path dir;
     private final Path config;
@@ -57,16 +60,19 @@ final class EximServer implements AutoCloseable {
 
     static EximServer start(Path dir, TestPki.Issued certificate) throws IOException, InterruptedException {
         Path exim = binary();
-        if (!"root".equals(System.getProperty("user.name"))) {
-            throw new AssertionError("Exim with -C and its own spool must run as root; run the tests as root");
-        }
-        // Exim's delivery and receiving processes run as Debian-exim: they must reach the files.
+        boolean root = "root".equals(System.getProperty("user.name"));
+        // Exim's delivery and receiving processes run as Debian-exim under root: they must reach the files.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path spool = Files.createDirectories(dir.resolve("spool"));
         Path log = Files.createDirectories(dir.resolve("log"));
         Path maildir = Files.createDirectories(dir.resolve("Maildir"));
-        for (Path owned : List.of(spool, log, maildir)) {
-            giveToExim(owned);
+        String user = root ? DEBIAN_EXIM : System.getProperty("user.name");
+        String group = root ? DEBIAN_EXIM
+                : Files.readAttributes(dir, PosixFileAttributes.class).group().getName();
+        if (root) {
+            for (Path owned : List.of(spool, log, maildir)) {
+                giveToExim(owned);
+            }
         }
         Path certificateFile = dir.resolve("server.pem");
         Path keyFile = dir.resolve("server.key");
@@ -77,7 +83,8 @@ final class EximServer implements AutoCloseable {
         // The free port is found by binding and closing: another process may take it first, so try a few.
         for (int attempt = 0; attempt < 3; attempt++) {
             int port = freePort();
-            Files.writeString(config, configuration(dir, spool, log, maildir, certificateFile, keyFile, port));
+            Files.writeString(config, configuration(dir, spool, log, maildir, certificateFile, keyFile, port, user,
+                    group));
             ServiceProcess process = ServiceProcess.start(List.of(exim.toString(), "-C", config.toString(), "-bdf"),
                     Map.of(), dir);
             EximServer server = new EximServer(dir, config, maildir, port, process);
@@ -95,8 +102,8 @@ final class EximServer implements AutoCloseable {
     private static void giveToExim(Path path) throws IOException {
         UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
         PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
-        view.setOwner(lookup.lookupPrincipalByName(EXIM_USER));
-        GroupPrincipal group = lookup.lookupPrincipalByGroupName(EXIM_USER);
+        view.setOwner(lookup.lookupPrincipalByName(DEBIAN_EXIM));
+        GroupPrincipal group = lookup.lookupPrincipalByGroupName(DEBIAN_EXIM);
         view.setGroup(group);
     }
 
@@ -108,11 +115,11 @@ final class EximServer implements AutoCloseable {
     }
 
     private static String configuration(Path dir, Path spool, Path log, Path maildir, Path certificate, Path key,
-                                        int port) {
+                                        int port, String user, String group) {
         return """
                 primary_hostname = localhost
                 exim_user = %7$s
-                exim_group = %7$s
+                exim_group = %11$s
                 spool_directory = %1$s
                 log_file_path = %2$s/%%slog
                 pid_file_path = %8$s/exim.pid
@@ -145,7 +152,7 @@ final class EximServer implements AutoCloseable {
                   envelope_to_add
                   return_path_add
                   user = %7$s
-                  group = %7$s
+                  group = %11$s
 
                 begin authenticators
                 PLAIN:
@@ -162,7 +169,7 @@ final class EximServer implements AutoCloseable {
                   server_condition = ${if and {{eq{$auth1}{%9$s}}{eq{$auth2}{%10$s}}}}
                   server_set_id = $auth1
                   server_advertise_condition = ${if def:tls_in_cipher}
-                """.formatted(spool, log, maildir, certificate, key, port, EXIM_USER, dir, USER, PASSWORD);
+                """.formatted(spool, log, maildir, certificate, key, port, user, dir, USER, PASSWORD, group);
     }
 
     private void awaitListening(Duration timeout) throws InterruptedException {

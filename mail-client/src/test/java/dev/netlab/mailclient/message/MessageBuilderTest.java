@@ -126,6 +126,32 @@ class MessageBuilderTest {
     }
 
     @Test
+    void anExtraHeaderCannotDuplicateAHeaderTheBuilderSets() {
+        for (String name : List.of("From", "to", "CC", "Subject", "Date", "MIME-Version", "Content-Type",
+                "Content-Transfer-Encoding", "Content-Disposition", "Bcc")) {
+            assertThatThrownBy(() -> builder.build(spec("s", "b", Optional.empty(), List.of(), List.of(),
+                    List.of(name + ": evil@example.net"))))
+                    .as(name).isInstanceOf(MessageException.class).hasMessageContaining("--header")
+                    .hasMessageContaining(name);
+        }
+    }
+
+    @Test
+    void anExtraMessageIdReplacesTheBuildersOwnAndMustBeAMessageId() throws Exception {
+        OutgoingMessage message = builder.build(spec("s", "b", Optional.empty(), List.of(), List.of(),
+                List.of("Message-ID: <thread-1@example.org>", "X-Trace: kept")));
+        assertThat(parse(message).getHeader("Message-ID")).containsExactly("<thread-1@example.org>");
+        assertThat(text(message)).contains("X-Trace: kept\r\n");
+        for (String bad : List.of("Message-ID: thread-1", "Message-ID: <no-at-sign>", "Message-ID: <a@b> <c@d>")) {
+            assertThatThrownBy(() -> builder.build(spec("s", "b", Optional.empty(), List.of(), List.of(),
+                    List.of(bad)))).as(bad).isInstanceOf(MessageException.class).hasMessageContaining("Message-ID");
+        }
+        assertThatThrownBy(() -> builder.build(spec("s", "b", Optional.empty(), List.of(), List.of(),
+                List.of("Message-ID: <a@example.org>", "message-id: <b@example.org>"))))
+                .isInstanceOf(MessageException.class).hasMessageContaining("once");
+    }
+
+    @Test
     void linesLongerThan998OctetsAreEncodedAndTheTextSurvives() throws Exception {
         String longLine = "word ".repeat(400);
         OutgoingMessage message = builder.build(simple("long", longLine + "\nshort line"));

@@ -119,7 +119,7 @@ class ReplyReaderTest {
             }
         };
         assertThatThrownBy(() -> reader(endless).read(Duration.ofSeconds(1), false))
-                .isInstanceOf(SmtpTimeoutException.class).hasMessageContaining("timed out after PT1S");
+                .isInstanceOf(SmtpTimeoutException.class).hasMessageContaining("timed out after 1 s");
     }
 
     @Test

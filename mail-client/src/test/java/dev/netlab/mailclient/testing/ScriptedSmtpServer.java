@@ -62,6 +62,14 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             reply(ehloReply);
         }
 
+        /** Reads one command per reply and answers it with that reply, in turn (one line each). */
+        public void answer(String... replies) throws IOException {
+            for (String reply : replies) {
+                readLine();
+                reply(reply);
+            }
+        }
+
         public void raw(byte[] bytes) throws IOException {
             out.write(bytes);
             out.flush();

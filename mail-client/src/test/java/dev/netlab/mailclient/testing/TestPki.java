@@ -53,6 +53,18 @@ public final class TestPki {
             }
         }
 
+        /** Writes the key and chain as a PKCS#12 store with an empty password (for a server in another JVM). */
+        public void writePkcs12(Path file) throws IOException {
+            try (var out = Files.newOutputStream(file)) {
+                KeyStore store = KeyStore.getInstance("PKCS12");
+                store.load(null, null);
+                store.setKeyEntry("server", key, new char[0], chain.toArray(X509Certificate[]::new));
+                store.store(out, new char[0]);
+            } catch (GeneralSecurityException e) {
+                throw new IOException(e);
+            }
+        }
+
         /** Writes the certificate chain and the key as PEM files (for Exim). */
         public void writePem(Path certificateFile, Path keyFile) throws IOException {
             Files.writeString(certificateFile, pem(chain.toArray()));
@@ -95,7 +107,12 @@ public final class TestPki {
 
     /** A server certificate with an EC key for {@code dnsName} (and 127.0.0.1 when {@code withLoopbackIp}). */
     public Issued issue(String dnsName, boolean withLoopbackIp) {
-        return issue(dnsName, withLoopbackIp, false);
+        return issue(dnsName, withLoopbackIp, false, Instant.now().plus(Duration.ofDays(1)));
+    }
+
+    /** A server certificate with an EC key for {@code dnsName} and 127.0.0.1 that expired at {@code notAfter}. */
+    public Issued issueExpired(String dnsName, Instant notAfter) {
+        return issue(dnsName, true, false, notAfter);
     }
 
     /**
@@ -103,15 +120,15 @@ public final class TestPki {
      * leaves out the optional public key.
      */
     public Issued issueRsa(String dnsName, boolean withLoopbackIp) {
-        return issue(dnsName, withLoopbackIp, true);
+        return issue(dnsName, withLoopbackIp, true, Instant.now().plus(Duration.ofDays(1)));
     }
 
-    private Issued issue(String dnsName, boolean withLoopbackIp, boolean rsa) {
+    private Issued issue(String dnsName, boolean withLoopbackIp, boolean rsa, Instant notAfter) {
         try {
             KeyPair keys = rsa ? rsaKeyPair() : keyPair();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCertificate,
-                    BigInteger.valueOf(serial++), Date.from(Instant.now().minus(Duration.ofHours(1))),
-                    Date.from(Instant.now().plus(Duration.ofDays(1))), new X500Name("CN=" + dnsName),
+                    BigInteger.valueOf(serial++), Date.from(notAfter.minus(Duration.ofDays(30))),
+                    Date.from(notAfter), new X500Name("CN=" + dnsName),
                     keys.getPublic());
             GeneralName dns = new GeneralName(GeneralName.dNSName, dnsName);
             GeneralNames names = withLoopbackIp
