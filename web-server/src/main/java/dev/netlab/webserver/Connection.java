@@ -1,5 +1,6 @@
 package dev.netlab.webserver;
 
+import dev.netlab.kit.log.RateLimitedLog;
 import dev.netlab.webserver.WebServerMetrics.TimeoutKind;
 import dev.netlab.webserver.http.BodyDiscarder;
 import dev.netlab.webserver.http.HttpDate;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -27,6 +29,9 @@ import java.util.logging.Logger;
 final class Connection implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
+    // A failure that every request can trigger must not write a stack trace per request: one per 10 s at most.
+    private static final RateLimitedLog FAILURES = RateLimitedLog.of(
+            System.getLogger(Connection.class.getName()), Duration.ofSeconds(10));
     private static final int INPUT_BUFFER = 16 * 1024;
     private static final int OUTPUT_BUFFER = 16 * 1024;
     private static final long MAX_LINGER_BYTES = 1024 * 1024;
@@ -92,7 +97,7 @@ final class Connection implements Runnable {
             // The client went away or the server is closing: nothing to answer.
             LOG.log(Level.FINEST, "connection ended", e);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "unexpected failure on a connection", e);
+            FAILURES.log(System.Logger.Level.WARNING, "unexpected failure on a connection", e);
         } finally {
             abort();
             owner.closed(this);
@@ -162,7 +167,7 @@ final class Connection implements Runnable {
             refuse(head.method(), e, writer, stream, input, start);
             return false;
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "request handler failed", e);
+            FAILURES.log(System.Logger.Level.WARNING, "request handler failed", e);
             refuse(head.method(), new HttpException(Status.INTERNAL_SERVER_ERROR, null), writer, stream, input, start);
             return false;
         }

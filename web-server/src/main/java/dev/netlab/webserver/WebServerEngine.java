@@ -3,6 +3,7 @@ package dev.netlab.webserver;
 import dev.netlab.kit.lifecycle.Endpoint;
 import dev.netlab.kit.lifecycle.Engine;
 import dev.netlab.kit.lifecycle.StartupException;
+import dev.netlab.kit.log.RateLimitedLog;
 import dev.netlab.webserver.http.HttpDate;
 import dev.netlab.webserver.http.RequestHandler;
 import dev.netlab.webserver.http.Response;
@@ -10,6 +11,7 @@ import dev.netlab.webserver.http.ResponseWriter;
 import dev.netlab.webserver.http.Status;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedChannelException;
@@ -22,13 +24,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The web listener: a blocking accept loop handing each connection to its own virtual thread, the connection limit
@@ -36,11 +37,13 @@ import java.util.logging.Logger;
  */
 final class WebServerEngine implements Engine, Connection.Owner {
 
-    private static final Logger LOG = Logger.getLogger(WebServerEngine.class.getName());
+    private static final System.Logger LOG = System.getLogger(WebServerEngine.class.getName());
     private static final int BACKLOG = 1024;
     private static final Duration REFUSAL_LINGER = Duration.ofMillis(500);
-    private static final Duration ACCEPT_BACKOFF = Duration.ofMillis(10);
-    private static final int MAX_LINGERING_REFUSALS = 256;
+    private static final int MAX_BACKOFF_SHIFT = 7;
+    // A failing accept can repeat thousands of times a second: one line per 10 s at most.
+    private static final RateLimitedLog ACCEPT_LOG = RateLimitedLog.of(
+            System.getLogger(WebServerEngine.class.getName()), Duration.ofSeconds(10));
 
     private final WebServerConfig config;
     private final RequestHandler handler;
@@ -58,6 +61,8 @@ final class WebServerEngine implements Engine, Connection.Owner {
     private volatile boolean draining;
     private ServerSocketChannel server;
     private Thread acceptor;
+    private int maxConnections;
+    private int maxLingeringRefusals;
 
     WebServerEngine(WebServerConfig config, RequestHandler handler, MeterRegistry registry, Clock clock) {
         this.config = config;
@@ -82,6 +87,7 @@ final class WebServerEngine implements Engine, Connection.Owner {
             close();
             throw new StartupException("cannot read the web listener's address: " + e.getMessage(), e);
         }
+        limitConnections(DescriptorBudget.ofThisProcess());
         acceptor = Thread.ofVirtual().name("web-accept").start(this::acceptLoop);
         // A blocking socket write has no timeout of its own: a watchdog cuts writes stalled past the send timeout.
         long period = Math.clamp(config.sendTimeout().toMillis() / 4, 5, 1000);
@@ -90,60 +96,80 @@ final class WebServerEngine implements Engine, Connection.Owner {
     }
 
     private void acceptLoop() {
+        int failures = 0;
         while (!draining) {
-            SocketChannel channel;
             try {
-                channel = server.accept();
+                dispatch(server.accept());
+                failures = 0;
             } catch (ClosedChannelException e) {
                 return;
-            } catch (IOException e) {
-                // Out of descriptors and the like: the listener survives, the client retries; a pause keeps a
-                // lasting failure from spinning.
-                LOG.log(Level.WARNING, "accept failed: " + e.getMessage());
-                if (!pause()) {
+            } catch (Throwable e) {
+                // Out of descriptors and the like: the listener survives, new connections wait in the backlog.
+                if (draining) {
                     return;
                 }
-                continue;
-            }
-            if (active.incrementAndGet() > config.maxConnections()) {
-                active.decrementAndGet();
-                metrics.refused();
-                if (refusing.incrementAndGet() > MAX_LINGERING_REFUSALS) {
-                    // A flood beyond the limit: answer at once without lingering, so refusals cannot pile up
-                    // descriptors (150 bytes into a new socket's empty send buffer do not block).
-                    refusing.decrementAndGet();
-                    refuse(channel, false);
-                    continue;
+                metrics.acceptFailed();
+                ACCEPT_LOG.log(Level.WARNING, "accept failed, retrying: " + e,
+                        e instanceof IOException ? null : e);
+                if (!pause(++failures)) {
+                    return;
                 }
-                try {
-                    threads.execute(() -> {
-                        try {
-                            refuse(channel, true);
-                        } finally {
-                            refusing.decrementAndGet();
-                        }
-                    });
-                } catch (RuntimeException e) {
-                    refusing.decrementAndGet();
-                    closeQuietly(channel);
-                }
-                continue;
-            }
-            Connection connection = new Connection(channel, config, handler, metrics, date, this);
-            connections.add(connection);
-            try {
-                threads.execute(connection);
-            } catch (RuntimeException e) {
-                // Executor shut down while closing.
-                connection.abort();
-                closed(connection);
             }
         }
     }
 
-    private static boolean pause() {
+    /** Hands a new connection to its thread, or refuses it beyond the connection limit. */
+    private void dispatch(SocketChannel channel) {
+        if (active.incrementAndGet() > maxConnections) {
+            active.decrementAndGet();
+            metrics.refused();
+            if (refusing.incrementAndGet() > maxLingeringRefusals) {
+                // A flood beyond the limit: answer at once without lingering, so refusals cannot pile up
+                // descriptors (150 bytes into a new socket's empty send buffer do not block).
+                refusing.decrementAndGet();
+                refuse(channel, false);
+                return;
+            }
+            try {
+                threads.execute(() -> {
+                    try {
+                        refuse(channel, true);
+                    } finally {
+                        refusing.decrementAndGet();
+                    }
+                });
+            } catch (Throwable e) {
+                refusing.decrementAndGet();
+                closeQuietly(channel);
+                throw e;
+            }
+            return;
+        }
+        Connection connection;
         try {
-            Thread.sleep(ACCEPT_BACKOFF);
+            connection = new Connection(channel, config, handler, metrics, date, this);
+        } catch (Throwable e) {
+            active.decrementAndGet();
+            closeQuietly(channel);
+            throw e;
+        }
+        connections.add(connection);
+        try {
+            threads.execute(connection);
+        } catch (Throwable e) {
+            // Executor shut down while closing, or out of memory.
+            connection.abort();
+            closed(connection);
+            if (!(e instanceof RejectedExecutionException)) {
+                throw e;
+            }
+        }
+    }
+
+    /** Waits after the {@code failures}th failed accept in a row: 1 ms doubling to 128 ms; false when interrupted. */
+    private static boolean pause(int failures) {
+        try {
+            Thread.sleep(Duration.ofMillis(1L << Math.min(failures - 1, MAX_BACKOFF_SHIFT)));
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -151,11 +177,21 @@ final class WebServerEngine implements Engine, Connection.Owner {
         }
     }
 
+    /** Lowers the connection limit to what the descriptor limit allows, and says so. */
+    private void limitConnections(DescriptorBudget budget) {
+        maxConnections = budget.connections(config.maxConnections());
+        maxLingeringRefusals = budget.lingeringRefusals(maxConnections);
+        if (maxConnections < config.maxConnections()) {
+            LOG.log(Level.INFO, "webserver.max-connections lowered from " + config.maxConnections() + " to " + maxConnections
+                    + ": the file descriptor limit is " + budget.limit() + ", " + budget.inUse() + " in use");
+        }
+    }
+
     private static void closeQuietly(SocketChannel channel) {
         try {
             channel.close();
         } catch (IOException e) {
-            LOG.log(Level.FINEST, "close failed", e);
+            LOG.log(Level.TRACE, "close failed", e);
         }
     }
 
@@ -179,7 +215,7 @@ final class WebServerEngine implements Engine, Connection.Owner {
         } catch (SocketTimeoutException e) {
             // linger over
         } catch (IOException e) {
-            LOG.log(Level.FINEST, "503 not delivered", e);
+            LOG.log(Level.TRACE, "503 not delivered", e);
         }
     }
 
@@ -187,7 +223,7 @@ final class WebServerEngine implements Engine, Connection.Owner {
         long now = System.nanoTime();
         for (Connection connection : connections) {
             if (connection.sendStalled(now)) {
-                LOG.fine("closing a connection whose client stopped reading");
+                LOG.log(Level.DEBUG, "closing a connection whose client stopped reading");
                 connection.abort();
             }
         }
@@ -255,7 +291,7 @@ final class WebServerEngine implements Engine, Connection.Owner {
             try {
                 server.close();
             } catch (IOException e) {
-                LOG.log(Level.FINE, "closing the listener failed", e);
+                LOG.log(Level.DEBUG, "closing the listener failed", e);
             }
         }
     }

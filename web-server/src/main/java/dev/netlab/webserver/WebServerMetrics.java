@@ -37,6 +37,7 @@ final class WebServerMetrics {
     private final Timer duration;
     private final Counter responseBytes;
     private final Counter refused;
+    private final Counter acceptFailures;
     private final Counter[] timeouts = new Counter[TimeoutKind.values().length];
 
     WebServerMetrics(MeterRegistry registry, IntSupplier activeConnections) {
@@ -67,6 +68,9 @@ final class WebServerMetrics {
         refused = Counter.builder("webserver.connections.refused")
                 .description("Connections answered 503 and closed at the connection limit")
                 .register(registry);
+        acceptFailures = Counter.builder("webserver.accept.failures")
+                .description("Failed accepts on the web listener (out of file descriptors and the like); it retries")
+                .register(registry);
         for (TimeoutKind kind : TimeoutKind.values()) {
             timeouts[kind.ordinal()] = Counter.builder("webserver.timeouts")
                     .description("Connections closed because a client was too slow, by kind (head, idle)")
@@ -89,6 +93,10 @@ final class WebServerMetrics {
 
     void refused() {
         refused.increment();
+    }
+
+    void acceptFailed() {
+        acceptFailures.increment();
     }
 
     void timeout(TimeoutKind kind) {

@@ -87,6 +87,8 @@ class BadRequestsTest {
         "GET / HTTP/1.1\\r\\nHost: t\\r\\nContent-Length: abc\\r\\n\\r\\n|400",
         "GET / HTTP/1.1\\r\\nHost: t\\r\\nContent-Length: 65\\r\\n\\r\\n|413",
         "GET / HTTP/1.1\\r\\nHost: t\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n41\\r\\n|413",
+        "GET / HTTP/1.1\\r\\nHost: t\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n0x3\\r\\nabc\\r\\n0\\r\\n\\r\\n|400",
+        "GET / HTTP/1.1\\r\\nHost: t\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n0\\r\\nNoColon\\r\\n\\r\\n|400",
         "GET / HTTP/2.0\\r\\nHost: t\\r\\n\\r\\n|505",
         "PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n|505",
     })

@@ -95,8 +95,9 @@ class SlowClientsTest {
     @Test
     void aThousandSlowlorisConnectionsNeitherStarveANormalClientNorOutliveTheHeadTimeout() throws Exception {
         int slow = 1000;
-        Duration headTimeout = Duration.ofMillis(2500);
-        try (TestServer server = TestServer.start(root, Map.of("webserver.timeouts.head", "2500ms"));
+        // Long enough that opening the slow connections and one request fit in it on a loaded machine.
+        Duration headTimeout = Duration.ofSeconds(5);
+        try (TestServer server = TestServer.start(root, Map.of("webserver.timeouts.head", "5s"));
              ScheduledExecutorService trickler = Executors.newSingleThreadScheduledExecutor()) {
             List<Socket> sockets = new ArrayList<>();
             try {
@@ -122,11 +123,12 @@ class SlowClientsTest {
                 Poll.until(Duration.ofSeconds(10), "all slow connections accepted",
                         () -> server.metric("webserver_connections_active") >= slow);
 
-                long start = System.nanoTime();
                 RawHttp.Reply reply = RawHttp.get(server.port(), "/HelloWorld.html");
-                Duration normal = Duration.ofNanos(System.nanoTime() - start);
                 assertThat(reply.text()).contains("Congratulations");
-                assertThat(normal).isLessThan(Duration.ofSeconds(1));
+                // Served while every slow connection is still held, whatever the machine's load: a server they
+                // starve answers the normal client only once the head timeout has cut some of them.
+                assertThat(server.metric("webserver_timeouts_total", "kind", "head")).isZero();
+                assertThat(server.metric("webserver_connections_active")).isGreaterThanOrEqualTo(slow);
 
                 for (Socket socket : sockets) {
                     assertThat(cut(socket)).isTrue();
@@ -154,16 +156,20 @@ class SlowClientsTest {
             // A small receive window, and no reads: the server's writes stall once the buffers are full.
             socket.setReceiveBufferSize(4096);
             socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
-            socket.setSoTimeout(10_000);
+            socket.setSoTimeout(2_000);
             socket.getOutputStream().write("GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             Poll.until(Duration.ofSeconds(10), "the stalled connection closed by the server",
                     () -> server.metric("webserver_connections_active") == 0);
-            // What arrives before the end is a cut-short response, never all of it.
+            // What arrives before the end is a cut-short response, never all of it. The end may be a FIN, a reset,
+            // or silence: the kernel may drop the closed socket's unsent bytes while the client does not read.
             long received = 0;
+            byte[] scrap = new byte[64 * 1024];
             try {
-                received = socket.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-            } catch (java.net.SocketException e) {
-                // a reset is a cut too
+                for (int n = socket.getInputStream().read(scrap); n >= 0; n = socket.getInputStream().read(scrap)) {
+                    received += n;
+                }
+            } catch (java.net.SocketException | java.net.SocketTimeoutException e) {
+                // cut
             }
             assertThat(received).isLessThan(big.length);
         }
@@ -187,9 +193,10 @@ class SlowClientsTest {
                 }
                 Poll.until(Duration.ofSeconds(10), "stalled connections open",
                         () -> server.metric("webserver_connections_active") == count);
-                long start = System.nanoTime();
+                // Answered (within the client's 5 s read timeout) while every stalled sender is still stalled:
+                // stalled writes that pinned the carriers would hold it up until the 60 s send timeout.
                 assertThat(RawHttp.get(server.port(), "/HelloWorld.html").status()).isEqualTo(200);
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+                assertThat(server.metric("webserver_connections_active")).isGreaterThanOrEqualTo(count);
             } finally {
                 for (Socket socket : stalled) {
                     socket.close();

@@ -7,14 +7,22 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -27,12 +35,25 @@ public final class AdminServer {
     /** The Prometheus text exposition format we serve (0.0.4, what every Prometheus scrapes). */
     public static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-    private final WebServer server;
-    private final InetAddress bindAddress;
+    private static final System.Logger LOG = System.getLogger(AdminServer.class.getName());
+    private static final Duration LISTENER_CHECK = Duration.ofSeconds(1);
 
-    private AdminServer(WebServer server, InetAddress bindAddress) {
+    private final InetAddress bindAddress;
+    private final int port;
+    private final Supplier<WebServer> restarter;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("admin-listener-check").daemon().factory());
+    private volatile WebServer server;
+    private boolean stopped;
+
+    private AdminServer(WebServer server, InetAddress bindAddress, Supplier<WebServer> restarter) {
         this.server = server;
         this.bindAddress = bindAddress;
+        this.port = server.port();
+        this.restarter = restarter;
+        watchdog.scheduleWithFixedDelay(this::checkListener, LISTENER_CHECK.toMillis(), LISTENER_CHECK.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -46,28 +67,73 @@ public final class AdminServer {
         // Helidon logs a stack trace and stays stopped when the port is taken; probing first gives the reason in
         // one line. A race with another process remains possible and is caught by isRunning() below.
         probeBind(bindAddress, port);
-        WebServer server = WebServer.builder()
+        IntFunction<WebServer> builder = boundPort -> WebServer.builder()
                 .host(bindAddress.getHostAddress())
-                .port(port)
+                .port(boundPort)
                 .shutdownHook(false)
                 .shutdownGracePeriod(Duration.ofSeconds(1))
                 .routing(routing -> routing(routing, registry, readiness, serviceRoutes))
                 .build();
-        Logger helidonServer = Logger.getLogger("io.helidon.webserver.LoomServer");
-        Level level = helidonServer.getLevel();
-        helidonServer.setLevel(Level.OFF);
+        WebServer server = builder.apply(port);
         try {
-            server.start();
+            startQuietly(server);
         } catch (RuntimeException e) {
             throw StartupException.cannotBind("admin", "tcp", bindAddress, port, e);
-        } finally {
-            helidonServer.setLevel(level);
         }
         // Helidon's start() does not throw when the port is taken: it logs and stays stopped.
         if (!server.isRunning()) {
             throw StartupException.cannotBind("admin", "tcp", bindAddress, port, null);
         }
-        return new AdminServer(server, bindAddress);
+        int bound = server.port();
+        return new AdminServer(server, bindAddress, () -> builder.apply(bound));
+    }
+
+    /** Starts {@code server} without Helidon's stack trace for a port it cannot bind. */
+    private static void startQuietly(WebServer server) {
+        Logger helidonServer = Logger.getLogger("io.helidon.webserver.LoomServer");
+        Level level = helidonServer.getLevel();
+        helidonServer.setLevel(Level.OFF);
+        try {
+            server.start();
+        } finally {
+            helidonServer.setLevel(level);
+        }
+    }
+
+    /**
+     * Helidon 4.2's listener ends its accept loop for good on any failed accept (out of file descriptors included),
+     * while the server still reports itself running. A connection to our own port that is refused shows it; a new
+     * server then takes the port over. Any other failure (no descriptor for the probe) is checked again later.
+     */
+    private void checkListener() {
+        try (Socket probe = new Socket()) {
+            probe.connect(address(), (int) LISTENER_CHECK.toMillis());
+        } catch (ConnectException e) {
+            restart();
+        } catch (Throwable e) {
+            // out of descriptors or busy: the next check tells
+        }
+    }
+
+    private void restart() {
+        lock.lock();
+        try {
+            if (stopped) {
+                return;
+            }
+            server.stop();
+            WebServer fresh = restarter.get();
+            startQuietly(fresh);
+            if (fresh.isRunning()) {
+                server = fresh;
+                LOG.log(System.Logger.Level.WARNING, "admin listener on port " + port
+                        + " had stopped accepting (Helidon ends its accept loop on a failed accept); restarted");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "admin listener restart failed; retrying", e);
+        } finally {
+            lock.unlock();
+        }
     }
 
     private static void probeBind(InetAddress bindAddress, int port) {
@@ -114,11 +180,23 @@ public final class AdminServer {
 
     /** The address actually bound (the port is the real one when 0 was asked for). */
     public InetSocketAddress address() {
-        return new InetSocketAddress(bindAddress, server.port());
+        return new InetSocketAddress(bindAddress, port);
+    }
+
+    /** The Helidon server serving now (tests stop it to play a listener that died). */
+    WebServer current() {
+        return server;
     }
 
     /** Stops serving; in-flight admin requests get a short grace period. */
     public void stop() {
-        server.stop();
+        lock.lock();
+        try {
+            stopped = true;
+            watchdog.shutdownNow();
+            server.stop();
+        } finally {
+            lock.unlock();
+        }
     }
 }

@@ -60,6 +60,7 @@ public final class RunningService implements AutoCloseable {
      * @throws StartupException                              when a listener cannot be bound (exit 1)
      */
     public static RunningService start(Service service, Settings settings, Clock clock) {
+        ErrorPathPreload.run();
         Duration drainTimeout;
         InetAddress adminBind;
         int adminPort;

@@ -26,7 +26,7 @@ final class DirectoryListing {
         List<Entry> entries = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory.path())) {
             for (Path child : stream) {
-                if (!resolver.listable(child)) {
+                if (!resolver.listable(directory, child.getFileName().toString())) {
                     continue;
                 }
                 BasicFileAttributes attributes;

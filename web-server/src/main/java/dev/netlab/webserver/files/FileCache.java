@@ -43,6 +43,11 @@ final class FileCache {
         this.clock = clock;
     }
 
+    /** The wall clock that tells settled files, and the present for Last-Modified. */
+    Clock clock() {
+        return clock;
+    }
+
     /** The representation cached for {@code path} if {@code attributes} (a stat made now) show the same file. */
     FileRepresentation lookup(Path path, BasicFileAttributes attributes) {
         Entry entry = entries.get(path);

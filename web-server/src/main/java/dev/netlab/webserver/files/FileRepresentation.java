@@ -34,11 +34,14 @@ public record FileRepresentation(Body body, String contentType, long length, Ins
         return new FileRepresentation(body, MimeTypes.forFileName(fileName), length, modified, etag);
     }
 
-    /** The representation's header fields. */
-    public Headers headers() {
+    /**
+     * The representation's header fields sent at {@code now}: a modification time in the future is sent as now (RFC
+     * 9110 section 8.8.2.1: Last-Modified is never later than Date).
+     */
+    public Headers headers(Instant now) {
         return new Headers()
                 .add("Content-Type", contentType)
-                .add("Last-Modified", HttpDate.format(lastModified))
+                .add("Last-Modified", HttpDate.format(lastModified.isAfter(now) ? now : lastModified))
                 .add("ETag", etag);
     }
 }

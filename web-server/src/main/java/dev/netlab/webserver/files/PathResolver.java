@@ -70,16 +70,19 @@ public final class PathResolver {
         return attributes.isRegularFile() ? new Resolution.File(current, attributes) : Resolution.NOT_FOUND;
     }
 
-    /** The file {@code name} in {@code directory} (a resolved directory) if it may be served: index.html. */
+    /** What {@code name} in {@code directory} (a resolved directory) resolves to: index.html, a listed entry. */
     public Resolution child(Resolution.Directory directory, String name) {
         List<String> names = new ArrayList<>(directory.segments());
         names.add(name);
         return resolve(names);
     }
 
-    /** Whether a directory entry may be listed: the same rules as a request for it. */
-    public boolean listable(Path entry) {
-        return step(entry.getParent(), entry.getFileName().toString()) != null;
+    /**
+     * Whether the entry {@code name} of {@code directory} may be listed: exactly when a request for it would be
+     * served (so no FIFO, socket, hidden name, link out of the root or name no request can spell is linked).
+     */
+    public boolean listable(Resolution.Directory directory, String name) {
+        return !RequestTarget.hasControl(name) && !(child(directory, name) instanceof Resolution.NotFound);
     }
 
     /** Removes dot and empty segments; null when ".." climbs above the root or a name holds a separator. */

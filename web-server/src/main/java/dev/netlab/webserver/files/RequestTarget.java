@@ -16,7 +16,7 @@ import java.util.List;
  * section 3.2); authority-form and asterisk-form are not targets of GET.
  *
  * @param segments      decoded segments, empty ones and dot segments included (the resolver normalises)
- * @param trailingSlash whether the path ends with "/"
+ * @param trailingSlash whether the path ends with "/", or with a dot segment (which stands for one)
  * @param query         the raw query after "?", or null
  */
 public record RequestTarget(List<String> segments, boolean trailingSlash, String query) {
@@ -52,6 +52,10 @@ public record RequestTarget(List<String> segments, boolean trailingSlash, String
         if (trailingSlash) {
             // "/a/" splits into "a" and a final empty segment that names nothing.
             segments.remove(segments.size() - 1);
+        } else {
+            // RFC 3986 section 5.2.4: a final "." or ".." leaves a "/" ("/a.txt/." is "/a.txt/", as in nginx).
+            String last = segments.get(segments.size() - 1);
+            trailingSlash = last.equals(".") || last.equals("..");
         }
         return new RequestTarget(List.copyOf(segments), trailingSlash, query);
     }
@@ -100,13 +104,21 @@ public record RequestTarget(List<String> segments, boolean trailingSlash, String
     }
 
     private static String checkControls(String segment) throws HttpException {
-        for (int i = 0; i < segment.length(); i++) {
-            char c = segment.charAt(i);
-            // A NUL would truncate a name in C; it and every other control character are refused, not stripped.
-            if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
-                throw new HttpException(Status.BAD_REQUEST, "Control character in the path");
-            }
+        // A NUL would truncate a name in C; it and every other control character are refused, not stripped.
+        if (hasControl(segment)) {
+            throw new HttpException(Status.BAD_REQUEST, "Control character in the path");
         }
         return segment;
+    }
+
+    /** Whether {@code name} holds a C0 or C1 control character or DEL: no request can name it. */
+    static boolean hasControl(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -149,8 +149,8 @@ public final class StaticFileHandler implements RequestHandler {
         return representation;
     }
 
-    private static Response ok(FileRepresentation representation) {
-        return new Response(Status.OK, representation.headers(), representation.body());
+    private Response ok(FileRepresentation representation) {
+        return new Response(Status.OK, representation.headers(cache.clock().instant()), representation.body());
     }
 
     private static Response notFound() {

@@ -10,8 +10,10 @@ import java.io.IOException;
 public final class BodyDiscarder {
 
     private static final int MAX_CHUNK_LINE = 1024;
+    private static final int MAX_TRAILER = 8 * 1024;
 
     private final long limit;
+    private ChunkedBody chunkedReader;
 
     public BodyDiscarder(long limit) {
         this.limit = limit;
@@ -33,98 +35,16 @@ public final class BodyDiscarder {
                 }
                 skip(in, length.length());
             }
-            case BodyFraming.Chunked chunked -> discardChunked(in);
+            case BodyFraming.Chunked chunked -> chunkedReader().discard(in);
         }
     }
 
-    private void discardChunked(HttpInput in) throws HttpException, IOException {
-        long total = 0;
-        while (true) {
-            long size = chunkSize(in);
-            if (size == 0) {
-                break;
-            }
-            total += size;
-            if (total > limit) {
-                throw new HttpException(Status.CONTENT_TOO_LARGE, "Request body too large");
-            }
-            skip(in, size);
-            expectCrlf(in);
+    /** The chunked reader, made on first use: most connections never send a chunked body. */
+    private ChunkedBody chunkedReader() {
+        if (chunkedReader == null) {
+            chunkedReader = new ChunkedBody(limit, MAX_CHUNK_LINE, MAX_TRAILER);
         }
-        // Trailer fields, dropped, up to the empty line.
-        int trailerBytes = 0;
-        int previous = -1;
-        int lineLength = 0;
-        while (true) {
-            int b = in.read();
-            if (b == -1) {
-                throw new EOFException("end of stream in chunked trailer");
-            }
-            if (++trailerBytes > MAX_CHUNK_LINE * 8) {
-                throw new HttpException(Status.BAD_REQUEST, "Chunked trailer too large");
-            }
-            if (b == '\n') {
-                if (previous != '\r') {
-                    throw new HttpException(Status.BAD_REQUEST, "Bare LF in chunked body");
-                }
-                if (lineLength == 0) {
-                    return;
-                }
-                lineLength = 0;
-            } else if (b != '\r') {
-                lineLength++;
-            }
-            previous = b;
-        }
-    }
-
-    /** A chunk-size line: hex digits, optional extensions (ignored), CRLF. */
-    private static long chunkSize(HttpInput in) throws HttpException, IOException {
-        long size = 0;
-        int digits = 0;
-        int b;
-        while (true) {
-            b = in.read();
-            int value = Character.digit(b, 16);
-            if (b == -1 || value < 0) {
-                break;
-            }
-            if (++digits > 15) {
-                throw new HttpException(Status.CONTENT_TOO_LARGE, "Request body too large");
-            }
-            size = size * 16 + value;
-        }
-        if (b == -1) {
-            throw new EOFException("end of stream in chunk size");
-        }
-        if (digits == 0) {
-            throw new HttpException(Status.BAD_REQUEST, "Invalid chunk size");
-        }
-        int count = 0;
-        while (b != '\r') {
-            if (b == -1) {
-                throw new EOFException("end of stream in chunk extension");
-            }
-            if (b == '\n' || (b < 0x20 && b != '\t') || ++count > MAX_CHUNK_LINE) {
-                throw new HttpException(Status.BAD_REQUEST, "Invalid chunk extension");
-            }
-            b = in.read();
-        }
-        if (in.read() != '\n') {
-            throw new HttpException(Status.BAD_REQUEST, "Bare CR in chunked body");
-        }
-        return size;
-    }
-
-    private static void expectCrlf(HttpInput in) throws HttpException, IOException {
-        int cr = in.read();
-        int lf = in.read();
-        if (cr == -1 || lf == -1) {
-            throw new EOFException("end of stream in chunked body");
-        }
-        if (cr != '\r' || lf != '\n') {
-            throw new HttpException(Status.BAD_REQUEST, "Chunk data not followed by CRLF");
-        }
+        return chunkedReader;
     }
 
     private static void skip(HttpInput in, long count) throws IOException {

@@ -13,20 +13,6 @@ import java.util.Optional;
 public final class RequestHeadParser {
 
     private static final int MAX_LEADING_EMPTY_LINES = 8;
-    private static final boolean[] TCHAR = new boolean[256];
-
-    static {
-        for (char c = '0'; c <= '9'; c++) {
-            TCHAR[c] = true;
-        }
-        for (char c = 'a'; c <= 'z'; c++) {
-            TCHAR[c] = true;
-            TCHAR[c - 'a' + 'A'] = true;
-        }
-        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
-            TCHAR[c] = true;
-        }
-    }
 
     private final HttpLimits limits;
     private final byte[] line;
@@ -126,7 +112,7 @@ public final class RequestHeadParser {
     private String method(int length) throws HttpException {
         int end = 0;
         while (end < length && line[end] != ' ') {
-            if (!TCHAR[line[end] & 0xff]) {
+            if (!HttpChars.tchar(line[end] & 0xff)) {
                 throw new HttpException(Status.BAD_REQUEST, "Invalid method token");
             }
             end++;
@@ -190,7 +176,7 @@ public final class RequestHeadParser {
             if (c == ' ' || c == '\t') {
                 throw new HttpException(Status.BAD_REQUEST, "Whitespace before the colon of a header field");
             }
-            if (!TCHAR[c & 0xff]) {
+            if (!HttpChars.tchar(c & 0xff)) {
                 throw new HttpException(Status.BAD_REQUEST, "Invalid header field name");
             }
             colon++;
@@ -207,9 +193,7 @@ public final class RequestHeadParser {
             end--;
         }
         for (int i = start; i < end; i++) {
-            int c = line[i] & 0xff;
-            // field-vchar, SP, HTAB and obs-text; every other control byte (NUL, DEL) is refused.
-            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+            if (!HttpChars.fieldValueByte(line[i] & 0xff)) {
                 throw new HttpException(Status.BAD_REQUEST, "Control character in a header field value");
             }
         }
