@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netlab.kit.config.ConfigLoader;
 import dev.netlab.kit.lifecycle.RunningService;
-import dev.netlab.kit.testing.PrometheusText;
+import dev.netlab.kit.metrics.PrometheusText;
 import dev.netlab.mailclient.smtp.OutgoingMessage;
 import dev.netlab.mailclient.smtp.SessionOptions;
 import dev.netlab.mailclient.smtp.SmtpMetrics;
