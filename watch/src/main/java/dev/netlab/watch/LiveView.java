@@ -3,6 +3,7 @@ package dev.netlab.watch;
 import dev.netlab.watch.Event.Key;
 import java.io.IOError;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -115,7 +116,8 @@ final class LiveView {
                         new FrameRenderer.View(size.getColumns(), size.getRows(), scroll, paused));
                 scroll = frame.scroll();
                 maxScroll = frame.maxScroll();
-                display.update(frame.lines(), -1);
+                // Display edits the list it is given.
+                display.update(new ArrayList<>(frame.lines()), -1);
                 terminal.flush();
             }
         }

@@ -80,7 +80,9 @@ public final class Main implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-        Duration timeout = interval.compareTo(Duration.ofSeconds(2)) < 0 ? interval : Duration.ofSeconds(2);
+        // Long enough for a busy machine's admin socket, short enough that a hung one does not freeze the view.
+        Duration timeout = interval.compareTo(Duration.ofSeconds(2)) <= 0 ? Duration.ofSeconds(2)
+                : interval.compareTo(Duration.ofSeconds(5)) < 0 ? interval : Duration.ofSeconds(5);
         Collector collector = new Collector(addresses, new AdminClient(timeout), Clock.systemUTC(), System::nanoTime);
         if (!once) {
             Terminal terminal = TerminalBuilder.builder().system(true).systemOutput(TerminalBuilder.SystemOutput.SysOut)
