@@ -204,7 +204,8 @@ final class FrameRenderer {
         if (figures.webServer() instanceof Reading.Up<WebServer>(var address, var web)) {
             AttributedStringBuilder line = new AttributedStringBuilder().append("  requests/s");
             WebServerReader.CLASSES.forEach(c -> line.append(" " + c + " " + rate(web.requestsPerSecond().get(c))));
-            line.append("   p99 " + millis(web.p99Ms()) + " ms   open connections " + web.openConnections());
+            line.append("   p99 " + (web.p99Ms() == null ? "-" : millis(web.p99Ms()) + " ms"))
+                    .append("   open connections " + web.openConnections());
             lines.add(cut(line.toAttributedString(), width));
         }
         lines.add(cut(title(ServiceName.MAIL_CLIENT, figures.mailClient(), live).toAttributedString(), width));

@@ -2,14 +2,12 @@ package dev.netlab.watch;
 
 import dev.netlab.kit.metrics.PrometheusText;
 import dev.netlab.watch.Figures.MailClient;
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongSupplier;
 
 /** The mail-client's outbox depth, messages by outcome and SMTP replies per minute by class, from {@code /metrics}. */
-final class MailClientReader implements ServiceReader<MailClient> {
+final class MailClientReader implements MetricsReader<MailClient> {
 
     static final List<String> OUTCOMES = List.of("sent", "deferred", "failed");
     static final List<String> CLASSES = List.of("2xx", "3xx", "4xx", "5xx");
@@ -17,12 +15,7 @@ final class MailClientReader implements ServiceReader<MailClient> {
     private final CounterDeltas replies = new CounterDeltas();
 
     @Override
-    public MailClient read(AdminClient client, AdminAddress address, LongSupplier nanoTime)
-            throws IOException, InterruptedException {
-        return figures(PrometheusText.parse(client.get(address, "/metrics")), nanoTime.getAsLong());
-    }
-
-    MailClient figures(PrometheusText.Scrape scrape, long nanoTime) {
+    public MailClient figures(PrometheusText.Scrape scrape, long nanoTime) {
         Map<String, Double> outcomes = Scrapes.sumBy(scrape, "mailclient_messages_total", l -> l.get("outcome"));
         Map<String, Long> messages = new LinkedHashMap<>();
         for (String outcome : OUTCOMES) {

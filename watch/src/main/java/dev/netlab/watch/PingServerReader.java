@@ -3,15 +3,13 @@ package dev.netlab.watch;
 import dev.netlab.kit.metrics.PrometheusText;
 import dev.netlab.watch.Figures.Listener;
 import dev.netlab.watch.Figures.PingServer;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongSupplier;
 
 /** The reflector's per-listener packet rates and its active senders, from {@code /metrics}. */
-final class PingServerReader implements ServiceReader<PingServer> {
+final class PingServerReader implements MetricsReader<PingServer> {
 
     /** The drop reasons of the contract, in the order the view shows them. */
     static final List<String> REASONS = List.of("simulated", "malformed", "rate_limited");
@@ -19,12 +17,7 @@ final class PingServerReader implements ServiceReader<PingServer> {
     private final CounterDeltas counters = new CounterDeltas();
 
     @Override
-    public PingServer read(AdminClient client, AdminAddress address, LongSupplier nanoTime)
-            throws IOException, InterruptedException {
-        return figures(PrometheusText.parse(client.get(address, "/metrics")), nanoTime.getAsLong());
-    }
-
-    PingServer figures(PrometheusText.Scrape scrape, long nanoTime) {
+    public PingServer figures(PrometheusText.Scrape scrape, long nanoTime) {
         Map<String, Double> totals = new LinkedHashMap<>();
         Scrapes.sumBy(scrape, "pingserver_packets_received_total", l -> l.get("mode"))
                 .forEach((mode, v) -> totals.put("received/" + mode, v));

@@ -2,14 +2,12 @@ package dev.netlab.watch;
 
 import dev.netlab.kit.metrics.PrometheusText;
 import dev.netlab.watch.Figures.WebServer;
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongSupplier;
 
 /** The web-server's request rates by status class, p99 latency over the last interval and open connections. */
-final class WebServerReader implements ServiceReader<WebServer> {
+final class WebServerReader implements MetricsReader<WebServer> {
 
     static final List<String> CLASSES = List.of("2xx", "3xx", "4xx", "5xx");
 
@@ -17,12 +15,7 @@ final class WebServerReader implements ServiceReader<WebServer> {
     private final CounterDeltas buckets = new CounterDeltas();
 
     @Override
-    public WebServer read(AdminClient client, AdminAddress address, LongSupplier nanoTime)
-            throws IOException, InterruptedException {
-        return figures(PrometheusText.parse(client.get(address, "/metrics")), nanoTime.getAsLong());
-    }
-
-    WebServer figures(PrometheusText.Scrape scrape, long nanoTime) {
+    public WebServer figures(PrometheusText.Scrape scrape, long nanoTime) {
         CounterDeltas.Deltas byClass = requests.update(
                 Scrapes.sumBy(scrape, "webserver_requests_total", l -> Scrapes.statusClass(l.get("status"))),
                 nanoTime);
