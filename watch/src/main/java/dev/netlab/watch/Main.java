@@ -52,7 +52,7 @@ public final class Main implements Callable<Integer> {
     private boolean once;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "With --once: text, or json (the same figures as one JSON object).")
+            description = "text, or json: the same figures as one JSON object (implies --once).")
     private String format;
 
     @CommandLine.Spec
@@ -71,9 +71,8 @@ public final class Main implements Callable<Integer> {
         if (!format.equals("text") && !format.equals("json")) {
             throw usage("--format '" + format + "': text or json");
         }
-        if (format.equals("json") && !once) {
-            throw usage("--format json needs --once");
-        }
+        // JSON is for scripts: one frame, whatever standard output is.
+        once |= format.equals("json");
         AdminAddresses addresses;
         try {
             addresses = AdminAddresses.of(admin);
