@@ -1,9 +1,10 @@
 package dev.netlab.kit.testing;
 
 import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,18 +15,23 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A service (or command) run as a real process by a test: started with the same JDK as the test, its output
- * captured, its start line parsed for the ports it bound. Every process is destroyed with its descendants on
- * {@link #close()} and, should a test forget, by a JVM shutdown hook.
+ * captured and kept in a file under {@code target/process-logs/} (never on the build's console), its start line
+ * parsed for the ports it bound. Every process is destroyed with its descendants on {@link #close()} and, should a
+ * test forget, by a JVM shutdown hook.
  */
 public final class ServiceProcess implements AutoCloseable {
 
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
     private static final Pattern ENDPOINT = Pattern.compile("(\\S+)=(tcp|udp)/(\\S+):(\\d+)");
+    private static final Path LOG_DIRECTORY = Path.of(System.getProperty("netlab.process.logs", "target/process-logs"));
+    private static final AtomicInteger STARTED = new AtomicInteger();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(ServiceProcess::destroyTree)));
@@ -36,12 +42,19 @@ public final class ServiceProcess implements AutoCloseable {
     private final StringBuffer stderr = new StringBuffer();
     private final CountDownLatch firstLine = new CountDownLatch(1);
     private final CountDownLatch streamsClosed = new CountDownLatch(2);
+    private final Path logFile;
+    private final BufferedWriter log;
+    private final ReentrantLock logLock = new ReentrantLock();
     private volatile String startLine;
 
-    private ServiceProcess(Process process) {
+    private ServiceProcess(Process process, String name) throws IOException {
         this.process = process;
-        pump(process.inputReader(StandardCharsets.UTF_8), stdout, true);
-        pump(process.errorReader(StandardCharsets.UTF_8), stderr, false);
+        Files.createDirectories(LOG_DIRECTORY);
+        this.logFile = LOG_DIRECTORY.resolve(STARTED.incrementAndGet() + "-" + name + "-" + process.pid() + ".log")
+                .toAbsolutePath();
+        this.log = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8);
+        pump(process.inputReader(StandardCharsets.UTF_8), stdout, true, "");
+        pump(process.errorReader(StandardCharsets.UTF_8), stderr, false, "[stderr] ");
     }
 
     /** The {@code java} binary running this test. */
@@ -76,7 +89,22 @@ public final class ServiceProcess implements AutoCloseable {
         Process process = builder.start();
         process.getOutputStream().close();
         LIVE.add(process);
-        return new ServiceProcess(process);
+        return new ServiceProcess(process, nameOf(command));
+    }
+
+    /** A short name for the log file: the jar, the main class, or the program. */
+    private static String nameOf(List<String> command) {
+        int jar = command.indexOf("-jar");
+        int classPath = command.indexOf("-cp");
+        String name;
+        if (jar >= 0 && jar + 1 < command.size()) {
+            name = Path.of(command.get(jar + 1)).getFileName().toString();
+        } else if (classPath >= 0 && classPath + 2 < command.size()) {
+            name = command.get(classPath + 2);
+        } else {
+            name = Path.of(command.getFirst()).getFileName().toString();
+        }
+        return name.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     /**
@@ -87,7 +115,7 @@ public final class ServiceProcess implements AutoCloseable {
     public String awaitStartLine(Duration timeout) throws InterruptedException {
         if (!firstLine.await(timeout.toMillis(), TimeUnit.MILLISECONDS) || startLine == null) {
             throw new AssertionError("no start line within " + timeout + "; alive=" + process.isAlive()
-                    + "\nstdout: " + stdout + "\nstderr: " + stderr);
+                    + " (log: " + logFile + ")\nstdout: " + stdout + "\nstderr: " + stderr);
         }
         return startLine;
     }
@@ -120,8 +148,8 @@ public final class ServiceProcess implements AutoCloseable {
     public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             destroyTree(process);
-            throw new AssertionError("process did not exit within " + timeout + "\nstdout: " + stdout
-                    + "\nstderr: " + stderr);
+            throw new AssertionError("process did not exit within " + timeout + " (log: " + logFile
+                    + ")\nstdout: " + stdout + "\nstderr: " + stderr);
         }
         LIVE.remove(process);
         // The output readers finish right after the process; wait so that stdout()/stderr() are complete.
@@ -143,6 +171,11 @@ public final class ServiceProcess implements AutoCloseable {
         return process;
     }
 
+    /** The file holding everything the process printed, standard error lines marked {@code [stderr]}. */
+    public Path logFile() {
+        return logFile;
+    }
+
     @Override
     public void close() {
         destroyTree(process);
@@ -159,12 +192,13 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    private void pump(BufferedReader reader, StringBuffer sink, boolean watchFirstLine) {
+    private void pump(BufferedReader reader, StringBuffer sink, boolean watchFirstLine, String logPrefix) {
         Thread.ofVirtual().start(() -> {
             try (reader) {
                 String line;
                 while ((line = reader.readLine()) != null) {
                     sink.append(line).append('\n');
+                    writeLog(logPrefix + line);
                     if (watchFirstLine && startLine == null) {
                         startLine = line;
                         firstLine.countDown();
@@ -177,7 +211,34 @@ public final class ServiceProcess implements AutoCloseable {
                     firstLine.countDown();
                 }
                 streamsClosed.countDown();
+                if (streamsClosed.getCount() == 0) {
+                    closeLog();
+                }
             }
         });
+    }
+
+    private void writeLog(String line) {
+        logLock.lock();
+        try {
+            log.write(line);
+            log.newLine();
+            log.flush();
+        } catch (IOException e) {
+            // The file is a copy; the output stays captured in memory and the pump must go on reading.
+        } finally {
+            logLock.unlock();
+        }
+    }
+
+    private void closeLog() {
+        logLock.lock();
+        try {
+            log.close();
+        } catch (IOException e) {
+            // What was written is kept.
+        } finally {
+            logLock.unlock();
+        }
     }
 }
