@@ -4,7 +4,7 @@ import static dev.netlab.mailclient.testing.RunningMailService.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.netlab.kit.testing.PrometheusText;
+import dev.netlab.kit.metrics.PrometheusText;
 import dev.netlab.mailclient.smtp.Resolver;
 import dev.netlab.mailclient.testing.EmbeddedSmtpServer;
 import dev.netlab.mailclient.testing.RunningMailService;

@@ -3,7 +3,7 @@ package dev.netlab.pingclient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.netlab.kit.testing.PrometheusText;
+import dev.netlab.kit.metrics.PrometheusText;
 import dev.netlab.kit.testing.ServiceProcess;
 import dev.netlab.pingclient.probe.FaultyReflector;
 import dev.netlab.pingclient.probe.FaultyReflector.Kind;

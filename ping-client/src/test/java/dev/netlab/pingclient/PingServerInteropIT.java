@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.netlab.kit.testing.PrometheusText;
+import dev.netlab.kit.metrics.PrometheusText;
 import dev.netlab.kit.testing.ServiceProcess;
 import java.net.URI;
 import java.net.http.HttpClient;

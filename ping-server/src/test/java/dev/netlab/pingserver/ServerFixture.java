@@ -2,7 +2,7 @@ package dev.netlab.pingserver;
 
 import dev.netlab.kit.config.ConfigLoader;
 import dev.netlab.kit.lifecycle.RunningService;
-import dev.netlab.kit.testing.PrometheusText;
+import dev.netlab.kit.metrics.PrometheusText;
 import dev.netlab.pingserver.config.Mode;
 import java.io.IOException;
 import java.net.URI;

@@ -2,7 +2,7 @@ package dev.netlab.webserver;
 
 import dev.netlab.kit.config.ConfigLoader;
 import dev.netlab.kit.lifecycle.RunningService;
-import dev.netlab.kit.testing.PrometheusText;
+import dev.netlab.kit.metrics.PrometheusText;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;

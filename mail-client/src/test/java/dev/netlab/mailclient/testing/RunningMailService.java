@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.netlab.kit.config.ConfigLoader;
 import dev.netlab.kit.lifecycle.RunningService;
 import dev.netlab.kit.lifecycle.ServiceMain;
-import dev.netlab.kit.testing.PrometheusText;
+import dev.netlab.kit.metrics.PrometheusText;
 import dev.netlab.mailclient.Main;
 import dev.netlab.mailclient.smtp.Resolver;
 import java.io.IOException;

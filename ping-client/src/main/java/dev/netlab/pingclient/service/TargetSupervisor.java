@@ -57,7 +57,7 @@ final class TargetSupervisor {
     private Thread resolverThread;
 
     /** One address's stream. */
-    private record Running(StreamSpec spec, StreamStats stats, StreamMeters meters, Thread thread,
+    private record Running(StreamSpec spec, StreamStats stats, StreamMeters meters, RecentProbes recent, Thread thread,
                            AtomicReference<ProbeStream> stream, CountDownLatch stopped) {
     }
 
@@ -146,7 +146,8 @@ final class TargetSupervisor {
                 target.size(), 0, null);
         StreamStats stats = new StreamStats(config.statsWindow(), 0);
         StreamMeters meters = new StreamMeters(registry, tags(spec.addressLabel()), stats);
-        ProbeEvents events = ProbeEvents.all(stats, meters);
+        RecentProbes recent = new RecentProbes();
+        ProbeEvents events = ProbeEvents.all(stats, meters, recent);
         AtomicReference<ProbeStream> current = new AtomicReference<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread thread = Thread.ofVirtual().name("probe-" + target.name() + "-" + spec.addressLabel()).unstarted(() -> {
@@ -177,7 +178,7 @@ final class TargetSupervisor {
                 }
             }
         });
-        Running running = new Running(spec, stats, meters, thread, current, stopped);
+        Running running = new Running(spec, stats, meters, recent, thread, current, stopped);
         thread.start();
         return running;
     }
@@ -234,6 +235,7 @@ final class TargetSupervisor {
                 entry.put("labels", target.labels());
                 entry.put("window", config.statsWindow());
                 entry.put("last_error", s.lastError() != null ? s.lastError() : lastError);
+                entry.put("recent", running.recent().outcomes());
                 entries.add(entry);
             }
         } finally {

@@ -9,7 +9,7 @@ import dev.netlab.kit.config.ConfigLoader;
 import dev.netlab.kit.config.Settings;
 import dev.netlab.kit.lifecycle.RunningService;
 import dev.netlab.kit.lifecycle.Service;
-import dev.netlab.kit.testing.PrometheusText;
+import dev.netlab.kit.metrics.PrometheusText;
 import dev.netlab.pingclient.Main;
 import dev.netlab.pingclient.probe.FaultyReflector;
 import dev.netlab.pingclient.probe.FaultyReflector.Drop;

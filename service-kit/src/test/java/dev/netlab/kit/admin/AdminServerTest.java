@@ -3,7 +3,7 @@ package dev.netlab.kit.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netlab.kit.metrics.MeterRegistries;
-import dev.netlab.kit.testing.PrometheusText;
+import dev.netlab.kit.metrics.PrometheusText;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.netlab.kit.config.ConfigLoader;
 import dev.netlab.kit.config.InvalidConfigException;
 import dev.netlab.kit.config.Settings;
-import dev.netlab.kit.testing.PrometheusText;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.netlab.kit.testing;
+package dev.netlab.kit.metrics;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,7 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A strict parser of the Prometheus text exposition format 0.0.4, for tests: every sample must belong to a family
+ * A strict parser of the Prometheus text exposition format 0.0.4, for tests and the watch command: every sample must belong to a family
  * declared with {@code # HELP} and {@code # TYPE}, names and labels must be valid, values must parse. Any violation
  * throws {@link IllegalArgumentException} naming the line.
  */
