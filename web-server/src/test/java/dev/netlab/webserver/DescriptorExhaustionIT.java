@@ -2,7 +2,7 @@ package dev.netlab.webserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.netlab.kit.testing.PrometheusText;
+import dev.netlab.kit.metrics.PrometheusText;
 import dev.netlab.kit.testing.ServiceProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
