@@ -4,6 +4,6 @@
 set -euo pipefail
 port="${ADMIN_PORT:-${NETLAB_HEALTH_PORT:?NETLAB_HEALTH_PORT is not set}}"
 exec 3<> "/dev/tcp/127.0.0.1/$port"
-printf 'GET /health/ready HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
-read -r -t 2 version status _ <&3
+printf 'GET /health/ready HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3
+read -r -t 2 _ status _ <&3
 [[ "$status" == 200 ]] || { echo "GET /health/ready on port $port answered ${status:-nothing}" >&2; exit 1; }

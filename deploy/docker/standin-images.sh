@@ -23,8 +23,8 @@ key() { sha256sum | cut -c1-12; }
 
 [[ -x "${JAVA_HOME:-}/bin/jlink" ]] || die "JAVA_HOME must name a JDK with jlink (found: '${JAVA_HOME:-}')"
 for tool in podman debootstrap; do command -v "$tool" > /dev/null || die "$tool is not installed"; done
-PROMETHEUS_BIN="$(command -v prometheus || true)"
-[[ -n "$PROMETHEUS_BIN" ]] || die "prometheus is not installed (Debian package prometheus)"
+PROMETHEUS_BIN="$(command -v prometheus || true)" PROMTOOL_BIN="$(command -v promtool || true)"
+[[ -n "$PROMETHEUS_BIN" && -n "$PROMTOOL_BIN" ]] || die "prometheus is not installed (Debian package prometheus)"
 mkdir -p "$CACHE"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -62,16 +62,16 @@ CONTAINERFILE
   podman build --quiet -t "$JRE_IMAGE" "$work/jre" > /dev/null
 fi
 
-# Prometheus: Debian's binary on the Debian root, started like the official image (config and data paths as there).
-prometheus_key="$(cat "$PROMETHEUS_BIN" <(echo "$DEBIAN_IMAGE") | key)"
+# Prometheus: Debian's prometheus and promtool on the Debian root, started like the official image (same paths).
+prometheus_key="$(cat "$PROMETHEUS_BIN" "$PROMTOOL_BIN" <(echo "$DEBIAN_IMAGE") | key)"
 PROMETHEUS_IMAGE="localhost/netlab-standin/prometheus:$prometheus_key"
 if ! podman image exists "$PROMETHEUS_IMAGE"; then
   log "$PROMETHEUS_BIN into $PROMETHEUS_IMAGE"
   mkdir -p "$work/prometheus"
-  cp "$PROMETHEUS_BIN" "$work/prometheus/prometheus"
+  cp "$PROMETHEUS_BIN" "$PROMTOOL_BIN" "$work/prometheus/"
   cat > "$work/prometheus/Containerfile" <<CONTAINERFILE
 FROM $DEBIAN_IMAGE
-COPY prometheus /bin/prometheus
+COPY prometheus promtool /bin/
 RUN mkdir -p /prometheus /etc/prometheus && chown 65534:65534 /prometheus
 USER 65534:65534
 WORKDIR /prometheus
