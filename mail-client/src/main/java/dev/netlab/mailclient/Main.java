@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 
 /**
  * Entry point of the mail-client jar: {@code send} is the command; without a subcommand the jar runs the service,
- * which until its HTTP API and outbox arrive is its admin socket with the contract's meters registered at zero.
+ * which until its HTTP API and outbox arrive is its admin socket with its meters (docs/architecture.md) at zero.
  */
 @Command(name = "mail-client", description = "SMTP client service: HTTP API and durable outbox (coming); the send"
         + " command.", subcommands = SendCommand.class)

@@ -27,7 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The contract's meters, read back from the real /metrics output with the strict parser. */
+/** The meters of docs/architecture.md, read back from the real /metrics output with the strict parser. */
 class MetricsTest {
 
     @Test

@@ -44,6 +44,13 @@ public final class Main extends ServiceCommand implements Service {
         return List.of();
     }
 
+    /** A target's keys that application.yaml's default targets leave out. */
+    @Override
+    public List<String> optionalKeys() {
+        return List.of("pingclient.targets.*.interval", "pingclient.targets.*.timeout", "pingclient.targets.*.size",
+                "pingclient.targets.*.name", "pingclient.targets.*.labels.*");
+    }
+
     @Override
     public Engine createEngine(ServiceContext context) {
         ProberConfig config = ProberConfig.read(context.settings());

@@ -102,15 +102,17 @@ final class PingCommand implements Callable<Integer> {
     static final class Seconds implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
+            BigDecimal seconds;
             try {
-                BigDecimal seconds = new BigDecimal(value.strip());
-                if (seconds.signum() < 0 || seconds.compareTo(BigDecimal.valueOf(86_400L * 365)) > 0) {
-                    throw new CommandLine.TypeConversionException("'" + value + "' is not a number of seconds >= 0");
-                }
-                return Duration.ofNanos(seconds.movePointRight(9).longValue());
+                seconds = new BigDecimal(value.strip());
             } catch (NumberFormatException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a number of seconds");
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a number of seconds (0.2, 1)");
             }
+            if (seconds.signum() < 0 || seconds.compareTo(BigDecimal.valueOf(86_400L * 365)) > 0) {
+                throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is out of range: expected seconds from 0 to 31536000 (365 days)");
+            }
+            return Duration.ofNanos(seconds.movePointRight(9).longValue());
         }
     }
 

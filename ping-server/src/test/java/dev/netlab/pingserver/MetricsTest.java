@@ -7,7 +7,7 @@ import dev.netlab.pingserver.config.Mode;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The contract's metric names on the real /metrics, every label value there at zero before any traffic. */
+/** The metric names of docs/architecture.md on the real /metrics, every label value at zero before any traffic. */
 class MetricsTest {
 
     @Test

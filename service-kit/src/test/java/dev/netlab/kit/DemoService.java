@@ -59,6 +59,11 @@ public final class DemoService extends ServiceCommand implements Service {
     }
 
     @Override
+    public List<String> optionalKeys() {
+        return List.of("demo.targets.*.labels.*");
+    }
+
+    @Override
     public Engine createEngine(ServiceContext context) {
         Settings demo = context.settings().child("demo");
         return new GreetingEngine(demo.bindAddress("bind-address"), demo.port("port"));

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
 /**
- * The contract's meters, every label value registered at zero at start: requests by method and status, the request
+ * The meters of docs/architecture.md, every label value at zero at start: requests by method and status, the request
  * duration histogram, response bytes, active and refused connections, timeouts by kind.
  */
 final class WebServerMetrics {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The contract's metric names, their zeros at start, and exact counts after known traffic. */
+/** The metric names of docs/architecture.md, their zeros at start, and exact counts after known traffic. */
 class MetricsTest {
 
     @TempDir

@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The contract's mail-client meters: {@code mailclient_smtp_replies_total{command,code}},
+ * The mail-client meters of docs/architecture.md: {@code mailclient_smtp_replies_total{command,code}},
  * {@code mailclient_messages_total{outcome}}, {@code mailclient_outbox_messages} and
  * {@code mailclient_delivery_duration_seconds}. As an {@link SmtpObserver} it counts every reply of a session. The
  * {@code code} label is a parsed reply code (200 to 559), so it stays bounded; nothing else from the network becomes

@@ -1,6 +1,6 @@
 package dev.netlab.pingclient.probe;
 
-/** The contract's {@code kind} label of {@code pingclient_errors_total}. */
+/** The {@code kind} label (docs/architecture.md) of {@code pingclient_errors_total}. */
 public enum ErrorKind {
     /** The target's name did not resolve. */
     RESOLVE,

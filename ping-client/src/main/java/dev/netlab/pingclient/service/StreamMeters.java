@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The contract's meters of one {@code {target,address}} pair, all registered at zero when the address is first
+ * The meters (docs/architecture.md) of one {@code {target,address}} pair, all at zero when the address is first
  * known. A probe counts as lost when its timeout passes; a late reply increments {@code late} only, so
  * {@code lost / sent} stays a correct loss ratio.
  */
@@ -77,7 +77,7 @@ final class StreamMeters implements ProbeEvents {
     }
 
     private Counter counter(String name, String description, Tags tags) {
-        // No base unit: Prometheus would append it to the contract's name (_packets_total).
+        // No base unit: Prometheus would append it to the name docs/architecture.md fixes (_packets_total).
         return keep(Counter.builder(name).description(description).tags(tags).register(registry));
     }
 

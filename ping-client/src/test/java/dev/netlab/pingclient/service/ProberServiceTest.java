@@ -32,7 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The service in-process: targets probed forever, the contract's metrics, {@code GET /api/targets}. */
+/** The service in-process: targets probed forever, the metrics of docs/architecture.md, {@code GET /api/targets}. */
 class ProberServiceTest {
 
     private static final List<String> BUCKETS = List.of("5.0E-5", "1.0E-4", "2.0E-4", "5.0E-4", "0.001", "0.002",

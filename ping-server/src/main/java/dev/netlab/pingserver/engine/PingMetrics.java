@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The contract's meters, every label value registered at zero at start so that {@code rate()} has data before the
+ * The meters of docs/architecture.md, every label value at zero at start so that {@code rate()} has data before the
  * first packet. Labels come from fixed enums only: nothing from the network becomes a label.
  */
 public final class PingMetrics {

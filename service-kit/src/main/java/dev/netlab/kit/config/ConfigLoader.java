@@ -1,10 +1,10 @@
 package dev.netlab.kit.config;
 
 import io.helidon.config.Config;
-import io.helidon.config.ConfigException;
 import io.helidon.config.ConfigSources;
 import io.helidon.config.EnvironmentVariables;
 import io.helidon.config.spi.ConfigSource;
+import io.helidon.config.yaml.YamlConfigParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,11 +16,21 @@ import java.util.function.Supplier;
 /**
  * Builds a service's configuration from, lowest to highest precedence: the classpath {@code application.yaml}, the
  * {@code --config FILE}, the environment ({@code FOO_BAR} sets {@code foo.bar}, {@code FOO_BAR_dash_BAZ} sets
- * {@code foo.bar-baz}) and the command line's own options.
+ * {@code foo.bar-baz}) and the command line's own options. Each source is checked against the service's
+ * {@link ConfigSchema} before they are merged, so an error names the file, variable or option it came from.
  */
 public final class ConfigLoader {
 
     private ConfigLoader() {
+    }
+
+    /**
+     * Loads the layered configuration without checking keys against a schema: for tests of one configuration class.
+     *
+     * @see #load(Optional, Map, Map, ConfigSchema)
+     */
+    public static Settings load(Optional<Path> file, Map<String, String> environment, Map<String, String> overrides) {
+        return load(file, environment, overrides, ConfigSchema.NONE);
     }
 
     /**
@@ -29,46 +39,65 @@ public final class ConfigLoader {
      * @param file        the {@code --config} file, if given
      * @param environment the environment (tests pass their own map)
      * @param overrides   keys set by command-line options, which win over everything
-     * @throws InvalidConfigException when the file is missing or is not valid YAML
+     * @param schema      the keys the service knows; keys under its roots that it does not know are refused
+     * @throws InvalidConfigException when the file is missing or is not a YAML mapping, or a key is unknown or its
+     *                                value has the wrong shape
      */
-    public static Settings load(Optional<Path> file, Map<String, String> environment, Map<String, String> overrides) {
-        // Helidon gives the first source the highest priority.
+    public static Settings load(Optional<Path> file, Map<String, String> environment, Map<String, String> overrides,
+                                ConfigSchema schema) {
+        Optional<Config> fileTree = file.map(ConfigFiles::read);
+        fileTree.ifPresent(tree -> schema.check(tree, "in " + file.orElseThrow()));
+        Map<String, String> variables = EnvironmentKeys.variables(environment);
+        Map<String, String> ours = EnvironmentKeys.under(schema.roots(), variables);
+        ours.forEach((key, variable) ->
+                schema.checkValue(key, environment.get(variable), "from environment variable " + variable));
+        schema.check(tree(ConfigSources.create(overrides, "command line")), "from the command line");
+
+        List<Supplier<? extends ConfigSource>> defaults = new ArrayList<>();
+        file.ifPresent(path -> defaults.add(ConfigSources.file(path)));
+        defaults.add(ConfigSources.classpath("application.yaml").optional(true));
+        // Helidon merges a list as a whole, so the environment can only reach entries the file or defaults have.
+        ConfigFiles.checkListIndexes(tree(defaults), ours, environment);
+
         List<Supplier<? extends ConfigSource>> sources = new ArrayList<>();
+        // Helidon gives the first source the highest priority.
         sources.add(ConfigSources.create(overrides, "command line"));
         sources.add(ConfigSources.create(EnvironmentVariables.expand(environment), "environment"));
-        file.ifPresent(path -> {
-            if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-                throw InvalidConfigException.unreadable(path.toString(), "no such readable file (--config)");
-            }
-            sources.add(ConfigSources.file(path));
-        });
-        sources.add(ConfigSources.classpath("application.yaml").optional(true));
+        sources.addAll(defaults);
+        Config config;
         try {
-            Config config = Config.builder()
-                    .sources(sources)
-                    .disableEnvironmentVariablesSource()
-                    .disableSystemPropertiesSource()
-                    .disableFilterServices()
-                    .disableParserServices()
-                    .addParser(io.helidon.config.yaml.YamlConfigParser.create())
-                    .disableCaching()
-                    .build();
-            // Touch the tree so that parse errors surface now, not at first use.
-            config.traverse().count();
-            return Settings.of(config);
-        } catch (ConfigException e) {
-            String where = file.map(Path::toString).orElse("application.yaml");
-            throw InvalidConfigException.unreadable(where, "not valid YAML (" + firstLine(e) + ")");
+            config = tree(sources);
+        } catch (RuntimeException e) {
+            // Checked above for the cases known to fail; anything else still gets one line.
+            throw InvalidConfigException.unreadable("the environment over " + file.map(Path::toString)
+                    .orElse("application.yaml"), "cannot be merged (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }
+        return Settings.of(config, new ConfigOrigins(file, fileTree, variables, overrides.keySet()));
     }
 
-    private static String firstLine(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        String message = String.valueOf(root.getMessage());
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+    /** The tree of {@code sources}, the first one winning, with nothing but YAML parsing added. */
+    static Config tree(List<Supplier<? extends ConfigSource>> sources) {
+        Config config = Config.builder()
+                .sources(sources)
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .disableFilterServices()
+                .disableParserServices()
+                .addParser(YamlConfigParser.create())
+                .disableCaching()
+                .build();
+        // Touch the tree so that parse errors surface now, not at first use.
+        config.traverse().count();
+        return config;
+    }
+
+    /** The tree of one source. */
+    static Config tree(Supplier<? extends ConfigSource> source) {
+        return tree(List.of(source));
+    }
+
+    /** Whether {@code path} can be read as a configuration file. */
+    static boolean readable(Path path) {
+        return Files.isRegularFile(path) && Files.isReadable(path);
     }
 }

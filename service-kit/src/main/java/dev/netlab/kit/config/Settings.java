@@ -24,19 +24,30 @@ import java.util.stream.Collectors;
 public final class Settings {
 
     private final Config node;
+    private final ConfigOrigins origins;
 
-    private Settings(Config node) {
+    private Settings(Config node, ConfigOrigins origins) {
         this.node = node;
+        this.origins = origins;
     }
 
     /** Settings over a Helidon config tree (usually from {@link ConfigLoader}). */
     public static Settings of(Config config) {
-        return new Settings(config);
+        return new Settings(config, ConfigOrigins.NONE);
+    }
+
+    static Settings of(Config config, ConfigOrigins origins) {
+        return new Settings(config, origins);
     }
 
     /** The section under {@code key}, present or not. */
     public Settings child(String key) {
-        return new Settings(node.get(key));
+        return new Settings(node.get(key), origins);
+    }
+
+    /** {@code error} saying where its value came from, when that was not the defaults: a variable, a file, an option. */
+    public InvalidConfigException attributed(InvalidConfigException error) {
+        return origins.of(error.key()).map(error::from).orElse(error);
     }
 
     /** The raw Helidon node, for structures (lists of targets) that a service maps itself. */
@@ -177,6 +188,9 @@ public final class Settings {
     /** The string values under {@code key}, as a map from child name to value (constant metric tags, labels). */
     public Map<String, String> stringMap(String key) {
         Map<String, String> values = new LinkedHashMap<>();
+        if (node.get(key).type() == Config.Type.VALUE) {
+            throw InvalidConfigException.invalid(fullKey(key), string(key), "expected a map of names to values");
+        }
         for (Config child : node.get(key).asNodeList().orElse(List.of())) {
             child.asString().asOptional().ifPresent(v -> values.put(child.name(), v));
         }

@@ -2,10 +2,13 @@ package dev.netlab.kit.lifecycle;
 
 import dev.netlab.kit.admin.AdminServer;
 import dev.netlab.kit.admin.Readiness;
+import dev.netlab.kit.config.InvalidConfigException;
 import dev.netlab.kit.config.Settings;
 import dev.netlab.kit.metrics.MeterRegistries;
+import dev.netlab.kit.metrics.MetricTags;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,11 +60,20 @@ public final class RunningService implements AutoCloseable {
      * @throws StartupException                              when a listener cannot be bound (exit 1)
      */
     public static RunningService start(Service service, Settings settings, Clock clock) {
-        Duration drainTimeout = settings.duration("lifecycle.drain-timeout", Duration.ZERO, Duration.ofHours(1));
-        var adminBind = settings.bindAddress("admin.bind-address");
-        int adminPort = settings.port("admin.port");
-        PrometheusMeterRegistry registry = MeterRegistries.create(settings.stringMap("metrics.tags"));
-        Engine engine = service.createEngine(new ServiceContext(settings, registry, clock));
+        Duration drainTimeout;
+        InetAddress adminBind;
+        int adminPort;
+        PrometheusMeterRegistry registry;
+        Engine engine;
+        try {
+            drainTimeout = settings.duration("lifecycle.drain-timeout", Duration.ZERO, Duration.ofHours(1));
+            adminBind = settings.bindAddress("admin.bind-address");
+            adminPort = settings.port("admin.port");
+            registry = MeterRegistries.create(MetricTags.read(settings));
+            engine = service.createEngine(new ServiceContext(settings, registry, clock));
+        } catch (InvalidConfigException e) {
+            throw settings.attributed(e);
+        }
         Readiness readiness = new Readiness();
         AdminServer admin = AdminServer.start(adminBind, adminPort, registry, readiness, engine::routing);
         List<Endpoint> bound = new ArrayList<>();
@@ -79,7 +91,7 @@ public final class RunningService implements AutoCloseable {
                 startMillis);
     }
 
-    /** The contract's start line: {@code ping-server started in 388 ms: lab=udp/127.0.0.1:12000 ... admin=tcp/...}. */
+    /** The start line of docs/architecture.md: {@code ping-server started in 388 ms: lab=udp/127.0.0.1:12000 ...}. */
     public String startLine() {
         return service.name() + " started in " + startMillis + " ms: "
                 + endpoints.stream().map(Endpoint::toString).collect(Collectors.joining(" "));

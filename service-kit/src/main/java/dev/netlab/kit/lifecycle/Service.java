@@ -12,6 +12,15 @@ public interface Service {
     List<String> bindAddressKeys();
 
     /**
+     * Keys the service reads that have no default in its {@code application.yaml} (every key there is known already),
+     * as patterns in which {@code *} stands for any one name or list index: {@code pingclient.targets.*.labels.*}.
+     * Any other key under the service's roots is refused at startup.
+     */
+    default List<String> optionalKeys() {
+        return List.of();
+    }
+
+    /**
      * Creates the engine from validated configuration, binding nothing yet.
      *
      * @throws dev.netlab.kit.config.InvalidConfigException when a setting is not usable

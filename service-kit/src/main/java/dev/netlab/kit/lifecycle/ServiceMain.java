@@ -2,15 +2,19 @@ package dev.netlab.kit.lifecycle;
 
 import dev.netlab.kit.cli.ServiceCommand;
 import dev.netlab.kit.config.ConfigLoader;
+import dev.netlab.kit.config.ConfigSchema;
 import dev.netlab.kit.config.InvalidConfigException;
 import dev.netlab.kit.config.Settings;
+import dev.netlab.kit.metrics.MetricTags;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Runs a service from its command line until it is stopped, and maps every outcome to the contract's exit codes. */
+/** Runs a service from its command line until it is stopped; exit codes as docs/architecture.md lists them. */
 public final class ServiceMain {
 
     /** A clean stop. */
@@ -33,7 +37,7 @@ public final class ServiceMain {
                             PrintStream out, PrintStream err) {
         RunningService running;
         try {
-            Settings settings = ConfigLoader.load(configFile, System.getenv(), overrides);
+            Settings settings = ConfigLoader.load(configFile, System.getenv(), overrides, schema(service));
             running = RunningService.start(service, settings, Clock.systemUTC());
         } catch (InvalidConfigException e) {
             err.println(service.name() + ": " + e.getMessage());
@@ -51,6 +55,13 @@ public final class ServiceMain {
             Thread.currentThread().interrupt();
             return EXIT_FAILURE;
         }
+    }
+
+    /** The keys {@code service} knows: its {@code application.yaml}'s, the kit's own optional ones, and its own. */
+    public static ConfigSchema schema(Service service) {
+        List<String> optional = new ArrayList<>(List.of(MetricTags.KEY + ".*"));
+        optional.addAll(service.optionalKeys());
+        return ConfigSchema.ofClasspath(optional);
     }
 
     /** The entry point of every service jar: {@code System.exit(ServiceMain.run(new XCommand(), args))}. */

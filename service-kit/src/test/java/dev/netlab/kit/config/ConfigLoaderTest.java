@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -71,7 +72,73 @@ class ConfigLoaderTest {
         Path config = file("demo:\n  greeting: [unclosed\n");
         assertThatThrownBy(() -> ConfigLoader.load(Optional.of(config), Map.of(), Map.of()))
                 .isInstanceOf(InvalidConfigException.class)
-                .hasMessageContaining(config.toString())
-                .hasMessageContaining("not valid YAML");
+                .hasMessage("invalid configuration: " + config + ": not valid YAML at line 3, column 1:"
+                        + " expected ',' or ']', but got <stream end>");
+    }
+
+    @Test
+    void aFileHoldingJustAStringIsRefusedAsNotAMapping() throws IOException {
+        Path config = file("just a string\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(config), Map.of(), Map.of()))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("invalid configuration: " + config + ": expected a mapping of keys to values"
+                        + " (admin:, lifecycle:, ...), found the single value 'just a string'");
+        Path list = file("- admin\n- port\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(list), Map.of(), Map.of()))
+                .hasMessageEndingWith("expected a mapping of keys to values (admin:, lifecycle:, ...), found a list");
+    }
+
+    @Test
+    void anEmptyKeyIsAConfigurationErrorNamingWhereItIs() throws IOException {
+        Path config = file("metrics:\n  tags:\n    '': x\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(config), Map.of(), Map.of()))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("invalid configuration: " + config + ": an empty key under metrics.tags: every key needs a name");
+        Path topLevel = file("'': x\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(topLevel), Map.of(), Map.of()))
+                .as("Helidon recurses forever on this one")
+                .hasMessage("invalid configuration: " + topLevel + ": an empty key at the top level: every key needs a name");
+        Path inList = file("demo:\n  targets:\n    - host: a\n      '': x\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(inList), Map.of(), Map.of()))
+                .hasMessageContaining("an empty key under demo.targets.0: every key needs a name");
+    }
+
+    @Test
+    void aVariableReachingPastTheEndOfAListNamesTheVariableNotTheFile() throws IOException {
+        Path config = file("demo:\n  targets:\n    - host: a\n    - host: b\n");
+        ConfigSchema schema = ConfigSchema.ofClasspath(List.of());
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(config), Map.of("DEMO_TARGETS_2_PORT", "9"), Map.of(),
+                schema))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("invalid configuration: demo.targets.2.port = '9' (from environment variable"
+                        + " DEMO_TARGETS_2_PORT): demo.targets has 2 entries (indexes 0 to 1): the environment"
+                        + " sets values of entries the --config file lists, and a list comes from that file");
+        Settings s = ConfigLoader.load(Optional.of(config), Map.of("DEMO_TARGETS_1_PORT", "9"), Map.of(), schema);
+        assertThat(s.string("demo.targets.1.port")).isEqualTo("9");
+    }
+
+    @Test
+    void aBadValueSaysWhichVariableFileOrOptionItCameFrom() throws IOException {
+        Path config = file("demo:\n  level: 12\n");
+        Settings s = ConfigLoader.load(Optional.of(config), Map.of("ADMIN_PORT", "abc"), Map.of("demo.ratio", "2"));
+        assertThat(s.attributed(catchInvalid(() -> s.port("admin.port")))).hasMessage("invalid configuration:"
+                + " admin.port = 'abc' (from environment variable ADMIN_PORT): expected an integer from 0 to 65535");
+        assertThat(s.attributed(catchInvalid(() -> s.integer("demo.level", 0, 9))))
+                .hasMessageStartingWith("invalid configuration: demo.level = '12' (in " + config + "): ");
+        assertThat(s.attributed(catchInvalid(() -> s.probability("demo.ratio"))))
+                .hasMessageStartingWith("invalid configuration: demo.ratio = '2' (from the command line): ");
+        Settings defaults = ConfigLoader.load(Optional.empty(), Map.of(), Map.of());
+        assertThat(defaults.attributed(catchInvalid(() -> defaults.integer("demo.level", 5, 9))))
+                .as("a default says nothing of where it came from")
+                .hasMessage("invalid configuration: demo.level = '1': expected an integer from 5 to 9");
+    }
+
+    private static InvalidConfigException catchInvalid(Runnable read) {
+        try {
+            read.run();
+        } catch (InvalidConfigException e) {
+            return e;
+        }
+        throw new AssertionError("expected an InvalidConfigException");
     }
 }

@@ -84,4 +84,12 @@ class RunningServiceTest {
         assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), demo).close())
                 .isInstanceOf(java.net.ConnectException.class);
     }
+
+    @Test
+    void aMetricTagThatWouldBreakEveryScrapeStopsStartupNamingTheKey() {
+        Settings settings = settings(Map.of("metrics.tags.le", "0.5"));
+        assertThatThrownBy(() -> RunningService.start(new DemoService(), settings, Clock.systemUTC()).close())
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith("invalid configuration: metrics.tags.le = '0.5' (from the command line): 'le' is");
+    }
 }

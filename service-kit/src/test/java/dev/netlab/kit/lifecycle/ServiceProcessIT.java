@@ -3,6 +3,7 @@ package dev.netlab.kit.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netlab.kit.DemoService;
+import dev.netlab.kit.metrics.MetricTags;
 import dev.netlab.kit.testing.ServiceProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,7 +24,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The contract's start line and exit codes, observed on a real process. */
+/** The start line and exit codes of docs/architecture.md, observed on a real process. */
 class ServiceProcessIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -107,29 +108,36 @@ class ServiceProcessIT {
         }
     }
 
+    /** Runs the demo, which must exit 2 with {@code line} as all of its standard error and nothing on standard output. */
+    private static void assertRefused(List<String> args, Map<String, String> env, String line) throws Exception {
+        try (ServiceProcess service = demo(args, env)) {
+            assertThat(service.awaitExit(WAIT)).isEqualTo(2);
+            assertThat(lines(service.stderr())).containsExactly(line);
+            assertThat(service.stdout()).isEmpty();
+        }
+    }
+
+    private Path config(String name, String yaml) throws IOException {
+        Path config = dir.resolve(name);
+        Files.writeString(config, yaml);
+        return config;
+    }
+
     @Test
     void anUnknownOptionExitsTwoWithOneLine() throws Exception {
-        try (ServiceProcess service = demo(List.of("--frobnicate"), Map.of())) {
-            assertThat(service.awaitExit(WAIT)).isEqualTo(2);
-            assertThat(lines(service.stderr())).containsExactly("demo: Unknown option: '--frobnicate' (see --help)");
-        }
+        assertRefused(List.of("--frobnicate"), Map.of(), "demo: Unknown option: '--frobnicate' (see --help)");
     }
 
     @Test
     void anInvalidConfigFileExitsTwoWithOneLineNamingKeyAndValue() throws Exception {
-        Path config = dir.resolve("bad.yaml");
-        Files.writeString(config, "demo:\n  port: 99999\n");
-        try (ServiceProcess service = demo(List.of("--config", config.toString()), Map.of())) {
-            assertThat(service.awaitExit(WAIT)).isEqualTo(2);
-            assertThat(lines(service.stderr())).containsExactly(
-                    "demo: invalid configuration: demo.port = '99999': expected an integer from 0 to 65535");
-        }
+        Path config = config("bad.yaml", "demo:\n  port: 99999\n");
+        assertRefused(List.of("--config", config.toString()), Map.of(), "demo: invalid configuration: demo.port ="
+                + " '99999' (in " + config + "): expected an integer from 0 to 65535");
     }
 
     @Test
     void aMalformedConfigFileExitsTwoWithOneLine() throws Exception {
-        Path config = dir.resolve("broken.yaml");
-        Files.writeString(config, "demo: [\n");
+        Path config = config("broken.yaml", "demo: [\n");
         try (ServiceProcess service = demo(List.of("--config", config.toString()), Map.of())) {
             assertThat(service.awaitExit(WAIT)).isEqualTo(2);
             assertThat(lines(service.stderr())).singleElement().asString()
@@ -138,9 +146,31 @@ class ServiceProcessIT {
     }
 
     @Test
+    void aValueOfTheWrongShapeExitsTwoWithOneLineNamingTheKey() throws Exception {
+        Path config = config("shape.yaml", "demo:\n  port: {a: 1}\n");
+        assertRefused(List.of("--config", config.toString()), Map.of(), "demo: invalid configuration: demo.port ="
+                + " {a: 1} (in " + config + "): expected a single value, not a map");
+    }
+
+    @Test
+    void anUnknownKeyExitsTwoWithOneLineNamingTheClosestKnownKey() throws Exception {
+        Path config = config("typo.yaml", "lifecycle:\n  drain-timout: 1s\n");
+        assertRefused(List.of("--config", config.toString()), Map.of(), "demo: invalid configuration: unknown key"
+                + " lifecycle.drain-timout (in " + config + "): did you mean lifecycle.drain-timeout?");
+        assertRefused(List.of(), Map.of("DEMO_PROT", "0", "UNRELATED_SETTING", "x"), "demo: invalid configuration:"
+                + " unknown key demo.prot (from environment variable DEMO_PROT): did you mean demo.port (DEMO_PORT)?");
+    }
+
+    @Test
+    void aMetricTagPrometheusRefusesExitsTwoBeforeAnythingIsBound() throws Exception {
+        assertRefused(List.of(), Map.of("METRICS_TAGS_LE", "0.5"), "demo: invalid configuration: metrics.tags.le ="
+                + " '0.5' (from environment variable METRICS_TAGS_LE): 'le' is a label our meters or Prometheus already"
+                + " set: expected a name other than " + String.join(", ", MetricTags.RESERVED.stream().sorted().toList()));
+    }
+
+    @Test
     void theEnvironmentOverridesTheConfigFile() throws Exception {
-        Path config = dir.resolve("admin.yaml");
-        Files.writeString(config, "admin:\n  port: 1\n");
+        Path config = config("admin.yaml", "admin:\n  port: 1\n");
         try (ServiceProcess service = demo(List.of("--config", config.toString()), Map.of("ADMIN_PORT", "0"))) {
             assertThat(service.ports(WAIT).get("admin")).isNotEqualTo(1).isPositive();
         }
