@@ -88,6 +88,94 @@ class ComposeFileTest {
         });
     }
 
+    @Test
+    void everyListenerOfOurServicesBindsAllAddressesThroughKeysTheServiceKnows() {
+        for (String name : DeployFiles.SERVICES) {
+            ServiceKeys keys = ServiceKeys.of(name);
+            Map<String, String> set = new java.util.TreeMap<>();
+            compose.path("services").path(name).path("environment").fields().forEachRemaining(env -> {
+                String key = ServiceKeys.keyOfVariable(env.getKey());
+                assertThat(keys.knows(key)).as(name + " " + env.getKey() + " sets " + key).isTrue();
+                set.put(key, env.getValue().asText());
+            });
+            keys.defaults().keySet().stream().filter(key -> key.endsWith("bind-address")).forEach(key ->
+                    assertThat(set).as(name).containsEntry(key, "0.0.0.0"));
+        }
+    }
+
+    @Test
+    void publishedContainerPortsAreTheServicesOwn() {
+        assertThat(containerPorts("web-server")).containsExactlyInAnyOrder(
+                port("web-server", "webserver.port", "tcp"), port("web-server", "admin.port", "tcp"));
+        assertThat(containerPorts("ping-server")).containsExactlyInAnyOrder(
+                port("ping-server", "pingserver.listeners.lab.port", "udp"),
+                port("ping-server", "pingserver.listeners.stamp.port", "udp"),
+                port("ping-server", "pingserver.listeners.echo.port", "udp"),
+                port("ping-server", "admin.port", "tcp"));
+        assertThat(containerPorts("ping-client")).containsExactly(port("ping-client", "admin.port", "tcp"));
+        assertThat(containerPorts("mail-client")).containsExactly(port("mail-client", "admin.port", "tcp"));
+    }
+
+    @Test
+    void eachImageStageExposesAndHealthChecksItsServicesPorts() {
+        String dockerfile = DeployFiles.read("deploy/docker/Dockerfile");
+        for (String name : DeployFiles.SERVICES) {
+            String stage = dockerfile.substring(dockerfile.indexOf("FROM service AS " + name + "\n"));
+            int next = stage.indexOf("\nFROM ", 1);
+            stage = next < 0 ? stage : stage.substring(0, next);
+            assertThat(stage).as(name).contains("ENV NETLAB_HEALTH_PORT=" + ServiceKeys.of(name).port("admin.port"));
+            List<String> exposed = List.of(stage.lines().filter(line -> line.startsWith("EXPOSE ")).findFirst()
+                    .orElseThrow().substring("EXPOSE ".length()).split(" "));
+            assertThat(exposed).as(name).containsExactlyInAnyOrderElementsOf(containerPorts(name));
+        }
+    }
+
+    @Test
+    void thePingClientProbesThePingServerByServiceNameOnItsUdpPorts() {
+        String mount = compose.path("services").path("ping-client").path("volumes").get(0).asText();
+        JsonNode config = ServiceKeys.readYaml(readFile(Path.of(mount.split(":")[0])));
+        ServiceKeys keys = ServiceKeys.of("ping-client");
+        assertThat(ServiceKeys.keysOf(config)).allSatisfy(key -> assertThat(keys.knows(key)).as(key).isTrue());
+        JsonNode targets = config.path("pingclient").path("targets");
+        assertThat(targets).isNotEmpty();
+        targets.forEach(target -> {
+            assertThat(target.path("host").asText()).isEqualTo("ping-server");
+            assertThat(containerPorts("ping-server")).contains(target.path("port").asInt() + "/udp");
+        });
+        assertThat(compose.path("services").path("ping-client").path("command"))
+                .extracting(JsonNode::asText).containsExactly("--config", mount.split(":")[1]);
+    }
+
+    @Test
+    void prometheusScrapesEachServiceByItsNameOnItsAdminPort() {
+        JsonNode config = ServiceKeys.readYaml(DeployFiles.read("deploy/prometheus/prometheus.yml"));
+        Map<String, String> targets = new java.util.TreeMap<>();
+        config.path("scrape_configs").forEach(job -> targets.put(job.path("job_name").asText(),
+                job.path("static_configs").get(0).path("targets").get(0).asText()));
+        for (String name : DeployFiles.SERVICES) {
+            assertThat(targets).containsEntry(name, name + ":" + ServiceKeys.of(name).port("admin.port"));
+        }
+    }
+
+    private List<String> containerPorts(String service) {
+        List<String> ports = new ArrayList<>();
+        compose.path("services").path(service).path("ports").forEach(port ->
+                ports.add(port.asText().substring(port.asText().lastIndexOf(':') + 1)));
+        return ports;
+    }
+
+    private static String port(String service, String key, String protocol) {
+        return ServiceKeys.of(service).port(key) + "/" + protocol;
+    }
+
+    private static String readFile(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** {@code docker-compose config} of deploy/compose.yaml with the defaults of every variable. */
     static JsonNode resolved() {
         Command.requireOnPath("docker-compose", "install the Debian packages of .ci/run (docker-compose)");
