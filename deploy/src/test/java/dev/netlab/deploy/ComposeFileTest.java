@@ -157,6 +157,17 @@ class ComposeFileTest {
         }
     }
 
+    @Test
+    void theImageScriptsAreShellcheckClean() throws Exception {
+        Command.requireOnPath("shellcheck", "install the Debian packages of .ci/run (shellcheck)");
+        List<String> command = new ArrayList<>(List.of("shellcheck"));
+        try (var scripts = Files.list(DEPLOY.resolve("docker"))) {
+            scripts.filter(p -> p.toString().endsWith(".sh")).forEach(p -> command.add(ROOT.relativize(p).toString()));
+        }
+        assertThat(command).hasSizeGreaterThan(1);
+        Command.run(command, Map.of(), ROOT, Duration.ofSeconds(60)).orFail();
+    }
+
     private List<String> containerPorts(String service) {
         List<String> ports = new ArrayList<>();
         compose.path("services").path(service).path("ports").forEach(port ->
