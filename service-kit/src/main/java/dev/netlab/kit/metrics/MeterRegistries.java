@@ -1,6 +1,7 @@
 package dev.netlab.kit.metrics;
 
 import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
@@ -28,6 +29,10 @@ public final class MeterRegistries {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         List<Tag> tags = constantTags.entrySet().stream().map(e -> Tag.of(e.getKey(), e.getValue())).toList();
         registry.config().commonTags(tags);
+        // Names promtool check metrics rejects: an abbreviated unit (replaced by process_cpu_seconds_total) and a
+        // gauge ending in _count.
+        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")
+                || id.getName().equals("system.cpu.count")));
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -38,6 +43,8 @@ public final class MeterRegistries {
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
         new ProcessMemoryMetrics().bindTo(registry);
+        new ProcessCpuMetrics().bindTo(registry);
+        new VirtualThreadSchedulerMetrics().bindTo(registry);
         return registry;
     }
 }
