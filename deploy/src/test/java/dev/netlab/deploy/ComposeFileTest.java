@@ -23,7 +23,7 @@ class ComposeFileTest {
 
     private static final Path DEPLOY = ROOT.resolve("deploy");
 
-    private final JsonNode compose = resolved();
+    private final JsonNode compose = Resolved.CONFIG;
 
     @Test
     void dockerComposeAcceptsTheFile() throws Exception {
@@ -185,6 +185,11 @@ class ComposeFileTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The resolved file, read once for every test (docker-compose takes seconds to start). */
+    private static final class Resolved {
+        static final JsonNode CONFIG = resolved();
     }
 
     /** {@code docker-compose config} of deploy/compose.yaml with the defaults of every variable. */

@@ -297,16 +297,12 @@ class ComposeIT {
         return address;
     }
 
-    /** The first query of the dashboard panel titled {@code title}, its variables set to "everything". */
+    /** The first query of the dashboard panel titled {@code title}, its variables set to "All". */
     private static String dashboardQuery(String title) throws IOException {
-        JsonNode dashboard = JSON.readTree(ROOT.resolve("grafana/dashboards/netlab.json").toFile());
-        for (JsonNode panel : dashboard.path("panels")) {
-            if (panel.path("title").asText().equals(title)) {
-                return panel.path("targets").path(0).path("expr").asText()
-                        .replace("$__rate_interval", "1m").replace("$instance", ".*").replace("$target", ".*");
-            }
-        }
-        throw new AssertionError("grafana/dashboards/netlab.json has no panel titled " + title);
+        return Dashboard.load(ROOT.resolve("grafana/dashboards/netlab.json")).queries().stream()
+                .filter(query -> query.panelTitle().equals(title)).findFirst()
+                .orElseThrow(() -> new AssertionError("grafana/dashboards/netlab.json has no panel titled " + title))
+                .resolved("1m", "5m");
     }
 
     private static HttpResponse<String> get(URI uri) throws IOException, InterruptedException {

@@ -40,10 +40,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class KubernetesManifestsTest {
 
-    private static final List<String> OVERLAYS = List.of("base", "overlays/dev", "overlays/prometheus-operator");
     private static final String VERSION_TAG = ":0.1.0-SNAPSHOT";
 
-    private final List<HasMetadata> dev = render("overlays/dev");
+    private final List<HasMetadata> dev = Dev.OBJECTS;
+
+    /** The dev overlay, rendered once for every test. */
+    private static final class Dev {
+        static final List<HasMetadata> OBJECTS = render("overlays/dev");
+    }
 
     @ParameterizedTest
     @ValueSource(strings = {"base", "overlays/dev", "overlays/prometheus-operator"})
