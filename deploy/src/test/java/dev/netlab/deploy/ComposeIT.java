@@ -63,6 +63,8 @@ class ComposeIT {
                 file: %s
             """;
     private static final Duration WAIT = Duration.ofMinutes(3);
+    /** The tag of the images the test builds, so a user's own netlab/<service> images stay as they are. */
+    private static final String TAG = "compose-it";
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -97,7 +99,7 @@ class ComposeIT {
             }
         }
         assertThat(environment).containsKeys("JRE_IMAGE", "PROMETHEUS_IMAGE");
-        environment.put("NETLAB_VERSION", "compose-it");
+        environment.put("NETLAB_VERSION", TAG);
         PORT_VARIABLES.forEach(variable -> environment.put(variable, ""));
 
         Path token = write("mail-api-token", "compose-it-token-" + ProcessHandle.current().pid() + "\n");
@@ -107,9 +109,11 @@ class ComposeIT {
                 "netlab-it-" + ProcessHandle.current().pid(), environment);
 
         long buildStarted = System.nanoTime();
+        Map<String, String> previous = imageIds();
         compose.run(Duration.ofMinutes(15), "build", "web-server", "ping-server", "ping-client", "mail-client")
                 .orFail();
         log("images built in %d s", elapsedSeconds(buildStarted));
+        removeReplaced(previous);
         healthChecks = Thread.ofVirtual().name("podman-healthchecks").start(ComposeIT::runHealthChecks);
         long upStarted = System.nanoTime();
         compose.run(Duration.ofMinutes(5), "up", "-d").orFail();
@@ -272,6 +276,29 @@ class ComposeIT {
                 return;
             } catch (IOException | AssertionError e) {
                 log("health check round failed: %s", e.getMessage());
+            }
+        }
+    }
+
+    /** The image ids our tags name now, so that the images a rebuild replaces can go. */
+    private static Map<String, String> imageIds() throws IOException, InterruptedException {
+        Map<String, String> ids = new HashMap<>();
+        for (String service : SERVICES) {
+            Command.Result id = podman.podman(Duration.ofSeconds(60), "image", "inspect", "--format", "{{.Id}}",
+                    "netlab/" + service + ":" + TAG);
+            if (id.exitCode() == 0) {
+                ids.put(service, id.output().strip());
+            }
+        }
+        return ids;
+    }
+
+    /** Removes the images of an earlier run that this run's build replaced (each run would leave four behind). */
+    private static void removeReplaced(Map<String, String> previous) throws IOException, InterruptedException {
+        Map<String, String> now = imageIds();
+        for (Map.Entry<String, String> old : previous.entrySet()) {
+            if (!old.getValue().equals(now.get(old.getKey()))) {
+                podman.podman(Duration.ofSeconds(60), "rmi", old.getValue());
             }
         }
     }
