@@ -140,6 +140,11 @@ class ComposeIT {
             if (podman != null) {
                 podman.close();
             }
+            if (temp != null) {
+                try (var files = Files.walk(temp)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+                }
+            }
             log("whole test took %d s", elapsedSeconds(started));
         }
     }
