@@ -4,7 +4,14 @@
 # ours/anchor ratio. Loopback only, bounded (RUNS sends each), stops everything it started.
 # Needs: root (Exim with -C), exim4-daemon-light, swaks, openssl, taskset; a JDK >= 21.
 # Usage: bench/mail-client.sh [RUNS]   (default 20)
+#        bench/mail-client.sh throughput [MESSAGES] [SESSIONS]: 10,000 messages against postfix's smtp-sink
+#        (see bench/mail-client/throughput.sh)
 set -euo pipefail
+
+if [ "${1:-}" = throughput ]; then
+  shift
+  exec "$(dirname "$0")/mail-client/throughput.sh" "$@"
+fi
 
 RUNS=${1:-20}
 WARMUP=3

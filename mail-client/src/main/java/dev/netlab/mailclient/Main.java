@@ -1,23 +1,37 @@
 package dev.netlab.mailclient;
 
 import dev.netlab.kit.cli.ServiceCommand;
-import dev.netlab.kit.lifecycle.AdminOnlyEngine;
 import dev.netlab.kit.lifecycle.Engine;
 import dev.netlab.kit.lifecycle.Service;
 import dev.netlab.kit.lifecycle.ServiceContext;
 import dev.netlab.kit.lifecycle.ServiceMain;
 import dev.netlab.mailclient.cli.SendCommand;
-import dev.netlab.mailclient.smtp.SmtpMetrics;
+import dev.netlab.mailclient.service.MailEngine;
+import dev.netlab.mailclient.smtp.Resolver;
 import java.util.List;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 
 /**
- * Entry point of the mail-client jar: {@code send} is the command; without a subcommand the jar runs the service,
- * which until its HTTP API and outbox arrive is its admin socket with its meters (docs/architecture.md) at zero.
+ * Entry point of the mail-client jar: {@code send} is the command; without a subcommand the jar runs the service:
+ * the HTTP API on the admin port, the durable outbox, and delivery to the configured relay.
  */
-@Command(name = "mail-client", description = "SMTP client service: HTTP API and durable outbox (coming); the send"
-        + " command.", subcommands = SendCommand.class)
+@Command(name = "mail-client", description = "SMTP client service: HTTP API, durable outbox, delivery to a relay;"
+        + " the send command.", subcommands = SendCommand.class)
 public final class Main extends ServiceCommand implements Service {
+
+    private final Resolver resolver;
+    private final Function<String, String> getenv;
+
+    public Main() {
+        this(Resolver.system(), System::getenv);
+    }
+
+    /** A service that resolves the relay's name with {@code resolver} and reads secrets' variables from {@code getenv}. */
+    public Main(Resolver resolver, Function<String, String> getenv) {
+        this.resolver = resolver;
+        this.getenv = getenv;
+    }
 
     public static void main(String[] args) {
         System.exit(ServiceMain.run(new Main(), args));
@@ -34,9 +48,13 @@ public final class Main extends ServiceCommand implements Service {
     }
 
     @Override
+    public List<String> optionalKeys() {
+        // application.yaml's default is an empty list, which names no element.
+        return List.of("mailclient.limits.allowed-senders.*");
+    }
+
+    @Override
     public Engine createEngine(ServiceContext context) {
-        // The dashboard reads these series from the start; the outbox and its API that feed them come in part 2.
-        new SmtpMetrics(context.registry());
-        return new AdminOnlyEngine();
+        return MailEngine.create(context, resolver, getenv);
     }
 }

@@ -10,12 +10,12 @@ import java.util.regex.Pattern;
  * with a port is bracketed ({@code [::1]:25}); an unbracketed one ({@code ::1}) takes the default port, and one whose
  * last group could be a port ({@code ::1:25}) is refused rather than guessed.
  */
-record ServerAddress(String host, int port) {
+public record ServerAddress(String host, int port) {
 
     // Only hex digits, colons and dots: InetAddress parses such text as a literal and never asks DNS.
     private static final Pattern IPV6_CHARACTERS = Pattern.compile("[0-9A-Fa-f:][0-9A-Fa-f:.]*");
 
-    static ServerAddress parse(String text, TlsMode mode) throws UsageException {
+    public static ServerAddress parse(String text, TlsMode mode) throws UsageException {
         String host = text;
         String port = null;
         if (text.startsWith("[")) {

@@ -1,7 +1,7 @@
 package dev.netlab.mailclient.cli;
 
 /** A command line that cannot work: exit 2 with one line naming the option. */
-final class UsageException extends Exception {
+public final class UsageException extends Exception {
 
     UsageException(String message) {
         super(message);

@@ -1,18 +1,26 @@
 package dev.netlab.mailclient.message;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A file carried by the message.
  *
  * @param name    its file name (shown to the recipient; for an inline image also its {@code cid:})
- * @param content its bytes
+ * @param content      its bytes
+ * @param declaredType a content type the caller gave ({@code type/subtype}, already checked), else detected
  */
-public record Attachment(String name, byte[] content) {
+public record Attachment(String name, byte[] content, Optional<String> declaredType) {
 
     public Attachment {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(declaredType, "declaredType");
         content = content.clone();
+    }
+
+    /** A file whose type is detected from its name and first bytes. */
+    public Attachment(String name, byte[] content) {
+        this(name, content, Optional.empty());
     }
 
     @Override
@@ -20,8 +28,9 @@ public record Attachment(String name, byte[] content) {
         return content.clone();
     }
 
-    /** The content type from the name and the first bytes. */
+    /** The declared content type, else the one the name and the first bytes suggest. */
     public String contentType() {
-        return ContentTypes.detect(name, content.length > 16 ? java.util.Arrays.copyOf(content, 16) : content);
+        return declaredType.orElseGet(
+                () -> ContentTypes.detect(name, content.length > 16 ? java.util.Arrays.copyOf(content, 16) : content));
     }
 }

@@ -1,13 +1,14 @@
 package dev.netlab.mailclient.smtp;
 
-import java.util.Locale;
-
-/** What a reply answers; its label is the {@code command} label of {@code mailclient_smtp_replies_total}. */
+/**
+ * What a reply answers; its name is the {@code command} label of {@code mailclient_smtp_replies_total}: the SMTP
+ * verb as it goes on the wire, GREETING for the server's opening line and DOT for the reply to the data's final dot.
+ */
 public enum SmtpCommand {
-    GREETING, EHLO, HELO, STARTTLS, AUTH, MAIL, RCPT, DATA, DATA_END, RSET, QUIT;
+    GREETING, EHLO, HELO, STARTTLS, AUTH, MAIL, RCPT, DATA, DOT, RSET, QUIT;
 
-    /** {@code data_end}: lower case, bounded, safe as a metric label. */
+    /** The label value: bounded, upper case as the contract lists it. */
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return name();
     }
 }

@@ -5,68 +5,88 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The mail-client meters of docs/architecture.md: {@code mailclient_smtp_replies_total{command,code}},
  * {@code mailclient_messages_total{outcome}}, {@code mailclient_outbox_messages} and
- * {@code mailclient_delivery_duration_seconds}. As an {@link SmtpObserver} it counts every reply of a session. The
- * {@code code} label is a parsed reply code (200 to 559), so it stays bounded; nothing else from the network becomes
- * a label.
+ * {@code mailclient_delivery_duration_seconds}, plus {@code mailclient_outbox_corrupt_files_total}. As an
+ * {@link SmtpObserver} on the delivery path it counts every reply the relay sends. The {@code code} label is a parsed
+ * reply code (200 to 559), so it stays bounded; nothing else from the network becomes a label.
  */
 public final class SmtpMetrics implements SmtpObserver {
 
-    /** {@code outcome} label values. */
+    /** {@code outcome} label values: what became of one delivery attempt. */
     public enum Outcome {
         SENT, DEFERRED, FAILED;
 
         String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
-    // The reply each command expects when all goes well: registered at zero so rate() has data from the start.
-    private static final Map<SmtpCommand, Integer> EXPECTED = Map.ofEntries(
-            Map.entry(SmtpCommand.GREETING, 220), Map.entry(SmtpCommand.EHLO, 250), Map.entry(SmtpCommand.HELO, 250),
-            Map.entry(SmtpCommand.STARTTLS, 220), Map.entry(SmtpCommand.AUTH, 235), Map.entry(SmtpCommand.MAIL, 250),
-            Map.entry(SmtpCommand.RCPT, 250), Map.entry(SmtpCommand.DATA, 354), Map.entry(SmtpCommand.DATA_END, 250),
-            Map.entry(SmtpCommand.RSET, 250), Map.entry(SmtpCommand.QUIT, 221));
+    // Registered at zero so rate() has data from the start: each command's success reply(ies), plus the refusals a
+    // relay commonly gives at that step (421 closing, 45x try later, 5xx refused). Other codes appear when seen.
+    private static final List<Integer> TRANSACTION_REFUSALS = List.of(421, 450, 451, 452, 550, 552, 553, 554);
+    static final Map<SmtpCommand, List<Integer>> PRE_REGISTERED = Map.ofEntries(
+            Map.entry(SmtpCommand.GREETING, List.of(220, 421, 554)),
+            Map.entry(SmtpCommand.EHLO, List.of(250, 421, 500, 502)),
+            Map.entry(SmtpCommand.HELO, List.of(250, 421, 500, 502)),
+            Map.entry(SmtpCommand.STARTTLS, List.of(220, 421, 454)),
+            Map.entry(SmtpCommand.AUTH, List.of(235, 334, 421, 454, 535)),
+            Map.entry(SmtpCommand.MAIL, concat(250, TRANSACTION_REFUSALS)),
+            Map.entry(SmtpCommand.RCPT, concat(250, concat(251, TRANSACTION_REFUSALS))),
+            Map.entry(SmtpCommand.DATA, List.of(354, 421, 451, 554)),
+            Map.entry(SmtpCommand.DOT, concat(250, TRANSACTION_REFUSALS)),
+            Map.entry(SmtpCommand.RSET, List.of(250, 421)),
+            Map.entry(SmtpCommand.QUIT, List.of(221)));
 
     private final MeterRegistry registry;
     private final Map<String, Counter> replies = new ConcurrentHashMap<>();
     private final Map<Outcome, Counter> messages = new ConcurrentHashMap<>();
-    private final AtomicLong outbox = new AtomicLong();
+    private final Counter corruptFiles;
     private final Timer deliveryDuration;
 
-    public SmtpMetrics(MeterRegistry registry) {
+    /** Registers every meter at zero; the outbox gauge reads {@code waiting}. */
+    public SmtpMetrics(MeterRegistry registry, LongSupplier waiting) {
         this.registry = registry;
-        EXPECTED.forEach(this::replyCounter);
+        PRE_REGISTERED.forEach((command, codes) -> codes.forEach(code -> replyCounter(command, code)));
         for (Outcome outcome : Outcome.values()) {
             messages.put(outcome, Counter.builder("mailclient.messages")
-                    .description("Messages by final outcome: sent, deferred (to be retried), failed")
+                    .description("Delivery attempts by outcome: sent, deferred (to be retried), failed (for good)")
                     .baseUnit("messages")
                     .tag("outcome", outcome.label())
                     .register(registry));
         }
-        Gauge.builder("mailclient.outbox.messages", outbox, AtomicLong::get)
-                .description("Messages waiting in the outbox")
+        Gauge.builder("mailclient.outbox.messages", waiting, LongSupplier::getAsLong)
+                .description("Messages waiting in the outbox: queued, being sent, or deferred")
                 .baseUnit("messages")
-                // The registry holds gauges weakly; the number must outlive whoever created this object.
+                // The registry holds gauges weakly; the supplier must outlive whoever created this object.
                 .strongReference(true)
                 .register(registry);
+        corruptFiles = Counter.builder("mailclient.outbox.corrupt.files")
+                .description("Outbox files that could not be read and were moved to corrupt/")
+                .baseUnit("files")
+                .register(registry);
         deliveryDuration = Timer.builder("mailclient.delivery.duration")
-                .description("Time from connecting to the server's final reply, per delivery attempt")
+                .description("Time from a message's acceptance to the relay's final 250")
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofMinutes(20))
+                .maximumExpectedValue(Duration.ofHours(24))
                 .register(registry);
+    }
+
+    private static List<Integer> concat(int first, List<Integer> rest) {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(first), rest.stream()).toList();
     }
 
     private Counter replyCounter(SmtpCommand command, int code) {
         return replies.computeIfAbsent(command.label() + "/" + code, key -> Counter.builder("mailclient.smtp.replies")
-                .description("SMTP replies received, by the command they answer and their code")
+                .description("SMTP replies the relay sent to our deliveries, by the command they answer and code")
                 .baseUnit("replies")
                 .tag("command", command.label())
                 .tag("code", Integer.toString(code))
@@ -78,14 +98,19 @@ public final class SmtpMetrics implements SmtpObserver {
         replyCounter(command, reply.code()).increment();
     }
 
-    /** Counts one message's final outcome and how long its delivery attempt took. */
-    public void delivered(Outcome outcome, Duration took) {
+    /** Counts one attempt's outcome. */
+    public void attempt(Outcome outcome) {
         messages.get(outcome).increment();
-        deliveryDuration.record(took);
     }
 
-    /** Sets the outbox size (the outbox owns the number). */
-    public void outboxSize(long messagesWaiting) {
-        outbox.set(messagesWaiting);
+    /** Counts a sent message and how long it took from acceptance. */
+    public void sent(Duration sinceAccepted) {
+        messages.get(Outcome.SENT).increment();
+        deliveryDuration.record(sinceAccepted.isNegative() ? Duration.ZERO : sinceAccepted);
+    }
+
+    /** Counts a file moved out of the outbox because it could not be read. */
+    public void corruptFile() {
+        corruptFiles.increment();
     }
 }

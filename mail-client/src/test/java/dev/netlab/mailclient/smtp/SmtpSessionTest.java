@@ -57,6 +57,55 @@ class SmtpSessionTest {
     }
 
     @Test
+    void everyAddressOfTheServerNameIsTriedInOrderBeforeAConnectionErrorCounts() throws Exception {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.greet("250 localhost");
+            c.readLine();
+            c.reply("221 bye");
+            c.drain();
+        })) {
+            // 127.0.0.2 is loopback too, but nothing listens there on this port: the first address refuses.
+            Resolver twoAddresses = host -> List.of(java.net.InetAddress.getByName("127.0.0.2"),
+                    java.net.InetAddress.getByName("127.0.0.1"));
+            SessionOptions options = new SessionOptions("relay.test", server.port(), TlsOptions.verified(TlsMode.NONE),
+                    Optional.empty(), Optional.empty(), Optional.of("client.test"),
+                    Timeouts.all(Duration.ofSeconds(5)));
+            List<String> notes = new ArrayList<>();
+            SmtpObserver noter = new SmtpObserver() {
+                @Override
+                public void note(String text) {
+                    notes.add(text);
+                }
+            };
+            try (SmtpSession session = SmtpSession.open(options, noter, twoAddresses)) {
+                assertThat(session.isUsable()).isTrue();
+            }
+            server.awaitScript();
+            assertThat(notes).anyMatch(n -> n.startsWith("cannot connect to 127.0.0.2:" + server.port()))
+                    .contains("Connected to 127.0.0.1:" + server.port() + ".");
+        }
+    }
+
+    @Test
+    void whenEveryAddressRefusesTheFailureSaysHowManyWereTried() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        Resolver twoAddresses = host -> List.of(java.net.InetAddress.getByName("127.0.0.2"),
+                java.net.InetAddress.getByName("127.0.0.1"));
+        SessionOptions options = new SessionOptions("relay.test", closedPort, TlsOptions.verified(TlsMode.NONE),
+                Optional.empty(), Optional.empty(), Optional.empty(), Timeouts.all(Duration.ofSeconds(5)));
+        assertThatThrownBy(() -> SmtpSession.open(options, SmtpObserver.none(), twoAddresses))
+                .isInstanceOfSatisfying(SmtpFailure.class, f -> {
+                    assertThat(f.stage()).isEqualTo(Stage.CONNECT);
+                    assertThat(f.isTransient()).isTrue();
+                    assertThat(f.getMessage()).startsWith("cannot connect to relay.test:" + closedPort
+                            + " (tried 2 addresses)");
+                });
+    }
+
+    @Test
     void pipeliningSendsMailEveryRcptAndDataAsOneGroupBeforeReadingAReply() throws Exception {
         try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
             c.greet("250-localhost", "250 PIPELINING");

@@ -3,6 +3,7 @@ package dev.netlab.mailclient.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -26,17 +27,45 @@ public final class EmbeddedSmtpServer implements AutoCloseable {
     public record Received(String from, List<String> recipients, byte[] data, boolean authenticated) {
     }
 
+    /** Decides the reply to each RCPT: 250 accepts, any other code refuses with it. */
+    @FunctionalInterface
+    public interface RecipientPolicy {
+        int replyTo(String recipient);
+    }
+
     private final SMTPServer server;
     private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
+    private final RecipientPolicy policy;
+    private final Duration dataDelay;
 
     private EmbeddedSmtpServer(SMTPServer.Builder builder) {
+        this(builder, r -> 250, Duration.ZERO);
+    }
+
+    private EmbeddedSmtpServer(SMTPServer.Builder builder, RecipientPolicy policy, Duration dataDelay) {
+        this.policy = policy;
+        this.dataDelay = dataDelay;
         this.server = builder.messageHandlerFactory(this::handler).build();
         server.start();
     }
 
     private static SMTPServer.Builder base() {
-        return SMTPServer.port(0).bindAddress(InetAddress.getLoopbackAddress()).hostName("localhost")
+        return base(0);
+    }
+
+    private static SMTPServer.Builder base(int port) {
+        return SMTPServer.port(port).bindAddress(InetAddress.getLoopbackAddress()).hostName("localhost")
                 .connectionTimeout(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** No TLS, no AUTH, on {@code port} (0: any), answering each RCPT as {@code policy} says. */
+    public static EmbeddedSmtpServer plain(int port, RecipientPolicy policy) {
+        return new EmbeddedSmtpServer(base(port), policy, Duration.ZERO);
+    }
+
+    /** As {@link #plain(int, RecipientPolicy)}, taking {@code dataDelay} over each message (a slow relay). */
+    public static EmbeddedSmtpServer plain(int port, RecipientPolicy policy, Duration dataDelay) {
+        return new EmbeddedSmtpServer(base(port), policy, dataDelay);
     }
 
     /** STARTTLS required before anything else, AUTH PLAIN and LOGIN for {@code user}/{@code password}. */
@@ -78,11 +107,24 @@ public final class EmbeddedSmtpServer implements AutoCloseable {
 
             @Override
             public void recipient(String address) throws RejectException {
+                int code = policy.replyTo(address);
+                if (code != 250) {
+                    throw new RejectException(code, (code < 500 ? "4.3.0" : "5.1.1") + " refused by the test");
+                }
                 recipients.add(address);
             }
 
             @Override
             public String data(InputStream data) throws IOException {
+                if (!dataDelay.isZero()) {
+                    try {
+                        // A relay that takes its time over each message, so a test can stop the client mid-way.
+                        Thread.sleep(dataDelay);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted");
+                    }
+                }
                 received.add(new Received(from, List.copyOf(recipients), data.readAllBytes(),
                         context.getAuthenticationHandler().isPresent()));
                 return "2.0.0 queued as EMBEDDED" + received.size();

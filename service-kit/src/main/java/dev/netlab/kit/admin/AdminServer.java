@@ -12,6 +12,8 @@ import java.net.ServerSocket;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -90,12 +92,20 @@ public final class AdminServer {
         routing.get("/health/live", (req, res) -> Json.send(res, new Health("UP")));
         routing.get("/health/ready", (req, res) -> {
             if (readiness.isReady()) {
-                Json.send(res, new Health("UP"));
+                Json.send(res, ready("UP", readiness.details()));
             } else {
-                Json.send(res, Status.SERVICE_UNAVAILABLE_503, new Health("DOWN"));
+                Json.send(res, Status.SERVICE_UNAVAILABLE_503, ready("DOWN", readiness.details()));
             }
         });
         serviceRoutes.accept(routing);
+    }
+
+    /** The body of {@code /health/ready}: the status, then the engine's details. */
+    private static Map<String, String> ready(String status, Map<String, String> details) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("status", status);
+        body.putAll(details);
+        return body;
     }
 
     /** The body of the health endpoints. */

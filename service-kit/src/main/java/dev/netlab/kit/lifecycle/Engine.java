@@ -3,6 +3,7 @@ package dev.netlab.kit.lifecycle;
 import io.helidon.webserver.http.HttpRouting;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The part of a service that owns its protocol sockets. The kit calls, in order: {@link #routing} (before the admin
@@ -12,6 +13,16 @@ public interface Engine {
 
     /** Adds the service's own admin routes (its JSON API). None by default. */
     default void routing(HttpRouting.Builder routing) {
+    }
+
+    /** Words the start line adds after the listeners, such as {@code relay=none}. None by default. */
+    default List<String> startLineNotes() {
+        return List.of();
+    }
+
+    /** What {@code /health/ready}'s body says besides its status, such as why work waits. Nothing by default. */
+    default Map<String, String> readinessDetails() {
+        return Map.of();
     }
 
     /**

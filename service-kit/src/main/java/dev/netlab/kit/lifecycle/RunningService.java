@@ -75,6 +75,7 @@ public final class RunningService implements AutoCloseable {
             throw settings.attributed(e);
         }
         Readiness readiness = new Readiness();
+        readiness.details(engine::readinessDetails);
         AdminServer admin = AdminServer.start(adminBind, adminPort, registry, readiness, engine::routing);
         List<Endpoint> bound = new ArrayList<>();
         try {
@@ -94,7 +95,8 @@ public final class RunningService implements AutoCloseable {
     /** The start line of docs/architecture.md: {@code ping-server started in 388 ms: lab=udp/127.0.0.1:12000 ...}. */
     public String startLine() {
         return service.name() + " started in " + startMillis + " ms: "
-                + endpoints.stream().map(Endpoint::toString).collect(Collectors.joining(" "));
+                + endpoints.stream().map(Endpoint::toString).collect(Collectors.joining(" "))
+                + engine.startLineNotes().stream().map(note -> " " + note).collect(Collectors.joining());
     }
 
     /** Every bound listener, the admin socket last. */

@@ -73,6 +73,13 @@ class AdminServerTest {
     }
 
     @Test
+    void theEnginesReadinessDetailsFollowTheStatusInTheBody() throws Exception {
+        readiness.details(() -> Map.of("relay", "none"));
+        readiness.markReady();
+        assertThat(get("/health/ready").body()).isEqualTo("{\"status\":\"UP\",\"relay\":\"none\"}");
+    }
+
+    @Test
     void aServiceAddsItsOwnRoutes() throws Exception {
         HttpResponse<String> response = get("/api/echo");
         assertThat(response.statusCode()).isEqualTo(200);

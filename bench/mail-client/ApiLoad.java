@@ -1,0 +1,75 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Posts MESSAGES small messages to the mail service's API from CLIENTS concurrent clients, then (unless WAIT_SENT is
+ * 0) waits until mailclient_messages_total{outcome="sent"} has grown by MESSAGES. Prints
+ * "messages accept_seconds total_seconds refused p99_post_ms". Usage: java ApiLoad.java ADMIN_PORT MESSAGES CLIENTS WAIT_SENT
+ */
+public final class ApiLoad {
+
+    private static final Pattern SENT = Pattern.compile("(?m)^mailclient_messages_total\\{[^}]*outcome=\"sent\"[^}]*\\} (\\S+)$");
+
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(args[0]);
+        int messages = Integer.parseInt(args[1]);
+        int clients = Integer.parseInt(args[2]);
+        boolean waitSent = !args[3].equals("0");
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI api = URI.create("http://127.0.0.1:" + port + "/api/messages");
+        URI metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
+        double sentBefore = sent(http, metrics);
+        String body = "{\"from\":\"a@example.org\",\"to\":[\"b@example.org\"],\"subject\":\"bench\",\"text\":\""
+                + "x".repeat(120) + "\"}";
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        long start = System.nanoTime();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                while (next.getAndIncrement() < messages) {
+                    long sent = System.nanoTime();
+                    try {
+                        HttpResponse<Void> response = http.send(HttpRequest.newBuilder(api)
+                                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
+                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                                HttpResponse.BodyHandlers.discarding());
+                        if (response.statusCode() != 202) {
+                            refused.incrementAndGet();
+                        }
+                        latencies.add(System.nanoTime() - sent);
+                    } catch (Exception e) {
+                        refused.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        double accepted = (System.nanoTime() - start) / 1e9;
+        while (waitSent && sent(http, metrics) - sentBefore < messages - refused.get()) {
+            Thread.sleep(20);
+        }
+        double total = (System.nanoTime() - start) / 1e9;
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        double p99 = sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))] / 1e6;
+        System.out.printf("%d %.3f %.3f %d %.1f%n", messages, accepted, total, refused.get(), p99);
+    }
+
+    private static double sent(HttpClient http, URI metrics) throws Exception {
+        String text = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = SENT.matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+}

@@ -1,0 +1,188 @@
+package dev.netlab.mailclient.api;
+
+import dev.netlab.kit.admin.Json;
+import dev.netlab.mailclient.message.MessageBuilder;
+import dev.netlab.mailclient.message.MessageException;
+import dev.netlab.mailclient.outbox.MessageState;
+import dev.netlab.mailclient.outbox.Outbox;
+import dev.netlab.mailclient.outbox.Status;
+import dev.netlab.mailclient.smtp.OutgoingMessage;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The mail API on the admin port: {@code POST /api/messages} stores a message in the outbox and answers 202 once it
+ * is on disk; {@code GET /api/messages/{id}} tells its status; {@code GET /api/messages?status=...} lists them,
+ * paged. With a token configured every request needs {@code Authorization: Bearer <token>}.
+ */
+public final class MessagesApi {
+
+    private static final System.Logger LOG = System.getLogger(MessagesApi.class.getName());
+    private static final Pattern ID = Pattern.compile("[0-9a-f]{13}-[0-9a-f]{16}");
+    private static final int DEFAULT_PAGE = 50;
+    private static final int MAX_PAGE = 500;
+
+    private final Outbox outbox;
+    private final Limits limits;
+    private final BearerToken token;
+    private final MessageBuilder builder;
+    private volatile boolean accepting = true;
+
+    public MessagesApi(Outbox outbox, Limits limits, Optional<byte[]> token, Clock clock) {
+        this.outbox = outbox;
+        this.limits = limits;
+        this.token = new BearerToken(token);
+        this.builder = new MessageBuilder(clock, new SecureRandom());
+    }
+
+    /** Adds the routes. */
+    public void routing(HttpRouting.Builder routing) {
+        routing.post("/api/messages", this::post);
+        routing.get("/api/messages/{id}", this::get);
+        routing.get("/api/messages", this::list);
+    }
+
+    /** From now on new messages get 503 (shutting down); reads go on. */
+    public void stopAccepting() {
+        accepting = false;
+    }
+
+    // The request may carry the message's attachments in base64: 4/3 of the limit, plus the JSON around them.
+    private long requestLimit() {
+        return limits.maxMessageSize() / 3 * 4 + 64 * 1024;
+    }
+
+    private void post(ServerRequest req, ServerResponse res) {
+        try {
+            authorize(req);
+            if (!accepting) {
+                throw new ApiError(io.helidon.http.Status.SERVICE_UNAVAILABLE_503, "", "shutting down: not taking"
+                        + " new messages");
+            }
+            byte[] body = readBody(req);
+            MessageRequest request = MessageRequest.parse(body, limits);
+            OutgoingMessage message;
+            try {
+                message = builder.build(request.spec());
+            } catch (MessageException e) {
+                throw ApiError.badField("message", e.getMessage());
+            }
+            if (message.content().length > limits.maxMessageSize()) {
+                throw new ApiError(io.helidon.http.Status.REQUEST_ENTITY_TOO_LARGE_413, "message", "the message is "
+                        + message.content().length + " bytes, over the limit of " + limits.maxMessageSize());
+            }
+            Outbox.Accepted accepted;
+            try {
+                accepted = outbox.accept(message, request.idempotencyKey());
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.ERROR, "outbox: cannot store a message: " + e);
+                throw new ApiError(io.helidon.http.Status.SERVICE_UNAVAILABLE_503, "", "the outbox cannot store the"
+                        + " message now; nothing was accepted");
+            }
+            String status = accepted.duplicate()
+                    ? outbox.state(accepted.id()).map(MessageState::status).orElse(Status.QUEUED.label())
+                    : Status.QUEUED.label();
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("id", accepted.id());
+            answer.put("status", status);
+            Json.send(res, io.helidon.http.Status.ACCEPTED_202, answer);
+        } catch (ApiError e) {
+            refuse(res, e);
+        }
+    }
+
+    private byte[] readBody(ServerRequest req) throws ApiError {
+        long limit = requestLimit();
+        if (req.headers().contentLength().orElse(0) > limit) {
+            throw tooLarge(limit);
+        }
+        try (InputStream in = req.content().inputStream()) {
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            if (body.length > limit) {
+                throw tooLarge(limit);
+            }
+            return body;
+        } catch (IOException | RuntimeException e) {
+            throw ApiError.badField("body", "the body cannot be read");
+        }
+    }
+
+    private static ApiError tooLarge(long limit) {
+        return new ApiError(io.helidon.http.Status.REQUEST_ENTITY_TOO_LARGE_413, "body",
+                "the request is over " + limit + " bytes");
+    }
+
+    private void get(ServerRequest req, ServerResponse res) {
+        try {
+            authorize(req);
+            String id = req.path().pathParameters().get("id");
+            Optional<MessageState> state = ID.matcher(id).matches() ? outbox.state(id) : Optional.empty();
+            if (state.isEmpty()) {
+                throw new ApiError(io.helidon.http.Status.NOT_FOUND_404, "id", "no such message");
+            }
+            Json.send(res, state.get());
+        } catch (ApiError e) {
+            refuse(res, e);
+        }
+    }
+
+    private void list(ServerRequest req, ServerResponse res) {
+        try {
+            authorize(req);
+            var query = req.query();
+            Optional<Status> status = Optional.empty();
+            if (query.contains("status")) {
+                String wanted = query.get("status");
+                status = Optional.of(Status.parse(wanted).orElseThrow(() -> ApiError.badField("status",
+                        "expected queued, sending, sent, deferred or failed")));
+            }
+            int limit = DEFAULT_PAGE;
+            if (query.contains("limit")) {
+                try {
+                    limit = Integer.parseInt(query.get("limit"));
+                } catch (NumberFormatException e) {
+                    limit = -1;
+                }
+                if (limit < 1 || limit > MAX_PAGE) {
+                    throw ApiError.badField("limit", "expected 1 to " + MAX_PAGE);
+                }
+            }
+            Optional<String> after = query.contains("after") ? Optional.of(query.get("after")) : Optional.empty();
+            Outbox.Page page = outbox.list(status, after, limit);
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("messages", page.messages());
+            answer.put("next", page.next().orElse(null));
+            Json.send(res, answer);
+        } catch (ApiError e) {
+            refuse(res, e);
+        }
+    }
+
+    private void authorize(ServerRequest req) throws ApiError {
+        if (!token.admits(req.headers().first(HeaderNames.AUTHORIZATION))) {
+            throw new ApiError(io.helidon.http.Status.UNAUTHORIZED_401, "", "a valid bearer token is required");
+        }
+    }
+
+    private static void refuse(ServerResponse res, ApiError e) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("error", e.getMessage());
+        if (!e.field().isEmpty()) {
+            body.put("field", e.field());
+        }
+        if (e.status().code() == 401) {
+            res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
+        }
+        Json.send(res, e.status(), body);
+    }
+}

@@ -1,0 +1,441 @@
+package dev.netlab.mailclient.outbox;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.netlab.mailclient.smtp.OutgoingMessage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.random.RandomGenerator;
+import java.util.stream.Stream;
+
+/**
+ * The durable outbox: one file per accepted message in {@code queue/}, written whole before the caller answers 202;
+ * one status record per message in {@code state/}, rewritten atomically after each attempt; {@code tmp/} for writes
+ * in progress and {@code corrupt/} for files that cannot be read, moved aside so they never block the others.
+ * A message leaves {@code queue/} only after its final status (sent or failed) is on disk, so a crash at any moment
+ * loses nothing: at most a message the relay took just before the crash is sent again.
+ *
+ * <p>After a start every waiting message is due at once. Workers {@link #awaitDue claim} due messages one at a time
+ * and report each attempt's outcome back.
+ */
+public final class Outbox {
+
+    private static final System.Logger LOG = System.getLogger(Outbox.class.getName());
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    // The longest a worker sleeps without looking at the clock again (a test's clock moves without telling us).
+    private static final Duration MAX_WAIT = Duration.ofMillis(200);
+
+    /** Told about files moved aside, so they can be counted. */
+    public interface CorruptionListener {
+        void movedAside(Path file, String reason);
+    }
+
+    /** A message given to a worker, with its record when it was claimed. */
+    public record Claim(QueuedMessage message, MessageState state) {
+    }
+
+    /** The answer to an accept: the id, and whether an earlier request with the same idempotency key made it. */
+    public record Accepted(String id, boolean duplicate) {
+    }
+
+    /** One page of a listing; {@code next} is the id to pass as {@code after} for the next page. */
+    public record Page(List<MessageState> messages, Optional<String> next) {
+    }
+
+    private record Due(Instant at, String id) implements Comparable<Due> {
+        @Override
+        public int compareTo(Due other) {
+            int byTime = at.compareTo(other.at);
+            return byTime != 0 ? byTime : id.compareTo(other.id);
+        }
+    }
+
+    private final Path queueDir;
+    private final Path stateDir;
+    private final Path corruptDir;
+    private final DurableFiles files;
+    private final Clock clock;
+    private final RetryPolicy retry;
+    private final RandomGenerator random;
+    private final CorruptionListener corruption;
+    private final ConcurrentSkipListMap<String, MessageState> index = new ConcurrentSkipListMap<>();
+    private final Map<String, String> idsByKey = new ConcurrentHashMap<>();
+    private final ReentrantLock keyedAccepts = new ReentrantLock();
+    private final ReentrantLock dueLock = new ReentrantLock();
+    private final Condition dueChanged = dueLock.newCondition();
+    private final PriorityQueue<Due> due = new PriorityQueue<>();
+    private final AtomicLong waiting = new AtomicLong();
+    private volatile boolean handingOut = true;
+
+    private Outbox(Path dir, Clock clock, RetryPolicy retry, RandomGenerator random, CorruptionListener corruption) {
+        this.queueDir = dir.resolve("queue");
+        this.stateDir = dir.resolve("state");
+        this.corruptDir = dir.resolve("corrupt");
+        this.files = new DurableFiles(dir.resolve("tmp"));
+        this.clock = clock;
+        this.retry = retry;
+        this.random = random;
+        this.corruption = corruption;
+    }
+
+    /**
+     * Opens (creating when needed) the outbox in {@code dir} and loads what a previous run left: every waiting
+     * message is due now; unreadable files are moved to {@code corrupt/}.
+     */
+    public static Outbox open(Path dir, Clock clock, RetryPolicy retry, RandomGenerator random,
+                              CorruptionListener corruption) throws IOException {
+        Outbox outbox = new Outbox(dir, clock, retry, random, corruption);
+        for (Path sub : List.of(outbox.queueDir, outbox.stateDir, outbox.corruptDir, dir.resolve("tmp"))) {
+            Files.createDirectories(sub);
+        }
+        outbox.load(dir.resolve("tmp"));
+        return outbox;
+    }
+
+    private void load(Path tmp) throws IOException {
+        // A file still in tmp/ was never renamed into place, so no 202 was ever given for it.
+        for (Path leftover : list(tmp, "")) {
+            Files.deleteIfExists(leftover);
+        }
+        Map<String, MessageState> states = new ConcurrentHashMap<>();
+        Instant now = clock.instant();
+        for (Path file : list(stateDir, ".json")) {
+            try {
+                MessageState state = MAPPER.readValue(Files.readAllBytes(file), MessageState.class);
+                if (state.id() == null || !file.getFileName().toString().equals(state.id() + ".json")) {
+                    throw new IOException("the record's id does not match its file name");
+                }
+                states.put(state.id(), state);
+            } catch (JsonProcessingException e) {
+                moveAside(file, "unreadable status record: " + e.getOriginalMessage());
+            } catch (IOException e) {
+                moveAside(file, "unreadable status record: " + e.getMessage());
+            }
+        }
+        for (Path file : list(queueDir, ".msg")) {
+            QueuedMessage message;
+            try {
+                message = MessageFile.decode(Files.readAllBytes(file));
+                if (!file.getFileName().toString().equals(message.id() + ".msg")) {
+                    throw new CorruptMessageException("the header's id does not match the file name");
+                }
+            } catch (CorruptMessageException e) {
+                moveAside(file, e.getMessage());
+                continue;
+            }
+            MessageState state = states.remove(message.id());
+            if (state != null && !state.statusValue().isWaiting()) {
+                // The final record was written but the crash came before the message file was removed.
+                files.delete(file);
+                index(state);
+                continue;
+            }
+            if (state == null) {
+                state = queuedState(message);
+            } else if (state.statusValue() == Status.SENDING) {
+                state = state.withStatus(state.attempts() == 0 ? Status.QUEUED : Status.DEFERRED);
+            }
+            index(state);
+            waiting.incrementAndGet();
+            due.add(new Due(now, message.id()));
+        }
+        for (MessageState state : states.values()) {
+            Path file = stateDir.resolve(state.id() + ".json");
+            boolean stale = state.statusValue().isWaiting()
+                    || retry.expired(Instant.parse(state.updatedAt()), now);
+            if (stale) {
+                // A waiting record without its message, or a finished one older than max-age: nothing to keep.
+                files.delete(file);
+            } else {
+                index(state);
+            }
+        }
+    }
+
+    private void index(MessageState state) {
+        // Transcripts stay on disk: memory holds one small record per message, however many wait.
+        index.put(state.id(), state.summary());
+        if (state.idempotencyKey() != null) {
+            idsByKey.put(state.idempotencyKey(), state.id());
+        }
+    }
+
+    private static List<Path> list(Path dir, String suffix) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
+        }
+    }
+
+    private void moveAside(Path file, String reason) {
+        LOG.log(System.Logger.Level.WARNING, "outbox: moved " + file.getFileName() + " to corrupt/: " + reason);
+        try {
+            files.moveInto(file, corruptDir);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.ERROR, "outbox: cannot move " + file.getFileName() + " aside: " + e);
+        }
+        corruption.movedAside(file, reason);
+    }
+
+    private MessageState queuedState(QueuedMessage message) {
+        return new MessageState(message.id(), Status.QUEUED.label(), 0, message.acceptedAt().toString(),
+                message.acceptedAt().toString(), null, null, null, null, null, message.idempotencyKey().orElse(null),
+                null);
+    }
+
+    /**
+     * Stores a message durably (its file is on disk, renamed into place and its directory synced when this returns)
+     * and makes it due now. With an idempotency key seen before, stores nothing and returns the first id.
+     */
+    public Accepted accept(OutgoingMessage message, Optional<String> idempotencyKey) throws IOException {
+        if (idempotencyKey.isEmpty()) {
+            return new Accepted(store(message, idempotencyKey), false);
+        }
+        keyedAccepts.lock();
+        try {
+            String earlier = idsByKey.get(idempotencyKey.get());
+            if (earlier != null) {
+                return new Accepted(earlier, true);
+            }
+            return new Accepted(store(message, idempotencyKey), false);
+        } finally {
+            keyedAccepts.unlock();
+        }
+    }
+
+    private String store(OutgoingMessage message, Optional<String> idempotencyKey) throws IOException {
+        Instant now = clock.instant();
+        byte[] suffix = new byte[8];
+        random.nextBytes(suffix);
+        // Ids sort by acceptance time, so listings come out oldest first.
+        String id = String.format("%013x", now.toEpochMilli()) + "-" + HexFormat.of().formatHex(suffix);
+        QueuedMessage queued = new QueuedMessage(id, now, idempotencyKey, message);
+        files.write(queueDir.resolve(id + ".msg"), MessageFile.encode(queued));
+        index(queuedState(queued));
+        waiting.incrementAndGet();
+        makeDue(id, now);
+        return id;
+    }
+
+    private void makeDue(String id, Instant at) {
+        dueLock.lock();
+        try {
+            due.add(new Due(at, id));
+            dueChanged.signal();
+        } finally {
+            dueLock.unlock();
+        }
+    }
+
+    /**
+     * Claims the next due message, waiting up to {@code maxWait} for one. A message whose file has become unreadable
+     * is moved aside and skipped.
+     */
+    public Optional<Claim> awaitDue(Duration maxWait) throws InterruptedException {
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        while (true) {
+            String id = nextDueId(deadline);
+            if (id == null) {
+                return Optional.empty();
+            }
+            Optional<Claim> claim = claim(id);
+            if (claim.isPresent()) {
+                return claim;
+            }
+        }
+    }
+
+    /** Claims a message that is due right now, without waiting. */
+    public Optional<Claim> pollDue() throws InterruptedException {
+        return awaitDue(Duration.ZERO);
+    }
+
+    private String nextDueId(long deadline) throws InterruptedException {
+        dueLock.lock();
+        try {
+            while (handingOut) {
+                Due first = due.peek();
+                Instant now = clock.instant();
+                if (first != null && !first.at().isAfter(now)) {
+                    return due.poll().id();
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                long untilDue = first == null ? Long.MAX_VALUE : Duration.between(now, first.at()).toNanos();
+                dueChanged.awaitNanos(Math.min(left, Math.min(untilDue, MAX_WAIT.toNanos())));
+            }
+            return null;
+        } finally {
+            dueLock.unlock();
+        }
+    }
+
+    private Optional<Claim> claim(String id) {
+        MessageState state = index.get(id);
+        if (state == null || !state.statusValue().isWaiting() || state.statusValue() == Status.SENDING) {
+            return Optional.empty();
+        }
+        Path file = queueDir.resolve(id + ".msg");
+        QueuedMessage message;
+        try {
+            message = MessageFile.decode(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            forget(id, state);
+            return Optional.empty();
+        } catch (IOException | CorruptMessageException e) {
+            moveAside(file, e.getMessage());
+            forget(id, state);
+            return Optional.empty();
+        }
+        if (state.recipientsLeft() != null) {
+            message = message.forRecipients(state.recipientsLeft());
+        }
+        if (!index.replace(id, state, state.withStatus(Status.SENDING))) {
+            return Optional.empty();
+        }
+        return Optional.of(new Claim(message, state));
+    }
+
+    private void forget(String id, MessageState state) {
+        index.remove(id, state);
+        waiting.decrementAndGet();
+    }
+
+    /** Records that the relay took the message; it leaves the queue. */
+    public void sent(Claim claim, String finalReply, List<String> rejected, List<String> transcript)
+            throws IOException {
+        finish(claim, Status.SENT, finalReply, finalReply, rejected, transcript);
+    }
+
+    /** Records a permanent failure; the message leaves the queue. */
+    public void failed(Claim claim, String reply, List<String> rejected, List<String> transcript) throws IOException {
+        finish(claim, Status.FAILED, reply, null, rejected, transcript);
+    }
+
+    private void finish(Claim claim, Status status, String reply, String queueId, List<String> rejected,
+                        List<String> transcript) throws IOException {
+        MessageState before = claim.state();
+        String id = before.id();
+        MessageState after = new MessageState(id, status.label(), before.attempts() + 1, before.acceptedAt(),
+                clock.instant().toString(), null, reply, queueId, merge(before.rejected(), rejected), null,
+                before.idempotencyKey(), transcript);
+        writeState(after);
+        // Not forced to disk: should the removal be lost in a crash, the final record makes the next start remove it.
+        Files.deleteIfExists(queueDir.resolve(id + ".msg"));
+        index.put(id, after.summary());
+        waiting.decrementAndGet();
+    }
+
+    /**
+     * Records an attempt that may succeed later: the message waits for its backoff, or fails when it has grown
+     * older than max-age.
+     *
+     * @param recipientsLeft the recipients still to try (after a partial delivery), or all of them
+     * @return {@link Status#DEFERRED}, or {@link Status#FAILED} when the message expired
+     */
+    public Status deferred(Claim claim, String lastReply, List<String> recipientsLeft, List<String> rejected,
+                           List<String> transcript) throws IOException {
+        MessageState before = claim.state();
+        Instant now = clock.instant();
+        if (retry.expired(Instant.parse(before.acceptedAt()), now)) {
+            finish(claim, Status.FAILED, "gave up after " + (before.attempts() + 1) + " attempts over the max-age of "
+                    + retry.maxAge() + "; last reply: " + lastReply, null, rejected, transcript);
+            return Status.FAILED;
+        }
+        int attempts = before.attempts() + 1;
+        Instant next = now.plus(retry.backoff(attempts, random));
+        boolean allLeft = recipientsLeft.equals(claim.message().message().recipients())
+                && before.recipientsLeft() == null;
+        MessageState after = new MessageState(before.id(), Status.DEFERRED.label(), attempts, before.acceptedAt(),
+                now.toString(), next.toString(), lastReply, null, merge(before.rejected(), rejected),
+                allLeft ? null : List.copyOf(recipientsLeft), before.idempotencyKey(), transcript);
+        writeState(after);
+        index.put(before.id(), after.summary());
+        makeDue(before.id(), next);
+        return Status.DEFERRED;
+    }
+
+    /** Gives a claimed message back untouched (shutting down, or its outcome could not be written). */
+    public void release(Claim claim, Duration after) {
+        index.put(claim.state().id(), claim.state());
+        makeDue(claim.state().id(), clock.instant().plus(after));
+    }
+
+    private static List<String> merge(List<String> earlier, List<String> now) {
+        if ((earlier == null || earlier.isEmpty()) && now.isEmpty()) {
+            return null;
+        }
+        List<String> all = new ArrayList<>(earlier == null ? List.of() : earlier);
+        all.addAll(now);
+        return List.copyOf(all);
+    }
+
+    private void writeState(MessageState state) throws IOException {
+        files.write(stateDir.resolve(state.id() + ".json"), MAPPER.writeValueAsBytes(state));
+    }
+
+    /** The record of message {@code id}, with the last attempt's transcript, if the outbox knows it. */
+    public Optional<MessageState> state(String id) {
+        MessageState summary = index.get(id);
+        if (summary == null) {
+            return Optional.empty();
+        }
+        try {
+            MessageState stored = MAPPER.readValue(Files.readAllBytes(stateDir.resolve(id + ".json")),
+                    MessageState.class);
+            // The status in memory is newer while an attempt is under way (sending is never written).
+            return Optional.of(stored.withStatus(summary.statusValue()));
+        } catch (IOException e) {
+            return Optional.of(summary);
+        }
+    }
+
+    /** Messages oldest first, optionally only those with {@code status}, {@code limit} at most after {@code after}. */
+    public Page list(Optional<Status> status, Optional<String> after, int limit) {
+        Map<String, MessageState> tail = after.isPresent() ? index.tailMap(after.get(), false) : index;
+        List<MessageState> page = new ArrayList<>();
+        for (MessageState state : tail.values()) {
+            if (status.isPresent() && state.statusValue() != status.get()) {
+                continue;
+            }
+            if (page.size() == limit) {
+                return new Page(page, Optional.of(page.get(page.size() - 1).id()));
+            }
+            page.add(state);
+        }
+        return new Page(page, Optional.empty());
+    }
+
+    /** How many messages wait in the queue (queued, sending, deferred). */
+    public long waiting() {
+        return waiting.get();
+    }
+
+    /** Hands out no more messages (shutting down): waiting workers return empty-handed at once. */
+    public void stopHandingOut() {
+        handingOut = false;
+        dueLock.lock();
+        try {
+            dueChanged.signalAll();
+        } finally {
+            dueLock.unlock();
+        }
+    }
+}

@@ -1,0 +1,260 @@
+package dev.netlab.mailclient.service;
+
+import dev.netlab.mailclient.outbox.Outbox;
+import dev.netlab.mailclient.outbox.Outbox.Claim;
+import dev.netlab.mailclient.outbox.Status;
+import dev.netlab.mailclient.smtp.DeliveryOutcome;
+import dev.netlab.mailclient.smtp.RecipientResult;
+import dev.netlab.mailclient.smtp.Reply;
+import dev.netlab.mailclient.smtp.Resolver;
+import dev.netlab.mailclient.smtp.SessionOptions;
+import dev.netlab.mailclient.smtp.SmtpFailure;
+import dev.netlab.mailclient.smtp.SmtpMetrics;
+import dev.netlab.mailclient.smtp.SmtpObserver;
+import dev.netlab.mailclient.smtp.SmtpSession;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Delivers the outbox's due messages to the relay: {@code concurrency} virtual threads, each holding at most one
+ * session and reusing it (RSET between messages) while more messages are due, then saying QUIT. 4xx replies and
+ * connection errors defer a message (the outbox's retry policy decides when it is tried again); 5xx fails it.
+ */
+final class DeliveryWorkers {
+
+    private static final System.Logger LOG = System.getLogger(DeliveryWorkers.class.getName());
+    private static final Duration IDLE_WAIT = Duration.ofSeconds(1);
+    private static final Duration RECORD_RETRY = Duration.ofSeconds(5);
+    private static final int MAX_PENDING_RECORDS = 256;
+
+    private final Outbox outbox;
+    private final SessionOptions relay;
+    private final Resolver resolver;
+    private final SmtpMetrics metrics;
+    private final Clock clock;
+    private final List<Thread> threads = new ArrayList<>();
+    // Sent records are written off the worker's path, many at once, so their fsyncs share the file system's journal
+    // commits; a crash before one is on disk means that message is sent again (at least once).
+    private final Semaphore recordSlots = new Semaphore(MAX_PENDING_RECORDS);
+    private final Phaser pendingRecords = new Phaser(1);
+    private volatile boolean stopping;
+
+    DeliveryWorkers(Outbox outbox, SessionOptions relay, Resolver resolver, SmtpMetrics metrics, Clock clock) {
+        this.outbox = outbox;
+        this.relay = relay;
+        this.resolver = resolver;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    void start(int concurrency) {
+        for (int i = 0; i < concurrency; i++) {
+            threads.add(Thread.ofVirtual().name("delivery-" + i).start(this::work));
+        }
+    }
+
+    /** Takes no new message; attempts under way go on. */
+    void stopTaking() {
+        stopping = true;
+        outbox.stopHandingOut();
+    }
+
+    /** Waits for the workers to finish their attempts under way and their records to reach the disk. */
+    boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Thread thread : threads) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !thread.join(Duration.ofNanos(left))) {
+                return false;
+            }
+        }
+        try {
+            pendingRecords.awaitAdvanceInterruptibly(pendingRecords.arrive(), Math.max(0,
+                    deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        }
+    }
+
+    /** Interrupts what still runs; the messages stay in the outbox for the next start. */
+    void close() {
+        stopping = true;
+        threads.forEach(Thread::interrupt);
+    }
+
+    private void work() {
+        AttemptTranscript transcript = new AttemptTranscript();
+        SmtpObserver observer = SmtpObserver.all(List.of(metrics, transcript));
+        SmtpSession session = null;
+        try {
+            while (!stopping) {
+                try {
+                    Optional<Claim> claim = session == null ? outbox.awaitDue(IDLE_WAIT) : outbox.pollDue();
+                    if (claim.isEmpty()) {
+                        // Nothing more is due now: let the relay go rather than hold its connection.
+                        session = closeQuietly(session);
+                        continue;
+                    }
+                    if (stopping) {
+                        outbox.release(claim.get(), Duration.ZERO);
+                        break;
+                    }
+                    try {
+                        session = deliver(claim.get(), session, observer, transcript);
+                    } catch (IOException | RuntimeException e) {
+                        // The outcome could not be recorded (disk full?): the message stays and is tried again.
+                        LOG.log(System.Logger.Level.ERROR, "delivery: cannot record the outcome of "
+                                + claim.get().state().id() + ": " + e);
+                        outbox.release(claim.get(), RECORD_RETRY);
+                        session = closeQuietly(session);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } catch (Throwable t) {
+                    // No loop dies: whatever went wrong, the next message still gets its turn.
+                    LOG.log(System.Logger.Level.ERROR, "delivery: unexpected failure: " + t);
+                    session = closeQuietly(session);
+                }
+            }
+        } finally {
+            closeQuietly(session);
+        }
+    }
+
+    private SmtpSession deliver(Claim claim, SmtpSession session, SmtpObserver observer,
+                                AttemptTranscript transcript) throws IOException {
+        transcript.restart();
+        boolean reused = session != null && session.isUsable();
+        if (!reused) {
+            closeQuietly(session);
+            try {
+                session = SmtpSession.open(relay, observer, resolver);
+            } catch (SmtpFailure e) {
+                String reason = e.reply().map(Reply::toString).orElse(e.getMessage());
+                record(claim, e.isTransient(), reason, claim.message().message().recipients(), List.of(),
+                        transcript);
+                return null;
+            }
+        }
+        DeliveryOutcome outcome = session.send(claim.message().message());
+        if (reused && connectionWentAway(outcome)) {
+            // The relay closed the idle connection between messages: that says nothing about this message.
+            session.abort();
+            transcript.note("the reused connection was lost; trying a new one");
+            try {
+                session = SmtpSession.open(relay, observer, resolver);
+            } catch (SmtpFailure e) {
+                record(claim, e.isTransient(), e.getMessage(), claim.message().message().recipients(), List.of(),
+                        transcript);
+                return null;
+            }
+            outcome = session.send(claim.message().message());
+        }
+        record(claim, outcome, transcript);
+        return session.isUsable() ? session : closeQuietly(session);
+    }
+
+    private static boolean connectionWentAway(DeliveryOutcome outcome) {
+        return outcome instanceof DeliveryOutcome.Failed failed && failed.isTransient()
+                && failed.recipients().stream().allMatch(r -> r.reply().isEmpty())
+                && (failed.stage() == dev.netlab.mailclient.smtp.Stage.MAIL);
+    }
+
+    private void record(Claim claim, DeliveryOutcome outcome, AttemptTranscript transcript) throws IOException {
+        List<String> left = new ArrayList<>();
+        List<String> rejected = new ArrayList<>();
+        for (RecipientResult recipient : outcome.recipients()) {
+            if (recipient.accepted()) {
+                continue;
+            }
+            if (recipient.reply().isPresent() && !recipient.reply().get().isTransient()) {
+                rejected.add(recipient.address() + ": " + recipient.reply().get());
+            } else {
+                left.add(recipient.address());
+            }
+        }
+        switch (outcome) {
+            case DeliveryOutcome.Delivered d -> sent(claim, d.reply(), List.of(), transcript);
+            case DeliveryOutcome.PartiallyDelivered p -> {
+                if (left.isEmpty()) {
+                    sent(claim, p.reply(), rejected, transcript);
+                } else {
+                    defer(claim, p.reply().toString() + "; " + left.size() + " recipient(s) to retry", left, rejected,
+                            transcript);
+                }
+            }
+            case DeliveryOutcome.Refused r when r.stage() == dev.netlab.mailclient.smtp.Stage.RCPT -> {
+                if (left.isEmpty()) {
+                    fail(claim, "no recipient accepted: " + r.reply(), rejected, transcript);
+                } else {
+                    defer(claim, r.reply().toString(), left, rejected, transcript);
+                }
+            }
+            case DeliveryOutcome.Refused r -> record(claim, r.isTransient(), r.reply().toString(),
+                    claim.message().message().recipients(), List.of(), transcript);
+            case DeliveryOutcome.Failed f -> record(claim, f.isTransient(), f.reason(),
+                    claim.message().message().recipients(), List.of(), transcript);
+            case DeliveryOutcome.Stopped s -> record(claim, true, "stopped before DATA",
+                    claim.message().message().recipients(), List.of(), transcript);
+        }
+    }
+
+    private void record(Claim claim, boolean isTransient, String reason, List<String> recipients,
+                        List<String> rejected, AttemptTranscript transcript) throws IOException {
+        if (isTransient) {
+            defer(claim, reason, recipients, rejected, transcript);
+        } else {
+            fail(claim, reason, rejected, transcript);
+        }
+    }
+
+    private void sent(Claim claim, Reply reply, List<String> rejected, AttemptTranscript transcript) {
+        List<String> lines = transcript.lines();
+        recordSlots.acquireUninterruptibly();
+        pendingRecords.register();
+        Thread.ofVirtual().name("record-" + claim.state().id()).start(() -> {
+            try {
+                outbox.sent(claim, reply.toString(), rejected, lines);
+                metrics.sent(Duration.between(claim.message().acceptedAt(), Instant.now(clock)));
+            } catch (IOException | RuntimeException e) {
+                // The relay has it but our record failed (disk full?): it stays queued and is sent again later.
+                LOG.log(System.Logger.Level.ERROR, "delivery: cannot record that " + claim.state().id()
+                        + " was sent: " + e);
+                outbox.release(claim, RECORD_RETRY);
+            } finally {
+                pendingRecords.arriveAndDeregister();
+                recordSlots.release();
+            }
+        });
+    }
+
+    private void defer(Claim claim, String reason, List<String> left, List<String> rejected,
+                       AttemptTranscript transcript) throws IOException {
+        Status status = outbox.deferred(claim, reason, left, rejected, transcript.lines());
+        metrics.attempt(status == Status.FAILED ? SmtpMetrics.Outcome.FAILED : SmtpMetrics.Outcome.DEFERRED);
+    }
+
+    private void fail(Claim claim, String reason, List<String> rejected, AttemptTranscript transcript)
+            throws IOException {
+        outbox.failed(claim, reason, rejected, transcript.lines());
+        metrics.attempt(SmtpMetrics.Outcome.FAILED);
+    }
+
+    private static SmtpSession closeQuietly(SmtpSession session) {
+        if (session != null) {
+            session.close();
+        }
+        return null;
+    }
+}

@@ -1,0 +1,148 @@
+package dev.netlab.mailclient.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.netlab.kit.testing.PrometheusText;
+import dev.netlab.kit.testing.ServiceProcess;
+import dev.netlab.mailclient.testing.EmbeddedSmtpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Crash safety with real processes: 200 messages accepted while the relay is down, the relay comes up, the service
+ * is killed with SIGKILL in the middle of delivering them, restarted, and the relay ends up with every Message-ID
+ * while the outbox empties. A corrupt file placed in the outbox is moved aside and blocks nothing.
+ */
+class OutboxCrashIT {
+
+    private static final Path JAR = Path.of("target/mail-client.jar");
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final Pattern MESSAGE_ID = Pattern.compile("(?m)^Message-ID: (<[^>]+>)\r?$");
+    private static final int MESSAGES = 200;
+
+    @TempDir
+    Path dir;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void everyAcceptedMessageReachesTheRelayAfterAKillDashNineMidDelivery() throws Exception {
+        Path outbox = dir.resolve("outbox");
+        int relayPort = freePort();
+        Path config = Files.writeString(dir.resolve("mail.yaml"), """
+                admin:
+                  port: 0
+                lifecycle:
+                  drain-timeout: 5s
+                mailclient:
+                  relay:
+                    server: "127.0.0.1:%d"
+                    tls: none
+                  outbox:
+                    dir: "%s"
+                  retry:
+                    initial-backoff: 100ms
+                    max-backoff: 500ms
+                  delivery:
+                    concurrency: 4
+                """.formatted(relayPort, outbox));
+        Set<String> accepted = new HashSet<>();
+        try (ServiceProcess first = ServiceProcess.startJar(JAR, List.of("--config", config.toString()), Map.of())) {
+            int admin = first.ports(WAIT).get("admin");
+            for (int i = 0; i < MESSAGES; i++) {
+                HttpResponse<String> response = post(admin, "{\"from\":\"a@example.org\",\"to\":[\"b" + i
+                        + "@example.org\"],\"subject\":\"crash " + i + "\",\"text\":\"body " + i + "\"}");
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+            }
+            // The relay is down: every message is still in the queue; their Message-IDs are what must arrive.
+            accepted.addAll(messageIds(outbox.resolve("queue")));
+            assertThat(accepted).hasSize(MESSAGES);
+
+            try (EmbeddedSmtpServer relay = EmbeddedSmtpServer.plain(relayPort, r -> 250, Duration.ofMillis(15))) {
+                await().atMost(WAIT).until(() -> relay.received().size() >= MESSAGES / 4);
+                first.process().destroyForcibly();
+                assertThat(first.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                int before = relay.received().size();
+                assertThat(before).as("killed mid-delivery").isLessThan(MESSAGES);
+
+                Files.writeString(outbox.resolve("queue").resolve("0000000000000-00000000deadbeef.msg"),
+                        "netlab-outbox 1 {\"id\":\"trunc");
+                try (ServiceProcess second = ServiceProcess.startJar(JAR, List.of("--config", config.toString()),
+                        Map.of())) {
+                    int admin2 = second.ports(WAIT).get("admin");
+                    await().atMost(WAIT).until(() -> queueSize(outbox) == 0);
+                    Set<String> arrived = new HashSet<>();
+                    relay.received().forEach(r -> arrived.addAll(messageIds(r.data())));
+                    assertThat(arrived).containsAll(accepted);
+                    assertThat(outbox.resolve("corrupt").resolve("0000000000000-00000000deadbeef.msg")).exists();
+                    PrometheusText.Scrape scrape = PrometheusText.parse(get(admin2, "/metrics").body());
+                    assertThat(scrape.valueOf("mailclient_outbox_corrupt_files_total")).isEqualTo(1);
+                    assertThat(scrape.valueOf("mailclient_outbox_messages")).isZero();
+                    assertThat(second.terminate(WAIT)).as(second.stderr()).isZero();
+                    assertThat(second.stderr()).contains("moved 0000000000000-00000000deadbeef.msg to corrupt/");
+                }
+            }
+        }
+    }
+
+    private HttpResponse<String> post(int port, String json) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/messages"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static long queueSize(Path outbox) throws IOException {
+        try (Stream<Path> files = Files.list(outbox.resolve("queue"))) {
+            return files.count();
+        }
+    }
+
+    private static Set<String> messageIds(Path queue) throws IOException {
+        Set<String> ids = new HashSet<>();
+        try (Stream<Path> files = Files.list(queue)) {
+            for (Path file : files.toList()) {
+                ids.addAll(messageIds(Files.readAllBytes(file)));
+            }
+        }
+        return ids;
+    }
+
+    private static Set<String> messageIds(byte[] data) {
+        Set<String> ids = new HashSet<>();
+        Matcher m = MESSAGE_ID.matcher(new String(data, StandardCharsets.UTF_8));
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        return ids;
+    }
+}
