@@ -208,6 +208,31 @@ class ComposeIT {
 
     @Test
     @Order(4)
+    void theMailApiTakesTheSecretsTokenAndQueuesIntoTheOutboxVolume() throws Exception {
+        URI messages = URI.create("http://127.0.0.1:" + compose.publishedPort("mail-client", 9083, "tcp")
+                + "/api/messages");
+        String message = "{\"from\":\"alice@example.org\",\"to\":[\"bob@example.org\"],\"subject\":\"compose\","
+                + "\"text\":\"from ComposeIT\"}";
+        HttpRequest.Builder post = HttpRequest.newBuilder(messages).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(message));
+        assertThat(HTTP.send(post.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        String token = Files.readString(temp.resolve("mail-api-token")).strip();
+        HttpResponse<String> accepted = HTTP.send(post.header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        String id = JSON.readTree(accepted.body()).path("id").asText();
+        // No relay is configured, so the message waits in the outbox, which lives on the named volume.
+        String mounts = podman.podman(Duration.ofSeconds(60), "inspect", "--format",
+                "{{range .Mounts}}{{.Type}}:{{.Name}}:{{.Destination}} {{end}}", containerOf("mail-client"))
+                .orFail().output();
+        assertThat(mounts).contains("volume:" + compose.name() + "_mail-outbox:/var/lib/netlab/mail-outbox");
+        String queue = podman.podman(Duration.ofSeconds(60), "exec", containerOf("mail-client"), "ls", "-R",
+                "/var/lib/netlab/mail-outbox").orFail().output();
+        assertThat(queue).contains(id);
+    }
+
+    @Test
+    @Order(5)
     void prometheusScrapesAllFourJobsAndAnswersTheDashboardsPingAndWebQueries() throws Exception {
         String prometheus = "http://127.0.0.1:" + compose.publishedPort("prometheus", 9090, "tcp");
         await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
@@ -232,7 +257,7 @@ class ComposeIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void ourContainersRunAsTheImagesNonRootUidOnTheReadOnlyRootTheManifestAsksFor() throws Exception {
         String uid = DeployFiles.imageUid();
         JsonNode services = ComposeFileTest.resolved().path("services");
