@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.netlab.kit.testing.PrometheusText;
+import dev.netlab.kit.metrics.PrometheusText;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
