@@ -1,17 +1,18 @@
 package dev.netlab.pingclient;
 
-import dev.netlab.pingclient.probe.Mode;
+import dev.netlab.pingclient.probe.ProbeCodec;
+import dev.netlab.pingprotocol.Mode;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code ping TARGET [options]}: probes one target a number of times and prints ping's report. */
 @Command(name = "ping", sortOptions = false, usageHelpAutoWidth = true, showDefaultValues = true,
@@ -84,15 +85,11 @@ final class PingCommand implements Callable<Integer> {
         if (!fmt.equals("text") && !fmt.equals("json")) {
             throw new CommandLine.ParameterException(cl, "--format must be text or json, got '" + format + "'");
         }
-        int minimum = mode.codec(1, 0).minimumSize();
-        int bytes = size != null ? size : switch (mode) {
-            case LAB -> 0;
-            case ECHO -> 56;
-            case STAMP -> 44;
-        };
+        int minimum = ProbeCodec.minimumSize(mode);
+        int bytes = size != null ? size : ProbeCodec.defaultSize(mode);
         if (size != null && (size < Math.max(minimum, 1) || size > 65_507)) {
             throw new CommandLine.ParameterException(cl, "-s must be from " + Math.max(minimum, 1) + " to 65507 bytes in "
-                    + mode.spelling() + " mode, got " + size);
+                    + mode.label() + " mode, got " + size);
         }
         long probes = count != null ? count : deadline != null ? 0 : 10;
         return new PingOptions(target, mode, probes, interval, timeout, bytes, deadline, quiet, fmt.equals("json"));
@@ -118,10 +115,9 @@ final class PingCommand implements Callable<Integer> {
     static final class ModeConverter implements CommandLine.ITypeConverter<Mode> {
         @Override
         public Mode convert(String value) {
-            for (Mode m : Mode.values()) {
-                if (m.spelling().equalsIgnoreCase(value.strip())) {
-                    return m;
-                }
+            Mode mode = Mode.byLabel(value);
+            if (mode != null) {
+                return mode;
             }
             throw new CommandLine.TypeConversionException("'" + value + "' is not a mode (lab, echo, stamp)");
         }

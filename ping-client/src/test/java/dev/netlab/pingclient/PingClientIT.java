@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.netlab.kit.testing.PrometheusText;
 import dev.netlab.kit.testing.ServiceProcess;
-import dev.netlab.pingclient.probe.FaultyReflector;
 import dev.netlab.pingclient.probe.FaultyReflector.Kind;
+import dev.netlab.pingclient.probe.FaultyReflector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -69,11 +69,15 @@ class PingClientIT {
 
     @Test
     void theServiceProbesItsTargetsExportsMetricsAndStopsCleanly() throws Exception {
-        try (var reflector = FaultyReflector.clean(Kind.LAB)) {
+        try (var reflector = FaultyReflector.clean(Kind.LAB);
+             var stampReflector = FaultyReflector.clean(Kind.STAMP_STATEFUL)) {
             int port = reflector.address().getPort();
-            // The default targets, pointed at the test's reflector through the environment by list index.
+            String stampTarget = "127.0.0.1:" + stampReflector.address().getPort();
+            // The default targets (lab and STAMP), pointed at the test's reflectors through the environment by list
+            // index: never at the contract's ports, where a running stack may listen.
             try (var service = ServiceProcess.startJar(JAR, List.of("--bind", "127.0.0.1"), Map.of(
                     "ADMIN_PORT", "0", "PINGCLIENT_TARGETS_0_PORT", Integer.toString(port),
+                    "PINGCLIENT_TARGETS_1_PORT", Integer.toString(stampReflector.address().getPort()),
                     "PINGCLIENT_DEFAULTS_INTERVAL", "50ms"))) {
                 Map<String, Integer> ports = service.ports(Duration.ofSeconds(60));
                 assertThat(service.awaitStartLine(Duration.ZERO))
@@ -87,8 +91,9 @@ class PingClientIT {
                     PrometheusText.Scrape scrape = PrometheusText.parse(text);
                     assertThat(scrape.valueOf("pingclient_packets_received_total", "target", target, "address", target))
                             .isGreaterThanOrEqualTo(3);
-                    // The second default target (STAMP on 8620) exists too, whatever it answers.
-                    assertThat(scrape.value("pingclient_packets_sent_total", "target", "127.0.0.1:8620")).isPresent();
+                    // The second default target, STAMP, probes its reflector too.
+                    assertThat(scrape.valueOf("pingclient_packets_received_total", "target", stampTarget,
+                            "address", stampTarget)).isGreaterThanOrEqualTo(3);
                 });
                 assertThat(service.terminate(Duration.ofSeconds(30))).isZero();
             }

@@ -149,6 +149,25 @@ class PingCommandTest {
         assertThat(result.out()).isEmpty();
     }
 
+    @Test
+    void noControlCharacterFromTheNetworkOrTheTargetReachesTheTerminal() throws Exception {
+        String hostile = "\u001b]0;pwned\u0007\u001b[2J\u009b31m\r";
+        CommandRunner.Result unresolved = CommandRunner.run("ping", hostile + "host.invalid", "-c", "1");
+        assertThat(unresolved.exit()).isEqualTo(2);
+        assertThat(unresolved.err().strip())
+                .isEqualTo("ping: \\x1b]0;pwned\\x07\\x1b[2J\\x9b31m\\rhost.invalid: Name or service not known");
+        byte[] reply = ("PING: 1 " + hostile).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        CommandRunner.Result replied;
+        try (var reflector = FaultyReflector.start(Kind.LAB, n -> List.of(new FaultyReflector.Garbage(reply)))) {
+            replied = CommandRunner.run("ping", target(reflector), "-c", "2", "-i", "0.05", "-W", "0.2");
+        }
+        for (String text : List.of(unresolved.out(), unresolved.err(), replied.out(), replied.err())) {
+            assertThat(text.chars().filter(c -> c != '\n' && (c < 0x20 || (c >= 0x7F && c <= 0x9F))))
+                    .as(text).isEmpty();
+        }
+        assertThat(replied.out()).contains("2 packets transmitted, 0 received");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "ping|Missing required parameter: 'TARGET'",

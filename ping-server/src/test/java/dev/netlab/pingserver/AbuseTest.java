@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.netlab.kit.admin.Json;
-import dev.netlab.pingserver.config.Mode;
+import dev.netlab.pingprotocol.Mode;
+import dev.netlab.pingserver.config.PingServerConfig;
 import dev.netlab.pingserver.protocol.StampPackets;
 import java.net.BindException;
 import java.net.DatagramPacket;
@@ -65,8 +66,8 @@ class AbuseTest {
     void noReplyIsLargerThanItsDatagramAndNoDatagramGetsMoreThanTwo() throws Exception {
         Map<String, String> settings = new java.util.HashMap<>();
         for (Mode mode : Mode.values()) {
-            settings.put(mode.configPrefix() + ".duplicate", "1");
-            settings.put(mode.configPrefix() + ".loss", "0");
+            settings.put(PingServerConfig.prefix(mode) + ".duplicate", "1");
+            settings.put(PingServerConfig.prefix(mode) + ".loss", "0");
         }
         try (ServerFixture server = ServerFixture.start(settings); UdpProbe probe = new UdpProbe()) {
             SplittableRandom random = new SplittableRandom(5);

@@ -3,7 +3,8 @@ package dev.netlab.pingserver;
 import dev.netlab.kit.config.ConfigLoader;
 import dev.netlab.kit.lifecycle.RunningService;
 import dev.netlab.kit.testing.PrometheusText;
-import dev.netlab.pingserver.config.Mode;
+import dev.netlab.pingprotocol.Mode;
+import dev.netlab.pingserver.config.PingServerConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,7 +37,7 @@ public final class ServerFixture implements AutoCloseable {
         Map<String, String> all = new HashMap<>();
         all.put("admin.port", "0");
         for (Mode mode : Mode.values()) {
-            all.put(mode.configPrefix() + ".port", "0");
+            all.put(PingServerConfig.prefix(mode) + ".port", "0");
         }
         all.put("lifecycle.drain-timeout", "2s");
         all.putAll(overrides);
