@@ -32,7 +32,8 @@ final class TextOutput implements ProbeEvents {
 
     void header(String target, int size) {
         if (perProbe && mode != Mode.LAB) {
-            out.println("PING " + safe(target) + " (" + address + ") udp/" + mode.label() + " " + size + " bytes of data.");
+            out.println("PING " + safe(target) + " (" + address + ") udp/" + mode.label() + " " + size
+                    + " bytes of data.");
             out.flush();
         }
     }

@@ -68,8 +68,10 @@ class LabPingTest {
     @Test
     void theLabClientsPingWithPythonsDatetimeAndTheHeartbeatsWithEpochSeconds() {
         ByteBuffer lab = ByteBuffer.wrap("Ping: 3 2021-01-03 16:29:48.196000".getBytes(StandardCharsets.US_ASCII));
-        assertThat(LabPing.parse(lab, ZoneOffset.UTC)).isEqualTo(new LabPing(3, Instant.parse("2021-01-03T16:29:48.196Z")));
-        assertThat(parse("Ping 42 1700000000.25")).isEqualTo(new LabPing(42, Instant.ofEpochSecond(1_700_000_000L, 250_000_000)));
+        assertThat(LabPing.parse(lab, ZoneOffset.UTC))
+                .isEqualTo(new LabPing(3, Instant.parse("2021-01-03T16:29:48.196Z")));
+        assertThat(parse("Ping 42 1700000000.25"))
+                .isEqualTo(new LabPing(42, Instant.ofEpochSecond(1_700_000_000L, 250_000_000)));
     }
 
     @Test

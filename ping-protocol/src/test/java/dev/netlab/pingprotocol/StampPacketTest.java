@@ -3,6 +3,7 @@ package dev.netlab.pingprotocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The layout against RFC 8762's figures, octet by octet. */
@@ -52,7 +53,7 @@ class StampPacketTest {
     void errorEstimateBitsAreSZScaleMultiplier() {
         assertThat(new ErrorEstimate(true, 0x3F, 0xFF).bits()).isEqualTo((short) 0xBFFF);
         assertThat(new ErrorEstimate(false, 0, 1).bits()).isEqualTo((short) 0x0001);
-        assertThat(ErrorEstimate.atLeast(java.time.Duration.ofNanos(1), false)).isEqualTo(new ErrorEstimate(false, 0, 5));
+        assertThat(ErrorEstimate.atLeast(Duration.ofNanos(1), false)).isEqualTo(new ErrorEstimate(false, 0, 5));
     }
 
     @Test

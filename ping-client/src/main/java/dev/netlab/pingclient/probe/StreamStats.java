@@ -168,9 +168,11 @@ public final class StreamStats implements ProbeEvents {
                 stamp = new StampSnapshot(stateful,
                         stateful ? Math.max(0, sentBetween - reflectedBetween) : 0,
                         stateful ? Math.max(0, reflectedBetween - uniqueReplies) : 0,
-                        ms(oneWayCount == 0 ? 0 : forwardMin), ms(oneWayCount == 0 ? 0 : (long) (forwardSum / oneWayCount)),
+                        ms(oneWayCount == 0 ? 0 : forwardMin),
+                        ms(oneWayCount == 0 ? 0 : (long) (forwardSum / oneWayCount)),
                         ms(oneWayCount == 0 ? 0 : forwardMax),
-                        ms(oneWayCount == 0 ? 0 : reverseMin), ms(oneWayCount == 0 ? 0 : (long) (reverseSum / oneWayCount)),
+                        ms(oneWayCount == 0 ? 0 : reverseMin),
+                        ms(oneWayCount == 0 ? 0 : (long) (reverseSum / oneWayCount)),
                         ms(oneWayCount == 0 ? 0 : reverseMax));
             }
             return new Snapshot(sent, received, lost, late, duplicates, reordered, loss, window.summary(),

@@ -65,7 +65,8 @@ public record ProberConfig(List<TargetConfig> targets, Duration resolveInterval,
         Duration timeout = t.has("timeout") ? t.duration("timeout", Duration.ofMillis(1), Duration.ofDays(1))
                 : defaultTimeout;
         int minimum = ProbeCodec.minimumSize(mode);
-        int size = t.has("size") ? (int) t.byteSize("size", Math.max(1, minimum), 65_507) : ProbeCodec.defaultSize(mode);
+        int size = t.has("size") ? (int) t.byteSize("size", Math.max(1, minimum), 65_507)
+                : ProbeCodec.defaultSize(mode);
         String name = t.optionalString("name").orElse(new TargetAddress(host, port).toString());
         Map<String, String> labels = new LinkedHashMap<>();
         for (Map.Entry<String, String> label : t.stringMap("labels").entrySet()) {

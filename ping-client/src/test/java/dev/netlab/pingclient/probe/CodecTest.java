@@ -51,7 +51,8 @@ class CodecTest {
         ProbeCodec.Probe probe = ours.encode(3, T);
         assertThat(probe.bytes().remaining()).isEqualTo(56);
         assertThat(ours.decode(probe.bytes().duplicate())).isEqualTo(new ProbeCodec.Reply(3, probe.nonce(), "", null));
-        assertThat(ProbeCodec.of(Mode.ECHO, 43, 56).decode(probe.bytes().duplicate())).isInstanceOf(ProbeCodec.Foreign.class);
+        assertThat(ProbeCodec.of(Mode.ECHO, 43, 56).decode(probe.bytes().duplicate()))
+                .isInstanceOf(ProbeCodec.Foreign.class);
         assertThat(ours.decode(ByteBuffer.allocate(10))).isInstanceOf(ProbeCodec.Malformed.class);
         assertThat(ours.decode(ByteBuffer.allocate(40))).isInstanceOf(ProbeCodec.Malformed.class);
     }

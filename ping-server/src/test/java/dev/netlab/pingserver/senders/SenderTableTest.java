@@ -24,6 +24,21 @@ class SenderTableTest {
     }
 
     @Test
+    void aSenderTimeFromAnyEraGivesAOneWayDelayInsteadOfAnOverflow() {
+        for (Instant sentAt : new Instant[] {Instant.MIN, Instant.parse("0000-01-01T00:00:00Z"),
+            Instant.ofEpochSecond(99_999_999_999L), Instant.MAX}) {
+            table.observe(Mode.LAB, sender(1), 1, sentAt, clock.instant());
+            Double delay = table.snapshot().getFirst().oneWayDelayMs();
+            assertThat(delay).as("%s", sentAt).isFinite()
+                    .isEqualTo(SenderTable.millisBetween(sentAt, clock.instant()));
+        }
+        Instant now = clock.instant();
+        assertThat(SenderTable.millisBetween(now, now.plusMillis(1500))).isEqualTo(1500.0);
+        assertThat(SenderTable.millisBetween(Instant.parse("0000-01-01T00:00:00Z"), now))
+                .isEqualTo(63_934_444_800_000.0); // 739,982 days: more than Duration.toNanos holds
+    }
+
+    @Test
     void aFullTableEvictsTheSenderHeardFromLeastRecently() {
         see(Mode.LAB, 1, 1);
         clock.advance(Duration.ofMillis(10));
