@@ -7,12 +7,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /** {@code ping TARGET [options]}: probes one target a number of times and prints ping's report. */
 @Command(name = "ping", sortOptions = false, usageHelpAutoWidth = true, showDefaultValues = true,

@@ -3,8 +3,8 @@ package dev.netlab.pingclient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netlab.kit.testing.ServiceProcess;
-import dev.netlab.pingclient.probe.FaultyReflector.Kind;
 import dev.netlab.pingclient.probe.FaultyReflector;
+import dev.netlab.pingclient.probe.FaultyReflector.Kind;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

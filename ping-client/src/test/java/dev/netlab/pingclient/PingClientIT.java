@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.netlab.kit.testing.PrometheusText;
 import dev.netlab.kit.testing.ServiceProcess;
-import dev.netlab.pingclient.probe.FaultyReflector.Kind;
 import dev.netlab.pingclient.probe.FaultyReflector;
+import dev.netlab.pingclient.probe.FaultyReflector.Kind;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

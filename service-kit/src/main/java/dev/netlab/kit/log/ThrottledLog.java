@@ -1,8 +1,8 @@
 package dev.netlab.kit.log;
 
 import dev.netlab.kit.text.TerminalText;
-import java.lang.System.Logger.Level;
 import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.concurrent.atomic.AtomicLong;

@@ -2,8 +2,8 @@ package dev.netlab.kit.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.System.Logger.Level;
 import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
