@@ -51,17 +51,23 @@ class PingCommandTest {
                 .contains("2 packets transmitted, 2 received");
     }
 
+    /**
+     * A reply this late misses its 1 s timeout and still arrives within the 10-probe run (2.25 s of sends, then 1 s):
+     * the timeout leaves a loaded machine a second for every other reply.
+     */
+    private static final Duration LATE = Duration.ofMillis(1500);
+
     @Test
     void theSummaryShowsLateDuplicatesAndLossAsIputilsDoes() throws Exception {
         CommandRunner.Result result;
         try (var reflector = FaultyReflector.start(Kind.ECHO, n -> switch (n) {
-            case 1 -> List.of(new Delay(Duration.ofMillis(150)));
+            case 1 -> List.of(new Delay(LATE));
             case 2 -> List.of(new FaultyReflector.Duplicate(2));
             case 3 -> List.of(new Drop());
             default -> List.of();
         })) {
-            result = CommandRunner.run("ping", target(reflector), "--mode", "echo", "-c", "10", "-i", "0.04",
-                    "-W", "0.1");
+            result = CommandRunner.run("ping", target(reflector), "--mode", "echo", "-c", "10", "-i", "0.25",
+                    "-W", "1");
         }
         assertThat(result.exit()).isZero();
         assertThat(result.out()).contains("seq=1 time=").contains("ms (LATE)").contains("ms (DUP!)")
@@ -93,11 +99,11 @@ class PingCommandTest {
         CommandRunner.Result result;
         try (var reflector = FaultyReflector.start(Kind.STAMP_STATEFUL, n -> switch (n) {
             case 2 -> List.of(new Drop());
-            case 3 -> List.of(new Delay(Duration.ofMillis(150)));
+            case 3 -> List.of(new Delay(LATE));
             default -> List.of();
         })) {
-            result = CommandRunner.run("ping", target(reflector), "--mode", "stamp", "-c", "10", "-i", "0.04",
-                    "-W", "0.1", "--format", "json");
+            result = CommandRunner.run("ping", target(reflector), "--mode", "stamp", "-c", "10", "-i", "0.25",
+                    "-W", "1", "--format", "json");
         }
         assertThat(result.exit()).isZero();
         JsonNode json = new ObjectMapper().readTree(result.out());
