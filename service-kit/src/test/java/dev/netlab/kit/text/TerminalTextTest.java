@@ -27,6 +27,12 @@ class TerminalTextTest {
     }
 
     @Test
+    void bidirectionalOverridesCannotReorderWhatTheUserReads() {
+        assertThat(TerminalText.escape("file\u202Etxt.exe \u2066x\u2069 \u200F")).isEqualTo(
+                "file\\u202etxt.exe \\u2066x\\u2069 \\u200f");
+    }
+
+    @Test
     void plainTextIsReturnedAsIs() {
         assertThat(TerminalText.escape("PING: 1 2026-01-01 00:00:00.000001 é ü 日本")).isEqualTo(
                 "PING: 1 2026-01-01 00:00:00.000001 é ü 日本");
