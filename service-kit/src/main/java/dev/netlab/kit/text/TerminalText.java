@@ -3,8 +3,8 @@ package dev.netlab.kit.text;
 /**
  * Text from the network made safe for a terminal: C0 controls, DEL and C1 controls are written out as escapes
  * ({@code \n}, {@code \r}, {@code \t}, otherwise {@code \xNN}), so no byte of a peer's can move the cursor, retitle
- * the window or clear the screen; the bidirectional overrides become {@code \uNNNN}, so none can reorder what the
- * user reads. Everything else is kept as it is.
+ * the window or clear the screen; the bidirectional overrides become a backslash, {@code u} and four hex digits,
+ * so none can reorder what the user reads. Everything else is kept as it is.
  */
 public final class TerminalText {
 
