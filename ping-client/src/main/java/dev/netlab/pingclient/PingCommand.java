@@ -1,6 +1,7 @@
 package dev.netlab.pingclient;
 
-import dev.netlab.pingclient.probe.Mode;
+import dev.netlab.pingclient.probe.ProbeCodec;
+import dev.netlab.pingprotocol.Mode;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -84,15 +85,11 @@ final class PingCommand implements Callable<Integer> {
         if (!fmt.equals("text") && !fmt.equals("json")) {
             throw new CommandLine.ParameterException(cl, "--format must be text or json, got '" + format + "'");
         }
-        int minimum = mode.codec(1, 0).minimumSize();
-        int bytes = size != null ? size : switch (mode) {
-            case LAB -> 0;
-            case ECHO -> 56;
-            case STAMP -> 44;
-        };
+        int minimum = ProbeCodec.minimumSize(mode);
+        int bytes = size != null ? size : ProbeCodec.defaultSize(mode);
         if (size != null && (size < Math.max(minimum, 1) || size > 65_507)) {
             throw new CommandLine.ParameterException(cl, "-s must be from " + Math.max(minimum, 1) + " to 65507 bytes in "
-                    + mode.spelling() + " mode, got " + size);
+                    + mode.label() + " mode, got " + size);
         }
         long probes = count != null ? count : deadline != null ? 0 : 10;
         return new PingOptions(target, mode, probes, interval, timeout, bytes, deadline, quiet, fmt.equals("json"));
@@ -120,10 +117,9 @@ final class PingCommand implements Callable<Integer> {
     static final class ModeConverter implements CommandLine.ITypeConverter<Mode> {
         @Override
         public Mode convert(String value) {
-            for (Mode m : Mode.values()) {
-                if (m.spelling().equalsIgnoreCase(value.strip())) {
-                    return m;
-                }
+            Mode mode = Mode.byLabel(value);
+            if (mode != null) {
+                return mode;
             }
             throw new CommandLine.TypeConversionException("'" + value + "' is not a mode (lab, echo, stamp)");
         }

@@ -1,6 +1,6 @@
 package dev.netlab.pingclient;
 
-import dev.netlab.pingclient.probe.Mode;
+import dev.netlab.pingprotocol.Mode;
 import java.time.Duration;
 
 /**

@@ -1,5 +1,6 @@
 package dev.netlab.pingclient;
 
+import dev.netlab.kit.text.TerminalText;
 import dev.netlab.pingclient.probe.ProbeEvents;
 import dev.netlab.pingclient.probe.ProbeStream;
 import dev.netlab.pingclient.probe.StreamSpec;
@@ -31,7 +32,7 @@ final class PingRun {
         try {
             target = TargetAddress.parse(options.target(), options.mode().defaultPort());
         } catch (IllegalArgumentException e) {
-            err.println("ping: " + e.getMessage());
+            err.println("ping: " + TerminalText.escape(e.getMessage()));
             err.flush();
             return EXIT_ERROR;
         }
@@ -39,7 +40,7 @@ final class PingRun {
         try {
             address = InetAddress.getByName(target.host());
         } catch (UnknownHostException e) {
-            err.println("ping: " + target.host() + ": Name or service not known");
+            err.println("ping: " + TerminalText.escape(target.host()) + ": Name or service not known");
             err.flush();
             return EXIT_ERROR;
         }
@@ -54,7 +55,7 @@ final class PingRun {
         try {
             stream = ProbeStream.open(spec, events, clock, new SecureRandom().nextLong());
         } catch (IOException e) {
-            err.println("ping: local socket error: " + e.getMessage());
+            err.println("ping: local socket error: " + TerminalText.escape(e.getMessage()));
             err.flush();
             return EXIT_ERROR;
         }
@@ -80,7 +81,7 @@ final class PingRun {
         try {
             stream.run();
         } catch (IOException e) {
-            err.println("ping: local socket error: " + e.getMessage());
+            err.println("ping: local socket error: " + TerminalText.escape(e.getMessage()));
             err.flush();
             reported.countDown();
             return EXIT_ERROR;
@@ -104,7 +105,7 @@ final class PingRun {
         long elapsedMillis = (System.nanoTime() - start + 500_000) / 1_000_000;
         StreamStats.Snapshot snapshot = stats.snapshot();
         if (options.json()) {
-            out.println(JsonOutput.command(options.target(), spec.addressLabel(), options.mode().spelling(), snapshot));
+            out.println(JsonOutput.command(options.target(), spec.addressLabel(), options.mode().label(), snapshot));
         } else {
             text.summary(options.target(), snapshot, elapsedMillis);
         }

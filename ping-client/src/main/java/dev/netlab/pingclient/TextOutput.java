@@ -1,17 +1,21 @@
 package dev.netlab.pingclient;
 
+import dev.netlab.kit.text.TerminalText;
 import dev.netlab.pingclient.probe.ErrorKind;
-import dev.netlab.pingclient.probe.Mode;
 import dev.netlab.pingclient.probe.OneWay;
 import dev.netlab.pingclient.probe.ProbeEvents;
 import dev.netlab.pingclient.probe.RttSummary;
 import dev.netlab.pingclient.probe.StreamStats;
+import dev.netlab.pingprotocol.Mode;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Locale;
 
-/** The command's text output: the lab's lines in lab mode, iputils' lines otherwise, then iputils' summary. */
+/**
+ * The command's text output: the lab's lines in lab mode, iputils' lines otherwise, then iputils' summary. Text
+ * that came from the network or the command line (replies, error details, the target) is escaped for the terminal.
+ */
 final class TextOutput implements ProbeEvents {
 
     private final PrintWriter out;
@@ -28,7 +32,8 @@ final class TextOutput implements ProbeEvents {
 
     void header(String target, int size) {
         if (perProbe && mode != Mode.LAB) {
-            out.println("PING " + target + " (" + address + ") udp/" + mode.spelling() + " " + size + " bytes of data.");
+            out.println("PING " + safe(target) + " (" + address + ") udp/" + mode.label() + " " + size
+                    + " bytes of data.");
             out.flush();
         }
     }
@@ -36,7 +41,7 @@ final class TextOutput implements ProbeEvents {
     @Override
     public void sent(long seq, int bytes, String text) {
         if (perProbe && mode == Mode.LAB) {
-            out.println("Sending Ping Message: " + text);
+            out.println("Sending Ping Message: " + safe(text));
             out.flush();
         }
     }
@@ -47,7 +52,7 @@ final class TextOutput implements ProbeEvents {
             return;
         }
         if (mode == Mode.LAB) {
-            out.println("Receiving Pong Message: " + text);
+            out.println("Receiving Pong Message: " + safe(text));
             out.println("Round Trip Time(RTT): " + seconds(rttNanos) + " seconds" + (reordered ? " (reordered)" : ""));
             out.println();
         } else {
@@ -103,7 +108,7 @@ final class TextOutput implements ProbeEvents {
     @Override
     public void error(ErrorKind kind, String detail) {
         if (perProbe) {
-            out.println("From " + address + ": " + kind.label() + ": " + detail);
+            out.println("From " + address + ": " + kind.label() + ": " + safe(detail));
             out.flush();
         }
     }
@@ -133,7 +138,7 @@ final class TextOutput implements ProbeEvents {
             // The lab's lines end with a blank line already.
             out.println();
         }
-        out.println("--- " + target + " ping statistics ---");
+        out.println("--- " + safe(target) + " ping statistics ---");
         out.println(line);
         if (s.rtt() != null) {
             out.println(s.rtt().iputilsLine());
@@ -156,6 +161,10 @@ final class TextOutput implements ProbeEvents {
         double loss = (sent - received) * 100.0 / sent;
         String text = new BigDecimal(loss).round(new MathContext(6)).stripTrailingZeros().toPlainString();
         return text;
+    }
+
+    private static String safe(String text) {
+        return TerminalText.escape(text);
     }
 
     private static String seconds(long nanos) {

@@ -29,6 +29,10 @@ class PingServerInteropIT {
 
     private static final Path PING_SERVER = Path.of("../ping-server/target/ping-server.jar");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long a JVM may take to start or exit: at load 28 on this 2-core machine a start took over 30 s. */
+    private static final Duration PROCESS = Duration.ofSeconds(120);
+    /** How long a probe waits for its reply: generous, as these tests count replies, not their speed. */
+    private static final String REPLY_WAIT = "5";
     private static ServiceProcess server;
     private static Map<String, Integer> ports;
 
@@ -47,7 +51,7 @@ class PingServerInteropIT {
                 "PINGSERVER_LISTENERS_STAMP_SEED", "5",
                 "PINGSERVER_LISTENERS_STAMP_RATE_dash_LIMIT", "25",
                 "PINGSERVER_LISTENERS_STAMP_RATE_dash_LIMIT_dash_BURST", "5"));
-        ports = server.ports(Duration.ofSeconds(30));
+        ports = server.ports(PROCESS);
     }
 
     @AfterAll
@@ -59,7 +63,7 @@ class PingServerInteropIT {
 
     private static JsonNode ping(String mode, int count) throws Exception {
         CommandRunner.Result result = CommandRunner.run("ping", "127.0.0.1:" + ports.get(mode), "--mode", mode,
-                "-c", Integer.toString(count), "-i", "0.02", "-W", "1", "--format", "json");
+                "-c", Integer.toString(count), "-i", "0.02", "-W", REPLY_WAIT, "--format", "json");
         assertThat(result.err()).isEmpty();
         return JSON.readTree(result.out());
     }
@@ -134,10 +138,10 @@ class PingServerInteropIT {
                 """.formatted(ports.get(mode), mode));
         try (ServiceProcess client = ServiceProcess.startJar(Path.of("target/ping-client.jar").toAbsolutePath(),
                 java.util.List.of("--config", config.toString()), Map.of("ADMIN_PORT", "0"))) {
-            int admin = client.ports(Duration.ofSeconds(30)).get("admin");
+            int admin = client.ports(PROCESS).get("admin");
             URI metrics = URI.create("http://127.0.0.1:" + admin + "/metrics");
             String target = "127.0.0.1:" + ports.get(mode);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            long deadline = System.nanoTime() + PROCESS.toNanos();
             double received = 0;
             while (received < 10 && System.nanoTime() < deadline) {
                 String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(),

@@ -5,7 +5,7 @@ import dev.netlab.kit.lifecycle.Engine;
 import dev.netlab.kit.lifecycle.Service;
 import dev.netlab.kit.lifecycle.ServiceContext;
 import dev.netlab.kit.lifecycle.ServiceMain;
-import dev.netlab.pingserver.config.Mode;
+import dev.netlab.pingprotocol.Mode;
 import dev.netlab.pingserver.config.PingServerConfig;
 import dev.netlab.pingserver.engine.ReflectorEngine;
 import java.util.Arrays;
@@ -27,7 +27,7 @@ public final class Main extends ServiceCommand implements Service {
 
     @Override
     public List<String> bindAddressKeys() {
-        return Arrays.stream(Mode.values()).map(mode -> mode.configPrefix() + ".bind-address").toList();
+        return Arrays.stream(Mode.values()).map(mode -> PingServerConfig.prefix(mode) + ".bind-address").toList();
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.netlab.pingserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.netlab.pingserver.config.Mode;
+import dev.netlab.pingprotocol.Mode;
 import dev.netlab.pingserver.protocol.StampPackets;
 import java.time.Duration;
 import java.time.Instant;

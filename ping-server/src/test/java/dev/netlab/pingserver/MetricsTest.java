@@ -3,7 +3,7 @@ package dev.netlab.pingserver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netlab.kit.metrics.PrometheusText;
-import dev.netlab.pingserver.config.Mode;
+import dev.netlab.pingprotocol.Mode;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.netlab.kit.admin.Json;
-import dev.netlab.pingserver.config.Mode;
+import dev.netlab.pingprotocol.Mode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -3,7 +3,8 @@ package dev.netlab.pingserver;
 import dev.netlab.kit.config.ConfigLoader;
 import dev.netlab.kit.lifecycle.RunningService;
 import dev.netlab.kit.metrics.PrometheusText;
-import dev.netlab.pingserver.config.Mode;
+import dev.netlab.pingprotocol.Mode;
+import dev.netlab.pingserver.config.PingServerConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,7 +19,7 @@ import java.util.Optional;
 /** The real ping-server, in-process, on port 0 everywhere, talking over loopback. */
 public final class ServerFixture implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
 
     private final RunningService running;
 
@@ -36,7 +37,7 @@ public final class ServerFixture implements AutoCloseable {
         Map<String, String> all = new HashMap<>();
         all.put("admin.port", "0");
         for (Mode mode : Mode.values()) {
-            all.put(mode.configPrefix() + ".port", "0");
+            all.put(PingServerConfig.prefix(mode) + ".port", "0");
         }
         all.put("lifecycle.drain-timeout", "2s");
         all.putAll(overrides);
@@ -56,7 +57,7 @@ public final class ServerFixture implements AutoCloseable {
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         int port = running.endpoint("admin").port();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).build();
+                .timeout(Duration.ofSeconds(60)).build(); // a bound for a loaded machine, not a latency claim
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -71,11 +72,11 @@ public final class ServerFixture implements AutoCloseable {
     }
 
     /**
-     * Waits (5 s at most) until a sample reaches {@code expected}: a counter may move just after the datagram that a
-     * test has already received went out.
+     * Waits (30 s at most, for a loaded machine) until a sample reaches {@code expected}: a counter may move just
+     * after the datagram that a test has already received went out.
      */
     public void awaitValue(double expected, String name, String... labels) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         double value;
         while ((value = value(name, labels)) != expected) {
             if (System.nanoTime() > deadline) {

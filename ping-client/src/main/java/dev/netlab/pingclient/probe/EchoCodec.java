@@ -1,16 +1,14 @@
 package dev.netlab.pingclient.probe;
 
+import dev.netlab.pingprotocol.EchoProbe;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 
 /**
- * RFC 862 echo: any payload comes back unchanged, so the probe carries its own header: magic {@code NLPC}, the run's
+ * RFC 862 echo: any payload comes back unchanged, so the probe carries its own header ({@link EchoProbe}): the run's
  * session id, the sequence number and the nonce (wall time in microseconds), then zero padding up to the size.
  */
 public final class EchoCodec implements ProbeCodec {
-
-    static final int MAGIC = 0x4E4C5043; // "NLPC"
-    static final int HEADER = 4 + 8 + 8 + 8;
 
     private final long session;
     private final int size;
@@ -22,30 +20,27 @@ public final class EchoCodec implements ProbeCodec {
 
     @Override
     public int minimumSize() {
-        return HEADER;
+        return EchoProbe.HEADER;
     }
 
     @Override
     public Probe encode(long seq, Instant sentAt) {
         long nonce = sentAt.getEpochSecond() * 1_000_000L + sentAt.getNano() / 1_000;
-        ByteBuffer bytes = ByteBuffer.allocate(Math.max(size, HEADER));
-        bytes.putInt(MAGIC).putLong(session).putLong(seq).putLong(nonce);
-        return new Probe(bytes.position(0), nonce, "");
+        return new Probe(new EchoProbe(session, seq, nonce).encode(size), nonce, "");
     }
 
     @Override
     public Decoded decode(ByteBuffer datagram) {
-        if (datagram.remaining() < HEADER) {
+        if (datagram.remaining() < EchoProbe.HEADER) {
             return new Malformed("echo reply of " + datagram.remaining() + " bytes, shorter than the probe header");
         }
-        if (datagram.getInt() != MAGIC) {
+        if (!EchoProbe.matches(datagram)) {
             return new Malformed("echo reply without the probe header");
         }
-        if (datagram.getLong() != session) {
+        EchoProbe probe = EchoProbe.decode(datagram);
+        if (probe.session() != session) {
             return new Foreign("echo reply of another session");
         }
-        long seq = datagram.getLong();
-        long nonce = datagram.getLong();
-        return new Reply(seq, nonce, "", null);
+        return new Reply(probe.seq(), probe.nonce(), "", null);
     }
 }

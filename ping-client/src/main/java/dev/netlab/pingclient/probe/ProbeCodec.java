@@ -1,5 +1,7 @@
 package dev.netlab.pingclient.probe;
 
+import dev.netlab.pingprotocol.Mode;
+import dev.netlab.pingprotocol.StampPacket;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 
@@ -9,6 +11,29 @@ import java.time.Instant;
  * forged one) is never credited.
  */
 public sealed interface ProbeCodec permits LabCodec, EchoCodec, StampCodec {
+
+    /** The codec for one run of {@code mode}; {@code session} tells this run's replies from any other's. */
+    static ProbeCodec of(Mode mode, long session, int size) {
+        return switch (mode) {
+            case LAB -> new LabCodec(size);
+            case ECHO -> new EchoCodec(session, size);
+            case STAMP -> new StampCodec((int) (session & 0xFFFF) == 0 ? 1 : (int) (session & 0xFFFF), size);
+        };
+    }
+
+    /** The smallest payload {@code mode} sends. */
+    static int minimumSize(Mode mode) {
+        return of(mode, 1, 0).minimumSize();
+    }
+
+    /** The payload size when none is asked for: the lab line's own (0), ping's 56 for echo, STAMP's 44. */
+    static int defaultSize(Mode mode) {
+        return switch (mode) {
+            case LAB -> 0;
+            case ECHO -> 56;
+            case STAMP -> StampPacket.LENGTH;
+        };
+    }
 
     /** The smallest payload this mode sends. */
     int minimumSize();

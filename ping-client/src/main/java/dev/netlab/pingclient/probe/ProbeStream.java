@@ -1,6 +1,10 @@
 package dev.netlab.pingclient.probe;
 
+import dev.netlab.kit.log.ThrottledLog;
+import dev.netlab.pingprotocol.NtpTimestamp;
 import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.Inet6Address;
@@ -38,7 +42,9 @@ public final class ProbeStream {
     private static final int FOREIGN_DRAIN = 64;
     /** The most missed sends that go out back to back after a stall. */
     private static final long MAX_BURST = 100;
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ProbeStream.class.getName());
+    private static final Logger LOG = System.getLogger(ProbeStream.class.getName());
+    /** What a peer or a loaded machine can repeat makes at most one log line per interval and stream. */
+    private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
     /** Local ports of this process's open streams ({@code INET:40000}). */
     private static final java.util.Set<String> PORTS = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -52,6 +58,8 @@ public final class ProbeStream {
     private final DatagramChannel foreign;
     private final byte[] buffer;
     private final String portKey;
+    private final ThrottledLog stalls = ThrottledLog.every(LOG_INTERVAL, LOG);
+    private final ThrottledLog replyFailures = ThrottledLog.every(LOG_INTERVAL, LOG);
 
     private ProbeStream(StreamSpec spec, ProbeEvents events, Clock clock, long session, DatagramChannel channel,
                         DatagramChannel foreign, String portKey) {
@@ -60,7 +68,7 @@ public final class ProbeStream {
         this.spec = spec;
         this.events = events;
         this.clock = clock;
-        this.codec = spec.mode().codec(session, spec.size());
+        this.codec = ProbeCodec.of(spec.mode(), session, spec.size());
         this.channel = channel;
         this.foreign = foreign;
     }
@@ -185,8 +193,8 @@ public final class ProbeStream {
                     nextSend += intervalNanos;
                     if (now - nextSend > MAX_BURST * intervalNanos) {
                         long skipped = (now - nextSend) / intervalNanos;
-                        LOG.warning(() -> spec.target() + " " + spec.addressLabel() + ": stalled; " + skipped
-                                + " intended sends skipped");
+                        stalls.log(Level.WARNING, () -> spec.target() + " " + spec.addressLabel() + ": stalled; "
+                                + skipped + " intended sends skipped");
                         nextSend += skipped * intervalNanos;
                     }
                     continue;
@@ -224,12 +232,15 @@ public final class ProbeStream {
     }
 
     private void send(long seq, ProbeTracker tracker) throws IOException {
+        // One moment for both clocks, before the probe is encoded: the RTT's start first, then the wall time that
+        // goes on the wire. Whatever passes between the two readings or before the write then lies inside both
+        // the round trip and the forward delay, so neither one-way delay can come out negative.
+        long sentNanos = System.nanoTime();
         Instant wall = clock.instant();
         ProbeCodec.Probe probe = codec.encode(seq, wall);
         int bytes = probe.bytes().remaining();
         for (int attempt = 0; ; attempt++) {
             try {
-                long sentNanos = System.nanoTime();
                 channel.write(probe.bytes().duplicate());
                 tracker.sent(seq, sentNanos, probe.nonce());
                 events.sent(seq, bytes, probe.text());
@@ -238,7 +249,7 @@ public final class ProbeStream {
                 // The error of an earlier probe, reported on this write; the write itself did not happen.
                 events.error(ErrorKind.UNREACHABLE, "ICMP port unreachable from " + spec.addressLabel());
                 if (attempt == 1) {
-                    tracker.sent(seq, System.nanoTime(), probe.nonce());
+                    tracker.sent(seq, sentNanos, probe.nonce());
                     events.sent(seq, bytes, probe.text());
                     return;
                 }
@@ -259,7 +270,18 @@ public final class ProbeStream {
         long receivedNanos = System.nanoTime();
         tracker.expire(receivedNanos).forEach(events::lost);
         int length = packet.getLength();
-        ProbeCodec.Decoded decoded = codec.decode(ByteBuffer.wrap(buffer, 0, length));
+        try {
+            handle(ByteBuffer.wrap(buffer, 0, length), length, receivedNanos, tracker);
+        } catch (Throwable e) {
+            // A reply we cannot make sense of (or a bug) is counted; the stream probes on.
+            events.error(ErrorKind.MALFORMED, "reply could not be handled: " + e);
+            replyFailures.log(Level.WARNING, () -> spec.target() + " " + spec.addressLabel()
+                    + ": a reply could not be handled", e);
+        }
+    }
+
+    private void handle(ByteBuffer datagram, int length, long receivedNanos, ProbeTracker tracker) {
+        ProbeCodec.Decoded decoded = codec.decode(datagram);
         switch (decoded) {
             case ProbeCodec.Malformed m -> events.error(ErrorKind.MALFORMED, m.reason());
             case ProbeCodec.Foreign f -> events.error(ErrorKind.FOREIGN, f.reason());
@@ -281,10 +303,11 @@ public final class ProbeStream {
         if (stamp == null) {
             return null;
         }
-        long sentEpoch = Ntp.toEpochNanos(reply.nonce());
+        // Every term is an NTP time of 1968-2104 in nanoseconds (under 2^62), so no difference overflows.
+        long sentEpoch = NtpTimestamp.toEpochNanos(reply.nonce());
         long receivedEpoch = sentEpoch + rttNanos;
-        return new OneWay(Ntp.toEpochNanos(stamp.receiveNtp()) - sentEpoch,
-                receivedEpoch - Ntp.toEpochNanos(stamp.transmitNtp()), stamp.reflectorSeq(), reply.seq() - 1);
+        return new OneWay(NtpTimestamp.toEpochNanos(stamp.receiveNtp()) - sentEpoch,
+                receivedEpoch - NtpTimestamp.toEpochNanos(stamp.transmitNtp()), stamp.reflectorSeq(), reply.seq() - 1);
     }
 
     private void drainForeign() {

@@ -1,5 +1,6 @@
 package dev.netlab.pingclient.probe;
 
+import dev.netlab.pingprotocol.Mode;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 

@@ -52,10 +52,10 @@ public final class StreamStats implements ProbeEvents {
     private long uniqueReplies;
     private long forwardMin = Long.MAX_VALUE;
     private long forwardMax = Long.MIN_VALUE;
-    private long forwardSum;
+    private double forwardSum; // doubles: a reflector's timestamps can make any delay, and sums must not wrap
     private long reverseMin = Long.MAX_VALUE;
     private long reverseMax = Long.MIN_VALUE;
-    private long reverseSum;
+    private double reverseSum;
     private long oneWayCount;
 
     /**
@@ -168,9 +168,11 @@ public final class StreamStats implements ProbeEvents {
                 stamp = new StampSnapshot(stateful,
                         stateful ? Math.max(0, sentBetween - reflectedBetween) : 0,
                         stateful ? Math.max(0, reflectedBetween - uniqueReplies) : 0,
-                        ms(oneWayCount == 0 ? 0 : forwardMin), ms(oneWayCount == 0 ? 0 : forwardSum / oneWayCount),
+                        ms(oneWayCount == 0 ? 0 : forwardMin),
+                        ms(oneWayCount == 0 ? 0 : (long) (forwardSum / oneWayCount)),
                         ms(oneWayCount == 0 ? 0 : forwardMax),
-                        ms(oneWayCount == 0 ? 0 : reverseMin), ms(oneWayCount == 0 ? 0 : reverseSum / oneWayCount),
+                        ms(oneWayCount == 0 ? 0 : reverseMin),
+                        ms(oneWayCount == 0 ? 0 : (long) (reverseSum / oneWayCount)),
                         ms(oneWayCount == 0 ? 0 : reverseMax));
             }
             return new Snapshot(sent, received, lost, late, duplicates, reordered, loss, window.summary(),

@@ -2,8 +2,9 @@ package dev.netlab.pingclient.service;
 
 import dev.netlab.kit.config.InvalidConfigException;
 import dev.netlab.kit.config.Settings;
-import dev.netlab.pingclient.probe.Mode;
+import dev.netlab.pingclient.probe.ProbeCodec;
 import dev.netlab.pingclient.probe.TargetAddress;
+import dev.netlab.pingprotocol.Mode;
 import io.helidon.config.Config;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,8 +64,9 @@ public record ProberConfig(List<TargetConfig> targets, Duration resolveInterval,
                 : defaultInterval;
         Duration timeout = t.has("timeout") ? t.duration("timeout", Duration.ofMillis(1), Duration.ofDays(1))
                 : defaultTimeout;
-        int minimum = mode.codec(1, 0).minimumSize();
-        int size = t.has("size") ? (int) t.byteSize("size", Math.max(1, minimum), 65_507) : defaultSize(mode);
+        int minimum = ProbeCodec.minimumSize(mode);
+        int size = t.has("size") ? (int) t.byteSize("size", Math.max(1, minimum), 65_507)
+                : ProbeCodec.defaultSize(mode);
         String name = t.optionalString("name").orElse(new TargetAddress(host, port).toString());
         Map<String, String> labels = new LinkedHashMap<>();
         for (Map.Entry<String, String> label : t.stringMap("labels").entrySet()) {
@@ -75,15 +77,6 @@ public record ProberConfig(List<TargetConfig> targets, Duration resolveInterval,
             labels.put(label.getKey(), label.getValue());
         }
         return new TargetConfig(name, host, port, mode, interval, timeout, size, Map.copyOf(labels));
-    }
-
-    /** The payload size when none is configured: the lab line's own, ping's 56 for echo, STAMP's 44. */
-    public static int defaultSize(Mode mode) {
-        return switch (mode) {
-            case LAB -> 0;
-            case ECHO -> 56;
-            case STAMP -> 44;
-        };
     }
 
     /** Every label key some target sets: Prometheus wants one label set per metric name. */

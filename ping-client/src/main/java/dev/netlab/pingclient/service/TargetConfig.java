@@ -1,6 +1,6 @@
 package dev.netlab.pingclient.service;
 
-import dev.netlab.pingclient.probe.Mode;
+import dev.netlab.pingprotocol.Mode;
 import java.time.Duration;
 import java.util.Map;
 

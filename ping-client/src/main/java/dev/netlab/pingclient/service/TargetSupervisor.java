@@ -1,5 +1,6 @@
 package dev.netlab.pingclient.service;
 
+import dev.netlab.kit.log.ThrottledLog;
 import dev.netlab.pingclient.probe.ErrorKind;
 import dev.netlab.pingclient.probe.ProbeEvents;
 import dev.netlab.pingclient.probe.ProbeStream;
@@ -9,7 +10,8 @@ import dev.netlab.pingclient.probe.StreamStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -26,7 +28,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.logging.Logger;
 
 /**
  * Keeps one configured target probed: resolves its name now and every {@code resolve-interval}, runs one probe
@@ -35,7 +36,9 @@ import java.util.logging.Logger;
  */
 final class TargetSupervisor {
 
-    private static final Logger LOG = Logger.getLogger(TargetSupervisor.class.getName());
+    private static final Logger LOG = System.getLogger(TargetSupervisor.class.getName());
+    /** A failure that repeats every retry makes at most one log line per interval and target. */
+    private static final Duration LOG_INTERVAL = Duration.ofSeconds(60);
     /** Retry sooner than the resolve interval while a name does not resolve at all. */
     private static final Duration RESOLVE_RETRY = Duration.ofSeconds(5);
     private static final Duration SOCKET_RETRY = Duration.ofSeconds(1);
@@ -53,6 +56,8 @@ final class TargetSupervisor {
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<InetSocketAddress, Running> streams = new LinkedHashMap<>();
     private final Counter resolveErrors;
+    private final ThrottledLog streamFailures = ThrottledLog.every(LOG_INTERVAL, LOG);
+    private final ThrottledLog resolveFailures = ThrottledLog.every(LOG_INTERVAL, LOG);
     private volatile String lastError;
     private Thread resolverThread;
 
@@ -86,7 +91,7 @@ final class TargetSupervisor {
         resolverThread = Thread.ofVirtual().name("resolve-" + target.name()).start(() -> {
             try {
                 while (true) {
-                    boolean ok = resolveOnce();
+                    boolean ok = resolveOrCount();
                     Duration wait = ok ? config.resolveInterval() : min(config.resolveInterval(), RESOLVE_RETRY);
                     if (stopping.await(wait.toNanos(), TimeUnit.NANOSECONDS)) {
                         return;
@@ -98,13 +103,25 @@ final class TargetSupervisor {
         });
     }
 
+    /** One resolution; a failure of any kind is noted and retried, never the end of the resolver thread. */
+    private boolean resolveOrCount() {
+        try {
+            return resolveOnce();
+        } catch (Throwable e) {
+            resolveErrors.increment();
+            lastError = "resolve: " + e;
+            resolveFailures.log(Level.WARNING, () -> target.name() + ": resolving failed; retrying", e);
+            return false;
+        }
+    }
+
     private boolean resolveOnce() {
         Set<InetSocketAddress> wanted = new LinkedHashSet<>();
         try {
             for (InetAddress address : resolver.resolve(target.host())) {
                 if (wanted.size() == config.maxAddresses()) {
-                    LOG.warning(() -> target.name() + " resolves to more than " + config.maxAddresses()
-                            + " addresses; probing the first " + config.maxAddresses());
+                    resolveFailures.log(Level.WARNING, () -> target.name() + " resolves to more than "
+                            + config.maxAddresses() + " addresses; probing the first " + config.maxAddresses());
                     break;
                 }
                 wanted.add(new InetSocketAddress(address, target.port()));
@@ -160,9 +177,11 @@ final class TargetSupervisor {
                         return;
                     }
                     stream.run();
-                } catch (IOException | RuntimeException e) {
+                } catch (Throwable e) {
+                    // No failure ends the stream's thread while the service runs: it is noted and retried.
                     stats.failure("socket: " + e.getMessage());
-                    LOG.warning(() -> target.name() + " " + spec.addressLabel() + ": " + e + "; retrying");
+                    streamFailures.log(Level.WARNING, () -> target.name() + " " + spec.addressLabel() + ": "
+                            + "probing failed; retrying", e);
                 } finally {
                     ProbeStream stream = current.getAndSet(null);
                     if (stream != null) {
@@ -231,7 +250,7 @@ final class TargetSupervisor {
             for (Running running : streams.values()) {
                 StreamStats.Snapshot s = running.stats().snapshot();
                 Map<String, Object> entry = ReportFields.fields(target.name(), running.spec().addressLabel(),
-                        target.mode().spelling(), s);
+                        target.mode().label(), s);
                 entry.put("labels", target.labels());
                 entry.put("window", config.statsWindow());
                 entry.put("last_error", s.lastError() != null ? s.lastError() : lastError);
@@ -245,7 +264,7 @@ final class TargetSupervisor {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("target", target.name());
             entry.put("address", null);
-            entry.put("mode", target.mode().spelling());
+            entry.put("mode", target.mode().label());
             entry.put("labels", target.labels());
             entry.put("last_error", lastError);
             entries.add(entry);

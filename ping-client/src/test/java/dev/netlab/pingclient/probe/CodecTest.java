@@ -3,6 +3,8 @@ package dev.netlab.pingclient.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.netlab.pingprotocol.Mode;
+import dev.netlab.pingprotocol.NtpTimestamp;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -16,7 +18,7 @@ class CodecTest {
 
     @Test
     void theLabPayloadIsTheLabsLineAndItsUpperCasedReplyMatches() {
-        ProbeCodec codec = Mode.LAB.codec(5, 0);
+        ProbeCodec codec = ProbeCodec.of(Mode.LAB, 5, 0);
         ProbeCodec.Probe probe = codec.encode(1, T);
         String text = StandardCharsets.US_ASCII.decode(probe.bytes().duplicate()).toString();
         assertThat(text).isEqualTo("Ping: 1 2021-01-03 16:29:48.196123").isEqualTo(probe.text());
@@ -27,15 +29,15 @@ class CodecTest {
 
     @Test
     void aLargerLabProbeIsPaddedWithSpaces() {
-        ProbeCodec.Probe probe = Mode.LAB.codec(5, 100).encode(12, T);
+        ProbeCodec.Probe probe = ProbeCodec.of(Mode.LAB, 5, 100).encode(12, T);
         assertThat(probe.bytes().remaining()).isEqualTo(100);
         ByteBuffer back = probe.bytes().duplicate();
-        assertThat(Mode.LAB.codec(5, 100).decode(back)).isInstanceOf(ProbeCodec.Reply.class);
+        assertThat(ProbeCodec.of(Mode.LAB, 5, 100).decode(back)).isInstanceOf(ProbeCodec.Reply.class);
     }
 
     @Test
     void labGarbageIsMalformed() {
-        ProbeCodec codec = Mode.LAB.codec(5, 0);
+        ProbeCodec codec = ProbeCodec.of(Mode.LAB, 5, 0);
         assertThat(codec.decode(ByteBuffer.wrap(new byte[] {0, 1, 2}))).isInstanceOf(ProbeCodec.Malformed.class);
         assertThat(codec.decode(ByteBuffer.wrap("PING: x".getBytes(StandardCharsets.US_ASCII))))
                 .isInstanceOf(ProbeCodec.Malformed.class);
@@ -45,28 +47,29 @@ class CodecTest {
 
     @Test
     void echoProbesCarryTheSessionAndOtherSessionsAreForeign() {
-        ProbeCodec ours = Mode.ECHO.codec(42, 56);
+        ProbeCodec ours = ProbeCodec.of(Mode.ECHO, 42, 56);
         ProbeCodec.Probe probe = ours.encode(3, T);
         assertThat(probe.bytes().remaining()).isEqualTo(56);
         assertThat(ours.decode(probe.bytes().duplicate())).isEqualTo(new ProbeCodec.Reply(3, probe.nonce(), "", null));
-        assertThat(Mode.ECHO.codec(43, 56).decode(probe.bytes().duplicate())).isInstanceOf(ProbeCodec.Foreign.class);
+        assertThat(ProbeCodec.of(Mode.ECHO, 43, 56).decode(probe.bytes().duplicate()))
+                .isInstanceOf(ProbeCodec.Foreign.class);
         assertThat(ours.decode(ByteBuffer.allocate(10))).isInstanceOf(ProbeCodec.Malformed.class);
         assertThat(ours.decode(ByteBuffer.allocate(40))).isInstanceOf(ProbeCodec.Malformed.class);
     }
 
     @Test
     void theStampSenderPacketIsRfc8762s() {
-        ProbeCodec.Probe probe = Mode.STAMP.codec(0x1234, 44).encode(1, T);
+        ProbeCodec.Probe probe = ProbeCodec.of(Mode.STAMP, 0x1234, 44).encode(1, T);
         ByteBuffer b = probe.bytes();
         assertThat(b.remaining()).isEqualTo(44);
         assertThat(b.getInt(0)).as("sequence number starts at 0").isZero();
-        assertThat(b.getLong(4)).isEqualTo(Ntp.fromInstant(T)).isEqualTo(probe.nonce());
+        assertThat(b.getLong(4)).isEqualTo(NtpTimestamp.of(T)).isEqualTo(probe.nonce());
         assertThat(b.getShort(12)).as("error estimate: S=0 Z=0 scale 0 multiplier 1").isEqualTo((short) 1);
         assertThat(b.getShort(14)).as("SSID (RFC 8972)").isEqualTo((short) 0x1234);
         for (int i = 16; i < 44; i++) {
             assertThat(b.get(i)).as("MBZ octet %d", i).isZero();
         }
-        assertThat(Ntp.toEpochNanos(Ntp.fromInstant(T))).isCloseTo(Ntp.epochNanos(T),
+        assertThat(NtpTimestamp.toEpochNanos(NtpTimestamp.of(T))).isCloseTo(NtpTimestamp.epochNanos(T),
                 org.assertj.core.data.Offset.offset(1L));
     }
 
@@ -75,7 +78,7 @@ class CodecTest {
         ByteBuffer reply = ByteBuffer.allocate(44);
         reply.putInt(7).putLong(1000L).putShort((short) 1).putShort((short) 0).putLong(900L)
                 .putInt(4).putLong(555L).putShort((short) 1).putShort((short) 0).put((byte) 64);
-        ProbeCodec.Decoded decoded = Mode.STAMP.codec(0x1234, 44).decode(reply.position(0));
+        ProbeCodec.Decoded decoded = ProbeCodec.of(Mode.STAMP, 0x1234, 44).decode(reply.position(0));
         assertThat(decoded).isEqualTo(new ProbeCodec.Reply(5, 555L, "", new StampTimes(7, 900L, 1000L)));
     }
 
@@ -83,8 +86,8 @@ class CodecTest {
     void aStampReplyOfAnotherSsidIsForeignAndAShortOneMalformed() {
         ByteBuffer reply = ByteBuffer.allocate(44);
         reply.putShort(14, (short) 0x999);
-        assertThat(Mode.STAMP.codec(0x1234, 44).decode(reply)).isInstanceOf(ProbeCodec.Foreign.class);
-        assertThat(Mode.STAMP.codec(0x1234, 44).decode(ByteBuffer.allocate(43)))
+        assertThat(ProbeCodec.of(Mode.STAMP, 0x1234, 44).decode(reply)).isInstanceOf(ProbeCodec.Foreign.class);
+        assertThat(ProbeCodec.of(Mode.STAMP, 0x1234, 44).decode(ByteBuffer.allocate(43)))
                 .isEqualTo(new ProbeCodec.Malformed("truncated STAMP reply of 43 bytes (at least 44 expected)"));
     }
 

@@ -1,6 +1,7 @@
 package dev.netlab.pingclient.probe;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -194,7 +195,15 @@ public final class FaultyReflector implements AutoCloseable {
         };
     }
 
-    /** RFC 8762 section 4.3.1: the Session-Reflector test packet, unauthenticated. */
+    /**
+     * RFC 8762 section 4.3.1: the Session-Reflector test packet, unauthenticated, written from the RFC's figure with
+     * its byte offsets and an NTP conversion of its own (not the code under test's):
+     * <pre>
+     *  0 sequence number (4)          4 timestamp (8)                  12 error estimate (2)   14 MBZ (2)
+     * 16 receive timestamp (8)       24 session-sender sequence (4)   28 session-sender timestamp (8)
+     * 36 session-sender error est (2) 38 MBZ (2)  40 session-sender TTL (1)  41 MBZ (3)
+     * </pre>
+     */
     private ByteBuffer stamp(byte[] data, Instant receivedAt) {
         ByteBuffer probe = ByteBuffer.wrap(data);
         int senderSeq = probe.getInt(0);
@@ -202,10 +211,26 @@ public final class FaultyReflector implements AutoCloseable {
         short senderError = probe.getShort(12);
         int seq = kind == Kind.STAMP_STATEFUL ? counted.getAndIncrement() : senderSeq;
         ByteBuffer reply = ByteBuffer.allocate(Math.max(44, data.length));
-        reply.putInt(seq).putLong(Ntp.fromInstant(Instant.now())).putShort((short) 1).putShort((short) 0)
-                .putLong(Ntp.fromInstant(receivedAt)).putInt(senderSeq).putLong(senderTimestamp).putShort(senderError)
-                .putShort((short) 0).put((byte) 255);
+        reply.putInt(0, seq);
+        reply.putShort(12, (short) 1);
+        reply.putLong(16, ntp(receivedAt));
+        reply.putInt(24, senderSeq);
+        reply.putLong(28, senderTimestamp);
+        reply.putShort(36, senderError);
+        reply.put(40, (byte) 255);
+        reply.putLong(4, ntp(Instant.now())); // the transmit timestamp, last
         return reply.position(0);
+    }
+
+    /** Seconds from 1900-01-01 (NTP era 0) to 1970-01-01: 70 years of which 17 are leap years. */
+    private static final long NTP_UNIX_EPOCH = (70L * 365 + 17) * 86_400;
+
+    /** RFC 5905's 64-bit timestamp: seconds since 1900 modulo 2^32, then the fraction in units of 2^-32 s. */
+    static long ntp(Instant t) {
+        long seconds = (t.getEpochSecond() + NTP_UNIX_EPOCH) & 0xFFFF_FFFFL;
+        long fraction = BigInteger.valueOf(t.getNano()).shiftLeft(32).divide(BigInteger.valueOf(1_000_000_000L))
+                .longValueExact();
+        return seconds << 32 | fraction;
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.netlab.pingclient.probe.FaultyReflector.HoldForNext;
 import dev.netlab.pingclient.probe.FaultyReflector.Kind;
 import dev.netlab.pingclient.probe.FaultyReflector.ReverseDrop;
 import dev.netlab.pingclient.probe.FaultyReflector.Truncate;
+import dev.netlab.pingprotocol.Mode;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -18,6 +19,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +32,11 @@ class ProbeStreamFaultTest {
 
     private static final Duration INTERVAL = Duration.ofMillis(40);
     private static final Duration TIMEOUT = Duration.ofMillis(150);
+    /**
+     * How far a one-way delay may stray below zero or above the round trip on one host: the wall clock's tick (at
+     * most 1 us on Linux) plus NTP's truncation to 2^-32 s at each of the two conversions.
+     */
+    private static final long PRECISION_NANOS = 1_000 + 2;
 
     private final Recorder events = new Recorder();
 
@@ -37,7 +46,7 @@ class ProbeStreamFaultTest {
 
     private void probe(InetSocketAddress address, Mode mode, int count, Duration interval, Duration timeout)
             throws IOException {
-        int size = mode == Mode.LAB ? 0 : mode.codec(1, 0).minimumSize();
+        int size = mode == Mode.LAB ? 0 : ProbeCodec.minimumSize(mode);
         StreamSpec spec = new StreamSpec("t", address, mode, interval, timeout, size, count, null);
         ProbeStream stream = ProbeStream.open(spec, events, Clock.systemUTC(), 42L);
         try {
@@ -144,6 +153,31 @@ class ProbeStreamFaultTest {
     }
 
     @Test
+    void noThrowableWhileHandlingAReplyEndsTheStream() throws IOException {
+        ProbeEvents failsOnTheFirstReply = new ProbeEvents() {
+            private boolean failed;
+
+            @Override
+            public void received(long seq, long rttNanos, int bytes, String text, boolean reordered, OneWay oneWay) {
+                if (!failed) {
+                    failed = true;
+                    throw new StackOverflowError("test: no stack left for this reply");
+                }
+            }
+        };
+        try (var reflector = FaultyReflector.clean(Kind.ECHO)) {
+            StreamSpec spec = new StreamSpec("t", reflector.address(), Mode.ECHO, INTERVAL, TIMEOUT, 28, 3, null);
+            ProbeStream stream = ProbeStream.open(spec, ProbeEvents.all(failsOnTheFirstReply, events),
+                    Clock.systemUTC(), 5L);
+            stream.run();
+            stream.close();
+        }
+        assertThat(events.receivedSeqs()).containsExactly(2L, 3L);
+        assertThat(events.errors(ErrorKind.MALFORMED)).isEqualTo(1);
+        assertThat(events.errorDetails).anyMatch(d -> d.contains("StackOverflowError"));
+    }
+
+    @Test
     void aTruncatedStampReplyIsMalformed() throws IOException {
         try (var reflector = reflector(Kind.STAMP_STATELESS, Map.of(1, List.of(new Truncate(30))))) {
             probe(reflector, Mode.STAMP, 2);
@@ -157,7 +191,7 @@ class ProbeStreamFaultTest {
     @Test
     void aReplyOfAnotherSessionIsForeign() throws IOException {
         // An echo payload of another run (session 7, not 42) that names our sequence number 1.
-        var other = Mode.ECHO.codec(7L, 28).encode(1, java.time.Instant.now()).bytes();
+        var other = ProbeCodec.of(Mode.ECHO, 7L, 28).encode(1, java.time.Instant.now()).bytes();
         byte[] bytes = new byte[other.remaining()];
         other.get(bytes);
         try (var reflector = reflector(Kind.ECHO, Map.of(1, List.of(new Garbage(bytes))))) {
@@ -213,17 +247,19 @@ class ProbeStreamFaultTest {
 
     @Test
     void jitterFollowsRfc3550() throws IOException {
-        // Delays alternate 0 and 20 ms, so |D| is about 20 ms for each reply after the first.
+        // Delays alternate 0 and 100 ms, so |D| is about 100 ms for each reply after the first. The delay is large
+        // next to what a loaded machine adds to a reply (tens of ms), and shorter than the interval, so replies keep
+        // their order.
         StreamStats stats = new StreamStats(100, 0);
         try (var reflector = FaultyReflector.start(Kind.ECHO,
-                n -> n % 2 == 0 ? List.of(new Delay(Duration.ofMillis(20))) : List.of())) {
-            StreamSpec spec = new StreamSpec("t", reflector.address(), Mode.ECHO, Duration.ofMillis(50),
-                    Duration.ofMillis(500), 28, 6, null);
+                n -> n % 2 == 0 ? List.of(new Delay(Duration.ofMillis(100))) : List.of())) {
+            StreamSpec spec = new StreamSpec("t", reflector.address(), Mode.ECHO, Duration.ofMillis(150),
+                    Duration.ofSeconds(1), 28, 6, null);
             ProbeStream stream = ProbeStream.open(spec, ProbeEvents.all(stats, events), Clock.systemUTC(), 3L);
             stream.run();
             stream.close();
         }
-        // The same formula over the RTTs this run measured, and the ideal 0/20 ms model: J += (|D| - J) / 16.
+        // The same formula over the RTTs this run measured, and the ideal 0/100 ms model: J += (|D| - J) / 16.
         double expected = 0;
         for (int i = 1; i < events.received.size(); i++) {
             double d = Math.abs(events.received.get(i).rttNanos() - events.received.get(i - 1).rttNanos());
@@ -231,7 +267,7 @@ class ProbeStreamFaultTest {
         }
         double model = 0;
         for (int i = 1; i < 6; i++) {
-            model += (20e6 - model) / 16;
+            model += (100e6 - model) / 16;
         }
         assertThat(events.received).hasSize(6);
         assertThat(stats.snapshot().jitterNanos()).isCloseTo(expected, org.assertj.core.data.Offset.offset(1.0))
@@ -244,12 +280,53 @@ class ProbeStreamFaultTest {
             probe(reflector, Mode.STAMP, 3);
         }
         assertThat(events.received).hasSize(3).allSatisfy(r -> {
-            assertThat(r.oneWay()).isNotNull();
-            // Same host, same clock: each direction is part of the round trip (within clock read granularity).
-            assertThat(r.oneWay().forwardNanos()).isBetween(-2_000_000L, r.rttNanos() + 2_000_000L);
-            assertThat(r.oneWay().reverseNanos()).isBetween(-2_000_000L, r.rttNanos() + 2_000_000L);
+            assertOneWayWithinTheRoundTrip(r);
             assertThat(r.oneWay().reflectorSeq()).isEqualTo(r.oneWay().senderWireSeq());
         });
+    }
+
+    @Test
+    void oneWayDelaysStayWithinTheRoundTripWhenTheProberStallsRightAfterReadingTheClock() throws IOException {
+        // The thread is descheduled for 3 ms just after it read the wall clock, as on a loaded machine.
+        Clock stalling = new Clock() {
+            @Override
+            public Instant instant() {
+                Instant now = Instant.now();
+                long until = System.nanoTime() + Duration.ofMillis(3).toNanos();
+                while (System.nanoTime() - until < 0) {
+                    Thread.onSpinWait();
+                }
+                return now;
+            }
+
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+        };
+        try (var reflector = FaultyReflector.clean(Kind.STAMP_STATEFUL)) {
+            StreamSpec spec = new StreamSpec("t", reflector.address(), Mode.STAMP, INTERVAL, Duration.ofSeconds(1),
+                    44, 3, null);
+            ProbeStream stream = ProbeStream.open(spec, events, stalling, 42L);
+            stream.run();
+            stream.close();
+        }
+        assertThat(events.received).hasSize(3).allSatisfy(ProbeStreamFaultTest::assertOneWayWithinTheRoundTrip);
+    }
+
+    /** Same host, same clock: each direction is part of the round trip, and together they are at most all of it. */
+    private static void assertOneWayWithinTheRoundTrip(Recorder.Received r) {
+        assertThat(r.oneWay()).isNotNull();
+        String what = r.toString();
+        assertThat(r.oneWay().forwardNanos()).as(what).isBetween(-PRECISION_NANOS, r.rttNanos() + PRECISION_NANOS);
+        assertThat(r.oneWay().reverseNanos()).as(what).isBetween(-PRECISION_NANOS, r.rttNanos() + PRECISION_NANOS);
+        assertThat(r.oneWay().forwardNanos() + r.oneWay().reverseNanos()).as(what)
+                .isLessThanOrEqualTo(r.rttNanos() + PRECISION_NANOS);
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.netlab.kit.config.ConfigLoader;
 import dev.netlab.kit.config.InvalidConfigException;
-import dev.netlab.pingclient.probe.Mode;
+import dev.netlab.pingprotocol.Mode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.netlab.pingserver.config;
 
+import dev.netlab.pingprotocol.Mode;
 import dev.netlab.pingserver.faults.FaultConfig;
 import java.net.InetAddress;
 

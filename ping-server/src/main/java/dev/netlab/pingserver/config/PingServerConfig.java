@@ -2,6 +2,7 @@ package dev.netlab.pingserver.config;
 
 import dev.netlab.kit.config.InvalidConfigException;
 import dev.netlab.kit.config.Settings;
+import dev.netlab.pingprotocol.Mode;
 import dev.netlab.pingserver.faults.Chance;
 import dev.netlab.pingserver.faults.FaultConfig;
 import dev.netlab.pingserver.faults.JitterDistribution;
@@ -23,14 +24,19 @@ public record PingServerConfig(List<ListenerConfig> listeners, SenderTableConfig
     public static PingServerConfig read(Settings settings) {
         List<ListenerConfig> listeners = new ArrayList<>();
         for (Mode mode : Mode.values()) {
-            listeners.add(listener(mode, settings.child(mode.configPrefix())));
+            listeners.add(listener(mode, settings.child(prefix(mode))));
         }
         Settings table = settings.child("pingserver.senders");
         SenderTableConfig senders = new SenderTableConfig(table.integer("max-entries", 1, 10_000_000),
                 table.duration("silence", Duration.ofMillis(1), Duration.ofDays(1)));
-        Settings stamp = settings.child(Mode.STAMP.configPrefix());
+        Settings stamp = settings.child(prefix(Mode.STAMP));
         return new PingServerConfig(List.copyOf(listeners), senders,
                 new StampConfig(stamp.bool("stateful"), stamp.bool("clock-synchronized")));
+    }
+
+    /** The configuration section of {@code mode}'s listener: {@code pingserver.listeners.<mode>}. */
+    public static String prefix(Mode mode) {
+        return "pingserver.listeners." + mode.label();
     }
 
     /** The settings of {@code mode}'s listener. */

@@ -2,14 +2,17 @@ package dev.netlab.pingserver.engine;
 
 import dev.netlab.kit.lifecycle.Endpoint;
 import dev.netlab.kit.lifecycle.StartupException;
+import dev.netlab.kit.log.ThrottledLog;
+import dev.netlab.pingprotocol.Mode;
 import dev.netlab.pingserver.config.ListenerConfig;
-import dev.netlab.pingserver.config.Mode;
 import dev.netlab.pingserver.engine.PingMetrics.DropReason;
 import dev.netlab.pingserver.faults.Fate;
 import dev.netlab.pingserver.faults.FaultPlanner;
 import dev.netlab.pingserver.protocol.Outcome;
 import dev.netlab.pingserver.protocol.Reflector;
 import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -23,17 +26,22 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One UDP listener: its own channel and its own platform thread running the receive loop. Each datagram is counted,
  * rate-limited per source address, size-checked, reflected, given its simulated fate and answered. A bad datagram
- * is counted and dropped; nothing a client sends ends the loop.
+ * is counted and dropped; nothing a client sends ends the loop, and nothing ends it while the listener accepts:
+ * every failure of one iteration is counted, logged at most once per {@link #LOG_INTERVAL}, and the loop goes on.
  */
 final class Listener {
 
-    private static final Logger LOG = Logger.getLogger(Listener.class.getName());
+    private static final Logger LOG = System.getLogger(Listener.class.getName());
+    /** A flood of bad datagrams makes at most one log line per interval and listener. */
+    static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
+    /** The pause after a receive that failed without an I/O error, so a persistent fault cannot spin a core. */
+    private static final long FAULT_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final ListenerConfig config;
     private final Mode mode;
@@ -44,6 +52,8 @@ final class Listener {
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final boolean timed;
+    private final ThrottledLog receiveFailures = ThrottledLog.every(LOG_INTERVAL, LOG);
+    private final ThrottledLog handlingFailures = ThrottledLog.every(LOG_INTERVAL, LOG);
     private volatile boolean accepting = true;
     private DatagramChannel channel;
     private InetSocketAddress local;
@@ -99,7 +109,12 @@ final class Listener {
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
-                LOG.log(Level.FINE, e, () -> mode.label() + ": receive failed; serving on");
+                receiveFailures.log(Level.WARNING, () -> mode.label() + ": receive failed; serving on", e);
+                continue;
+            } catch (Throwable e) {
+                // Not the network's doing (short of memory, a bug): say so, breathe, and serve on.
+                receiveFailures.log(Level.ERROR, () -> mode.label() + ": receive failed; serving on", e);
+                LockSupport.parkNanos(FAULT_PAUSE_NANOS);
                 continue;
             }
             if (!accepting) {
@@ -108,10 +123,10 @@ final class Listener {
             buffer.flip();
             try {
                 handle(buffer, from, sender);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 // A bug must not take the listener down with it: count the datagram as unanswered and go on.
                 metrics.dropped(mode, DropReason.MALFORMED);
-                LOG.log(Level.WARNING, e, () -> mode.label() + ": datagram could not be handled");
+                handlingFailures.log(Level.WARNING, () -> mode.label() + ": a datagram could not be handled", e);
             }
         }
     }
@@ -153,7 +168,7 @@ final class Listener {
         try (DatagramChannel waker = DatagramChannel.open()) {
             waker.send(ByteBuffer.allocate(0), new InetSocketAddress(target, local.getPort()));
         } catch (IOException e) {
-            LOG.log(Level.FINE, e, () -> mode.label() + ": cannot wake the receive loop; close will end it");
+            LOG.log(Level.DEBUG, () -> mode.label() + ": cannot wake the receive loop; close will end it", e);
         }
     }
 
@@ -169,7 +184,7 @@ final class Listener {
             try {
                 channel.close();
             } catch (IOException e) {
-                LOG.log(Level.FINE, e, () -> mode.label() + ": close failed");
+                LOG.log(Level.DEBUG, () -> mode.label() + ": close failed", e);
             }
         }
     }

@@ -1,6 +1,6 @@
 package dev.netlab.pingserver.engine;
 
-import dev.netlab.pingserver.config.Mode;
+import dev.netlab.pingprotocol.Mode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,7 +53,7 @@ public final class PingMetrics {
                         .tags("mode", m, "kind", label(kind)).register(registry));
             }
             faults.put(mode, kinds);
-            if (mode.tracksSenders()) {
+            if (mode != Mode.ECHO) { // the lab and STAMP listeners follow sequence numbers
                 forwardLost.put(mode, Counter.builder("pingserver.forward.lost.packets")
                         .description("Sequence numbers that senders used and that never arrived (forward loss), "
                                 + "counted when the gap is seen")

@@ -3,13 +3,14 @@ package dev.netlab.pingserver.engine;
 import dev.netlab.kit.admin.Json;
 import dev.netlab.kit.lifecycle.Endpoint;
 import dev.netlab.kit.lifecycle.Engine;
+import dev.netlab.pingprotocol.ErrorEstimate;
+import dev.netlab.pingprotocol.Mode;
 import dev.netlab.pingserver.config.ListenerConfig;
-import dev.netlab.pingserver.config.Mode;
 import dev.netlab.pingserver.config.PingServerConfig;
 import dev.netlab.pingserver.engine.PingMetrics.SenderState;
 import dev.netlab.pingserver.faults.FaultPlanner;
+import dev.netlab.pingserver.protocol.ClockResolution;
 import dev.netlab.pingserver.protocol.EchoReflector;
-import dev.netlab.pingserver.protocol.ErrorEstimate;
 import dev.netlab.pingserver.protocol.LabReflector;
 import dev.netlab.pingserver.protocol.Reflector;
 import dev.netlab.pingserver.protocol.StampReflector;
@@ -48,7 +49,7 @@ public final class ReflectorEngine implements Engine {
         this.clock = clock;
         this.senders = new SenderTable(config.senders(), clock);
         this.metrics = new PingMetrics(registry, state -> senders.count(state == SenderState.STOPPED));
-        this.errorEstimate = ErrorEstimate.atLeast(ErrorEstimate.resolution(clock), config.stamp().clockSynchronized());
+        this.errorEstimate = ErrorEstimate.atLeast(ClockResolution.of(clock), config.stamp().clockSynchronized());
     }
 
     @Override

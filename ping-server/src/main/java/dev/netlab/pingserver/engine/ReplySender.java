@@ -1,10 +1,13 @@
 package dev.netlab.pingserver.engine;
 
-import dev.netlab.pingserver.config.Mode;
+import dev.netlab.kit.log.ThrottledLog;
+import dev.netlab.pingprotocol.Mode;
 import dev.netlab.pingserver.engine.PingMetrics.FaultKind;
 import dev.netlab.pingserver.faults.Fate;
 import dev.netlab.pingserver.protocol.Reflector;
 import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -16,8 +19,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Sends one listener's replies with their simulated faults. A plain reply goes out at once from the receive thread;
@@ -27,7 +28,7 @@ import java.util.logging.Logger;
  */
 final class ReplySender {
 
-    private static final Logger LOG = Logger.getLogger(ReplySender.class.getName());
+    private static final Logger LOG = System.getLogger(ReplySender.class.getName());
 
     /** At most this many delayed replies wait per listener; more are dropped as a full queue would drop them. */
     static final int MAX_DELAYED = 65_536;
@@ -46,6 +47,8 @@ final class ReplySender {
     private final AtomicInteger delayed = new AtomicInteger();
     // Guards held and orders sends when the scheduler and the receive thread both send.
     private final ReentrantLock lock = new ReentrantLock();
+    // A peer can make every send fail (an address the kernel refuses): one line per interval at most.
+    private final ThrottledLog sendFailures = ThrottledLog.every(Listener.LOG_INTERVAL, LOG);
     private Outgoing held;
     private ScheduledFuture<?> holdTimer;
 
@@ -165,7 +168,7 @@ final class ReplySender {
         } catch (ClosedChannelException e) {
             return false;
         } catch (IOException e) {
-            LOG.log(Level.FINE, e, () -> mode.label() + ": cannot send a reply to " + to);
+            sendFailures.log(Level.DEBUG, () -> mode.label() + ": cannot send a reply to " + to, e);
             return false;
         } finally {
             reply.position(start);

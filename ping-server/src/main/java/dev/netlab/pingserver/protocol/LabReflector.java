@@ -1,16 +1,17 @@
 package dev.netlab.pingserver.protocol;
 
-import dev.netlab.pingserver.config.Mode;
+import dev.netlab.pingprotocol.LabPing;
+import dev.netlab.pingprotocol.Mode;
 import dev.netlab.pingserver.senders.SenderTable;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.time.ZoneId;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.function.LongConsumer;
 
 /**
  * The lab's server: the reply is the datagram with ASCII letters upper-cased (Python's {@code bytes.upper()}),
- * every other byte unchanged, same length. Pings in the lab's format feed the sender table.
+ * every other byte unchanged, same length, whatever the text says. Pings in the lab's format feed the sender table.
  */
 public final class LabReflector implements Reflector {
 
@@ -26,9 +27,9 @@ public final class LabReflector implements Reflector {
 
     @Override
     public Outcome reflect(ByteBuffer request, InetSocketAddress from, Instant received) {
-        Heartbeat beat = Heartbeat.parse(request, zone);
-        var seen = senders.observe(Mode.LAB, from, beat == null ? -1 : beat.seq(),
-                beat == null ? null : beat.sentAt(), received);
+        LabPing ping = LabPing.parse(request, zone);
+        var seen = senders.observe(Mode.LAB, from, ping == null ? -1 : ping.seq(),
+                ping == null ? null : ping.sentAt(), received);
         forwardLost.accept(seen.newlyLost());
         upperCase(request);
         return new Outcome.Reply(request);

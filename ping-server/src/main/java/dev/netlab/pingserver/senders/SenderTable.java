@@ -1,11 +1,10 @@
 package dev.netlab.pingserver.senders;
 
-import dev.netlab.pingserver.config.Mode;
+import dev.netlab.pingprotocol.Mode;
 import dev.netlab.pingserver.config.SenderTableConfig;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -77,12 +76,20 @@ public final class SenderTable {
             entry.lastSeenMillis = now;
             long lost = seq >= 0 ? entry.sequence.observe(seq) : 0;
             if (sentAt != null) {
-                entry.oneWayDelayMs = Duration.between(sentAt, received).toNanos() / 1e6;
+                entry.oneWayDelayMs = millisBetween(sentAt, received);
             }
             return new Observation(lost, entry.reflectorSeq++);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * {@code to - from} in milliseconds, for any two instants a datagram can name: the seconds of two instants
+     * differ by less than 2^56, so nothing overflows (where {@code Duration.toNanos} would beyond 292 years).
+     */
+    static double millisBetween(Instant from, Instant to) {
+        return (to.getEpochSecond() - from.getEpochSecond()) * 1e3 + (to.getNano() - from.getNano()) / 1e6;
     }
 
     /** Every sender, the idlest first. */

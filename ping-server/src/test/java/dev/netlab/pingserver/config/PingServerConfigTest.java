@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.netlab.kit.config.ConfigLoader;
 import dev.netlab.kit.config.InvalidConfigException;
+import dev.netlab.pingprotocol.Mode;
 import dev.netlab.pingserver.Main;
 import dev.netlab.pingserver.faults.JitterDistribution;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.netlab.pingserver.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.netlab.pingserver.config.Mode;
+import dev.netlab.pingprotocol.Mode;
 import dev.netlab.pingserver.faults.Fate;
 import dev.netlab.pingserver.protocol.EchoReflector;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,5 +1,6 @@
 package dev.netlab.pingserver.protocol;
 
+import dev.netlab.pingprotocol.ErrorEstimate;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 

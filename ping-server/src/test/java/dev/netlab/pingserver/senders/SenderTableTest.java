@@ -2,8 +2,8 @@ package dev.netlab.pingserver.senders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.netlab.pingprotocol.Mode;
 import dev.netlab.pingserver.MutableClock;
-import dev.netlab.pingserver.config.Mode;
 import dev.netlab.pingserver.config.SenderTableConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -21,6 +21,21 @@ class SenderTableTest {
 
     private SenderTable.Observation see(Mode mode, int port, long seq) {
         return table.observe(mode, sender(port), seq, null, clock.instant());
+    }
+
+    @Test
+    void aSenderTimeFromAnyEraGivesAOneWayDelayInsteadOfAnOverflow() {
+        for (Instant sentAt : new Instant[] {Instant.MIN, Instant.parse("0000-01-01T00:00:00Z"),
+            Instant.ofEpochSecond(99_999_999_999L), Instant.MAX}) {
+            table.observe(Mode.LAB, sender(1), 1, sentAt, clock.instant());
+            Double delay = table.snapshot().getFirst().oneWayDelayMs();
+            assertThat(delay).as("%s", sentAt).isFinite()
+                    .isEqualTo(SenderTable.millisBetween(sentAt, clock.instant()));
+        }
+        Instant now = clock.instant();
+        assertThat(SenderTable.millisBetween(now, now.plusMillis(1500))).isEqualTo(1500.0);
+        assertThat(SenderTable.millisBetween(Instant.parse("0000-01-01T00:00:00Z"), now))
+                .isEqualTo(63_934_444_800_000.0); // 739,982 days: more than Duration.toNanos holds
     }
 
     @Test

@@ -1,6 +1,5 @@
-package dev.netlab.pingserver.protocol;
+package dev.netlab.pingprotocol;
 
-import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -23,24 +22,6 @@ public record ErrorEstimate(boolean synced, int scale, int multiplier) {
             }
         }
         return new ErrorEstimate(synced, 63, 255);
-    }
-
-    /**
-     * The resolution of {@code clock}: the coarsest power of ten (1 ns to 1 ms) that divides every nano-of-second
-     * it gives in a short sample. On Linux the JDK's system clock ticks in microseconds or nanoseconds.
-     */
-    public static Duration resolution(Clock clock) {
-        long step = 1_000_000;
-        boolean varied = false;
-        long first = clock.instant().getNano();
-        for (int i = 0; i < 2_000 && step > 1; i++) {
-            int nanos = clock.instant().getNano();
-            varied |= nanos != first;
-            while (step > 1 && nanos % step != 0) {
-                step /= 10;
-            }
-        }
-        return Duration.ofNanos(varied ? step : 1_000_000);
     }
 
     /** The 16-bit field. */
