@@ -1,5 +1,5 @@
 # UDPPingerServer.py
-# The lab's given server (see /work/shared/seed/), adapted for tests only where the brief allows:
+# The lab's given server, adapted for tests only where the brief allows:
 # Python 3 runs it unchanged on bytes; the port (default 12000) and the random seed come from the command line,
 # it binds loopback only (tests stay on 127.0.0.1) and prints the port it bound so a test can use port 0. Usage: python3 UDPPingerServer.py [PORT [SEED]]
 # We will need the following module to generate randomized lost packets

@@ -1,4 +1,4 @@
-# The lab report's UDP pinger client (../shared/seed/, "CLIENT CODE THAT I WROTE"), adapted only for Python 3:
+# The lab report's UDP pinger client ("CLIENT CODE THAT I WROTE"), adapted only for Python 3:
 # the message is encoded to bytes for sendto, the pong decoded from bytes, and print is a function.
 # The test that runs it replaces the port 12000 with the port our lab listener bound.
 from socket import *
