@@ -102,15 +102,22 @@ final class Connection implements Runnable {
     private void serve(DeadlineInputStream stream, HttpInput input, ResponseWriter writer) throws IOException {
         RequestHeadParser parser = new RequestHeadParser(config.limits());
         BodyDiscarder discarder = new BodyDiscarder(config.limits().requestBody());
+        SchedulerTurns turns = new SchedulerTurns(SchedulerTurns.ANSWERS_PER_TURN);
         boolean first = true;
         while (true) {
             // The first request's head is timed from the connection's start; later ones wait idle first.
             long waitStart = System.nanoTime();
             stream.deadline(waitStart + (first ? config.headTimeout() : config.idleTimeout()).toNanos());
+            // Every few answers the thread leaves the carrier's local queue instead of yielding, so that threads
+            // woken from outside it (by the poller) run too: see SchedulerTurns.
+            boolean leave = !first && turns.answered();
+            if (leave && (input.hasBuffered() || stream.available() > 0)) {
+                SchedulerTurns.leaveLocalQueue();
+            }
             if (!input.hasBuffered()) {
                 // Waiting for a first byte: a drain may close the connection now without losing a request.
                 idle = true;
-                if (!first) {
+                if (!first && !leave) {
                     // Let the other connections run first: by then the client's next request has usually
                     // arrived, and the read finds it without parking and a round trip through the poller.
                     Thread.yield();
