@@ -63,6 +63,9 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# The load client is compiled once (a source-file launch would compile it again for every run).
+"$JDK/bin/javac" -d "$WORK/load" "$LOAD_CLIENT" || die "cannot compile $LOAD_CLIENT"
+
 mkdir -p "$WORK/www"
 head -c 1024 /dev/urandom > "$WORK/www/1k.bin"
 head -c 65536 /dev/urandom > "$WORK/www/64k.bin"
@@ -164,8 +167,8 @@ latency() {
 # fairness SERVER SIZE CONNECTIONS SECONDS: "fewest most" answers per connection over one KeepAliveLoad run.
 fairness() {
     local port=${PORT[$1]} out
-    out=$("${CLIENT_PREFIX[@]}" "$JDK/bin/java" "$LOAD_CLIENT" --port "$port" --path "/$2.bin" --connections "$3" \
-        --duration "${4}s")
+    out=$("${CLIENT_PREFIX[@]}" "$JDK/bin/java" -cp "$WORK/load" dev.netlab.webserver.load.KeepAliveLoad \
+        --port "$port" --path "/$2.bin" --connections "$3" --duration "${4}s")
     echo "$out" | tr ' ' '\n' | awk -F= '$1 == "fewest" { f = $2 } $1 == "most" { m = $2 } END { print f, m }'
 }
 
