@@ -102,17 +102,17 @@ final class Connection implements Runnable {
     private void serve(DeadlineInputStream stream, HttpInput input, ResponseWriter writer) throws IOException {
         RequestHeadParser parser = new RequestHeadParser(config.limits());
         BodyDiscarder discarder = new BodyDiscarder(config.limits().requestBody());
-        SchedulerTurns turns = new SchedulerTurns(SchedulerTurns.ANSWERS_PER_TURN);
+        SchedulerTurns.Seat seat = SchedulerTurns.SHARED.seat();
         boolean first = true;
         while (true) {
             // The first request's head is timed from the connection's start; later ones wait idle first.
             long waitStart = System.nanoTime();
             stream.deadline(waitStart + (first ? config.headTimeout() : config.idleTimeout()).toNanos());
-            // Every few answers the thread leaves the carrier's local queue instead of yielding, so that threads
-            // woken from outside it (by the poller) run too: see SchedulerTurns.
-            boolean leave = !first && turns.answered();
+            // Once a turn the thread leaves the carrier's local queue instead of yielding, so that threads woken
+            // from outside it (by the poller) run too: see SchedulerTurns.
+            boolean leave = !first && seat.leaveNow(waitStart);
             if (leave && (input.hasBuffered() || stream.available() > 0)) {
-                SchedulerTurns.leaveLocalQueue();
+                leave = seat.leaveWithInputReady();
             }
             if (!input.hasBuffered()) {
                 // Waiting for a first byte: a drain may close the connection now without losing a request.
@@ -134,6 +134,9 @@ final class Connection implements Runnable {
                 }
             }
             long start = System.nanoTime();
+            if (leave) {
+                seat.back(start);
+            }
             if (!first) {
                 stream.deadline(start + config.headTimeout().toNanos());
             }
