@@ -1,34 +1,47 @@
 #!/usr/bin/env bash
-# Benchmark: Netlab's web-server against nginx (1 worker, sendfile on, access_log off) and the JDK's jwebserver.
-# Each server is pinned to core 0 and wrk to core 1; keep-alive, 64 connections, a 1 KiB and a 64 KiB file.
-# Every server is warmed up (the JVMs JIT-compile) before it is measured; then ROUNDS rounds each measure the three
-# servers one after the other, and each figure is the median of its rounds (the machine is shared: interleaving
-# keeps a burst of someone else's load from landing on one server only). Loopback only; bounded in time:
-#   WARMUP=10 DURATION=5 ROUNDS=3 bench/web-server.sh      (seconds per run; defaults shown)
-# Needs: a JDK >= 21 with jwebserver (found by ./netlab jdk), the Maven wrapper (to build the jar if missing), nginx, wrk,
-# taskset, pgrep, curl, python3 (to pick free ports).
+# Benchmark: Netlab's web-server against nginx (1 worker, sendfile on, access_log off) at saturation, keep-alive:
+# a 1 KiB and a 64 KiB file at 64 connections and the 1 KiB file at 1,000 connections, in two shapes:
+#   pinned:   each server on core 0 with taskset (a container with a CPU limit of 1), wrk -t1 on core 1;
+#   unpinned: no taskset for anyone, wrk -t2.
+# Per shape both servers are started, warmed up (the JVM JIT-compiles), then ROUNDS rounds each measure every row
+# on both servers one after the other (interleaved, so a burst of someone else's load does not land on one server
+# only). Each measurement is a wrk run (p50, p99, p99.9 and max from wrk's own histogram, --timeout 30s so a starved
+# request is counted, not dropped) followed by a KeepAliveLoad run (our closed-loop client, the same connections
+# and duration) for the fairness spread: the fewest and most answers any one connection got. Loopback only;
+# bounded in time:
+#   WARMUP=10 DURATION=5 ROUNDS=5 SHAPES="pinned unpinned" bench/web-server.sh
+# JAVA_OPTS is passed to our server's JVM (to try scheduler settings such as -Djdk.pollerMode=1).
+# Needs: a JDK >= 21 (found by ./netlab jdk), the Maven wrapper (to build the jar if missing), nginx, wrk, taskset,
+# curl, python3 (to pick free ports). Set WITH_JWEBSERVER=1 to add the JDK's jwebserver (requests/s only).
 set -euo pipefail
 
 WARMUP=${WARMUP:-10}
 DURATION=${DURATION:-5}
-ROUNDS=${ROUNDS:-3}
-CONNECTIONS=${CONNECTIONS:-64}
+ROUNDS=${ROUNDS:-5}
+SHAPES=${SHAPES:-pinned unpinned}
+WITH_JWEBSERVER=${WITH_JWEBSERVER:-0}
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
+# size:connections
+ROWS=${ROWS:-1k:64 64k:64 1k:1000}
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 JAR="$HERE/web-server/target/web-server.jar"
+LOAD_CLIENT="$HERE/web-server/src/test/java/dev/netlab/webserver/load/KeepAliveLoad.java"
 
 die() { echo "web-server bench: $*" >&2; exit 1; }
 
-# The launcher finds a JDK >= 21 the same way everywhere; jwebserver ships with it.
 JDK=$("$HERE/netlab" jdk --home) || exit 1
-[ -x "$JDK/bin/jwebserver" ] || die "$JDK has no jwebserver"
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || die "nginx not found (apt-get install nginx)"
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 command -v wrk >/dev/null || die "wrk not found (apt-get install wrk)"
-for tool in taskset pgrep curl python3; do
+for tool in taskset curl python3; do
     command -v "$tool" >/dev/null || die "$tool not found"
 done
+if [ "$WITH_JWEBSERVER" = 1 ]; then
+    [ -x "$JDK/bin/jwebserver" ] || die "$JDK has no jwebserver"
+fi
+# 1,000 connections on each side of loopback, plus the JVM's own descriptors.
+ulimit -n 8192 2>/dev/null || [ "$(ulimit -n)" -ge 4096 ] || die "cannot raise the open-files limit to 4096 (ulimit -n)"
 
 if [ ! -f "$JAR" ]; then
     echo "building $JAR" >&2
@@ -38,17 +51,35 @@ fi
 WORK=$(mktemp -d /tmp/web-server-bench.XXXXXX)
 chmod 755 "$WORK"
 PIDS=()
-cleanup() {
+stop_servers() {
+    local pid
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    PIDS=()
+}
+cleanup() {
+    stop_servers
     rm -rf "$WORK"
 }
 trap cleanup EXIT INT TERM
+
+# The load client is compiled once (a source-file launch would compile it again for every run).
+"$JDK/bin/javac" -d "$WORK/load" "$LOAD_CLIENT" || die "cannot compile $LOAD_CLIENT"
 
 mkdir -p "$WORK/www"
 head -c 1024 /dev/urandom > "$WORK/www/1k.bin"
 head -c 65536 /dev/urandom > "$WORK/www/64k.bin"
 chmod -R a+rX "$WORK/www"
+
+# wrk prints 50/75/90/99 % with --latency; this prints p50, p99, p99.9 and max (µs), requests and duration (µs).
+cat > "$WORK/percentiles.lua" <<'LUA'
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %d %d %d %d %d %d %d\n", latency:percentile(50), latency:percentile(99),
+    latency:percentile(99.9), latency.max, summary.requests, summary.duration,
+    e.connect + e.read + e.write + e.status + e.timeout))
+end
+LUA
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
@@ -60,24 +91,13 @@ wait_http() {
     done
 }
 
-# Ours.
-OURS_PORT=$(free_port)
-read -r -a java_opts <<< "${JAVA_OPTS:-}"
-ADMIN_PORT=0 taskset -c "$SERVER_CPU" "$JDK/bin/java" "${java_opts[@]}" -jar "$JAR" --root "$WORK/www" --port "$OURS_PORT" \
-    >"$WORK/ours.log" 2>&1 &
-PIDS+=($!)
-declare -A PID PORT
-PID[ours]=$!; PORT[ours]=$OURS_PORT
-
-# nginx: one worker, sendfile, no access log, keep-alive without a per-connection request cap.
-NGINX_PORT=$(free_port)
-mkdir -p "$WORK/nginx/logs"
-cat > "$WORK/nginx/nginx.conf" <<CONF
+cat > "$WORK/nginx.conf.in" <<CONF
 worker_processes 1;
+worker_rlimit_nofile 8192;
 daemon off;
 pid $WORK/nginx/nginx.pid;
 error_log $WORK/nginx/logs/error.log warn;
-events { worker_connections 1024; }
+events { worker_connections 4096; }
 http {
     access_log off;
     sendfile on;
@@ -91,89 +111,114 @@ http {
     uwsgi_temp_path $WORK/nginx/uwsgi;
     scgi_temp_path $WORK/nginx/scgi;
     server {
-        listen 127.0.0.1:$NGINX_PORT;
+        listen 127.0.0.1:@PORT@;
         root $WORK/www;
     }
 }
 CONF
-taskset -c "$SERVER_CPU" "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/logs/error.log" \
-    >"$WORK/nginx.log" 2>&1 &
-PIDS+=($!)
-PID[nginx]=$!; PORT[nginx]=$NGINX_PORT
+mkdir -p "$WORK/nginx/logs"
 
-# jwebserver (jdk.httpserver), request log off.
-JWS_PORT=$(free_port)
-taskset -c "$SERVER_CPU" "$JDK/bin/jwebserver" -b 127.0.0.1 -p "$JWS_PORT" -d "$WORK/www" -o none \
-    >"$WORK/jwebserver.log" 2>&1 &
-PIDS+=($!)
-PID[jwebserver]=$!; PORT[jwebserver]=$JWS_PORT
+declare -A PORT
+SERVER_PREFIX=()
+CLIENT_PREFIX=()
+WRK_THREADS=2
 
-wait_http "$OURS_PORT"; wait_http "$NGINX_PORT"; wait_http "$JWS_PORT"
+# start_servers SHAPE: starts ours, nginx (and jwebserver) with the shape's CPU placement.
+start_servers() {
+    if [ "$1" = pinned ]; then
+        SERVER_PREFIX=(taskset -c "$SERVER_CPU")
+        CLIENT_PREFIX=(taskset -c "$CLIENT_CPU")
+        WRK_THREADS=1
+    else
+        SERVER_PREFIX=()
+        CLIENT_PREFIX=()
+        WRK_THREADS=2
+    fi
+    PORT[ours]=$(free_port)
+    local java_opts
+    read -r -a java_opts <<< "${JAVA_OPTS:-}"
+    ADMIN_PORT=0 "${SERVER_PREFIX[@]}" "$JDK/bin/java" "${java_opts[@]}" -jar "$JAR" --root "$WORK/www" --port "${PORT[ours]}" \
+        >"$WORK/ours.log" 2>&1 &
+    PIDS+=($!)
+    PORT[nginx]=$(free_port)
+    sed "s/@PORT@/${PORT[nginx]}/" "$WORK/nginx.conf.in" > "$WORK/nginx/nginx.conf"
+    "${SERVER_PREFIX[@]}" "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/logs/error.log" \
+        >"$WORK/nginx.log" 2>&1 &
+    PIDS+=($!)
+    wait_http "${PORT[ours]}"; wait_http "${PORT[nginx]}"
+    if [ "$WITH_JWEBSERVER" = 1 ]; then
+        PORT[jwebserver]=$(free_port)
+        "${SERVER_PREFIX[@]}" "$JDK/bin/jwebserver" -b 127.0.0.1 -p "${PORT[jwebserver]}" -d "$WORK/www" -o none \
+            >"$WORK/jwebserver.log" 2>&1 &
+        PIDS+=($!)
+        wait_http "${PORT[jwebserver]}"
+    fi
+}
 
-# CPU ticks (user + system) of a process and its children: CPU per request does not depend on how busy the
-# shared machine is, unlike requests/s.
-cpu_ticks() {
-    local total=0 pid
-    for pid in "$1" $(pgrep -P "$1" || true); do
-        [ -r "/proc/$pid/stat" ] || continue
-        total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
+# latency SERVER SIZE CONNECTIONS SECONDS: "requests/s p50_ms p99_ms p99.9_ms max_ms errors" from one wrk run.
+latency() {
+    local port=${PORT[$1]} out
+    out=$("${CLIENT_PREFIX[@]}" wrk -t"$WRK_THREADS" -c"$3" -d"${4}s" --timeout 30s --latency \
+        -s "$WORK/percentiles.lua" "http://127.0.0.1:$port/$2.bin")
+    echo "$out" | awk '/^RESULT/ {
+        printf "%.0f %.3f %.3f %.3f %.3f %d\n", $6 / ($7 / 1e6), $2 / 1000, $3 / 1000, $4 / 1000, $5 / 1000, $8 }'
+}
+
+# fairness SERVER SIZE CONNECTIONS SECONDS: "fewest most" answers per connection over one KeepAliveLoad run.
+fairness() {
+    local port=${PORT[$1]} out
+    out=$("${CLIENT_PREFIX[@]}" "$JDK/bin/java" -cp "$WORK/load" dev.netlab.webserver.load.KeepAliveLoad \
+        --port "$port" --path "/$2.bin" --connections "$3" --duration "${4}s")
+    echo "$out" | tr ' ' '\n' | awk -F= '$1 == "fewest" { f = $2 } $1 == "most" { m = $2 } END { print f, m }'
+}
+
+servers() {
+    echo ours nginx
+    if [ "$WITH_JWEBSERVER" = 1 ]; then echo jwebserver; fi
+}
+
+RESULTS="$WORK/results"
+: > "$RESULTS"
+for shape in $SHAPES; do
+    echo "$shape: starting the servers, warming up ${WARMUP}s per row..." >&2
+    start_servers "$shape"
+    for row in $ROWS; do
+        for name in $(servers); do latency "$name" "${row%:*}" "${row#*:}" "$WARMUP" >/dev/null; done
     done
-    echo "$total"
-}
-TICKS_PER_SECOND=$(getconf CLK_TCK)
-
-# run PID PORT FILE SECONDS: prints "rps p50_ms p99_ms cpu_us_per_request errors".
-run() {
-    local pid=$1 port=$2 file=$3 seconds=$4 out before after
-    before=$(cpu_ticks "$pid")
-    out=$(taskset -c "$CLIENT_CPU" wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --latency "http://127.0.0.1:$port/$file")
-    after=$(cpu_ticks "$pid")
-    echo "$out" | awk -v ticks=$((after - before)) -v hz="$TICKS_PER_SECOND" '
-        function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
-        /Requests\/sec/ { rps = $2 }
-        / requests in / { requests = $1 }
-        /^ +50%/ { p50 = ms($2) }
-        /^ +99%/ { p99 = ms($2) }
-        /Non-2xx|Socket errors/ { errors = errors $0 ";" }
-        END { printf "%.0f %.3f %.3f %.2f %s\n", rps, p50, p99, requests ? ticks / hz / requests * 1e6 : 0, errors }'
-}
-
-echo "warming up each server for ${WARMUP}s per file size..." >&2
-for name in ours nginx jwebserver; do
-    for file in 1k.bin 64k.bin; do run "${PID[$name]}" "${PORT[$name]}" "$file" "$WARMUP" >/dev/null; done
-done
-
-# median of the values on standard input
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
-declare -A RESULTS
-for round in $(seq "$ROUNDS"); do
-    echo "round $round of $ROUNDS..." >&2
-    for file in 1k.bin 64k.bin; do
-        for name in ours nginx jwebserver; do
-            RESULTS[$name-$file]+="$(run "${PID[$name]}" "${PORT[$name]}" "$file" "$DURATION")"$'\n'
+    for round in $(seq "$ROUNDS"); do
+        echo "$shape: round $round of $ROUNDS ($(uptime | sed 's/.*load average/load average/'))" >&2
+        for row in $ROWS; do
+            size=${row%:*} connections=${row#*:}
+            for name in $(servers); do
+                read -r rps p50 p99 p999 max errors <<< "$(latency "$name" "$size" "$connections" "$DURATION")"
+                fewest=- most=-
+                if [ "$name" != jwebserver ]; then
+                    read -r fewest most <<< "$(fairness "$name" "$size" "$connections" "$DURATION")"
+                fi
+                echo "$shape $round $size $connections $name $rps $p50 $p99 $p999 $max $errors $fewest $most" >> "$RESULTS"
+            done
         done
     done
+    stop_servers
 done
 
-printf '%-6s %-11s %12s %10s %10s %12s\n' size server requests/s p50_ms p99_ms cpu_us/req
-declare -A RPS CPU
-for file in 1k.bin 64k.bin; do
-    for name in ours nginx jwebserver; do
-        rows=${RESULTS[$name-$file]}
-        rps=$(echo -n "$rows" | awk '{ print $1 }' | median)
-        p50=$(echo -n "$rows" | awk '{ print $2 }' | median)
-        p99=$(echo -n "$rows" | awk '{ print $3 }' | median)
-        cpu=$(echo -n "$rows" | awk '{ print $4 }' | median)
-        errors=$(echo -n "$rows" | awk '{ $1 = $2 = $3 = $4 = ""; print }' | tr -s ' \n' ' ')
-        RPS[$name-$file]=$rps
-        CPU[$name-$file]=$cpu
-        printf '%-6s %-11s %12.0f %10.3f %10.3f %12.2f %s\n' "${file%.bin}" "$name" "$rps" "$p50" "$p99" "$cpu" "${errors# }"
-    done
-done
-for file in 1k.bin 64k.bin; do
-    awk -v f="${file%.bin}" -v o="${RPS[ours-$file]}" -v n="${RPS[nginx-$file]}" -v j="${RPS[jwebserver-$file]}" \
-        -v oc="${CPU[ours-$file]}" -v nc="${CPU[nginx-$file]}" -v jc="${CPU[jwebserver-$file]}" \
-        'BEGIN { printf "%-6s requests/s: ours/nginx = %.2f  ours/jwebserver = %.2f   CPU per request: ours/nginx = %.2f  ours/jwebserver = %.2f\n", f, o / n, o / j, oc / nc, oc / jc }'
-done
-echo "(server on CPU $SERVER_CPU, wrk -t1 -c$CONNECTIONS on CPU $CLIENT_CPU, keep-alive; medians of $ROUNDS interleaved rounds of ${DURATION}s after ${WARMUP}s warm-up per server and size)"
+printf '%-8s %5s %4s %5s %-10s %9s %8s %8s %8s %9s %6s %7s\n' \
+    shape round size conns server req/s p50_ms p99_ms p99.9_ms max_ms errors fewest/most
+awk '{ printf "%-8s %5s %4s %5s %-10s %9s %8s %8s %8s %9s %6s %7s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 "/" $13 }' \
+    "$RESULTS"
+echo
+echo "ours against nginx, per round (goals: req/s >= 1.0x, p99 <= 2x nginx's, max < 100 ms, most/fewest <= 2):"
+printf '%-8s %5s %4s %5s %8s %12s %10s %12s %6s\n' shape round size conns 'req/s' 'p99 ratio' 'max_ms' 'most/fewest' goals
+awk '
+    $5 == "ours" { key = $1 " " $2 " " $3 " " $4; rps[key] = $6; p99[key] = $8; max[key] = $10; spread[key] = ($12 > 0) ? $13 / $12 : 1e9 }
+    $5 == "nginx" { key = $1 " " $2 " " $3 " " $4; nrps[key] = $6; np99[key] = $8; order[++n] = key }
+    END {
+        for (i = 1; i <= n; i++) {
+            k = order[i]; split(k, f, " ")
+            r = rps[k] / nrps[k]; p = (np99[k] > 0) ? p99[k] / np99[k] : 1e9
+            met = (r >= 1.0 && p <= 2.0 && max[k] < 100 && spread[k] <= 2) ? "met" : "missed"
+            printf "%-8s %5s %4s %5s %7.2fx %11.2fx %10.1f %12.2f %6s\n", f[1], f[2], f[3], f[4], r, p, max[k], spread[k], met
+        }
+    }' "$RESULTS"
+echo "(pinned: servers on CPU $SERVER_CPU, wrk -t1 and the load client on CPU $CLIENT_CPU; unpinned: no taskset, wrk -t2;" \
+    "keep-alive, ${DURATION}s per measurement after ${WARMUP}s of warm-up per row; $(nproc) CPUs)"

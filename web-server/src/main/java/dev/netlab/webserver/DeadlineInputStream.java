@@ -40,6 +40,12 @@ final class DeadlineInputStream extends InputStream {
         return in.read(buffer, offset, length);
     }
 
+    /** Bytes the socket holds now (FIONREAD): 0 means a read would wait for the client. */
+    @Override
+    public int available() throws IOException {
+        return in.available();
+    }
+
     @Override
     public int read() throws IOException {
         byte[] one = new byte[1];
