@@ -7,7 +7,7 @@
 # is never installed: it conflicts with Exim). Loopback only; stops everything it started.
 # Needs: root (smtp-sink drops to nobody), apt-get, dpkg, taskset, python3, a JDK >= 21.
 # The API is fed by CLIENTS concurrent HTTP clients (each POST waits until its file is on disk; POSTs that wait
-# together share one group commit: their files' fsyncs and one directory fsync per batch of up to 64).
+# together share one group commit: concurrent file fsyncs, then one directory fsync per batch of up to 64).
 # Usage: bench/mail-client.sh throughput [MESSAGES] [SESSIONS] [CLIENTS]   (default 10000 4 32)
 set -euo pipefail
 

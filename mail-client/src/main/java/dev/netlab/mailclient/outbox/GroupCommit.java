@@ -13,11 +13,13 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Makes written temporary files durable in batches (leader/follower): the first waiting caller becomes the leader,
- * takes up to {@link #MAX_BATCH} waiting files, fsyncs each, renames each into place, fsyncs each target directory
- * once, and releases every caller in the batch; callers that arrive meanwhile wait for the next batch. A lone caller
- * is committed at once (no timer). When any step fails, every caller in the batch gets the error and no file of the
- * batch is left visible under a name it did not have before.
+ * Makes written temporary files durable in batches (leader/follower). Each caller first fsyncs its own file in its
+ * own thread (concurrent fsyncs share the file system's journal commits; one leader fsyncing a batch's files one after
+ * another measured slower than no batching at all). Then the first waiting caller becomes the leader, takes up to
+ * {@link #MAX_BATCH} waiting files, renames each into place, fsyncs each target directory once, and releases every
+ * caller in the batch; callers that arrive meanwhile wait for the next batch. A lone caller is committed at once (no
+ * timer). When any step fails, every caller in the batch gets the error and no file of the batch is left visible under
+ * a name it did not have before.
  */
 final class GroupCommit {
 
@@ -54,6 +56,12 @@ final class GroupCommit {
      * throws, with {@code temporary} removed and {@code target} untouched or removed, when its batch failed.
      */
     void commit(Path temporary, Path target) throws IOException {
+        try {
+            durability.forceFile(temporary);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(temporary);
+            throw new IOException("the outbox could not make " + target.getFileName() + " durable: " + e, e);
+        }
         Pending mine = new Pending(temporary, target);
         lock.lock();
         try {
@@ -113,9 +121,6 @@ final class GroupCommit {
     private void run(List<Pending> batch) throws IOException {
         List<Path> created = new ArrayList<>();
         try {
-            for (Pending pending : batch) {
-                durability.forceFile(pending.temporary);
-            }
             Set<Path> directories = new LinkedHashSet<>();
             for (Pending pending : batch) {
                 boolean fresh = Files.notExists(pending.target);
