@@ -102,7 +102,7 @@ class GroupCommitTest {
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (outbox.waitingForCommit() < FOLLOWERS && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
+            Thread.sleep(2);
         }
         assertThat(outbox.waitingForCommit()).isEqualTo(FOLLOWERS);
         durability.letFirstGo.countDown();
