@@ -6,8 +6,8 @@
 # (no relay configured). smtp-sink and smtp-source come from `apt-get download postfix` unpacked with dpkg -x (postfix
 # is never installed: it conflicts with Exim). Loopback only; stops everything it started.
 # Needs: root (smtp-sink drops to nobody), apt-get, dpkg, taskset, python3, a JDK >= 21.
-# The API is fed by CLIENTS concurrent HTTP clients (each POST waits for its own fsync; concurrent fsyncs share
-# ext4's journal commits, which is the only batching: nothing is acknowledged before it is on disk).
+# The API is fed by CLIENTS concurrent HTTP clients (each POST waits until its file is on disk; POSTs that wait
+# together share one group commit: concurrent file fsyncs, then one directory fsync per batch of up to 64).
 # Usage: bench/mail-client.sh throughput [MESSAGES] [SESSIONS] [CLIENTS]   (default 10000 4 32)
 set -euo pipefail
 
@@ -67,7 +67,7 @@ read -r _ engine_seconds engine_failed < <(taskset -c "$CLIENT_CPU" "$JAVA" -cp 
   "$ROOT/bench/mail-client/BulkSend.java" 127.0.0.1 "$SINK_PORT" "$MESSAGES" "$SESSIONS")
 engine=$(rate "$MESSAGES" "$engine_seconds")
 
-# The service: POST to the API (fsync per message), delivered by SESSIONS workers to the sink.
+# The service: POST to the API (group-committed fsyncs), delivered by SESSIONS workers to the sink.
 start_service() {
   local config=$1 log=$2
   taskset -c "$CLIENT_CPU" "$JAVA" -jar "$JAR" --config "$config" >"$log" 2>&1 &

@@ -13,16 +13,21 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * File operations that survive a crash at any moment: a file is written under a temporary name, forced to disk,
  * renamed atomically into place, and its directory forced, so after a power cut it is either absent or whole.
+ * Concurrent writes share their fsyncs through a {@link GroupCommit}.
  */
 final class DurableFiles {
 
     private final Path tmp;
+    private final Durability durability;
+    private final GroupCommit commits;
 
-    DurableFiles(Path tmp) {
+    DurableFiles(Path tmp, Durability durability) {
         this.tmp = tmp;
+        this.durability = durability;
+        this.commits = new GroupCommit(durability);
     }
 
-    /** Writes {@code bytes} as {@code target}, replacing an older version atomically. */
+    /** Writes {@code parts} as {@code target}, replacing an older version atomically; returns once it is durable. */
     void write(Path target, byte[]... parts) throws IOException {
         Path temporary = tmp.resolve(target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current()
                 .nextLong()) + ".tmp");
@@ -34,13 +39,11 @@ final class DurableFiles {
                     channel.write(buffer);
                 }
             }
-            channel.force(true);
         } catch (IOException e) {
             Files.deleteIfExists(temporary);
             throw e;
         }
-        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        forceDirectory(target.getParent());
+        commits.commit(temporary, target);
     }
 
     /** Deletes {@code file} durably; a file already gone is fine. */
@@ -50,21 +53,19 @@ final class DurableFiles {
         } catch (NoSuchFileException e) {
             return;
         }
-        forceDirectory(file.getParent());
+        durability.forceDirectory(file.getParent());
     }
 
     /** Moves {@code file} into {@code directory} under the same name, durably. */
     void moveInto(Path file, Path directory) throws IOException {
         Files.move(file, directory.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
-        forceDirectory(directory);
-        forceDirectory(file.getParent());
+        durability.forceDirectory(directory);
+        durability.forceDirectory(file.getParent());
     }
 
-    /** Forces a directory's entries to disk (on Linux a directory opens for reading and fsyncs like a file). */
-    static void forceDirectory(Path directory) throws IOException {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
+    /** How many writes wait for their batch (for tests). */
+    int waitingForCommit() {
+        return commits.waiting();
     }
 }

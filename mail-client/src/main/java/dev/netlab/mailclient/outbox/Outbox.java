@@ -25,8 +25,9 @@ import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
 
 /**
- * The durable outbox: one file per accepted message in {@code queue/}, written whole before the caller answers 202;
- * one status record per message in {@code state/}, rewritten atomically after each attempt; {@code tmp/} for writes
+ * The durable outbox: one file per accepted message in {@code queue/}, written whole before the caller answers 202
+ * (the file alone means queued); one status record per message in {@code state/}, written atomically only after an
+ * attempt changes it; writes that arrive together share their fsyncs ({@link GroupCommit}); {@code tmp/} for writes
  * in progress and {@code corrupt/} for files that cannot be read, moved aside so they never block the others.
  * A message leaves {@code queue/} only after its final status (sent or failed) is on disk, so a crash at any moment
  * loses nothing: at most a message the relay took just before the crash is sent again.
@@ -83,11 +84,12 @@ public final class Outbox {
     private final AtomicLong waiting = new AtomicLong();
     private volatile boolean handingOut = true;
 
-    private Outbox(Path dir, Clock clock, RetryPolicy retry, RandomGenerator random, CorruptionListener corruption) {
+    private Outbox(Path dir, Clock clock, RetryPolicy retry, RandomGenerator random, CorruptionListener corruption,
+                   Durability durability) {
         this.queueDir = dir.resolve("queue");
         this.stateDir = dir.resolve("state");
         this.corruptDir = dir.resolve("corrupt");
-        this.files = new DurableFiles(dir.resolve("tmp"));
+        this.files = new DurableFiles(dir.resolve("tmp"), durability);
         this.clock = clock;
         this.retry = retry;
         this.random = random;
@@ -100,7 +102,13 @@ public final class Outbox {
      */
     public static Outbox open(Path dir, Clock clock, RetryPolicy retry, RandomGenerator random,
                               CorruptionListener corruption) throws IOException {
-        Outbox outbox = new Outbox(dir, clock, retry, random, corruption);
+        return open(dir, clock, retry, random, corruption, Durability.FSYNC);
+    }
+
+    /** As the other {@code open}, forcing files and directories to disk through {@code durability}. */
+    public static Outbox open(Path dir, Clock clock, RetryPolicy retry, RandomGenerator random,
+                              CorruptionListener corruption, Durability durability) throws IOException {
+        Outbox outbox = new Outbox(dir, clock, retry, random, corruption, durability);
         for (Path sub : List.of(outbox.queueDir, outbox.stateDir, outbox.corruptDir, dir.resolve("tmp"))) {
             Files.createDirectories(sub);
         }
@@ -421,6 +429,11 @@ public final class Outbox {
             page.add(state);
         }
         return new Page(page, Optional.empty());
+    }
+
+    /** How many writes wait for the next group commit (for tests). */
+    int waitingForCommit() {
+        return files.waitingForCommit();
     }
 
     /** How many messages wait in the queue (queued, sending, deferred). */

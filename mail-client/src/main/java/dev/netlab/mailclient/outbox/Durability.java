@@ -1,0 +1,35 @@
+package dev.netlab.mailclient.outbox;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/** The two ways the outbox forces bytes to disk; tests count or fail them. */
+public interface Durability {
+
+    /** Forces a file's content and size to disk. */
+    void forceFile(Path file) throws IOException;
+
+    /** Forces a directory's entries to disk (on Linux a directory opens for reading and fsyncs like a file). */
+    void forceDirectory(Path directory) throws IOException;
+
+    /** The real thing: {@code fsync(2)} through {@link FileChannel#force}. */
+    Durability FSYNC = new Durability() {
+        @Override
+        public void forceFile(Path file) throws IOException {
+            force(file);
+        }
+
+        @Override
+        public void forceDirectory(Path directory) throws IOException {
+            force(directory);
+        }
+
+        private static void force(Path path) throws IOException {
+            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+                channel.force(true);
+            }
+        }
+    };
+}

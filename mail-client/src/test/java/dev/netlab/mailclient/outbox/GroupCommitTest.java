@@ -1,0 +1,161 @@
+package dev.netlab.mailclient.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.netlab.kit.testing.MutableClock;
+import dev.netlab.mailclient.smtp.OutgoingMessage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Accepts that arrive together share one directory fsync, and share its failure. */
+class GroupCommitTest {
+
+    private static final RetryPolicy RETRY = new RetryPolicy(Duration.ofMinutes(1), Duration.ofMinutes(8),
+            Duration.ofHours(24));
+    private static final int FOLLOWERS = 8;
+
+    @TempDir
+    Path dir;
+
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+
+    /** Real fsyncs, counted; the first directory fsync waits until the test lets it go; a chosen one fails. */
+    private static final class HeldDurability implements Durability {
+        final AtomicInteger fileForces = new AtomicInteger();
+        final AtomicInteger directoryForces = new AtomicInteger();
+        final CountDownLatch firstEntered = new CountDownLatch(1);
+        final CountDownLatch letFirstGo = new CountDownLatch(1);
+        final int failingDirectoryForce;
+
+        HeldDurability(int failingDirectoryForce) {
+            this.failingDirectoryForce = failingDirectoryForce;
+        }
+
+        @Override
+        public void forceFile(Path file) throws IOException {
+            fileForces.incrementAndGet();
+            FSYNC.forceFile(file);
+        }
+
+        @Override
+        public void forceDirectory(Path directory) throws IOException {
+            int call = directoryForces.incrementAndGet();
+            if (call == 1) {
+                firstEntered.countDown();
+                try {
+                    letFirstGo.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted");
+                }
+            }
+            if (call == failingDirectoryForce) {
+                throw new IOException("injected: fsync failed");
+            }
+            FSYNC.forceDirectory(directory);
+        }
+    }
+
+    @AfterEach
+    void stopThreads() {
+        threads.shutdownNow();
+    }
+
+    private Outbox open(Durability durability) throws IOException {
+        return Outbox.open(dir, new MutableClock(Instant.parse("2026-11-30T00:00:00Z")), RETRY, new Random(7),
+                (file, reason) -> { }, durability);
+    }
+
+    private static OutgoingMessage message(int n) {
+        return new OutgoingMessage("a@example.org", List.of("r" + n + "@example.org"), ("Subject: " + n
+                + "\r\n\r\nhi\r\n").getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The leader's accept is held in its directory fsync while FOLLOWERS more accepts queue up behind it. */
+    private List<Future<String>> leaderThenFollowers(Outbox outbox, HeldDurability durability) throws Exception {
+        List<Future<String>> accepts = new ArrayList<>();
+        accepts.add(threads.submit(() -> outbox.accept(message(0), Optional.empty()).id()));
+        assertThat(durability.firstEntered.await(10, TimeUnit.SECONDS)).isTrue();
+        for (int n = 1; n <= FOLLOWERS; n++) {
+            int number = n;
+            accepts.add(threads.submit(() -> outbox.accept(message(number), Optional.empty()).id()));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (outbox.waitingForCommit() < FOLLOWERS && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+        assertThat(outbox.waitingForCommit()).isEqualTo(FOLLOWERS);
+        durability.letFirstGo.countDown();
+        return accepts;
+    }
+
+    private List<String> files(String sub) throws IOException {
+        try (Stream<Path> entries = Files.list(dir.resolve(sub))) {
+            return entries.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void aLoneAcceptIsCommittedAtOnceWithOneFileAndOneDirectoryFsync() throws Exception {
+        HeldDurability durability = new HeldDurability(0);
+        durability.letFirstGo.countDown();
+        Outbox outbox = open(durability);
+        String id = outbox.accept(message(1), Optional.empty()).id();
+        assertThat(files("queue")).containsExactly(id + ".msg");
+        assertThat(durability.fileForces).hasValue(1);
+        assertThat(durability.directoryForces).hasValue(1);
+    }
+
+    @Test
+    void acceptsThatWaitTogetherShareOneDirectoryFsync() throws Exception {
+        HeldDurability durability = new HeldDurability(0);
+        Outbox outbox = open(durability);
+        List<String> ids = new ArrayList<>();
+        for (Future<String> accept : leaderThenFollowers(outbox, durability)) {
+            ids.add(accept.get(10, TimeUnit.SECONDS));
+        }
+        assertThat(ids).doesNotHaveDuplicates().hasSize(FOLLOWERS + 1);
+        assertThat(files("queue")).containsExactlyInAnyOrderElementsOf(ids.stream().map(id -> id + ".msg").toList());
+        assertThat(files("tmp")).isEmpty();
+        // One batch for the leader, one for all the followers: every file fsynced, the directory twice.
+        assertThat(durability.fileForces).hasValue(FOLLOWERS + 1);
+        assertThat(durability.directoryForces).hasValue(2);
+        assertThat(outbox.waiting()).isEqualTo(FOLLOWERS + 1);
+    }
+
+    @Test
+    void aFailedDirectoryFsyncFailsEveryAcceptInItsBatchAndLeavesNoneOfThem() throws Exception {
+        HeldDurability durability = new HeldDurability(2);
+        Outbox outbox = open(durability);
+        List<Future<String>> accepts = leaderThenFollowers(outbox, durability);
+        String leader = accepts.get(0).get(10, TimeUnit.SECONDS);
+        for (Future<String> follower : accepts.subList(1, accepts.size())) {
+            assertThatThrownBy(() -> follower.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(IOException.class).hasMessageContaining("injected: fsync failed");
+        }
+        assertThat(files("queue")).containsExactly(leader + ".msg");
+        assertThat(files("tmp")).isEmpty();
+        assertThat(outbox.waiting()).isEqualTo(1);
+        assertThat(open(Durability.FSYNC).waiting()).isEqualTo(1);
+    }
+}
