@@ -52,6 +52,8 @@ final class Connection implements Runnable {
     private volatile boolean idle = true;
     /** When the write in progress must have finished (System.nanoTime), or 0 when not writing. */
     private volatile long sendDeadline;
+    /** Whether the watchdog has already cut this connection's stalled write. */
+    private volatile boolean sendCut;
 
     Connection(SocketChannel channel, WebServerConfig config, RequestHandler handler, WebServerMetrics metrics,
                HttpDate date, Owner owner) {
@@ -68,10 +70,15 @@ final class Connection implements Runnable {
         return idle;
     }
 
-    /** Whether a write has been blocked past the send timeout (a client that stopped reading). */
+    /** Whether a write has been blocked past the send timeout (a client that stopped reading), true once only. */
     boolean sendStalled(long now) {
         long deadline = sendDeadline;
-        return deadline != 0 && now - deadline > 0;
+        // Reported once: the watchdog (its only caller) counts and cuts it; the aborted write ends soon after.
+        if (deadline == 0 || now - deadline <= 0 || sendCut) {
+            return false;
+        }
+        sendCut = true;
+        return true;
     }
 
     /** Closes the socket; a blocked read or write fails at once. */
