@@ -3,6 +3,7 @@ package dev.netlab.webserver;
 import dev.netlab.kit.log.RateLimitedLog;
 import dev.netlab.webserver.WebServerMetrics.TimeoutKind;
 import dev.netlab.webserver.http.BodyDiscarder;
+import dev.netlab.webserver.http.Expectation;
 import dev.netlab.webserver.http.HttpDate;
 import dev.netlab.webserver.http.HttpException;
 import dev.netlab.webserver.http.HttpInput;
@@ -54,6 +55,8 @@ final class Connection implements Runnable {
     private volatile long sendDeadline;
     /** Whether the watchdog has already cut this connection's stalled write. */
     private volatile boolean sendCut;
+    /** Requests answered on this connection (its own thread only). */
+    private int requests;
 
     Connection(SocketChannel channel, WebServerConfig config, RequestHandler handler, WebServerMetrics metrics,
                HttpDate date, Owner owner) {
@@ -167,8 +170,12 @@ final class Connection implements Runnable {
             return false;
         }
         Response response;
+        boolean bodyUnread;
         try {
-            discarder.discard(input, head.framing());
+            bodyUnread = Expectation.leavesBodyUnread(head, config.limits().requestBody());
+            if (!bodyUnread) {
+                discarder.discard(input, head.framing());
+            }
             response = handler.handle(head);
         } catch (HttpException e) {
             refuse(head.method(), e, writer, stream, input, start);
@@ -178,7 +185,9 @@ final class Connection implements Runnable {
             refuse(head.method(), new HttpException(Status.INTERNAL_SERVER_ERROR, null), writer, stream, input, start);
             return false;
         }
-        boolean keepAlive = head.wantsKeepAlive() && !owner.draining();
+        // An unread body cannot be skipped to the next request; the cap makes the last answer say close.
+        boolean keepAlive = !bodyUnread && head.wantsKeepAlive() && !owner.draining()
+                && ++requests < config.keepAliveRequests();
         long bytes = send(writer, response, head.method().equals("HEAD"), !keepAlive,
                 keepAlive && head.version() == HttpVersion.HTTP_1_0);
         metrics.request(head.method(), response.status(), bytes, System.nanoTime() - start);

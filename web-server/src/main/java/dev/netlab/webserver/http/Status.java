@@ -14,6 +14,7 @@ public enum Status {
     PRECONDITION_FAILED(412, "Precondition Failed"),
     CONTENT_TOO_LARGE(413, "Content Too Large"),
     URI_TOO_LONG(414, "URI Too Long"),
+    EXPECTATION_FAILED(417, "Expectation Failed"),
     REQUEST_HEADER_FIELDS_TOO_LARGE(431, "Request Header Fields Too Large"),
     INTERNAL_SERVER_ERROR(500, "Internal Server Error"),
     NOT_IMPLEMENTED(501, "Not Implemented"),
