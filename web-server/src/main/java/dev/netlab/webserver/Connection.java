@@ -3,6 +3,7 @@ package dev.netlab.webserver;
 import dev.netlab.kit.log.RateLimitedLog;
 import dev.netlab.webserver.WebServerMetrics.TimeoutKind;
 import dev.netlab.webserver.http.BodyDiscarder;
+import dev.netlab.webserver.http.Expectation;
 import dev.netlab.webserver.http.HttpDate;
 import dev.netlab.webserver.http.HttpException;
 import dev.netlab.webserver.http.HttpInput;
@@ -52,6 +53,10 @@ final class Connection implements Runnable {
     private volatile boolean idle = true;
     /** When the write in progress must have finished (System.nanoTime), or 0 when not writing. */
     private volatile long sendDeadline;
+    /** Whether the watchdog has already cut this connection's stalled write. */
+    private volatile boolean sendCut;
+    /** Requests answered on this connection (its own thread only). */
+    private int requests;
 
     Connection(SocketChannel channel, WebServerConfig config, RequestHandler handler, WebServerMetrics metrics,
                HttpDate date, Owner owner) {
@@ -68,10 +73,15 @@ final class Connection implements Runnable {
         return idle;
     }
 
-    /** Whether a write has been blocked past the send timeout (a client that stopped reading). */
+    /** Whether a write has been blocked past the send timeout (a client that stopped reading), true once only. */
     boolean sendStalled(long now) {
         long deadline = sendDeadline;
-        return deadline != 0 && now - deadline > 0;
+        // Reported once: the watchdog (its only caller) counts and cuts it; the aborted write ends soon after.
+        if (deadline == 0 || now - deadline <= 0 || sendCut) {
+            return false;
+        }
+        sendCut = true;
+        return true;
     }
 
     /** Closes the socket; a blocked read or write fails at once. */
@@ -170,8 +180,12 @@ final class Connection implements Runnable {
             return false;
         }
         Response response;
+        boolean bodyUnread;
         try {
-            discarder.discard(input, head.framing());
+            bodyUnread = Expectation.leavesBodyUnread(head, config.limits().requestBody());
+            if (!bodyUnread) {
+                discarder.discard(input, head.framing());
+            }
             response = handler.handle(head);
         } catch (HttpException e) {
             refuse(head.method(), e, writer, stream, input, start);
@@ -181,7 +195,9 @@ final class Connection implements Runnable {
             refuse(head.method(), new HttpException(Status.INTERNAL_SERVER_ERROR, null), writer, stream, input, start);
             return false;
         }
-        boolean keepAlive = head.wantsKeepAlive() && !owner.draining();
+        // An unread body cannot be skipped to the next request; the cap makes the last answer say close.
+        boolean keepAlive = !bodyUnread && head.wantsKeepAlive() && !owner.draining()
+                && ++requests < config.keepAliveRequests();
         long bytes = send(writer, response, head.method().equals("HEAD"), !keepAlive,
                 keepAlive && head.version() == HttpVersion.HTTP_1_0);
         metrics.request(head.method(), response.status(), bytes, System.nanoTime() - start);

@@ -23,12 +23,14 @@ import java.time.Duration;
  * @param sendTimeout      how long one write may stay blocked by a client that does not read
  * @param lingerTimeout    how long a closing connection drains what the client still sends
  * @param maxConnections   open connections beyond which a new one gets 503
+ * @param keepAliveRequests requests answered on one connection, the last with Connection: close
  * @param directoryListing whether a directory without index.html is listed (else 404)
  * @param dotfiles         what names starting with "." get
  * @param symlinks         which symbolic links are followed
  */
 record WebServerConfig(Path root, InetAddress bindAddress, int port, HttpLimits limits, Duration headTimeout,
-                       Duration idleTimeout, Duration sendTimeout, Duration lingerTimeout, int maxConnections, boolean directoryListing,
+                       Duration idleTimeout, Duration sendTimeout, Duration lingerTimeout, int maxConnections, int keepAliveRequests,
+                       boolean directoryListing,
                        DotfilePolicy dotfiles, SymlinkPolicy symlinks) {
 
     private static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
@@ -53,6 +55,7 @@ record WebServerConfig(Path root, InetAddress bindAddress, int port, HttpLimits 
                 timeouts.duration("send", MIN_TIMEOUT, MAX_TIMEOUT),
                 timeouts.duration("linger", Duration.ZERO, Duration.ofMinutes(1)),
                 web.integer("max-connections", 1, 1_000_000),
+                limits.integer("keepalive-requests", 1, Integer.MAX_VALUE),
                 web.bool("directory-listing"),
                 web.choice("dotfiles", DotfilePolicy.class),
                 web.choice("symlinks", SymlinkPolicy.class));

@@ -224,6 +224,7 @@ final class WebServerEngine implements Engine, Connection.Owner {
         for (Connection connection : connections) {
             if (connection.sendStalled(now)) {
                 LOG.log(Level.DEBUG, "closing a connection whose client stopped reading");
+                metrics.timeout(WebServerMetrics.TimeoutKind.SEND);
                 connection.abort();
             }
         }

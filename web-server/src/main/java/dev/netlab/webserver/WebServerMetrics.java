@@ -24,7 +24,9 @@ final class WebServerMetrics {
         /** The request head did not arrive in time. */
         HEAD,
         /** A kept-alive connection sent no new request in time. */
-        IDLE
+        IDLE,
+        /** A client stopped reading: one write stayed blocked past the send timeout. */
+        SEND
     }
 
     private static final Duration[] BUCKETS = {
@@ -73,7 +75,7 @@ final class WebServerMetrics {
                 .register(registry);
         for (TimeoutKind kind : TimeoutKind.values()) {
             timeouts[kind.ordinal()] = Counter.builder("webserver.timeouts")
-                    .description("Connections closed because a client was too slow, by kind (head, idle)")
+                    .description("Connections closed because a client was too slow, by kind (head, idle, send)")
                     .tag("kind", kind.name().toLowerCase(Locale.ROOT))
                     .register(registry);
         }

@@ -45,6 +45,7 @@ class MetricsTest {
         }
         assertThat(scrape.valueOf("webserver_timeouts_total", "kind", "head")).isZero();
         assertThat(scrape.valueOf("webserver_timeouts_total", "kind", "idle")).isZero();
+        assertThat(scrape.valueOf("webserver_timeouts_total", "kind", "send")).isZero();
         assertThat(scrape.valueOf("webserver_connections_refused_total")).isZero();
         assertThat(scrape.valueOf("webserver_connections_active")).isZero();
         assertThat(scrape.valueOf("webserver_response_bytes_total")).isZero();

@@ -160,6 +160,7 @@ class SlowClientsTest {
             socket.getOutputStream().write("GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             Poll.until(Duration.ofSeconds(10), "the stalled connection closed by the server",
                     () -> server.metric("webserver_connections_active") == 0);
+            assertThat(server.metric("webserver_timeouts_total", "kind", "send")).isEqualTo(1.0);
             // What arrives before the end is a cut-short response, never all of it. The end may be a FIN, a reset,
             // or silence: the kernel may drop the closed socket's unsent bytes while the client does not read.
             long received = 0;

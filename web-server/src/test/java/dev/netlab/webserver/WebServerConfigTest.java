@@ -56,6 +56,7 @@ class WebServerConfigTest {
         "webserver.limits.request-line|8",
         "webserver.limits.header-section|lots",
         "webserver.limits.header-fields|0",
+        "webserver.limits.keepalive-requests|0",
         "webserver.timeouts.head|0s",
         "webserver.timeouts.idle|forever",
         "webserver.max-connections|-1",

@@ -7,8 +7,8 @@ import java.nio.channels.FileChannel;
 import java.time.Instant;
 
 /**
- * One file as it is about to be sent: its content and the validators read with it. Part 2 evaluates conditional
- * requests against {@link #etag()} and {@link #lastModified()} and cuts ranges from {@link #body()}.
+ * One file as it is about to be sent: its content and the validators read with it. Conditional requests are
+ * evaluated against the same validators taken from the resolver's stat, before the file is opened.
  *
  * @param body         the open file as a {@link Body.FileRegion} (its size is the Content-Length: what was opened is
  *                     what is sent), or a small file's bytes read under the same validators ({@link Body.Bytes})
@@ -30,8 +30,19 @@ public record FileRepresentation(Body body, String contentType, long length, Ins
     }
 
     private static FileRepresentation of(Body body, String fileName, long length, Instant modified) {
-        String etag = "\"" + Long.toHexString(modified.toEpochMilli()) + "-" + Long.toHexString(length) + "\"";
-        return new FileRepresentation(body, MimeTypes.forFileName(fileName), length, modified, etag);
+        return new FileRepresentation(body, MimeTypes.forFileName(fileName), length, modified, etag(modified, length));
+    }
+
+    /** The strong validator of a file of {@code length} bytes modified at {@code modified} (known from a stat). */
+    static String etag(Instant modified, long length) {
+        return "\"" + Long.toHexString(modified.toEpochMilli()) + "-" + Long.toHexString(length) + "\"";
+    }
+
+    /** The validators a 304 repeats (RFC 9110 section 15.4.5): ETag and Last-Modified as a 200 sends them, added to {@code headers}. */
+    static Headers validators(Headers headers, String etag, Instant modified, Instant now) {
+        return headers
+                .add("Last-Modified", HttpDate.format(modified.isAfter(now) ? now : modified))
+                .add("ETag", etag);
     }
 
     /**
@@ -39,9 +50,6 @@ public record FileRepresentation(Body body, String contentType, long length, Ins
      * 9110 section 8.8.2.1: Last-Modified is never later than Date).
      */
     public Headers headers(Instant now) {
-        return new Headers()
-                .add("Content-Type", contentType)
-                .add("Last-Modified", HttpDate.format(lastModified.isAfter(now) ? now : lastModified))
-                .add("ETag", etag);
+        return validators(new Headers().add("Content-Type", contentType), etag, lastModified, now);
     }
 }

@@ -3,6 +3,7 @@ package dev.netlab.webserver.files;
 import dev.netlab.webserver.http.Body;
 import dev.netlab.webserver.http.Headers;
 import dev.netlab.webserver.http.HttpException;
+import dev.netlab.webserver.http.Preconditions;
 import dev.netlab.webserver.http.RequestHandler;
 import dev.netlab.webserver.http.RequestHead;
 import dev.netlab.webserver.http.Response;
@@ -54,12 +55,12 @@ public final class StaticFileHandler implements RequestHandler {
         return switch (resolver.resolve(target.segments())) {
             case Resolution.NotFound notFound -> notFound();
             // "/page.html/" names a directory that does not exist.
-            case Resolution.File file -> target.trailingSlash() ? notFound() : serve(file);
-            case Resolution.Directory directory -> directory(directory, target);
+            case Resolution.File file -> target.trailingSlash() ? notFound() : conditional(head, file);
+            case Resolution.Directory directory -> directory(head, directory, target);
         };
     }
 
-    private Response directory(Resolution.Directory directory, RequestTarget target) {
+    private Response directory(RequestHead head, Resolution.Directory directory, RequestTarget target) {
         if (!target.trailingSlash() && !directory.segments().isEmpty()) {
             // Relative links in the page resolve against "/dir/", not "/"; the query goes along.
             String location = PathEncoding.path(directory.segments()) + "/"
@@ -68,7 +69,7 @@ public final class StaticFileHandler implements RequestHandler {
                     Body.EMPTY);
         }
         if (resolver.child(directory, "index.html") instanceof Resolution.File index) {
-            return serve(index);
+            return conditional(head, index);
         }
         if (!listing) {
             return notFound();
@@ -79,6 +80,21 @@ public final class StaticFileHandler implements RequestHandler {
         } catch (IOException e) {
             return notFound();
         }
+    }
+
+    /**
+     * Evaluates the request's preconditions against the validators of the resolver's stat, so a 304 or 412 never
+     * opens the file (nor reads the cache); else serves it.
+     */
+    private Response conditional(RequestHead head, Resolution.File file) {
+        Instant modified = file.attributes().lastModifiedTime().toInstant();
+        String etag = FileRepresentation.etag(modified, file.attributes().size());
+        return switch (Preconditions.evaluate(head, etag, modified)) {
+            case PROCEED -> serve(file);
+            case NOT_MODIFIED -> new Response(Status.NOT_MODIFIED,
+                    FileRepresentation.validators(new Headers(), etag, modified, cache.clock().instant()), Body.EMPTY);
+            case PRECONDITION_FAILED -> Response.error(Status.PRECONDITION_FAILED, null);
+        };
     }
 
     private Response serve(Resolution.File file) {

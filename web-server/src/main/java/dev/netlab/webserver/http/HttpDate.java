@@ -3,13 +3,26 @@ package dev.netlab.webserver.http;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.util.Locale;
 import java.time.temporal.ChronoUnit;
 
 /** IMF-fixdate (RFC 9110 section 5.6.7) for Date and Last-Modified; the current second's text is cached. */
 public final class HttpDate {
 
     private static final DateTimeFormatter FORMAT = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+
+    private static final DateTimeFormatter[] PARSERS = {
+        DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC),
+        // RFC 850 (two-digit year, read as 1970-2069).
+        new DateTimeFormatterBuilder().appendPattern("EEEE, dd-MMM-")
+                .appendValueReduced(ChronoField.YEAR, 2, 2, 1970)
+                .appendPattern(" HH:mm:ss 'GMT'").toFormatter(Locale.US).withZone(ZoneOffset.UTC),
+        DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US).withZone(ZoneOffset.UTC)};
 
     private record Cached(long second, String text) {
     }
@@ -45,6 +58,22 @@ public final class HttpDate {
         String text = formatUncached(instant);
         lastFormatted = new Cached(second, text);
         return text;
+    }
+
+    /**
+     * An HTTP-date (RFC 9110 section 5.6.7): IMF-fixdate, or the obsolete RFC 850 and asctime forms; null when
+     * {@code text} is none of them.
+     */
+    public static Instant parse(String text) {
+        String value = text.strip();
+        for (DateTimeFormatter format : PARSERS) {
+            try {
+                return ZonedDateTime.parse(value, format).toInstant();
+            } catch (DateTimeParseException e) {
+                // try the next form
+            }
+        }
+        return null;
     }
 
     private static String formatUncached(Instant instant) {

@@ -62,7 +62,10 @@ public final class ResponseWriter {
             for (int i = 0; i < headers.size(); i++) {
                 header(headers.name(i), headers.value(i));
             }
-            header("Content-Length", Long.toString(body.length()));
+            if (response.status() != Status.NOT_MODIFIED) {
+                // A 304 has no body, and a Content-Length there would have to be the 200's (RFC 9110 8.6).
+                header("Content-Length", Long.toString(body.length()));
+            }
             if (close) {
                 buffer.put(CLOSE);
             } else if (keepAliveV10) {

@@ -2,16 +2,19 @@ package dev.netlab.webserver.http;
 
 import java.nio.charset.StandardCharsets;
 
-/** The response statuses this server sends (RFC 9110 section 15); part 2 adds 206, 304, 412 and 416. */
+/** The response statuses this server sends (RFC 9110 section 15); 304 and 412 answer conditional requests. */
 public enum Status {
     OK(200, "OK"),
     MOVED_PERMANENTLY(301, "Moved Permanently"),
+    NOT_MODIFIED(304, "Not Modified"),
     BAD_REQUEST(400, "Bad Request"),
     NOT_FOUND(404, "Not Found"),
     METHOD_NOT_ALLOWED(405, "Method Not Allowed"),
     REQUEST_TIMEOUT(408, "Request Timeout"),
+    PRECONDITION_FAILED(412, "Precondition Failed"),
     CONTENT_TOO_LARGE(413, "Content Too Large"),
     URI_TOO_LONG(414, "URI Too Long"),
+    EXPECTATION_FAILED(417, "Expectation Failed"),
     REQUEST_HEADER_FIELDS_TOO_LARGE(431, "Request Header Fields Too Large"),
     INTERNAL_SERVER_ERROR(500, "Internal Server Error"),
     NOT_IMPLEMENTED(501, "Not Implemented"),

@@ -30,4 +30,15 @@ class HttpDateTest {
         HttpDate later = new HttpDate(Clock.fixed(Instant.parse("2026-11-24T12:00:01Z"), ZoneOffset.UTC));
         assertThat(later.now()).isEqualTo("Tue, 24 Nov 2026 12:00:01 GMT");
     }
+
+    @Test
+    void parsesTheThreeHttpDateFormsAndRejectsTheRest() {
+        Instant expected = Instant.parse("1994-11-06T08:49:37Z");
+        assertThat(HttpDate.parse("Sun, 06 Nov 1994 08:49:37 GMT")).isEqualTo(expected);
+        assertThat(HttpDate.parse("Sunday, 06-Nov-94 08:49:37 GMT")).isEqualTo(expected);
+        assertThat(HttpDate.parse("Sun Nov  6 08:49:37 1994")).isEqualTo(expected);
+        assertThat(HttpDate.parse("Sun, 06 Nov 1994 08:49:37 +0100")).isNull();
+        assertThat(HttpDate.parse("yesterday")).isNull();
+        assertThat(HttpDate.parse("")).isNull();
+    }
 }

@@ -1,0 +1,64 @@
+package dev.netlab.webserver.http;
+
+import java.time.Instant;
+
+/**
+ * Evaluates a request's preconditions against a representation's validators in the order of RFC 9110 section
+ * 13.2.2: If-Match, else If-Unmodified-Since (412 when they fail); then If-None-Match, else If-Modified-Since (304 for
+ * GET and HEAD). Dates compare at whole seconds; a field that does not parse is ignored.
+ */
+public final class Preconditions {
+
+    /** What the request gets. */
+    public enum Outcome {
+        /** Serve the representation as usual. */
+        PROCEED,
+        /** 304: the client's copy is current. */
+        NOT_MODIFIED,
+        /** 412: a precondition of the client's failed. */
+        PRECONDITION_FAILED
+    }
+
+    private Preconditions() {
+    }
+
+    /** The outcome of {@code head}'s conditional fields for a representation with {@code etag} and {@code modified}. */
+    public static Outcome evaluate(RequestHead head, String etag, Instant modified) {
+        Headers headers = head.headers();
+        EntityTag current = EntityTag.parse(etag);
+        long modifiedSecond = modified.getEpochSecond();
+        EntityTag.Condition ifMatch = condition(headers, "If-Match");
+        if (ifMatch != null) {
+            if (!ifMatch.matches(current, true)) {
+                return Outcome.PRECONDITION_FAILED;
+            }
+        } else {
+            Instant unmodifiedSince = date(headers, "If-Unmodified-Since");
+            if (unmodifiedSince != null && modifiedSecond > unmodifiedSince.getEpochSecond()) {
+                return Outcome.PRECONDITION_FAILED;
+            }
+        }
+        boolean safe = head.method().equals("GET") || head.method().equals("HEAD");
+        EntityTag.Condition ifNoneMatch = condition(headers, "If-None-Match");
+        if (ifNoneMatch != null) {
+            if (ifNoneMatch.matches(current, false)) {
+                return safe ? Outcome.NOT_MODIFIED : Outcome.PRECONDITION_FAILED;
+            }
+            return Outcome.PROCEED;
+        }
+        Instant modifiedSince = safe ? date(headers, "If-Modified-Since") : null;
+        if (modifiedSince != null && modifiedSecond <= modifiedSince.getEpochSecond()) {
+            return Outcome.NOT_MODIFIED;
+        }
+        return Outcome.PROCEED;
+    }
+
+    private static EntityTag.Condition condition(Headers headers, String name) {
+        return headers.count(name) == 0 ? null : EntityTag.condition(headers.all(name));
+    }
+
+    /** The field's date; null when absent, repeated or not an HTTP-date. */
+    private static Instant date(Headers headers, String name) {
+        return headers.count(name) == 1 ? HttpDate.parse(headers.first(name)) : null;
+    }
+}

@@ -1,0 +1,168 @@
+package dev.netlab.webserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Conditional requests (RFC 9110 section 13) over a real socket: 304 and 412 in the precedence of 13.2.2. */
+class ConditionalRequestsTest {
+
+    /** The file's modification time: 500 ms past a whole second, so whole-second comparison matters. */
+    private static final Instant MODIFIED = Instant.parse("2024-03-05T06:07:08.500Z");
+    private static final String MODIFIED_TEXT = "Tue, 05 Mar 2024 06:07:08 GMT";
+
+    @TempDir
+    Path root;
+    TestServer server;
+    String etag;
+
+    @BeforeEach
+    void start() throws IOException {
+        Files.writeString(root.resolve("page.html"), "<p>page</p>\n");
+        Files.setLastModifiedTime(root.resolve("page.html"), FileTime.from(MODIFIED));
+        server = TestServer.start(root, Map.of());
+        etag = RawHttp.get(server.port(), "/page.html").header("ETag");
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private RawHttp.Reply request(String method, String... headers) throws IOException {
+        StringBuilder text = new StringBuilder(method + " /page.html HTTP/1.1\r\nHost: t\r\nConnection: close\r\n");
+        for (String header : headers) {
+            text.append(header).append("\r\n");
+        }
+        try (RawHttp client = RawHttp.connect(server.port())) {
+            client.send(text.append("\r\n").toString());
+            RawHttp.Reply reply = method.equals("HEAD") ? client.readHead() : client.read();
+            assertThat(client.closedByServer()).as("nothing after the answer").isTrue();
+            return reply;
+        }
+    }
+
+    private RawHttp.Reply get(String... headers) throws IOException {
+        return request("GET", headers);
+    }
+
+    private void assertNotModified(RawHttp.Reply reply) {
+        assertThat(reply.status()).isEqualTo(304);
+        assertThat(reply.body()).isEmpty();
+        assertThat(reply.header("Content-Length")).isNull();
+        assertThat(reply.header("ETag")).isEqualTo(etag);
+        assertThat(reply.header("Last-Modified")).isEqualTo(MODIFIED_TEXT);
+        assertThat(reply.header("Date")).endsWith(" GMT");
+    }
+
+    @Test
+    void ifNoneMatchWithTheCurrentTagIs304WithValidatorsAndNoBody() throws Exception {
+        assertNotModified(get("If-None-Match: " + etag));
+        assertNotModified(request("HEAD", "If-None-Match: " + etag));
+    }
+
+    @Test
+    void ifNoneMatchComparesWeaklyAcceptsStarAndLists() throws Exception {
+        assertNotModified(get("If-None-Match: W/" + etag));
+        assertNotModified(get("If-None-Match: *"));
+        assertNotModified(get("If-None-Match: \"other\", W/\"x,y\", " + etag));
+        assertNotModified(get("If-None-Match: \"other\"", "If-None-Match: " + etag));
+        assertThat(get("If-None-Match: \"other\"").status()).isEqualTo(200);
+    }
+
+    @Test
+    void ifModifiedSinceComparesWholeSeconds() throws Exception {
+        assertNotModified(get("If-Modified-Since: " + MODIFIED_TEXT));
+        assertNotModified(get("If-Modified-Since: Tue, 05 Mar 2024 06:07:09 GMT"));
+        RawHttp.Reply older = get("If-Modified-Since: Tue, 05 Mar 2024 06:07:07 GMT");
+        assertThat(older.status()).isEqualTo(200);
+        assertThat(older.text()).isEqualTo("<p>page</p>\n");
+    }
+
+    @Test
+    void theObsoleteDateFormsAreUnderstood() throws Exception {
+        assertNotModified(get("If-Modified-Since: Tuesday, 05-Mar-24 06:07:08 GMT"));
+        assertNotModified(get("If-Modified-Since: Tue Mar  5 06:07:08 2024"));
+    }
+
+    @Test
+    void aDateThatDoesNotParseIsIgnored() throws Exception {
+        assertThat(get("If-Modified-Since: yesterday").status()).isEqualTo(200);
+        assertThat(get("If-Unmodified-Since: not a date").status()).isEqualTo(200);
+    }
+
+    @Test
+    void ifNoneMatchTakesPrecedenceOverIfModifiedSince() throws Exception {
+        // The tag differs, so the date (which would give 304) is not looked at.
+        assertThat(get("If-None-Match: \"other\"", "If-Modified-Since: " + MODIFIED_TEXT).status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void ifMatchThatFailsIs412() throws Exception {
+        assertThat(get("If-Match: \"other\"").status()).isEqualTo(412);
+        // If-Match compares strongly: a weak tag never matches.
+        assertThat(get("If-Match: W/" + etag).status()).isEqualTo(412);
+        assertThat(get("If-Match: " + etag).status()).isEqualTo(200);
+        assertThat(get("If-Match: *").status()).isEqualTo(200);
+    }
+
+    @Test
+    void ifUnmodifiedSinceThatFailsIs412() throws Exception {
+        assertThat(get("If-Unmodified-Since: Tue, 05 Mar 2024 06:07:07 GMT").status()).isEqualTo(412);
+        assertThat(get("If-Unmodified-Since: " + MODIFIED_TEXT).status()).isEqualTo(200);
+    }
+
+    @Test
+    void ifMatchTakesPrecedenceOverIfUnmodifiedSinceAndComesBeforeIfNoneMatch() throws Exception {
+        // A matching If-Match makes the failing If-Unmodified-Since irrelevant.
+        assertThat(get("If-Match: " + etag, "If-Unmodified-Since: Tue, 05 Mar 2024 06:07:07 GMT").status())
+                .isEqualTo(200);
+        // A failing If-Match gives 412 even though If-None-Match would give 304.
+        assertThat(get("If-Match: \"other\"", "If-None-Match: " + etag).status()).isEqualTo(412);
+    }
+
+    @Test
+    void aCachedSmallFileAnswers304WithoutOpeningTheFile() throws Exception {
+        // Twice: the first read caches the settled file.
+        assertThat(get().status()).isEqualTo(200);
+        assertThat(get().status()).isEqualTo(200);
+        // Unreadable now: a 200 would need to open it (and get 404 for an unreadable file, unless the cache holds
+        // it); the 304 is decided from the stat alone. As root every file stays readable, so this proves less.
+        Files.setPosixFilePermissions(root.resolve("page.html"), PosixFilePermissions.fromString("---------"));
+        Files.setLastModifiedTime(root.resolve("page.html"), FileTime.from(MODIFIED));
+        assertNotModified(get("If-None-Match: " + etag));
+    }
+
+    @Test
+    void curlRevalidatesWithBothValidators() throws Exception {
+        String url = "http://127.0.0.1:" + server.port() + "/page.html";
+        assertThat(curl("-z", MODIFIED_TEXT, url)).startsWith("304 0");
+        assertThat(curl("-H", "If-None-Match: " + etag, url)).startsWith("304 0");
+        assertThat(curl("-z", "Tue, 05 Mar 2024 06:07:07 GMT", url)).startsWith("200 12");
+    }
+
+    /** curl's status and body size for a GET of {@code url} with {@code args}. */
+    private static String curl(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("curl", "-s", "-o", "/dev/null",
+                "-w", "%{http_code} %{size_download}", "--max-time", "5"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertThat(process.waitFor(Duration.ofSeconds(10).toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+}
