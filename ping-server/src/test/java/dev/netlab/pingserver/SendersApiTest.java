@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.netlab.kit.admin.Json;
+import dev.netlab.kit.testing.MutableClock;
 import dev.netlab.pingprotocol.Mode;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package dev.netlab.pingserver.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.netlab.pingserver.MutableClock;
+import dev.netlab.kit.testing.MutableClock;
 import dev.netlab.pingserver.config.SenderTableConfig;
 import dev.netlab.pingserver.senders.SenderTable;
 import java.net.InetSocketAddress;

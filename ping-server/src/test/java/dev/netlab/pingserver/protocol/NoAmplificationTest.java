@@ -2,8 +2,8 @@ package dev.netlab.pingserver.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.netlab.kit.testing.MutableClock;
 import dev.netlab.pingprotocol.ErrorEstimate;
-import dev.netlab.pingserver.MutableClock;
 import dev.netlab.pingserver.config.SenderTableConfig;
 import dev.netlab.pingserver.config.StampConfig;
 import dev.netlab.pingserver.senders.SenderTable;

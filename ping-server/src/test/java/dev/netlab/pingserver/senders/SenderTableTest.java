@@ -2,8 +2,8 @@ package dev.netlab.pingserver.senders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.netlab.kit.testing.MutableClock;
 import dev.netlab.pingprotocol.Mode;
-import dev.netlab.pingserver.MutableClock;
 import dev.netlab.pingserver.config.SenderTableConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
