@@ -39,7 +39,10 @@ class SaturationFairnessIT {
         Files.write(root.resolve("1k.bin"), file);
         List<String> command = List.of(ServiceProcess.javaBinary(), "-Djdk.virtualThreadScheduler.parallelism=1",
                 "-jar", JAR.toString(), "--root", root.toString(), "--port", "0");
-        try (ServiceProcess server = ServiceProcess.start(command, Map.of("ADMIN_PORT", "0"), null)) {
+        // No request cap: the load client keeps each connection for the whole run, as the starvation needs.
+        Map<String, String> environment = Map.of("ADMIN_PORT", "0",
+                "WEBSERVER_LIMITS_KEEPALIVE_dash_REQUESTS", String.valueOf(Integer.MAX_VALUE));
+        try (ServiceProcess server = ServiceProcess.start(command, environment, null)) {
             InetSocketAddress web = new InetSocketAddress("127.0.0.1", server.ports(START).get("web"));
             // The JIT compiles the request path first: a compiling server is slow for everyone alike, not unfair.
             KeepAliveLoad.of(web, "/1k.bin", CONNECTIONS, WARM_UP, LONGEST_WAIT).run();
