@@ -169,7 +169,11 @@ public final class ConfigSchema {
     /** An unknown key, with the closest known one (and, for the environment, the variable that sets it). */
     private InvalidConfigException unknown(List<String> path, String origin, boolean variable) {
         String key = String.join(".", path);
-        List<String> known = leaves.stream().map(pattern -> render(pattern, path)).sorted().toList();
+        // A pattern with a wildcard borrows the mistyped key's own names, so it is only a fair suggestion under the
+        // same root (metrics.tags.* must not answer webserver.limits.x with metrics.tags.x).
+        List<String> known = leaves.stream()
+                .filter(pattern -> !pattern.contains(ANY) || pattern.get(0).equals(path.get(0)))
+                .map(pattern -> render(pattern, path)).sorted().toList();
         String closest = ClosestKey.among(key, known).orElse("no key");
         if (variable && !known.isEmpty()) {
             closest += " (" + EnvironmentKeys.variableOf(closest) + ")";

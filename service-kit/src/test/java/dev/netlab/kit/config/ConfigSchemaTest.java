@@ -89,6 +89,16 @@ class ConfigSchemaTest {
     }
 
     @Test
+    void aMapOfFreeNamesUnderAnotherRootIsNeverTheSuggestion() {
+        assertThatThrownBy(() -> loadFile("demo:\n  limits:\n    keepalive-requests: 5\n"))
+                .hasMessageContaining("unknown key demo.limits.keepalive-requests")
+                .hasMessageNotContaining("metrics.tags")
+                .hasMessageContaining("did you mean demo.");
+        assertThatThrownBy(() -> loadFile("metrics:\n  tag:\n    env: x\n"))
+                .hasMessageEndingWith("did you mean metrics.tags.env?");
+    }
+
+    @Test
     void anUnknownKeyInAListEntryIsSuggestedAtTheSameIndex() {
         assertThatThrownBy(() -> loadFile("demo:\n  targets:\n    - host: a\n    - hots: b\n"))
                 .hasMessageContaining("unknown key demo.targets.1.hots (in ")
