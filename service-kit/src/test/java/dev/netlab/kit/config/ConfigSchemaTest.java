@@ -90,8 +90,8 @@ class ConfigSchemaTest {
 
     @Test
     void aMapOfFreeNamesUnderAnotherRootIsNeverTheSuggestion() {
-        assertThatThrownBy(() -> loadFile("demo:\n  limits:\n    keepalive-requests: 5\n"))
-                .hasMessageContaining("unknown key demo.limits.keepalive-requests")
+        assertThatThrownBy(() -> loadFile("demo:\n  tags:\n    keepalive-requests: 5\n"))
+                .hasMessageContaining("unknown key demo.tags.keepalive-requests")
                 .hasMessageNotContaining("metrics.tags")
                 .hasMessageContaining("did you mean demo.");
         assertThatThrownBy(() -> loadFile("metrics:\n  tag:\n    env: x\n"))
