@@ -2,6 +2,7 @@ package dev.netlab.mailclient.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.netlab.kit.testing.MutableClock;
 import dev.netlab.mailclient.smtp.OutgoingMessage;
@@ -100,10 +101,7 @@ class GroupCommitTest {
             int number = n;
             accepts.add(threads.submit(() -> outbox.accept(message(number), Optional.empty()).id()));
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (outbox.waitingForCommit() < FOLLOWERS && System.nanoTime() < deadline) {
-            Thread.sleep(2);
-        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> outbox.waitingForCommit() >= FOLLOWERS);
         assertThat(outbox.waitingForCommit()).isEqualTo(FOLLOWERS);
         durability.letFirstGo.countDown();
         return accepts;
