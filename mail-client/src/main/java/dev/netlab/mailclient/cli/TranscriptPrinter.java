@@ -1,6 +1,7 @@
 package dev.netlab.mailclient.cli;
 
 import dev.netlab.mailclient.smtp.SmtpObserver;
+import dev.netlab.mailclient.smtp.TranscriptLine;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
@@ -26,17 +27,17 @@ final class TranscriptPrinter implements SmtpObserver {
 
     @Override
     public void sent(String line, boolean tls) {
-        print((tls ? " ~> " : " -> ") + line);
+        print(TranscriptLine.sent(line, tls));
     }
 
     @Override
     public void received(String line, boolean tls) {
-        print((tls ? "<~  " : "<-  ") + line);
+        print(TranscriptLine.received(line, tls));
     }
 
     @Override
     public void note(String text) {
-        print("=== " + text);
+        print(TranscriptLine.note(text));
     }
 
     @Override
@@ -54,17 +55,16 @@ final class TranscriptPrinter implements SmtpObserver {
 
     @Override
     public void messageData(byte[] encoded, int lines, boolean tls) {
-        String prefix = tls ? " ~> " : " -> ";
         if (!showBody) {
-            print(prefix + "<" + lines + " lines, " + (encoded.length - 3) + " octets of message data; --show-body"
-                    + " prints them>");
-            print(prefix + ".");
+            print(TranscriptLine.sent("<" + lines + " lines, " + (encoded.length - 3) + " octets of message data;"
+                    + " --show-body prints them>", tls));
+            print(TranscriptLine.sent(".", tls));
             return;
         }
         // The data ends with CRLF, so the last element of the split is empty.
         String[] split = new String(encoded, StandardCharsets.UTF_8).split("\r\n", -1);
         for (int i = 0; i < split.length - 1; i++) {
-            print(prefix + split[i]);
+            print(TranscriptLine.sent(split[i], tls));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.netlab.mailclient.service;
 
 import dev.netlab.mailclient.smtp.SmtpObserver;
+import dev.netlab.mailclient.smtp.TranscriptLine;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,17 +36,17 @@ final class AttemptTranscript implements SmtpObserver {
 
     @Override
     public void sent(String line, boolean tls) {
-        add((tls ? " ~> " : " -> ") + line);
+        add(TranscriptLine.sent(line, tls));
     }
 
     @Override
     public void received(String line, boolean tls) {
-        add((tls ? "<~  " : "<-  ") + line);
+        add(TranscriptLine.received(line, tls));
     }
 
     @Override
     public void note(String text) {
-        add("=== " + text);
+        add(TranscriptLine.note(text));
     }
 
     @Override
@@ -55,6 +56,6 @@ final class AttemptTranscript implements SmtpObserver {
 
     @Override
     public void messageData(byte[] encoded, int lines, boolean tls) {
-        add((tls ? " ~> " : " -> ") + "<" + lines + " lines, " + encoded.length + " octets of message data>");
+        add(TranscriptLine.sent("<" + lines + " lines, " + encoded.length + " octets of message data>", tls));
     }
 }
