@@ -18,10 +18,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -74,7 +77,7 @@ class ComposeIT {
     private static Path temp;
     private static PodmanService podman;
     private static ComposeProject compose;
-    private static Thread healthChecks;
+    private static ScheduledExecutorService healthChecks;
     private static boolean down;
 
     @BeforeAll
@@ -118,7 +121,9 @@ class ComposeIT {
                 .orFail();
         log("images built in %d s", elapsedSeconds(buildStarted));
         removeReplaced(previous);
-        healthChecks = Thread.ofVirtual().name("podman-healthchecks").start(ComposeIT::runHealthChecks);
+        healthChecks = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("podman-healthchecks")
+                .factory());
+        healthChecks.scheduleWithFixedDelay(ComposeIT::runHealthChecks, 0, 2, TimeUnit.SECONDS);
         long upStarted = System.nanoTime();
         compose.run(Duration.ofMinutes(5), "up", "-d").orFail();
         await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
@@ -139,14 +144,14 @@ class ComposeIT {
             }
         } finally {
             if (healthChecks != null) {
-                healthChecks.interrupt();
+                healthChecks.shutdownNow();
             }
             if (podman != null) {
                 podman.close();
             }
             if (temp != null) {
                 try (var files = Files.walk(temp)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+                    files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
                 }
             }
             log("whole test took %d s", elapsedSeconds(started));
@@ -296,21 +301,18 @@ class ComposeIT {
                 .lines()).noneMatch(name -> name.startsWith(project));
     }
 
-    /** Podman schedules health checks with systemd timers; without systemd the test runs them, as a timer would. */
+    /** Podman schedules health checks with systemd timers; without systemd the test runs a round every 2 s. */
     private static void runHealthChecks() {
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                String ids = podman.podman(Duration.ofSeconds(60), "ps", "-q", "--filter",
-                        "label=com.docker.compose.project=" + compose.name()).output();
-                for (String id : ids.lines().filter(line -> line.matches("[0-9a-f]{12,64}")).toList()) {
-                    podman.podman(Duration.ofSeconds(30), "healthcheck", "run", id);
-                }
-                Thread.sleep(2000); // the timer's interval, not a wait for a result
-            } catch (InterruptedException e) {
-                return;
-            } catch (IOException | AssertionError e) {
-                log("health check round failed: %s", e.getMessage());
+        try {
+            String ids = podman.podman(Duration.ofSeconds(60), "ps", "-q", "--filter",
+                    "label=com.docker.compose.project=" + compose.name()).output();
+            for (String id : ids.lines().filter(line -> line.matches("[0-9a-f]{12,64}")).toList()) {
+                podman.podman(Duration.ofSeconds(30), "healthcheck", "run", id);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | AssertionError e) {
+            log("health check round failed: %s", e.getMessage());
         }
     }
 
