@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 
 /** One run of the {@code ping} command: resolve, probe, report. Exit codes as iputils'. */
 final class PingRun {
@@ -65,7 +66,7 @@ final class PingRun {
         Thread interrupt = new Thread(() -> {
             stream.stop();
             try {
-                if (reported.await(2, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (reported.await(2, TimeUnit.SECONDS)) {
                     // ping's exit code after Ctrl-C, not the signal's: the summary is out, nothing else to run.
                     Runtime.getRuntime().halt(exit.get());
                 }

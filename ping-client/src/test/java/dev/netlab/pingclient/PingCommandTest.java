@@ -11,6 +11,7 @@ import dev.netlab.pingclient.probe.FaultyReflector.Kind;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -165,7 +166,7 @@ class PingCommandTest {
         assertThat(unresolved.exit()).isEqualTo(2);
         assertThat(unresolved.err().strip())
                 .isEqualTo("ping: \\x1b]0;pwned\\x07\\x1b[2J\\x9b31m\\rhost.invalid: Name or service not known");
-        byte[] reply = ("PING: 1 " + hostile).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] reply = ("PING: 1 " + hostile).getBytes(StandardCharsets.ISO_8859_1);
         CommandRunner.Result replied;
         try (var reflector = FaultyReflector.start(Kind.LAB, n -> List.of(new FaultyReflector.Garbage(reply)))) {
             replied = CommandRunner.run("ping", target(reflector), "-c", "2", "-i", "0.05", "-W", "0.2");

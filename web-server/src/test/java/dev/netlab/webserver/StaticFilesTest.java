@@ -3,6 +3,7 @@ package dev.netlab.webserver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -102,9 +103,9 @@ class StaticFilesTest {
             socket.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()), 5_000);
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write("GET /big.bin HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    .getBytes(StandardCharsets.US_ASCII));
             byte[] all = socket.getInputStream().readAllBytes();
-            int bodyStart = new String(all, 0, 1024, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n") + 4;
+            int bodyStart = new String(all, 0, 1024, StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n") + 4;
             assertThat(java.util.Arrays.copyOfRange(all, bodyStart, all.length)).isEqualTo(big);
         }
     }

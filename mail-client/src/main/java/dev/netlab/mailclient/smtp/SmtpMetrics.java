@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 
 /**
  * The mail-client meters of docs/architecture.md: {@code mailclient_smtp_replies_total{command,code}},
@@ -81,7 +82,7 @@ public final class SmtpMetrics implements SmtpObserver {
     }
 
     private static List<Integer> concat(int first, List<Integer> rest) {
-        return java.util.stream.Stream.concat(java.util.stream.Stream.of(first), rest.stream()).toList();
+        return Stream.concat(Stream.of(first), rest.stream()).toList();
     }
 
     private Counter replyCounter(SmtpCommand command, int code) {

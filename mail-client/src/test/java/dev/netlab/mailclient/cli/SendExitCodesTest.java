@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -303,7 +304,7 @@ class SendExitCodesTest {
             assertThat(result.exitCode()).as(result.toString()).isEqualTo(29);
             assertThat(result.err()).contains("*** the server does not offer STARTTLS");
             assertThat(server.lines()).containsExactly("EHLO [127.0.0.1]", "QUIT");
-            assertThat(new String(server.bytes(), java.nio.charset.StandardCharsets.ISO_8859_1))
+            assertThat(new String(server.bytes(), StandardCharsets.ISO_8859_1))
                     .doesNotContain("AUTH").doesNotContain("hunter2");
         }
     }

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -184,7 +186,7 @@ final class EximServer implements AutoCloseable {
                 return;
             } catch (IOException notYet) {
                 // Exim is still starting: poll again until the deadline.
-                process.process().waitFor(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+                process.process().waitFor(50, TimeUnit.MILLISECONDS);
             }
         }
         throw new AssertionError("Exim did not listen on 127.0.0.1:" + port + " within " + timeout + mainLog());
@@ -210,12 +212,12 @@ final class EximServer implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             for (Path file : delivered()) {
-                String content = Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1);
+                String content = Files.readString(file, StandardCharsets.ISO_8859_1);
                 if (content.contains(marker)) {
                     return Optional.of(content);
                 }
             }
-            process.process().waitFor(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+            process.process().waitFor(50, TimeUnit.MILLISECONDS);
         }
         return Optional.empty();
     }

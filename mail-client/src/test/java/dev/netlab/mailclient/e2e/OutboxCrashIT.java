@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -80,7 +81,7 @@ class OutboxCrashIT {
             try (EmbeddedSmtpServer relay = EmbeddedSmtpServer.plain(relayPort, r -> 250, Duration.ofMillis(15))) {
                 await().atMost(WAIT).until(() -> relay.received().size() >= MESSAGES / 4);
                 first.process().destroyForcibly();
-                assertThat(first.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
                 int before = relay.received().size();
                 assertThat(before).as("killed mid-delivery").isLessThan(MESSAGES);
 

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.netlab.mailclient.smtp.Resolver;
 import dev.netlab.mailclient.testing.EmbeddedSmtpServer;
 import dev.netlab.mailclient.testing.RunningMailService;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -68,7 +69,7 @@ class ShutdownTest {
              RunningMailService again = RunningMailService.start(settings(relay, "5s"), Resolver.system(),
                      Clock.systemUTC())) {
             await().atMost(WAIT).until(() -> relay.received().size() == 1);
-            assertThat(new String(relay.received().get(0).data(), java.nio.charset.StandardCharsets.UTF_8))
+            assertThat(new String(relay.received().get(0).data(), StandardCharsets.UTF_8))
                     .contains("Subject: handed back");
         }
     }

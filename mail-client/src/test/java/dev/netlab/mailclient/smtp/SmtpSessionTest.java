@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -303,7 +304,7 @@ class SmtpSessionTest {
                 c.reply(reply);
             }
             // Read nothing more: the client's writes fill the socket buffers and block.
-            testDone.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            testDone.await(30, TimeUnit.SECONDS);
         })) {
             // Every other stage has a minute: ending well before that shows the 300 ms block timeout fired, also on a
             // loaded machine where building and encoding 32 MB takes seconds.

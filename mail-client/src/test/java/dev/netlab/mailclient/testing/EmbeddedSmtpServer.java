@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
@@ -55,7 +56,7 @@ public final class EmbeddedSmtpServer implements AutoCloseable {
 
     private static SMTPServer.Builder base(int port) {
         return SMTPServer.port(port).bindAddress(InetAddress.getLoopbackAddress()).hostName("localhost")
-                .connectionTimeout(10, java.util.concurrent.TimeUnit.SECONDS);
+                .connectionTimeout(10, TimeUnit.SECONDS);
     }
 
     /** No TLS, no AUTH, on {@code port} (0: any), answering each RCPT as {@code policy} says. */

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,7 +95,7 @@ class ProberServiceTest {
             String[] labels = {"target", "quiet", "address", address, "zone", "a"};
             for (String counter : COUNTERS) {
                 assertThat(scrape.value(counter, labels)).as(counter).isPresent();
-                assertThat(java.util.stream.Stream.of(counter, counter.replace("_total", ""))
+                assertThat(Stream.of(counter, counter.replace("_total", ""))
                         .map(scrape.families()::get).filter(java.util.Objects::nonNull).findFirst())
                         .hasValueSatisfying(f -> assertThat(f.help()).isNotBlank());
             }
