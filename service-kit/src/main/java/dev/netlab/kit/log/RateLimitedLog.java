@@ -4,7 +4,6 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -15,16 +14,11 @@ import java.util.function.LongSupplier;
 public final class RateLimitedLog {
 
     private final Logger logger;
-    private final long intervalNanos;
-    private final LongSupplier nanoTime;
-    private final AtomicLong nextAllowed;
-    private final AtomicLong suppressed = new AtomicLong();
+    private final LogGate gate;
 
     private RateLimitedLog(Logger logger, Duration interval, LongSupplier nanoTime) {
         this.logger = logger;
-        this.intervalNanos = interval.toNanos();
-        this.nanoTime = nanoTime;
-        this.nextAllowed = new AtomicLong(nanoTime.getAsLong());
+        this.gate = new LogGate(interval, nanoTime);
     }
 
     /** A log writing to {@code logger} at most once per {@code interval} (positive). */
@@ -48,13 +42,10 @@ public final class RateLimitedLog {
 
     /** Logs {@code message} with {@code thrown}'s stack trace (may be null) under the same limit. */
     public boolean log(Level level, String message, Throwable thrown) {
-        long now = nanoTime.getAsLong();
-        long next = nextAllowed.get();
-        if (now - next < 0 || !nextAllowed.compareAndSet(next, now + intervalNanos)) {
-            suppressed.incrementAndGet();
+        if (!gate.pass()) {
             return false;
         }
-        long dropped = suppressed.getAndSet(0);
+        long dropped = gate.takeHeldBack();
         String line = dropped == 0 ? message : message + " (" + dropped + " more not logged since the last line)";
         try {
             if (thrown == null) {

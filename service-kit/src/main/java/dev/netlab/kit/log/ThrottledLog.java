@@ -5,7 +5,6 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -18,16 +17,11 @@ import java.util.function.Supplier;
 public final class ThrottledLog {
 
     private final Logger logger;
-    private final long intervalNanos;
-    private final LongSupplier nanoTime;
-    private final AtomicLong nextAllowed;
-    private final AtomicLong heldBack = new AtomicLong();
+    private final LogGate gate;
 
     ThrottledLog(Logger logger, Duration interval, LongSupplier nanoTime) {
         this.logger = logger;
-        this.intervalNanos = interval.toNanos();
-        this.nanoTime = nanoTime;
-        this.nextAllowed = new AtomicLong(nanoTime.getAsLong());
+        this.gate = new LogGate(interval, nanoTime);
         // What the first line needs (the time zone its timestamp is formatted in) is loaded now, not mid-flood.
         ZoneId.systemDefault().getRules();
     }
@@ -44,10 +38,10 @@ public final class ThrottledLog {
 
     /** Logs {@code message} and {@code failure}'s one-line summary, rate-limited like {@link #log(Level, Supplier)}. */
     public void log(Level level, Supplier<String> message, Throwable failure) {
-        if (!logger.isLoggable(level) || !acquire()) {
+        if (!logger.isLoggable(level) || !gate.pass()) {
             return;
         }
-        long held = heldBack.getAndSet(0);
+        long held = gate.takeHeldBack();
         StringBuilder line = new StringBuilder(message.get());
         if (failure != null) {
             line.append(": ").append(failure);
@@ -59,15 +53,5 @@ public final class ThrottledLog {
         if (failure != null && logger.isLoggable(Level.DEBUG)) {
             logger.log(Level.DEBUG, "stack trace of the above", failure);
         }
-    }
-
-    private boolean acquire() {
-        long now = nanoTime.getAsLong();
-        long next = nextAllowed.get();
-        if (now - next >= 0 && nextAllowed.compareAndSet(next, now + intervalNanos)) {
-            return true;
-        }
-        heldBack.incrementAndGet();
-        return false;
     }
 }
