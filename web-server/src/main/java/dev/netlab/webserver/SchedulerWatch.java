@@ -70,11 +70,6 @@ final class SchedulerWatch {
         return true;
     }
 
-    /** Whether a drain is on (for tests). */
-    boolean draining() {
-        return draining;
-    }
-
     private void canary() {
         while (true) {
             LockSupport.park(this);
