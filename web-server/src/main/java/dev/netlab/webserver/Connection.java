@@ -95,6 +95,7 @@ final class Connection implements Runnable {
 
     @Override
     public void run() {
+        SchedulerWatch.SHARED.connectionStarted();
         try {
             Socket socket = channel.socket();
             socket.setTcpNoDelay(true);
@@ -109,6 +110,7 @@ final class Connection implements Runnable {
         } catch (RuntimeException e) {
             FAILURES.log(System.Logger.Level.WARNING, "unexpected failure on a connection", e);
         } finally {
+            SchedulerWatch.SHARED.connectionEnded();
             abort();
             owner.closed(this);
         }
