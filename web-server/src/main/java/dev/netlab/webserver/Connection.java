@@ -95,6 +95,7 @@ final class Connection implements Runnable {
 
     @Override
     public void run() {
+        SchedulerWatch.SHARED.connectionStarted();
         try {
             Socket socket = channel.socket();
             socket.setTcpNoDelay(true);
@@ -109,6 +110,7 @@ final class Connection implements Runnable {
         } catch (RuntimeException e) {
             FAILURES.log(System.Logger.Level.WARNING, "unexpected failure on a connection", e);
         } finally {
+            SchedulerWatch.SHARED.connectionEnded();
             abort();
             owner.closed(this);
         }
@@ -117,22 +119,17 @@ final class Connection implements Runnable {
     private void serve(DeadlineInputStream stream, HttpInput input, ResponseWriter writer) throws IOException {
         RequestHeadParser parser = new RequestHeadParser(config.limits());
         BodyDiscarder discarder = new BodyDiscarder(config.limits().requestBody());
-        SchedulerTurns.Seat seat = SchedulerTurns.SHARED.seat();
         boolean first = true;
         while (true) {
             // The first request's head is timed from the connection's start; later ones wait idle first.
             long waitStart = System.nanoTime();
             stream.deadline(waitStart + (first ? config.headTimeout() : config.idleTimeout()).toNanos());
-            // Once a turn the thread leaves the carrier's local queue instead of yielding, so that threads woken
-            // from outside it (by the poller) run too: see SchedulerTurns.
-            boolean leave = !first && seat.leaveNow(waitStart);
-            if (leave && (input.hasBuffered() || stream.available() > 0)) {
-                leave = seat.leaveWithInputReady();
-            }
+            // While the scheduler starves work submitted from outside, the thread leaves instead of yielding.
+            boolean left = !first && SchedulerWatch.SHARED.leaveIfDraining();
             if (!input.hasBuffered()) {
                 // Waiting for a first byte: a drain may close the connection now without losing a request.
                 idle = true;
-                if (!first && !leave) {
+                if (!first && !left) {
                     // Let the other connections run first: by then the client's next request has usually
                     // arrived, and the read finds it without parking and a round trip through the poller.
                     Thread.yield();
@@ -149,9 +146,6 @@ final class Connection implements Runnable {
                 }
             }
             long start = System.nanoTime();
-            if (leave) {
-                seat.back(start);
-            }
             if (!first) {
                 stream.deadline(start + config.headTimeout().toNanos());
             }
