@@ -100,6 +100,18 @@ final class SchedulerWatch {
     }
 
     private void watch() {
+        while (true) {
+            try {
+                watchUntilFailure();
+            } catch (Throwable e) {
+                // Threads parked in a drain wait for this thread: whatever went wrong, none may stay parked.
+                draining = false;
+                release();
+            }
+        }
+    }
+
+    private void watchUntilFailure() {
         int idleTicks = 0;
         long lastTick = System.nanoTime();
         long lastCount = requests.sum();
