@@ -138,7 +138,7 @@ class MultiHomedIT {
     private static List<InetAddress> boundUdp(int port) throws IOException {
         String portHex = String.format(Locale.ROOT, "%04X", port);
         List<InetAddress> bound = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of("/proc/net/udp")).subList(1, Integer.MAX_VALUE)) {
+        for (String line : Files.readAllLines(Path.of("/proc/net/udp")).stream().skip(1).toList()) {
             String[] local = line.strip().split("\\s+")[1].split(":");
             if (local[1].equals(portHex)) {
                 int value = Integer.parseUnsignedInt(local[0], 16); // little-endian on x86
