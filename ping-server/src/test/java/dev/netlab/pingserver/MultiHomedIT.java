@@ -6,21 +6,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.netlab.kit.testing.ServiceProcess;
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
-import java.net.PortUnreachableException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
@@ -73,13 +66,13 @@ class MultiHomedIT {
                 echoOnWildcard(Map.of("PINGSERVER_ADDRESS_dash_REFRESH", "100ms")))) {
             int port = server.ports(START).get("echo");
             InetAddress later = addAlias();
-            awaitTrue(() -> roundTrip(later, port, "later", Duration.ofMillis(200)) != null,
+            awaitTrue(() -> ConnectedProbe.roundTrip(later, port, "later", Duration.ofMillis(200)).isPresent(),
                     "an address added after the start is answered");
-            assertThat(boundUdp(port)).contains(later);
+            assertThat(BoundUdpSockets.onPort(port)).contains(later);
 
             ip("addr", "del", later.getHostAddress() + "/8", "dev", "lo");
             added.remove(later);
-            awaitTrue(() -> !boundUdp(port).contains(later), "the socket of a removed address closes");
+            awaitTrue(() -> !BoundUdpSockets.onPort(port).contains(later), "the socket of a removed address closes");
             assertThat(roundTrip(InetAddress.getByName("127.0.0.1"), port, "still here")).isEqualTo("still here");
             assertThat(server.terminate(START)).isZero();
         }
@@ -114,39 +107,8 @@ class MultiHomedIT {
     }
 
     private static String roundTrip(InetAddress to, int port, String text) throws IOException {
-        String reply = roundTrip(to, port, text, Duration.ofSeconds(10));
-        assertThat(reply).as("a reply through a socket connected to %s", to.getHostAddress()).isNotNull();
-        return reply;
-    }
-
-    /** Through a socket connected to {@code to}, as a prober uses: a reply from any other address never arrives. */
-    private static String roundTrip(InetAddress to, int port, String text, Duration timeout) throws IOException {
-        try (DatagramSocket socket = new DatagramSocket()) {
-            socket.connect(new InetSocketAddress(to, port));
-            socket.setSoTimeout((int) timeout.toMillis());
-            byte[] data = text.getBytes(StandardCharsets.US_ASCII);
-            socket.send(new DatagramPacket(data, data.length));
-            DatagramPacket reply = new DatagramPacket(new byte[256], 256);
-            socket.receive(reply);
-            return new String(reply.getData(), 0, reply.getLength(), StandardCharsets.US_ASCII);
-        } catch (SocketTimeoutException | PortUnreachableException e) {
-            return null;
-        }
-    }
-
-    /** The local IPv4 addresses with a UDP socket bound on {@code port}, from {@code /proc/net/udp}. */
-    private static List<InetAddress> boundUdp(int port) throws IOException {
-        String portHex = String.format(Locale.ROOT, "%04X", port);
-        List<InetAddress> bound = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of("/proc/net/udp")).stream().skip(1).toList()) {
-            String[] local = line.strip().split("\\s+")[1].split(":");
-            if (local[1].equals(portHex)) {
-                int value = Integer.parseUnsignedInt(local[0], 16); // little-endian on x86
-                bound.add(InetAddress.getByAddress(new byte[] {(byte) value, (byte) (value >> 8),
-                    (byte) (value >> 16), (byte) (value >>> 24)}));
-            }
-        }
-        return bound;
+        return ConnectedProbe.roundTrip(to, port, text, Duration.ofSeconds(10)).orElseThrow(
+                () -> new AssertionError("no reply through a socket connected to " + to.getHostAddress()));
     }
 
     private static void awaitTrue(Callable<Boolean> check, String what) {
