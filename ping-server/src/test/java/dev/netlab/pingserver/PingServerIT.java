@@ -74,6 +74,16 @@ class PingServerIT {
     }
 
     @Test
+    void aBadReceiveThreadKindExitsWith2NamingTheKey() throws Exception {
+        try (ServiceProcess server = ServiceProcess.startJar(JAR, List.of(),
+                portsZero(Map.of("PINGSERVER_RECEIVE_dash_THREAD", "fibre")))) {
+            assertThat(server.awaitExit(START)).isEqualTo(2);
+            assertThat(server.stderr().strip().lines()).hasSize(1);
+            assertThat(server.stderr()).contains("pingserver.receive-thread", "fibre", "virtual, platform");
+        }
+    }
+
+    @Test
     void aPortInUseExitsWith1NamingTheListener() throws Exception {
         try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
              ServiceProcess server = ServiceProcess.startJar(JAR, List.of(),
