@@ -99,7 +99,12 @@ done
 # Per round: ours against the anchor measured next to it; reported: the median round, per kind.
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 for kind in "${KINDS[@]}"; do
-    awk '{ printf "%.4f %.2f\n", $2 / $1, $4 - $3 }' "$WORK/results-$kind" >"$WORK/ratios-$kind"
+    # A round where a side got no CPU for a whole measurement (0 replies) says nothing: it is left out, and said so.
+    awk '$1 > 0 && $2 > 0 && $3 > 0 && $4 > 0 { printf "%.4f %.2f\n", $2 / $1, $4 - $3 }' "$WORK/results-$kind" \
+        >"$WORK/ratios-$kind"
+    starved=$(( ROUNDS - $(wc -l <"$WORK/ratios-$kind") ))
+    (( starved == 0 )) || echo "$kind: $starved of $ROUNDS rounds left out (a measurement got no replies: machine starved)"
+    [[ -s "$WORK/ratios-$kind" ]] || continue
     echo "$kind per round (replies/s ours/anchor at window 32, median RTT ours - anchor at window 1):" \
          "$(awk '{ printf " %.2f/%+.1fus", $1, $2 }' "$WORK/ratios-$kind")"
     printf '%s median round: window 32 replies/s ours/anchor %.2f (goal >= 0.90); window 1 median RTT ours - anchor %+.1f us (goal <= 10 us)\n' \
