@@ -104,9 +104,10 @@ class WildcardListenerTest {
             addresses.set(ip("127.0.0.1"));
             running.engine.refreshAddresses();
             assertThat(running.echo().servedAddresses()).containsExactly(ip("127.0.0.1"));
-            assertThat(BoundUdpSockets.onPort(port)).containsExactly(ip("127.0.0.1"));
             Thread gone = threads.stream().filter(t -> t.getName().endsWith("-127.0.0.4")).findFirst().orElseThrow();
             assertThat(gone.join(REPLY)).as("the receive thread of a closed socket ends").isTrue();
+            // The JDK releases a socket that a receive is blocked on once that receive has returned.
+            awaitBound(port, ip("127.0.0.1"));
             assertThat(answered(ip("127.0.0.1"), port, REPLY)).isTrue();
         }
     }
@@ -201,13 +202,19 @@ class WildcardListenerTest {
                 }
             }
             assertThat(seen.size()).as("sockets were really replaced").isGreaterThan(100);
-            assertThat(BoundUdpSockets.onPort(port)).containsExactlyInAnyOrder(steady, churning.getFirst());
+            awaitBound(port, steady, churning.getFirst());
             assertThat(steadyAnswered.get()).as("the steady address answered throughout").isPositive();
             assertThat(steadyLost.get()).as("probes to the steady address lost").isZero();
             assertThat(answered(churning.getFirst(), port, REPLY)).isTrue();
             // Nothing failed in the loops: a datagram that could not be handled counts as malformed.
             assertThat(running.counter("pingserver.packets.dropped", "mode", "echo", "reason", "malformed")).isZero();
         }
+    }
+
+    /** Waits until exactly {@code addresses} have a UDP socket bound on {@code port}. */
+    private static void awaitBound(int port, InetAddress... addresses) {
+        await().atMost(REPLY).untilAsserted(
+                () -> assertThat(BoundUdpSockets.onPort(port)).containsExactlyInAnyOrder(addresses));
     }
 
     /** Loopback addresses 127.0.0.2 upwards ({@code count} of them, across the third byte when needed). */
