@@ -64,11 +64,20 @@ class PingServerIT {
 
     @Test
     void anInvalidSettingExitsWith2NamingTheKey() throws Exception {
-        try (ServiceProcess server = ServiceProcess.startJar(JAR, List.of(),
-                portsZero(Map.of("PINGSERVER_LISTENERS_LAB_LOSS", "1.5")))) {
+        assertRefused("PINGSERVER_LISTENERS_LAB_LOSS", "1.5", "pingserver.listeners.lab.loss");
+    }
+
+    @Test
+    void aBadReceiveThreadKindExitsWith2NamingTheKeyAndTheKinds() throws Exception {
+        assertRefused("PINGSERVER_RECEIVE_dash_THREAD", "fibre", "pingserver.receive-thread", "virtual, platform");
+    }
+
+    /** The jar with {@code variable=value} exits 2 before binding, with one line naming the value and {@code mentions}. */
+    private static void assertRefused(String variable, String value, String... mentions) throws Exception {
+        try (ServiceProcess server = ServiceProcess.startJar(JAR, List.of(), portsZero(Map.of(variable, value)))) {
             assertThat(server.awaitExit(START)).isEqualTo(2);
             assertThat(server.stderr().strip().lines()).hasSize(1);
-            assertThat(server.stderr()).contains("pingserver.listeners.lab.loss", "1.5");
+            assertThat(server.stderr()).contains(value).contains(mentions);
             assertThat(server.stdout()).isEmpty();
         }
     }

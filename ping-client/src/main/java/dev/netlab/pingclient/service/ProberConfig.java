@@ -2,6 +2,7 @@ package dev.netlab.pingclient.service;
 
 import dev.netlab.kit.config.InvalidConfigException;
 import dev.netlab.kit.config.Settings;
+import dev.netlab.kit.lifecycle.ThreadKind;
 import dev.netlab.pingclient.probe.ProbeCodec;
 import dev.netlab.pingclient.probe.TargetAddress;
 import dev.netlab.pingprotocol.Mode;
@@ -22,8 +23,10 @@ import java.util.regex.Pattern;
  * @param resolveInterval how often names are resolved again
  * @param maxAddresses    the most addresses one name expands to
  * @param statsWindow     how many recent replies the API's RTT statistics cover
+ * @param receiveThread   the kind of thread each probe stream (its sends and receive loop) runs on
  */
-public record ProberConfig(List<TargetConfig> targets, Duration resolveInterval, int maxAddresses, int statsWindow) {
+public record ProberConfig(List<TargetConfig> targets, Duration resolveInterval, int maxAddresses, int statsWindow,
+                           ThreadKind receiveThread) {
 
     private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final Set<String> RESERVED = Set.of("target", "address", "kind", "le", "quantile");
@@ -49,7 +52,8 @@ public record ProberConfig(List<TargetConfig> targets, Duration resolveInterval,
             }
             targets.add(target);
         }
-        return new ProberConfig(List.copyOf(targets), resolveInterval, maxAddresses, window);
+        return new ProberConfig(List.copyOf(targets), resolveInterval, maxAddresses, window,
+                pc.choice("receive-thread", ThreadKind.class));
     }
 
     private static TargetConfig target(Settings t, Duration defaultInterval, Duration defaultTimeout) {

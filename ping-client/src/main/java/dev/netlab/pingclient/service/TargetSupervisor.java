@@ -31,7 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Keeps one configured target probed: resolves its name now and every {@code resolve-interval}, runs one probe
- * stream (one virtual thread) per resolved address, and starts and stops streams as the name's addresses change. A
+ * stream (one thread of the configured kind, virtual by default) per resolved address, and starts and stops streams as the name's addresses change. A
  * name that fails to resolve is counted and retried; the streams it already has keep running.
  */
 final class TargetSupervisor {
@@ -167,7 +167,8 @@ final class TargetSupervisor {
         ProbeEvents events = ProbeEvents.all(stats, meters, recent);
         AtomicReference<ProbeStream> current = new AtomicReference<>();
         CountDownLatch stopped = new CountDownLatch(1);
-        Thread thread = Thread.ofVirtual().name("probe-" + target.name() + "-" + spec.addressLabel()).unstarted(() -> {
+        String name = "probe-" + target.name() + "-" + spec.addressLabel();
+        Thread thread = config.receiveThread().builder(name).unstarted(() -> {
             while (stopped.getCount() > 0) {
                 try {
                     ProbeStream stream = ProbeStream.open(spec, events, clock, random.nextLong());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.netlab.kit.config.ConfigLoader;
 import dev.netlab.kit.config.InvalidConfigException;
+import dev.netlab.kit.lifecycle.ThreadKind;
 import dev.netlab.pingprotocol.Mode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,5 +94,15 @@ class ProberConfigTest {
                 .isInstanceOf(InvalidConfigException.class).hasMessageContaining("pingclient.resolve-interval");
         assertThatThrownBy(() -> read(null, Map.of("PINGCLIENT_MAX_dash_ADDRESSES_dash_PER_dash_TARGET", "0")))
                 .isInstanceOf(InvalidConfigException.class).hasMessageContaining("pingclient.max-addresses-per-target");
+        assertThatThrownBy(() -> read(null, Map.of("PINGCLIENT_RECEIVE_dash_THREAD", "green")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("pingclient.receive-thread").hasMessageContaining("green");
+    }
+
+    @Test
+    void theReceiveThreadIsVirtualUnlessSetToPlatform() throws Exception {
+        assertThat(read(null, Map.of()).receiveThread()).isEqualTo(ThreadKind.VIRTUAL);
+        assertThat(read(null, Map.of("PINGCLIENT_RECEIVE_dash_THREAD", "platform")).receiveThread())
+                .isEqualTo(ThreadKind.PLATFORM);
     }
 }

@@ -2,6 +2,7 @@ package dev.netlab.pingserver.config;
 
 import dev.netlab.kit.config.InvalidConfigException;
 import dev.netlab.kit.config.Settings;
+import dev.netlab.kit.lifecycle.ThreadKind;
 import dev.netlab.pingprotocol.Mode;
 import dev.netlab.pingserver.faults.Chance;
 import dev.netlab.pingserver.faults.FaultConfig;
@@ -14,11 +15,14 @@ import java.util.OptionalLong;
 /**
  * Every ping-server setting, read and validated before anything is bound.
  *
- * @param listeners every listener, enabled or not, in start-line order
- * @param senders   the sender table
- * @param stamp     STAMP reflector behaviour
+ * @param listeners      every listener, enabled or not, in start-line order
+ * @param senders        the sender table
+ * @param stamp          STAMP reflector behaviour
+ * @param receiveThread  the kind of thread each socket's receive loop runs on
+ * @param addressRefresh how often a listener bound to a wildcard address re-reads the host's addresses
  */
-public record PingServerConfig(List<ListenerConfig> listeners, SenderTableConfig senders, StampConfig stamp) {
+public record PingServerConfig(List<ListenerConfig> listeners, SenderTableConfig senders, StampConfig stamp,
+                               ThreadKind receiveThread, Duration addressRefresh) {
 
     /** Reads {@code pingserver.*}; throws {@link InvalidConfigException} naming the key on a bad value. */
     public static PingServerConfig read(Settings settings) {
@@ -30,8 +34,11 @@ public record PingServerConfig(List<ListenerConfig> listeners, SenderTableConfig
         SenderTableConfig senders = new SenderTableConfig(table.integer("max-entries", 1, 10_000_000),
                 table.duration("silence", Duration.ofMillis(1), Duration.ofDays(1)));
         Settings stamp = settings.child(prefix(Mode.STAMP));
+        Settings server = settings.child("pingserver");
         return new PingServerConfig(List.copyOf(listeners), senders,
-                new StampConfig(stamp.bool("stateful"), stamp.bool("clock-synchronized")));
+                new StampConfig(stamp.bool("stateful"), stamp.bool("clock-synchronized")),
+                server.choice("receive-thread", ThreadKind.class),
+                server.duration("address-refresh", Duration.ofMillis(10), Duration.ofHours(1)));
     }
 
     /** The configuration section of {@code mode}'s listener: {@code pingserver.listeners.<mode>}. */

@@ -2,196 +2,271 @@ package dev.netlab.pingserver.engine;
 
 import dev.netlab.kit.lifecycle.Endpoint;
 import dev.netlab.kit.lifecycle.StartupException;
+import dev.netlab.kit.lifecycle.ThreadKind;
 import dev.netlab.kit.log.ThrottledLog;
 import dev.netlab.pingprotocol.Mode;
 import dev.netlab.pingserver.config.ListenerConfig;
-import dev.netlab.pingserver.engine.PingMetrics.DropReason;
-import dev.netlab.pingserver.faults.Fate;
 import dev.netlab.pingserver.faults.FaultPlanner;
-import dev.netlab.pingserver.protocol.Outcome;
 import dev.netlab.pingserver.protocol.Reflector;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
- * One UDP listener: its own channel and its own platform thread running the receive loop. Each datagram is counted,
- * rate-limited per source address, size-checked, reflected, given its simulated fate and answered. A bad datagram
- * is counted and dropped; nothing a client sends ends the loop, and nothing ends it while the listener accepts:
- * every failure of one iteration is counted, logged at most once per {@link #LOG_INTERVAL}, and the loop goes on.
+ * One listener ({@code lab}, {@code echo} or {@code stamp}) and its sockets. Bound to one address, it has one socket.
+ * Bound to a wildcard address, it has one socket per local address of the wildcard's family ({@code ::} takes IPv4
+ * and IPv6), as ntpd does: the JDK cannot read a datagram's destination address (no {@code IP_PKTINFO}), and a
+ * wildcard socket answers from the kernel's preferred source address, which a prober's connected socket drops.
+ * {@link #refresh} opens sockets for new addresses and closes those of vanished ones; an address that cannot be bound
+ * is skipped and tried again at the next refresh.
  */
 final class Listener {
 
     private static final Logger LOG = System.getLogger(Listener.class.getName());
-    /** A flood of bad datagrams makes at most one log line per interval and listener. */
-    static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
-    /** The pause after a receive that failed without an I/O error, so a persistent fault cannot spin a core. */
-    private static final long FAULT_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** The most sockets one wildcard listener opens: a host with thousands of addresses must not cost thousands. */
+    static final int MAX_SOCKETS = 1024;
 
     private final ListenerConfig config;
     private final Mode mode;
-    private final Reflector reflector;
-    private final FaultPlanner planner;
+    private final Supplier<Reflector> reflectors;
     private final RateLimiter limiter;
     private final PingMetrics metrics;
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
-    private final boolean timed;
-    private final ThrottledLog receiveFailures = ThrottledLog.every(LOG_INTERVAL, LOG);
-    private final ThrottledLog handlingFailures = ThrottledLog.every(LOG_INTERVAL, LOG);
-    private volatile boolean accepting = true;
-    private DatagramChannel channel;
-    private InetSocketAddress local;
-    private Thread thread;
+    private final ThreadKind threadKind;
+    private final LocalAddresses localAddresses;
+    private final boolean wildcard;
+    // An address set that changes every second makes at most one line per interval.
+    private final ThrottledLog changes = ThrottledLog.every(Receiver.LOG_INTERVAL, LOG);
+    private final ThrottledLog bindFailures = ThrottledLog.every(Receiver.LOG_INTERVAL, LOG);
+    // Guards the receivers, so that a refresh and a stop never interleave.
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<InetAddress, Receiver> receivers = new LinkedHashMap<>();
+    private boolean started;
+    private boolean ended;
+    private int port;
 
-    Listener(ListenerConfig config, Reflector reflector, FaultPlanner planner, RateLimiter limiter,
-             PingMetrics metrics, Clock clock, ScheduledExecutorService scheduler) {
+    /**
+     * @param reflectors makes each socket's own reflector (a reflector may keep a reply buffer)
+     * @param limiter    the listener's per-source rate limit, shared by its sockets
+     */
+    Listener(ListenerConfig config, Supplier<Reflector> reflectors, RateLimiter limiter, PingMetrics metrics,
+             Clock clock, ScheduledExecutorService scheduler, ThreadKind threadKind, LocalAddresses localAddresses) {
         this.config = config;
         this.mode = config.mode();
-        this.reflector = reflector;
-        this.planner = planner;
+        this.reflectors = reflectors;
         this.limiter = limiter;
         this.metrics = metrics;
         this.clock = clock;
         this.scheduler = scheduler;
-        this.timed = reflector.usesReceiveTime();
+        this.threadKind = threadKind;
+        this.localAddresses = localAddresses;
+        this.wildcard = config.bindAddress().isAnyLocalAddress();
+        this.port = config.port();
     }
 
-    /** Binds the socket. */
+    Mode mode() {
+        return mode;
+    }
+
+    /** Whether this listener follows the host's addresses. */
+    boolean wildcard() {
+        return wildcard;
+    }
+
+    /** Binds the socket, or one per local address; fails when not a single one could be bound. */
     Endpoint bind() {
+        lock.lock();
         try {
-            // An IPv4 address gets an IPv4 socket: a dual-stack one costs the kernel more on every datagram.
-            channel = DatagramChannel.open(config.bindAddress() instanceof Inet4Address
-                    ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, config.receiveBuffer());
-            channel.bind(new InetSocketAddress(config.bindAddress(), config.port()));
-            local = (InetSocketAddress) channel.getLocalAddress();
-            return Endpoint.udp(mode.label(), local);
-        } catch (IOException | RuntimeException e) {
-            close();
-            throw StartupException.cannotBind(mode.label(), "udp", config.bindAddress(), config.port(), e);
-        }
-    }
-
-    /** Starts the receive loop. */
-    void start() {
-        ReplySender sender = new ReplySender(mode, channel, reflector, metrics, scheduler,
-                config.faults().reorderHold());
-        // A platform thread, not a virtual one: it blocks in recvfrom itself, so a datagram wakes it directly, where
-        // a virtual thread parks on the JDK's poller and is woken through the poller thread and a carrier: two
-        // hand-offs per wake-up (bench/RESULTS.md: 0.88x -> 0.95-0.97x the C loop's replies/s at window 32, and
-        // the window-1 median RTT from +4.4 us to within 1 us of the C loop's).
-        thread = Thread.ofPlatform().daemon().name("pingserver-" + mode.label()).start(() -> serve(sender));
-    }
-
-    private void serve(ReplySender sender) {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(config.maxDatagram() + 1);
-        while (accepting) {
-            buffer.clear();
-            InetSocketAddress from;
-            try {
-                from = (InetSocketAddress) channel.receive(buffer);
-            } catch (ClosedChannelException e) {
-                return;
-            } catch (IOException e) {
-                receiveFailures.log(Level.WARNING, () -> mode.label() + ": receive failed; serving on", e);
-                continue;
-            } catch (Throwable e) {
-                // Not the network's doing (short of memory, a bug): say so, breathe, and serve on.
-                receiveFailures.log(Level.ERROR, () -> mode.label() + ": receive failed; serving on", e);
-                LockSupport.parkNanos(FAULT_PAUSE_NANOS);
-                continue;
-            }
-            if (!accepting) {
-                return;
-            }
-            buffer.flip();
-            try {
-                handle(buffer, from, sender);
-            } catch (Throwable e) {
-                // A bug must not take the listener down with it: count the datagram as unanswered and go on.
-                metrics.dropped(mode, DropReason.MALFORMED);
-                handlingFailures.log(Level.WARNING, () -> mode.label() + ": a datagram could not be handled", e);
-            }
-        }
-    }
-
-    private void handle(ByteBuffer datagram, InetSocketAddress from, ReplySender sender) {
-        metrics.received(mode);
-        if (!limiter.tryAcquire(from.getAddress())) {
-            metrics.dropped(mode, DropReason.RATE_LIMITED);
-            return;
-        }
-        if (datagram.remaining() > config.maxDatagram()) {
-            metrics.dropped(mode, DropReason.MALFORMED);
-            return;
-        }
-        Instant received = timed ? clock.instant() : null;
-        switch (reflector.reflect(datagram, from, received)) {
-            case Outcome.Malformed malformed -> metrics.dropped(mode, DropReason.MALFORMED);
-            case Outcome.Reply reply -> {
-                Fate fate = planner.next();
-                if (fate.drop() || !sender.send(reply.reply(), from, fate)) {
-                    // a simulated loss, or the simulated link's delay queue is full
-                    metrics.dropped(mode, DropReason.SIMULATED);
+            if (!wildcard) {
+                Receiver receiver = newReceiver();
+                InetSocketAddress local = receiver.bind(new InetSocketAddress(config.bindAddress(), port));
+                receivers.put(config.bindAddress(), receiver);
+                port = local.getPort();
+            } else {
+                IOException last = open(eligible(localAddresses.current()));
+                if (receivers.isEmpty()) {
+                    throw last != null ? last : new IOException("no local address of its family is up");
                 }
             }
+            return Endpoint.udp(mode.label(), new InetSocketAddress(config.bindAddress(), port));
+        } catch (IOException | RuntimeException e) {
+            closeAll();
+            throw StartupException.cannotBind(mode.label(), "udp", config.bindAddress(), config.port(), e);
+        } finally {
+            lock.unlock();
         }
     }
 
-    /** Ends the receive loop without closing the socket, so that scheduled replies can still go out. */
-    void stopAccepting() {
-        accepting = false;
-        if (local == null) {
-            return;
-        }
-        // Wake the blocked receive with an empty datagram of our own.
-        InetAddress target = local.getAddress();
-        if (target.isAnyLocalAddress()) {
-            target = target instanceof Inet6Address ? InetAddress.getLoopbackAddress() : loopbackV4();
-        }
-        try (DatagramChannel waker = DatagramChannel.open()) {
-            waker.send(ByteBuffer.allocate(0), new InetSocketAddress(target, local.getPort()));
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, () -> mode.label() + ": cannot wake the receive loop; close will end it", e);
+    /** Starts every socket's receive loop. */
+    void start() {
+        lock.lock();
+        try {
+            started = true;
+            receivers.forEach((address, receiver) -> receiver.start(threadName(address)));
+        } finally {
+            lock.unlock();
         }
     }
 
-    /** Waits for the receive loop to end. */
-    boolean awaitStopped(Duration timeout) throws InterruptedException {
-        return thread == null || thread.join(timeout);
+    /**
+     * Follows the host's addresses: opens a socket for each new one, closes the sockets of those gone. A wildcard
+     * listener only; nothing happens once the listener stops.
+     */
+    void refresh(Set<InetAddress> current) {
+        lock.lock();
+        try {
+            if (!wildcard || ended) {
+                return;
+            }
+            Set<InetAddress> wanted = eligible(current);
+            List<InetAddress> gone = new ArrayList<>();
+            for (var it = receivers.entrySet().iterator(); it.hasNext(); ) {
+                var entry = it.next();
+                if (!wanted.contains(entry.getKey())) {
+                    // The address is gone: nothing can be answered from it, so the socket closes now.
+                    entry.getValue().close();
+                    gone.add(entry.getKey());
+                    it.remove();
+                }
+            }
+            wanted.removeAll(receivers.keySet());
+            int before = receivers.size();
+            open(wanted);
+            int added = receivers.size() - before;
+            if (added > 0 || !gone.isEmpty()) {
+                changes.log(Level.INFO, () -> mode.label() + ": local addresses changed: " + added + " socket(s) opened, "
+                        + gone.size() + " closed; serving on " + receivers.size());
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /** Closes the socket, which ends the receive loop if it still runs. */
-    void close() {
-        accepting = false;
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                LOG.log(Level.DEBUG, () -> mode.label() + ": close failed", e);
+    /** The addresses this listener can serve: the wildcard's family ({@code ::} takes both), at most {@link #MAX_SOCKETS}. */
+    private Set<InetAddress> eligible(Set<InetAddress> current) {
+        Set<InetAddress> eligible = new LinkedHashSet<>();
+        boolean ipv4Only = config.bindAddress() instanceof Inet4Address;
+        for (InetAddress address : current) {
+            if ((!ipv4Only || address instanceof Inet4Address) && !address.isMulticastAddress()
+                    && !address.isAnyLocalAddress()) {
+                eligible.add(address);
             }
         }
+        return eligible;
     }
 
-    private static InetAddress loopbackV4() {
-        return InetAddress.getLoopbackAddress() instanceof Inet6Address
-                ? new InetSocketAddress("127.0.0.1", 0).getAddress()
-                : InetAddress.getLoopbackAddress();
+    /** Opens (and once started, starts) a socket on each address, skipping those that cannot be bound. */
+    private IOException open(Set<InetAddress> addresses) {
+        IOException last = null;
+        for (InetAddress address : addresses) {
+            if (receivers.size() >= MAX_SOCKETS) {
+                bindFailures.log(Level.WARNING, () -> mode.label() + ": more than " + MAX_SOCKETS
+                        + " local addresses; serving the first " + MAX_SOCKETS);
+                break;
+            }
+            Receiver receiver = newReceiver();
+            try {
+                // With port 0 the first socket picks the port; the others take the same one.
+                port = receiver.bind(new InetSocketAddress(address, port)).getPort();
+            } catch (IOException | RuntimeException e) {
+                bindFailures.log(Level.WARNING, () -> mode.label() + ": cannot bind " + address.getHostAddress()
+                        + " port " + port + "; trying again at the next address refresh", e);
+                last = e instanceof IOException io ? io : new IOException(e);
+                continue;
+            }
+            receivers.put(address, receiver);
+            if (started) {
+                receiver.start(threadName(address));
+            }
+        }
+        return last;
+    }
+
+    private Receiver newReceiver() {
+        return new Receiver(config, reflectors.get(), FaultPlanner.create(config.faults()), limiter, metrics, clock,
+                scheduler, threadKind);
+    }
+
+    private String threadName(InetAddress address) {
+        return "pingserver-" + mode.label() + (wildcard ? "-" + address.getHostAddress() : "");
+    }
+
+    /** The receive threads of the sockets open now. */
+    List<Thread> receiveThreads() {
+        lock.lock();
+        try {
+            return receivers.values().stream().map(Receiver::thread).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The addresses that have a socket now. */
+    Set<InetAddress> servedAddresses() {
+        lock.lock();
+        try {
+            return Set.copyOf(receivers.keySet());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends every receive loop without closing the sockets, so that scheduled replies can still go out. */
+    void stopAccepting() {
+        lock.lock();
+        try {
+            ended = true;
+            receivers.values().forEach(Receiver::stopAccepting);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits for every receive loop to end. */
+    boolean awaitStopped(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Receiver> all;
+        lock.lock();
+        try {
+            all = List.copyOf(receivers.values());
+        } finally {
+            lock.unlock();
+        }
+        boolean stopped = true;
+        for (Receiver receiver : all) {
+            stopped &= receiver.awaitStopped(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
+        return stopped;
+    }
+
+    /** Closes every socket, which ends the receive loops that still run. */
+    void close() {
+        lock.lock();
+        try {
+            ended = true;
+            closeAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void closeAll() {
+        receivers.values().forEach(Receiver::close);
+        receivers.clear();
     }
 }

@@ -5,10 +5,12 @@ import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
- * A token bucket per source IP address. Used by one receive thread only. Bounded: when the map reaches its cap, the
+ * A token bucket per source IP address, shared by a listener's sockets (one per local address on a wildcard bind,
+ * so a sender cannot multiply its rate by the host's addresses). Bounded: when the map reaches its cap, the
  * buckets that have refilled completely are forgotten (forgetting a full bucket changes nothing), and if that frees
  * nothing, all are (a flood from that many addresses then starts from full buckets again).
  */
@@ -24,6 +26,8 @@ public final class RateLimiter {
     private final int maxBuckets;
     private final Map<InetAddress, Bucket> buckets = new HashMap<>();
     private final double tokensPerNano;
+    // Uncontended on a listener with one socket; never taken when the limit is off.
+    private final ReentrantLock lock = new ReentrantLock();
 
     public RateLimiter(RateLimit limit, LongSupplier nanoTime, int maxBuckets) {
         this.limit = limit;
@@ -37,6 +41,15 @@ public final class RateLimiter {
         if (!limit.enabled()) {
             return true;
         }
+        lock.lock();
+        try {
+            return take(address);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean take(InetAddress address) {
         long now = nanoTime.getAsLong();
         Bucket bucket = buckets.get(address);
         if (bucket == null) {
@@ -60,7 +73,12 @@ public final class RateLimiter {
 
     /** How many addresses have a bucket. */
     public int size() {
-        return buckets.size();
+        lock.lock();
+        try {
+            return buckets.size();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void evictFull(long now) {

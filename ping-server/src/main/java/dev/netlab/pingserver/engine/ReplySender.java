@@ -48,7 +48,7 @@ final class ReplySender {
     // Guards held and orders sends when the scheduler and the receive thread both send.
     private final ReentrantLock lock = new ReentrantLock();
     // A peer can make every send fail (an address the kernel refuses): one line per interval at most.
-    private final ThrottledLog sendFailures = ThrottledLog.every(Listener.LOG_INTERVAL, LOG);
+    private final ThrottledLog sendFailures = ThrottledLog.every(Receiver.LOG_INTERVAL, LOG);
     private Outgoing held;
     private ScheduledFuture<?> holdTimer;
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.netlab.kit.config.ConfigLoader;
 import dev.netlab.kit.config.InvalidConfigException;
+import dev.netlab.kit.lifecycle.ThreadKind;
 import dev.netlab.pingprotocol.Mode;
 import dev.netlab.pingserver.Main;
 import dev.netlab.pingserver.faults.JitterDistribution;
@@ -40,6 +41,16 @@ class PingServerConfigTest {
         });
         assertThat(config.senders()).isEqualTo(new SenderTableConfig(10_000, Duration.ofSeconds(5)));
         assertThat(config.stamp()).isEqualTo(new StampConfig(true, false));
+        assertThat(config.receiveThread()).isEqualTo(ThreadKind.VIRTUAL);
+        assertThat(config.addressRefresh()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void theReceiveThreadKindAndTheAddressRefreshAreRead() {
+        PingServerConfig config = read(Map.of("pingserver.receive-thread", "platform",
+                "pingserver.address-refresh", "250ms"));
+        assertThat(config.receiveThread()).isEqualTo(ThreadKind.PLATFORM);
+        assertThat(config.addressRefresh()).isEqualTo(Duration.ofMillis(250));
     }
 
     @Test
@@ -72,6 +83,10 @@ class PingServerConfigTest {
         assertBad("pingserver.senders.max-entries", "0");
         assertBad("pingserver.listeners.stamp.stateful", "maybe");
         assertBad("pingserver.listeners.lab.bind-address", "no-such-host.invalid");
+        assertBad("pingserver.receive-thread", "green");
+        assertBad("pingserver.receive-thread", "carrier");
+        assertBad("pingserver.address-refresh", "0s");
+        assertBad("pingserver.address-refresh", "2h");
     }
 
     @Test

@@ -2,12 +2,12 @@ package dev.netlab.pingserver.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.netlab.kit.lifecycle.ThreadKind;
 import dev.netlab.pingprotocol.Mode;
 import dev.netlab.pingserver.UdpProbe;
 import dev.netlab.pingserver.config.ListenerConfig;
 import dev.netlab.pingserver.config.RateLimit;
 import dev.netlab.pingserver.faults.FaultConfig;
-import dev.netlab.pingserver.faults.FaultPlanner;
 import dev.netlab.pingserver.protocol.EchoReflector;
 import dev.netlab.pingserver.protocol.Outcome;
 import dev.netlab.pingserver.protocol.Reflector;
@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.Test;
@@ -56,9 +57,9 @@ class ListenerTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         ListenerConfig config = new ListenerConfig(Mode.ECHO, true, UdpProbe.LOOPBACK, 0, 1024, 65_536,
                 FaultConfig.none(), RateLimit.OFF);
-        Listener listener = new Listener(config, failingOn(failure), FaultPlanner.create(config.faults()),
+        Listener listener = new Listener(config, () -> failingOn(failure),
                 new RateLimiter(RateLimit.OFF, System::nanoTime, 10), new PingMetrics(registry, state -> 0),
-                Clock.systemUTC(), scheduler);
+                Clock.systemUTC(), scheduler, ThreadKind.VIRTUAL, Set::of);
         try (UdpProbe probe = new UdpProbe()) {
             int port = listener.bind().port();
             listener.start();
