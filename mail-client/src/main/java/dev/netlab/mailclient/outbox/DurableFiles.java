@@ -87,11 +87,6 @@ final class DurableFiles {
         durability.forceDirectory(file.getParent());
     }
 
-    /** How many writes wait for their batch (for tests). */
-    int waitingForCommit() {
-        return renames.waiting();
-    }
-
     // Renames a batch's files into place and fsyncs each target directory once; on failure none stays visible.
     private void renameAll(List<Rename> batch) throws IOException {
         List<Path> created = new ArrayList<>();

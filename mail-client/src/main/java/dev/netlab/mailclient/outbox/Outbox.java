@@ -533,9 +533,9 @@ public final class Outbox {
         return new Page(page, Optional.empty());
     }
 
-    /** How many writes wait for the next group commit (for tests). */
+    /** How many accepts wait for the next group commit (for tests). */
     int waitingForCommit() {
-        return files.waitingForCommit();
+        return segments.waiting();
     }
 
     /** How many messages wait in the queue (queued, sending, deferred). */
