@@ -6,8 +6,8 @@
 # (no relay configured). smtp-sink and smtp-source come from `apt-get download postfix` unpacked with dpkg -x (postfix
 # is never installed: it conflicts with Exim). Loopback only; stops everything it started.
 # Needs: root (smtp-sink drops to nobody), apt-get, dpkg, taskset, python3, a JDK >= 21.
-# The API is fed by CLIENTS concurrent HTTP clients (each POST waits until its file is on disk; POSTs that wait
-# together share one group commit: concurrent file fsyncs, then one directory fsync per batch of up to 64).
+# The API is fed by CLIENTS concurrent HTTP clients (each POST waits until its message is on disk; POSTs that wait
+# together share one group commit: one segment file per batch of up to 64, one file fsync and one directory fsync).
 # Usage: bench/mail-client.sh throughput [MESSAGES] [SESSIONS] [CLIENTS]   (default 10000 4 32)
 set -euo pipefail
 

@@ -8,42 +8,65 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * File operations that survive a crash at any moment: a file is written under a temporary name, forced to disk,
  * renamed atomically into place, and its directory forced, so after a power cut it is either absent or whole.
- * Concurrent writes share their fsyncs through a {@link GroupCommit}.
+ * Each caller fsyncs its own temporary file in its own thread (concurrent fsyncs share the file system's journal
+ * commits); the renames of writes that wait together share one fsync per directory ({@link GroupCommit}).
  */
 final class DurableFiles {
 
+    private static final System.Logger LOG = System.getLogger(DurableFiles.class.getName());
+
+    /** One write waiting for its rename. */
+    private record Rename(Path temporary, Path target) {
+    }
+
     private final Path tmp;
     private final Durability durability;
-    private final GroupCommit commits;
+    private final GroupCommit<Rename> renames;
 
     DurableFiles(Path tmp, Durability durability) {
         this.tmp = tmp;
         this.durability = durability;
-        this.commits = new GroupCommit(durability);
+        this.renames = new GroupCommit<>(this::renameAll);
     }
 
     /** Writes {@code parts} as {@code target}, replacing an older version atomically; returns once it is durable. */
     void write(Path target, byte[]... parts) throws IOException {
         Path temporary = tmp.resolve(target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current()
                 .nextLong()) + ".tmp");
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE)) {
+        try {
+            writeNew(temporary, parts);
+            durability.forceFile(temporary);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(temporary);
+            throw new IOException("the outbox could not make " + target.getFileName() + " durable: " + e, e);
+        }
+        try {
+            renames.commit(new Rename(temporary, target));
+        } catch (IOException e) {
+            throw new IOException("the outbox could not make " + target.getFileName() + " durable: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Creates {@code file} (which must not exist) holding {@code parts}, not yet forced to disk. */
+    static void writeNew(Path file, byte[]... parts) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             for (byte[] part : parts) {
                 ByteBuffer buffer = ByteBuffer.wrap(part);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
                 }
             }
-        } catch (IOException e) {
-            Files.deleteIfExists(temporary);
-            throw e;
         }
-        commits.commit(temporary, target);
     }
 
     /** Deletes {@code file} durably; a file already gone is fine. */
@@ -64,8 +87,37 @@ final class DurableFiles {
         durability.forceDirectory(file.getParent());
     }
 
-    /** How many writes wait for their batch (for tests). */
-    int waitingForCommit() {
-        return commits.waiting();
+    // Renames a batch's files into place and fsyncs each target directory once; on failure none stays visible.
+    private void renameAll(List<Rename> batch) throws IOException {
+        List<Path> created = new ArrayList<>();
+        try {
+            Set<Path> directories = new LinkedHashSet<>();
+            for (Rename rename : batch) {
+                boolean fresh = Files.notExists(rename.target());
+                Files.move(rename.temporary(), rename.target(), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+                if (fresh) {
+                    created.add(rename.target());
+                }
+                directories.add(rename.target().getParent());
+            }
+            for (Path directory : directories) {
+                durability.forceDirectory(directory);
+            }
+        } catch (IOException | RuntimeException e) {
+            // A replaced record cannot be put back; a file new in this batch is removed.
+            created.forEach(DurableFiles::deleteQuietly);
+            batch.forEach(rename -> deleteQuietly(rename.temporary()));
+            throw e;
+        }
+    }
+
+    /** Deletes {@code file} if it exists, logging (not throwing) when it cannot. */
+    static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.ERROR, "outbox: cannot remove " + file.getFileName() + ": " + e);
+        }
     }
 }

@@ -1,68 +1,55 @@
 package dev.netlab.mailclient.outbox;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Makes written temporary files durable in batches (leader/follower). Each caller first fsyncs its own file in its
- * own thread (concurrent fsyncs share the file system's journal commits; one leader fsyncing a batch's files one after
- * another measured slower than no batching at all). Then the first waiting caller becomes the leader, takes up to
- * {@link #MAX_BATCH} waiting files, renames each into place, fsyncs each target directory once, and releases every
- * caller in the batch; callers that arrive meanwhile wait for the next batch. A lone caller is committed at once (no
- * timer). When any step fails, every caller in the batch gets the error and no file of the batch is left visible under
- * a name it did not have before.
+ * Commits items that arrive together as one batch (leader/follower): the first waiting caller becomes the leader,
+ * takes up to {@link #MAX_BATCH} waiting items, hands them to the {@link Batch} and releases every caller in the
+ * batch with its outcome; callers that arrive meanwhile wait for the next batch. A lone caller is committed at once
+ * (there is no timer). When the batch fails, every caller in it gets the error.
+ *
+ * @param <T> what one caller commits
  */
-final class GroupCommit {
+final class GroupCommit<T> {
 
-    /** The most files one batch makes durable. */
+    /** The most items one batch commits. */
     static final int MAX_BATCH = 64;
 
-    private static final System.Logger LOG = System.getLogger(GroupCommit.class.getName());
+    /** What the leader does with a batch: makes all of it durable, or throws with none of it visible. */
+    @FunctionalInterface
+    interface Batch<T> {
+        void commit(List<T> items) throws IOException;
+    }
 
-    /** One caller's file: where it was written, where it goes, and the outcome once its batch is done. */
-    private static final class Pending {
-        final Path temporary;
-        final Path target;
+    /** One caller's item and the outcome once its batch is done. */
+    private static final class Pending<T> {
+        final T item;
         boolean done;
         IOException failure;
 
-        Pending(Path temporary, Path target) {
-            this.temporary = temporary;
-            this.target = target;
+        Pending(T item) {
+            this.item = item;
         }
     }
 
-    private final Durability durability;
+    private final Batch<T> batch;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition batchDone = lock.newCondition();
-    private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+    private final ArrayDeque<Pending<T>> waiting = new ArrayDeque<>();
     private boolean leading;
 
-    GroupCommit(Durability durability) {
-        this.durability = durability;
+    GroupCommit(Batch<T> batch) {
+        this.batch = batch;
     }
 
-    /**
-     * Returns once {@code temporary} is on disk as {@code target} (content fsynced, renamed, directory fsynced), or
-     * throws, with {@code temporary} removed and {@code target} untouched or removed, when its batch failed.
-     */
-    void commit(Path temporary, Path target) throws IOException {
-        try {
-            durability.forceFile(temporary);
-        } catch (IOException | RuntimeException e) {
-            deleteQuietly(temporary);
-            throw new IOException("the outbox could not make " + target.getFileName() + " durable: " + e, e);
-        }
-        Pending mine = new Pending(temporary, target);
+    /** Returns once {@code item}'s batch is committed, or throws that batch's failure. */
+    void commit(T item) throws IOException {
+        Pending<T> mine = new Pending<>(item);
         lock.lock();
         try {
             waiting.add(mine);
@@ -72,11 +59,11 @@ final class GroupCommit {
                     continue;
                 }
                 leading = true;
-                List<Pending> batch = take();
+                List<Pending<T>> taken = take();
                 lock.unlock();
                 IOException failure = null;
                 try {
-                    run(batch);
+                    batch.commit(taken.stream().map(p -> p.item).toList());
                 } catch (IOException e) {
                     failure = e;
                 } catch (RuntimeException e) {
@@ -84,7 +71,7 @@ final class GroupCommit {
                 } finally {
                     lock.lock();
                 }
-                for (Pending pending : batch) {
+                for (Pending<T> pending : taken) {
                     pending.failure = failure;
                     pending.done = true;
                 }
@@ -95,8 +82,7 @@ final class GroupCommit {
             lock.unlock();
         }
         if (mine.failure != null) {
-            throw new IOException("the outbox could not make " + target.getFileName() + " durable: "
-                    + mine.failure.getMessage(), mine.failure);
+            throw new IOException(mine.failure.getMessage(), mine.failure);
         }
     }
 
@@ -110,52 +96,11 @@ final class GroupCommit {
         }
     }
 
-    private List<Pending> take() {
-        List<Pending> batch = new ArrayList<>(Math.min(waiting.size(), MAX_BATCH));
-        while (!waiting.isEmpty() && batch.size() < MAX_BATCH) {
-            batch.add(waiting.poll());
+    private List<Pending<T>> take() {
+        List<Pending<T>> taken = new ArrayList<>(Math.min(waiting.size(), MAX_BATCH));
+        while (!waiting.isEmpty() && taken.size() < MAX_BATCH) {
+            taken.add(waiting.poll());
         }
-        return batch;
-    }
-
-    private void run(List<Pending> batch) throws IOException {
-        List<Path> created = new ArrayList<>();
-        try {
-            Set<Path> directories = new LinkedHashSet<>();
-            for (Pending pending : batch) {
-                boolean fresh = Files.notExists(pending.target);
-                Files.move(pending.temporary, pending.target, StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-                if (fresh) {
-                    created.add(pending.target);
-                }
-                directories.add(pending.target.getParent());
-            }
-            for (Path directory : directories) {
-                durability.forceDirectory(directory);
-            }
-        } catch (IOException | RuntimeException e) {
-            undo(batch, created);
-            throw e;
-        }
-    }
-
-    // A replaced record cannot be put back; a file new in this batch is removed, so no caller sees a half-stored one.
-    private static void undo(List<Pending> batch, List<Path> created) {
-        for (Path target : created) {
-            deleteQuietly(target);
-        }
-        for (Pending pending : batch) {
-            deleteQuietly(pending.temporary);
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.ERROR, "outbox: cannot remove " + file.getFileName() + " after a failed"
-                    + " commit: " + e);
-        }
+        return taken;
     }
 }

@@ -87,9 +87,14 @@ final class MessageFile {
         return -1;
     }
 
-    private static byte[] sha256(byte[] content) {
+    /** The SHA-256 of {@code parts} one after another. */
+    static byte[] sha256(byte[]... parts) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(content);
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (byte[] part : parts) {
+                digest.update(part);
+            }
+            return digest.digest();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

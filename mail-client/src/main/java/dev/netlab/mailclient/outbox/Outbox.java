@@ -25,12 +25,12 @@ import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
 
 /**
- * The durable outbox: one file per accepted message in {@code queue/}, written whole before the caller answers 202
- * (the file alone means queued); one status record per message in {@code state/}, written atomically only after an
- * attempt changes it; writes that arrive together share their fsyncs ({@link GroupCommit}); {@code tmp/} for writes
- * in progress and {@code corrupt/} for files that cannot be read, moved aside so they never block the others.
- * A message leaves {@code queue/} only after its final status (sent or failed) is on disk, so a crash at any moment
- * loses nothing: at most a message the relay took just before the crash is sent again.
+ * The durable outbox: accepted messages in segment files in {@code queue/}, one segment per group commit, written
+ * whole before the callers answer 202 (a message in a segment alone means queued; {@link SegmentWriter}); one status
+ * record per message in {@code state/}, written atomically only after an attempt changes it; {@code tmp/} for writes
+ * in progress and {@code corrupt/} for what cannot be read, put aside so it never blocks the others. A segment
+ * leaves {@code queue/} only after every message in it has its final status (sent or failed) on disk, so a crash at
+ * any moment loses nothing: at most a message the relay took just before the crash is sent again.
  *
  * <p>After a start every waiting message is due at once. Workers {@link #awaitDue claim} due messages one at a time
  * and report each attempt's outcome back.
@@ -71,11 +71,14 @@ public final class Outbox {
     private final Path stateDir;
     private final Path corruptDir;
     private final DurableFiles files;
+    private final SegmentWriter segments;
     private final Clock clock;
     private final RetryPolicy retry;
     private final RandomGenerator random;
     private final CorruptionListener corruption;
     private final ConcurrentSkipListMap<String, MessageState> index = new ConcurrentSkipListMap<>();
+    // Where each waiting message is; an entry leaves when its message is finished or given up.
+    private final Map<String, Segment.Entry> entries = new ConcurrentHashMap<>();
     private final Map<String, String> idsByKey = new ConcurrentHashMap<>();
     private final ReentrantLock keyedAccepts = new ReentrantLock();
     private final ReentrantLock dueLock = new ReentrantLock();
@@ -90,6 +93,7 @@ public final class Outbox {
         this.stateDir = dir.resolve("state");
         this.corruptDir = dir.resolve("corrupt");
         this.files = new DurableFiles(dir.resolve("tmp"), durability);
+        this.segments = new SegmentWriter(dir.resolve("tmp"), queueDir, durability);
         this.clock = clock;
         this.retry = retry;
         this.random = random;
@@ -98,7 +102,7 @@ public final class Outbox {
 
     /**
      * Opens (creating when needed) the outbox in {@code dir} and loads what a previous run left: every waiting
-     * message is due now; unreadable files are moved to {@code corrupt/}.
+     * message is due now; unreadable files and records are put in {@code corrupt/}.
      */
     public static Outbox open(Path dir, Clock clock, RetryPolicy retry, RandomGenerator random,
                               CorruptionListener corruption) throws IOException {
@@ -136,33 +140,10 @@ public final class Outbox {
                 moveAside(file, "unreadable status record: " + e.getMessage());
             }
         }
-        for (Path file : list(queueDir, ".msg")) {
-            QueuedMessage message;
-            try {
-                message = MessageFile.decode(Files.readAllBytes(file));
-                if (!file.getFileName().toString().equals(message.id() + ".msg")) {
-                    throw new CorruptMessageException("the header's id does not match the file name");
-                }
-            } catch (CorruptMessageException e) {
-                moveAside(file, e.getMessage());
-                continue;
-            }
-            MessageState state = states.remove(message.id());
-            if (state != null && !state.statusValue().isWaiting()) {
-                // The final record was written but the crash came before the message file was removed.
-                files.delete(file);
-                index(state);
-                continue;
-            }
-            if (state == null) {
-                state = queuedState(message);
-            } else if (state.statusValue() == Status.SENDING) {
-                state = state.withStatus(state.attempts() == 0 ? Status.QUEUED : Status.DEFERRED);
-            }
-            index(state);
-            waiting.incrementAndGet();
-            due.add(new Due(now, message.id()));
+        for (Path file : list(queueDir, Segment.SUFFIX)) {
+            loadSegment(file, states, now);
         }
+        migrateMessageFiles(states, now);
         for (MessageState state : states.values()) {
             Path file = stateDir.resolve(state.id() + ".json");
             boolean stale = state.statusValue().isWaiting()
@@ -172,6 +153,88 @@ public final class Outbox {
                 files.delete(file);
             } else {
                 index(state);
+            }
+        }
+    }
+
+    // Indexes the segment's waiting messages; puts its damaged stretches aside; deletes it when nothing waits in it.
+    private void loadSegment(Path file, Map<String, MessageState> states, Instant now) throws IOException {
+        SegmentReader.Scan scan = SegmentReader.scan(file);
+        Segment segment = new Segment(file, 0);
+        for (SegmentReader.Damage damage : scan.damaged()) {
+            putAside(file.getFileName() + "@" + damage.offset(), damage.bytes(), damage.reason());
+        }
+        int waitingHere = 0;
+        for (SegmentReader.Found found : scan.found()) {
+            QueuedMessage message = found.message();
+            if (entries.containsKey(message.id())) {
+                continue;
+            }
+            MessageState state = states.remove(message.id());
+            if (state != null && !state.statusValue().isWaiting()) {
+                // Finished: the final record was written before the crash, the segment not yet removed.
+                index(state);
+                continue;
+            }
+            waitingHere++;
+            segment.countWaiting();
+            enqueue(state == null ? queuedState(message) : state, new Segment.Entry(segment, found.offset(),
+                    found.length()), now);
+        }
+        if (waitingHere == 0) {
+            files.delete(file);
+        }
+    }
+
+    private void enqueue(MessageState loaded, Segment.Entry entry, Instant now) {
+        MessageState state = loaded;
+        if (state.statusValue() == Status.SENDING) {
+            state = state.withStatus(state.attempts() == 0 ? Status.QUEUED : Status.DEFERRED);
+        }
+        entries.put(state.id(), entry);
+        index(state);
+        waiting.incrementAndGet();
+        due.add(new Due(now, state.id()));
+    }
+
+    // One file per message (the layout before segments): rewritten into segments, then removed.
+    private void migrateMessageFiles(Map<String, MessageState> states, Instant now) throws IOException {
+        List<Path> legacy = list(queueDir, ".msg");
+        for (int from = 0; from < legacy.size(); from += GroupCommit.MAX_BATCH) {
+            List<Path> chunk = legacy.subList(from, Math.min(legacy.size(), from + GroupCommit.MAX_BATCH));
+            List<QueuedMessage> moving = new ArrayList<>();
+            for (Path file : chunk) {
+                QueuedMessage message;
+                try {
+                    message = MessageFile.decode(Files.readAllBytes(file));
+                    if (!file.getFileName().toString().equals(message.id() + ".msg")) {
+                        throw new CorruptMessageException("the header's id does not match the file name");
+                    }
+                } catch (CorruptMessageException e) {
+                    moveAside(file, e.getMessage());
+                    continue;
+                }
+                MessageState state = states.get(message.id());
+                if (entries.containsKey(message.id())) {
+                    continue;
+                }
+                if (state != null && !state.statusValue().isWaiting()) {
+                    index(states.remove(message.id()));
+                    continue;
+                }
+                moving.add(message);
+            }
+            if (!moving.isEmpty()) {
+                List<Segment.Entry> written = segments.appendAll(moving);
+                for (int i = 0; i < moving.size(); i++) {
+                    MessageState state = states.remove(moving.get(i).id());
+                    enqueue(state == null ? queuedState(moving.get(i)) : state, written.get(i), now);
+                }
+            }
+            for (Path file : chunk) {
+                if (Files.exists(file)) {
+                    files.delete(file);
+                }
             }
         }
     }
@@ -198,6 +261,25 @@ public final class Outbox {
             LOG.log(System.Logger.Level.ERROR, "outbox: cannot move " + file.getFileName() + " aside: " + e);
         }
         corruption.movedAside(file, reason);
+    }
+
+    /**
+     * Copies a damaged stretch of a segment to {@code corrupt/<segment>@<offset>}, logs and counts it; a stretch put
+     * aside before (found again after a restart) is not counted twice. The segment itself stays until its other
+     * messages are finished.
+     */
+    private void putAside(String name, byte[] bytes, String reason) {
+        Path aside = corruptDir.resolve(name);
+        if (Files.exists(aside)) {
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, "outbox: moved " + name + " to corrupt/: " + reason);
+        try {
+            files.write(aside, bytes);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.ERROR, "outbox: cannot put " + name + " aside: " + e);
+        }
+        corruption.movedAside(queueDir.resolve(name), reason);
     }
 
     private MessageState queuedState(QueuedMessage message) {
@@ -233,7 +315,7 @@ public final class Outbox {
         // Ids sort by acceptance time, so listings come out oldest first.
         String id = String.format("%013x", now.toEpochMilli()) + "-" + HexFormat.of().formatHex(suffix);
         QueuedMessage queued = new QueuedMessage(id, now, idempotencyKey, message);
-        files.write(queueDir.resolve(id + ".msg"), MessageFile.encode(queued));
+        entries.put(id, segments.append(queued));
         index(queuedState(queued));
         waiting.incrementAndGet();
         makeDue(id, now);
@@ -300,15 +382,18 @@ public final class Outbox {
         if (state == null || !state.statusValue().isWaiting() || state.statusValue() == Status.SENDING) {
             return Optional.empty();
         }
-        Path file = queueDir.resolve(id + ".msg");
+        Segment.Entry entry = entries.get(id);
+        if (entry == null) {
+            return Optional.empty();
+        }
         QueuedMessage message;
         try {
-            message = MessageFile.decode(Files.readAllBytes(file));
+            message = SegmentReader.read(entry);
         } catch (NoSuchFileException e) {
             forget(id, state);
             return Optional.empty();
         } catch (IOException | CorruptMessageException e) {
-            moveAside(file, e.getMessage());
+            putAside(entry.name(), bytesOf(entry), e.getMessage());
             forget(id, state);
             return Optional.empty();
         }
@@ -321,9 +406,27 @@ public final class Outbox {
         return Optional.of(new Claim(message, state));
     }
 
+    private static byte[] bytesOf(Segment.Entry entry) {
+        try {
+            return SegmentReader.bytes(entry);
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
     private void forget(String id, MessageState state) {
         index.remove(id, state);
         waiting.decrementAndGet();
+        leaveSegment(id);
+    }
+
+    // The message no longer needs its segment; the last one to leave deletes the file (not forced to disk: should
+    // the deletion be lost in a crash, the final records make the next start delete it again).
+    private void leaveSegment(String id) {
+        Segment.Entry entry = entries.remove(id);
+        if (entry != null && entry.segment().finishOne()) {
+            DurableFiles.deleteQuietly(entry.segment().file());
+        }
     }
 
     /** Records that the relay took the message; it leaves the queue. */
@@ -345,8 +448,7 @@ public final class Outbox {
                 clock.instant().toString(), null, reply, queueId, merge(before.rejected(), rejected), null,
                 before.idempotencyKey(), transcript);
         writeState(after);
-        // Not forced to disk: should the removal be lost in a crash, the final record makes the next start remove it.
-        Files.deleteIfExists(queueDir.resolve(id + ".msg"));
+        leaveSegment(id);
         index.put(id, after.summary());
         waiting.decrementAndGet();
     }
@@ -431,9 +533,9 @@ public final class Outbox {
         return new Page(page, Optional.empty());
     }
 
-    /** How many writes wait for the next group commit (for tests). */
+    /** How many accepts wait for the next group commit (for tests). */
     int waitingForCommit() {
-        return files.waitingForCommit();
+        return segments.waiting();
     }
 
     /** How many messages wait in the queue (queued, sending, deferred). */

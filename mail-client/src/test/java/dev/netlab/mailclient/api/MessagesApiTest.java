@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.netlab.mailclient.smtp.Resolver;
 import dev.netlab.mailclient.testing.RunningMailService;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -100,10 +101,11 @@ class MessagesApiTest {
         JsonNode answer = json(response);
         assertThat(answer.get("status").asText()).isEqualTo("queued");
         String id = answer.get("id").asText();
-        // Read right after the 202: the file is complete, under its final name, nothing left in tmp/.
-        Path file = outbox.resolve("queue").resolve(id + ".msg");
+        // Read right after the 202: the segment is complete, under its final name, nothing left in tmp/.
+        Path file = outbox.resolve("queue").resolve(id + ".seg");
         assertThat(file).exists();
-        assertThat(Files.readString(file)).contains("Subject: on disk").contains("\"recipients\":[\"b@example.org\"]");
+        assertThat(Files.readString(file, StandardCharsets.ISO_8859_1)).contains("Subject: on disk")
+                .contains("\"id\":\"" + id + "\"").contains("\"recipients\":[\"b@example.org\"]");
         assertThat(outbox.resolve("tmp")).isEmptyDirectory();
     }
 
@@ -145,7 +147,7 @@ class MessagesApiTest {
         JsonNode state = service.message(id);
         assertThat(state.get("status").asText()).isEqualTo("queued");
         assertThat(state.get("attempts").asInt()).isZero();
-        assertThat(Files.readString(outbox.resolve("queue").resolve(id + ".msg")))
+        assertThat(Files.readString(outbox.resolve("queue").resolve(id + ".seg"), StandardCharsets.ISO_8859_1))
                 .contains("Content-Type: application/x-netlab");
         JsonNode list = json(service.get("/api/messages?status=queued"));
         assertThat(list.get("messages")).extracting(n -> n.get("id").asText()).containsExactly(id);

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Crash safety with real processes: 200 messages accepted while the relay is down, the relay comes up, the service
  * is killed with SIGKILL in the middle of delivering them, restarted, and the relay ends up with every Message-ID
- * while the outbox empties. A corrupt file placed in the outbox is moved aside and blocks nothing.
+ * while the outbox empties. A corrupt file and a cut segment placed in the outbox are put aside and block nothing.
  */
 class OutboxCrashIT {
 
@@ -85,8 +85,11 @@ class OutboxCrashIT {
                 int before = relay.received().size();
                 assertThat(before).as("killed mid-delivery").isLessThan(MESSAGES);
 
+                // A truncated file of the old one-file layout, and a segment whose only frame is cut short.
                 Files.writeString(outbox.resolve("queue").resolve("0000000000000-00000000deadbeef.msg"),
                         "netlab-outbox 1 {\"id\":\"trunc");
+                Files.writeString(outbox.resolve("queue").resolve("0000000000000-00000000deadbeef.seg"),
+                        "NLR1\0\0\u0001\0cut short");
                 try (ServiceProcess second = ServiceProcess.startJar(JAR, List.of("--config", config.toString()),
                         Map.of())) {
                     int admin2 = second.ports(WAIT).get("admin");
@@ -95,11 +98,13 @@ class OutboxCrashIT {
                     relay.received().forEach(r -> arrived.addAll(messageIds(r.data())));
                     assertThat(arrived).containsAll(accepted);
                     assertThat(outbox.resolve("corrupt").resolve("0000000000000-00000000deadbeef.msg")).exists();
+                    assertThat(outbox.resolve("corrupt").resolve("0000000000000-00000000deadbeef.seg@0")).exists();
                     PrometheusText.Scrape scrape = PrometheusText.parse(get(admin2, "/metrics").body());
-                    assertThat(scrape.valueOf("mailclient_outbox_corrupt_files_total")).isEqualTo(1);
+                    assertThat(scrape.valueOf("mailclient_outbox_corrupt_files_total")).isEqualTo(2);
                     assertThat(scrape.valueOf("mailclient_outbox_messages")).isZero();
                     assertThat(second.terminate(WAIT)).as(second.stderr()).isZero();
-                    assertThat(second.stderr()).contains("moved 0000000000000-00000000deadbeef.msg to corrupt/");
+                    assertThat(second.stderr()).contains("moved 0000000000000-00000000deadbeef.msg to corrupt/",
+                            "moved 0000000000000-00000000deadbeef.seg@0 to corrupt/");
                 }
             }
         }

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Accepts that arrive together share one directory fsync, and share its failure. */
+/** Accepts that arrive together share one segment: one file fsync and one directory fsync, and their failure. */
 class GroupCommitTest {
 
     private static final RetryPolicy RETRY = new RetryPolicy(Duration.ofMinutes(1), Duration.ofMinutes(8),
@@ -107,6 +107,18 @@ class GroupCommitTest {
         return accepts;
     }
 
+    /** The ids of the messages in each segment in {@code queue/}, one list per segment. */
+    private List<List<String>> segments() throws IOException {
+        List<List<String>> segments = new ArrayList<>();
+        for (String name : files("queue")) {
+            assertThat(name).endsWith(Segment.SUFFIX);
+            SegmentReader.Scan scan = SegmentReader.scan(dir.resolve("queue").resolve(name));
+            assertThat(scan.damaged()).isEmpty();
+            segments.add(scan.found().stream().map(f -> f.message().id()).toList());
+        }
+        return segments;
+    }
+
     private List<String> files(String sub) throws IOException {
         try (Stream<Path> entries = Files.list(dir.resolve(sub))) {
             return entries.map(p -> p.getFileName().toString()).sorted().toList();
@@ -119,13 +131,14 @@ class GroupCommitTest {
         durability.letFirstGo.countDown();
         Outbox outbox = open(durability);
         String id = outbox.accept(message(1), Optional.empty()).id();
-        assertThat(files("queue")).containsExactly(id + ".msg");
+        assertThat(files("queue")).containsExactly(id + Segment.SUFFIX);
+        assertThat(segments()).containsExactly(List.of(id));
         assertThat(durability.fileForces).hasValue(1);
         assertThat(durability.directoryForces).hasValue(1);
     }
 
     @Test
-    void acceptsThatWaitTogetherShareOneDirectoryFsync() throws Exception {
+    void aBatchOfAcceptsCostsOneFileFsyncAndOneDirectoryFsync() throws Exception {
         HeldDurability durability = new HeldDurability(0);
         Outbox outbox = open(durability);
         List<String> ids = new ArrayList<>();
@@ -133,10 +146,13 @@ class GroupCommitTest {
             ids.add(accept.get(10, TimeUnit.SECONDS));
         }
         assertThat(ids).doesNotHaveDuplicates().hasSize(FOLLOWERS + 1);
-        assertThat(files("queue")).containsExactlyInAnyOrderElementsOf(ids.stream().map(id -> id + ".msg").toList());
+        // One segment for the leader, one for all the followers.
+        List<List<String>> segments = segments();
+        assertThat(segments).hasSize(2).anySatisfy(ids0 -> assertThat(ids0).containsExactly(ids.get(0)))
+                .anySatisfy(rest -> assertThat(rest).containsExactlyInAnyOrderElementsOf(ids.subList(1, ids.size())));
         assertThat(files("tmp")).isEmpty();
-        // One batch for the leader, one for all the followers: every file fsynced, the directory twice.
-        assertThat(durability.fileForces).hasValue(FOLLOWERS + 1);
+        // Two batches, two segments: each fsynced once, and the directory once per batch, however many followers.
+        assertThat(durability.fileForces).hasValue(2);
         assertThat(durability.directoryForces).hasValue(2);
         assertThat(outbox.waiting()).isEqualTo(FOLLOWERS + 1);
     }
@@ -151,7 +167,7 @@ class GroupCommitTest {
             assertThatThrownBy(() -> follower.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                     .cause().isInstanceOf(IOException.class).hasMessageContaining("injected: fsync failed");
         }
-        assertThat(files("queue")).containsExactly(leader + ".msg");
+        assertThat(files("queue")).containsExactly(leader + Segment.SUFFIX);
         assertThat(files("tmp")).isEmpty();
         assertThat(outbox.waiting()).isEqualTo(1);
         assertThat(open(Durability.FSYNC).waiting()).isEqualTo(1);

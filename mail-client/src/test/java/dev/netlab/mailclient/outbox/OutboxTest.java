@@ -40,54 +40,195 @@ class OutboxTest {
                 .getBytes(StandardCharsets.US_ASCII));
     }
 
-    @Test
-    void truncatedAlteredAndForeignFilesAreMovedAsideCountedAndTheOthersStillGo() throws Exception {
-        Outbox first = open();
-        String good = first.accept(message("good@example.org"), Optional.empty()).id();
-        String truncated = first.accept(message("cut@example.org"), Optional.empty()).id();
-        String altered = first.accept(message("flip@example.org"), Optional.empty()).id();
-        Path queue = dir.resolve("queue");
-        byte[] whole = Files.readAllBytes(queue.resolve(truncated + ".msg"));
-        Files.write(queue.resolve(truncated + ".msg"), Arrays.copyOf(whole, whole.length - 5));
-        byte[] flipped = Files.readAllBytes(queue.resolve(altered + ".msg"));
-        flipped[flipped.length - 3] ^= 1;
-        Files.write(queue.resolve(altered + ".msg"), flipped);
-        Files.writeString(queue.resolve("0000000000000-0000000000000000.msg"), "not a message at all");
-        Files.writeString(dir.resolve("state").resolve(good + ".json"), "{\"id\": \"" + good + "\", \"stat");
+    private Outbox open(Path outbox, Durability durability) throws Exception {
+        return Outbox.open(outbox, clock, RETRY, new Random(7), (file, reason) -> corrupt.add(file.getFileName()
+                + ": " + reason), durability);
+    }
 
-        Outbox second = open();
-        assertThat(second.waiting()).isEqualTo(1);
-        assertThat(corrupt).hasSize(4).anyMatch(c -> c.startsWith(truncated) && c.contains("truncated"))
-                .anyMatch(c -> c.startsWith(altered) && c.contains("SHA-256"));
-        try (Stream<Path> aside = Files.list(dir.resolve("corrupt"))) {
-            assertThat(aside.map(p -> p.getFileName().toString())).contains(truncated + ".msg", altered + ".msg",
-                    "0000000000000-0000000000000000.msg", good + ".json");
+    private static QueuedMessage queued(int n) {
+        return new QueuedMessage(String.format("%013x-%016x", n, n), Instant.parse("2026-11-30T00:00:00Z"),
+                Optional.empty(), message("r" + n + "@example.org"));
+    }
+
+    /** Writes one segment holding {@code messages} into {@code outbox}'s queue, as one group commit would. */
+    private static List<Segment.Entry> segment(Path outbox, QueuedMessage... messages) throws Exception {
+        Files.createDirectories(outbox.resolve("tmp"));
+        Files.createDirectories(outbox.resolve("queue"));
+        return new SegmentWriter(outbox.resolve("tmp"), outbox.resolve("queue"), Durability.FSYNC)
+                .appendAll(List.of(messages));
+    }
+
+    private static List<String> claimAll(Outbox outbox) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (Optional<Outbox.Claim> claim = outbox.pollDue(); claim.isPresent(); claim = outbox.pollDue()) {
+            ids.add(claim.get().message().id());
         }
-        Outbox.Claim claim = second.pollDue().orElseThrow();
-        assertThat(claim.message().id()).isEqualTo(good);
-        assertThat(claim.message().message().recipients()).containsExactly("good@example.org");
+        return ids;
+    }
+
+    private List<String> names(String sub) throws Exception {
+        try (Stream<Path> files = Files.list(dir.resolve(sub))) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     @Test
-    void aFileThatGoesBadWhileWaitingIsMovedAsideWhenItsTurnComesAndTheNextOneGoes() throws Exception {
+    void aSegmentWithOneDamagedRecordKeepsDeliveringItsOtherRecordsWhereverTheDamageIs() throws Exception {
+        // The middle record's magic, length, SHA-256 and content each damaged in turn: the reader finds the next
+        // intact frame again, so records one and three still go, and the damage is put aside and counted once.
+        for (int within : new int[] {0, Segment.MAGIC.length + 2, Segment.MAGIC.length + 4 + 5,
+                Segment.FRAME_HEADER + 30}) {
+            Path outbox = dir.resolve("damaged-at-" + within);
+            List<Segment.Entry> entries = segment(outbox, queued(1), queued(2), queued(3));
+            Path file = entries.get(0).segment().file();
+            byte[] bytes = Files.readAllBytes(file);
+            bytes[(int) entries.get(1).offset() + within] ^= 0x40;
+            Files.write(file, bytes);
+            corrupt.clear();
+
+            Outbox first = open(outbox, Durability.FSYNC);
+            assertThat(first.waiting()).as("damage at %d", within).isEqualTo(2);
+            assertThat(corrupt).as("damage at %d", within).singleElement().asString()
+                    .startsWith(file.getFileName() + "@" + entries.get(1).offset() + ": ");
+            assertThat(outbox.resolve("corrupt").resolve(file.getFileName() + "@" + entries.get(1).offset()))
+                    .exists();
+            // Found again after a restart, but already put aside: not counted twice.
+            Outbox second = open(outbox, Durability.FSYNC);
+            assertThat(corrupt).hasSize(1);
+            assertThat(claimAll(second)).containsExactly(queued(1).id(), queued(3).id());
+        }
+    }
+
+    @Test
+    void aSegmentCutAtAnyByteLosesOnlyTheRecordThatWasCutAndKeepsEveryWholeOne() throws Exception {
+        // A segment is renamed into queue/ only once fsynced, so a cut one means damage from outside (a disk, a
+        // careless copy); whatever the cut, every record that is whole still goes and the cut one is put aside.
+        List<Segment.Entry> entries = segment(dir.resolve("whole"), queued(1), queued(2), queued(3));
+        byte[] whole = Files.readAllBytes(entries.get(0).segment().file());
+        Durability none = new Durability() {
+            @Override
+            public void forceFile(Path file) {
+            }
+
+            @Override
+            public void forceDirectory(Path directory) {
+            }
+        };
+        for (int cut = 0; cut <= whole.length; cut++) {
+            Path outbox = dir.resolve("cut-" + cut);
+            Files.createDirectories(outbox.resolve("queue"));
+            Files.write(outbox.resolve("queue").resolve(entries.get(0).segment().file().getFileName()),
+                    Arrays.copyOf(whole, cut));
+            corrupt.clear();
+            List<String> kept = new ArrayList<>();
+            boolean atBoundary = cut == 0;
+            for (int i = 0; i < entries.size(); i++) {
+                long end = entries.get(i).offset() + entries.get(i).length();
+                if (end <= cut) {
+                    kept.add(queued(i + 1).id());
+                }
+                atBoundary |= end == cut;
+            }
+
+            Outbox outboxAfterCut = open(outbox, none);
+            assertThat(claimAll(outboxAfterCut)).as("cut at %d", cut).isEqualTo(kept);
+            assertThat(corrupt).as("cut at %d", cut).hasSize(atBoundary ? 0 : 1);
+        }
+    }
+
+    @Test
+    void aSegmentIsRemovedOnceEveryMessageInItIsSentOrFailed() throws Exception {
+        Path file = segment(dir, queued(1), queued(2), queued(3)).get(0).segment().file();
+        Outbox outbox = open();
+        Outbox.Claim one = outbox.pollDue().orElseThrow();
+        Outbox.Claim two = outbox.pollDue().orElseThrow();
+        Outbox.Claim three = outbox.pollDue().orElseThrow();
+        outbox.sent(one, "250 OK", List.of(), List.of());
+        outbox.failed(two, "550 no such user", List.of(), List.of());
+        assertThat(outbox.deferred(three, "451 later", List.of(three.message().message().recipients().get(0)),
+                List.of(), List.of())).isEqualTo(Status.DEFERRED);
+        assertThat(file).exists();
+
+        // After a restart the deferred one still holds the segment; once it is sent the segment goes.
+        Outbox again = open();
+        Outbox.Claim retried = again.pollDue().orElseThrow();
+        assertThat(retried.message().id()).isEqualTo(queued(3).id());
+        assertThat(file).exists();
+        again.sent(retried, "250 OK", List.of(), List.of());
+        assertThat(file).doesNotExist();
+        assertThat(names("queue")).isEmpty();
+        assertThat(again.state(queued(1).id()).orElseThrow().status()).isEqualTo("sent");
+        assertThat(again.state(queued(2).id()).orElseThrow().status()).isEqualTo("failed");
+    }
+
+    @Test
+    void messageFilesOfTheOldLayoutMoveIntoASegmentAndTheBadOnesAreMovedAsideCounted() throws Exception {
+        Path queue = Files.createDirectories(dir.resolve("queue"));
+        Files.createDirectories(dir.resolve("state"));
+        QueuedMessage good = queued(1);
+        QueuedMessage truncated = queued(2);
+        QueuedMessage altered = queued(3);
+        for (QueuedMessage message : List.of(good, truncated, altered)) {
+            Files.write(queue.resolve(message.id() + ".msg"), concat(MessageFile.encode(message)));
+        }
+        byte[] whole = Files.readAllBytes(queue.resolve(truncated.id() + ".msg"));
+        Files.write(queue.resolve(truncated.id() + ".msg"), Arrays.copyOf(whole, whole.length - 5));
+        byte[] flipped = Files.readAllBytes(queue.resolve(altered.id() + ".msg"));
+        flipped[flipped.length - 3] ^= 1;
+        Files.write(queue.resolve(altered.id() + ".msg"), flipped);
+        Files.writeString(queue.resolve("0000000000000-0000000000000000.msg"), "not a message at all");
+        Files.writeString(dir.resolve("state").resolve(good.id() + ".json"), "{\"id\": \"" + good.id() + "\", \"st");
+
+        Outbox outbox = open();
+        assertThat(outbox.waiting()).isEqualTo(1);
+        assertThat(corrupt).hasSize(4).anyMatch(c -> c.startsWith(truncated.id()) && c.contains("truncated"))
+                .anyMatch(c -> c.startsWith(altered.id()) && c.contains("SHA-256"));
+        assertThat(names("corrupt")).contains(truncated.id() + ".msg", altered.id() + ".msg",
+                "0000000000000-0000000000000000.msg", good.id() + ".json");
+        assertThat(names("queue")).containsExactly(good.id() + Segment.SUFFIX);
+        Outbox.Claim claim = open().pollDue().orElseThrow();
+        assertThat(claim.message().id()).isEqualTo(good.id());
+        assertThat(claim.message().message().recipients()).containsExactly("r1@example.org");
+    }
+
+    private static byte[] concat(byte[][] parts) {
+        byte[] all = new byte[Arrays.stream(parts).mapToInt(p -> p.length).sum()];
+        int at = 0;
+        for (byte[] part : parts) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
+        }
+        return all;
+    }
+
+    @Test
+    void aRecordThatGoesBadWhileWaitingIsPutAsideWhenItsTurnComesAndTheNextOneGoes() throws Exception {
         Outbox outbox = open();
         String bad = outbox.accept(message("bad@example.org"), Optional.empty()).id();
         clock.advance(Duration.ofMillis(1));
         String next = outbox.accept(message("next@example.org"), Optional.empty()).id();
-        Files.writeString(dir.resolve("queue").resolve(bad + ".msg"), "netlab-outbox 1 {");
+        Path segment = dir.resolve("queue").resolve(bad + Segment.SUFFIX);
+        byte[] bytes = Files.readAllBytes(segment);
+        bytes[bytes.length - 3] ^= 1;
+        Files.write(segment, bytes);
         assertThat(outbox.pollDue().orElseThrow().message().id()).isEqualTo(next);
-        assertThat(corrupt).singleElement().asString().startsWith(bad);
+        assertThat(corrupt).singleElement().asString().startsWith(bad + Segment.SUFFIX + "@0: ");
+        assertThat(dir.resolve("corrupt").resolve(bad + Segment.SUFFIX + "@0")).hasBinaryContent(bytes);
         assertThat(outbox.waiting()).isEqualTo(1);
+        // Its segment held nothing else: it is gone, and a restart finds nothing more to count.
+        assertThat(segment).doesNotExist();
+        open();
+        assertThat(corrupt).hasSize(1);
     }
 
     @Test
-    void aCrashAfterTheSentRecordButBeforeTheFileWasRemovedDoesNotSendAgain() throws Exception {
+    void aCrashAfterTheSentRecordButBeforeTheSegmentWasRemovedDoesNotSendAgain() throws Exception {
         Outbox first = open();
         String id = first.accept(message("b@example.org"), Optional.of("key-1")).id();
-        Path file = dir.resolve("queue").resolve(id + ".msg");
+        Path file = dir.resolve("queue").resolve(id + Segment.SUFFIX);
         byte[] saved = Files.readAllBytes(file);
         first.sent(first.pollDue().orElseThrow(), "250 OK id=1", List.of(), List.of());
-        // As if the process died between writing the sent record and deleting the message file.
+        // As if the process died between writing the sent record and deleting the segment.
         Files.write(file, saved);
 
         Outbox second = open();

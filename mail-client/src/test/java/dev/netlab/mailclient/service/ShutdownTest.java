@@ -63,7 +63,7 @@ class ShutdownTest {
             String id = service.accepted(message("a@example.org", "b@example.org", "handed back"));
             await().atMost(WAIT).until(() -> service.message(id).get("status").asText().equals("sending"));
             service.close();
-            assertThat(outbox.resolve("queue").resolve(id + ".msg")).exists();
+            assertThat(outbox.resolve("queue").resolve(id + ".seg")).exists();
         }
         try (EmbeddedSmtpServer relay = EmbeddedSmtpServer.plain(0, r -> 250);
              RunningMailService again = RunningMailService.start(settings(relay, "5s"), Resolver.system(),

@@ -1,0 +1,65 @@
+package dev.netlab.mailclient.outbox;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One segment file in {@code queue/}: the messages one group commit accepted, one frame each, and how many of them
+ * are not finished yet (the file is deleted when the last one is sent or failed). A frame is
+ * {@code "NLR1"}, the payload's length (4 bytes, big-endian), the payload's SHA-256 (32 bytes), then the payload: a
+ * {@link MessageFile} (header line and the message's bytes).
+ */
+final class Segment {
+
+    /** Every segment file's name ends so. */
+    static final String SUFFIX = ".seg";
+    /** The first bytes of every frame (the format's version is its last character). */
+    static final byte[] MAGIC = {'N', 'L', 'R', '1'};
+    /** Magic, length and SHA-256: the bytes before a frame's payload. */
+    static final int FRAME_HEADER = MAGIC.length + Integer.BYTES + 32;
+
+    /** Where one message's frame is: its segment, the frame's offset and its whole length. */
+    record Entry(Segment segment, long offset, int length) {
+        /** The name under which a damaged frame is put aside: {@code <segment>@<offset>}. */
+        String name() {
+            return segment.file().getFileName() + "@" + offset;
+        }
+    }
+
+    private final Path file;
+    private final AtomicInteger unfinished;
+
+    Segment(Path file, int unfinished) {
+        this.file = file;
+        this.unfinished = new AtomicInteger(unfinished);
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /** Counts one more of its messages waiting (while the outbox loads). */
+    void countWaiting() {
+        unfinished.incrementAndGet();
+    }
+
+    /** Counts one of its messages finished (or given up); true when it was the last one, so the file may go. */
+    boolean finishOne() {
+        return unfinished.decrementAndGet() == 0;
+    }
+
+    /** The frame whose payload is {@code parts} one after another. */
+    static byte[] frame(byte[]... parts) {
+        int length = 0;
+        for (byte[] part : parts) {
+            length += part.length;
+        }
+        ByteBuffer frame = ByteBuffer.allocate(FRAME_HEADER + length).put(MAGIC).putInt(length)
+                .put(MessageFile.sha256(parts));
+        for (byte[] part : parts) {
+            frame.put(part);
+        }
+        return frame.array();
+    }
+}

@@ -1,0 +1,91 @@
+package dev.netlab.mailclient.outbox;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes accepted messages durably, one segment per group commit: every message that waits for the same batch is
+ * appended to one new file in {@code tmp/}, which is fsynced once, renamed into {@code queue/}, and the directory
+ * fsynced once; then every caller of the batch learns where its message is. A batch of N messages costs two fsyncs,
+ * not N + 1. When any step fails, every caller gets the error and the segment is not left in {@code queue/}.
+ */
+final class SegmentWriter {
+
+    /** One caller's message, framed in its own thread, and where the batch put it. */
+    private static final class Append {
+        final String id;
+        final byte[] frame;
+        Segment.Entry entry;
+
+        Append(String id, byte[] frame) {
+            this.id = id;
+            this.frame = frame;
+        }
+    }
+
+    private final Path tmp;
+    private final Path queue;
+    private final Durability durability;
+    private final GroupCommit<Append> commits;
+
+    SegmentWriter(Path tmp, Path queue, Durability durability) {
+        this.tmp = tmp;
+        this.queue = queue;
+        this.durability = durability;
+        this.commits = new GroupCommit<>(this::writeSegment);
+    }
+
+    /** Returns once {@code message} is on disk in a segment (data fsynced, name durable), with its place. */
+    Segment.Entry append(QueuedMessage message) throws IOException {
+        Append append = new Append(message.id(), Segment.frame(MessageFile.encode(message)));
+        try {
+            commits.commit(append);
+        } catch (IOException e) {
+            throw new IOException("the outbox could not make " + message.id() + " durable: " + e.getMessage(), e);
+        }
+        return append.entry;
+    }
+
+    /** Writes {@code messages} (at most {@link GroupCommit#MAX_BATCH}) as one segment now, without batching. */
+    List<Segment.Entry> appendAll(List<QueuedMessage> messages) throws IOException {
+        List<Append> appends = new ArrayList<>();
+        for (QueuedMessage message : messages) {
+            appends.add(new Append(message.id(), Segment.frame(MessageFile.encode(message))));
+        }
+        writeSegment(appends);
+        return appends.stream().map(a -> a.entry).toList();
+    }
+
+    /** How many appends wait for their batch (for tests). */
+    int waiting() {
+        return commits.waiting();
+    }
+
+    // The segment is named after its first message, so names are unique and sort by acceptance.
+    private void writeSegment(List<Append> batch) throws IOException {
+        String name = batch.get(0).id + Segment.SUFFIX;
+        Path temporary = tmp.resolve(name);
+        Path target = queue.resolve(name);
+        boolean renamed = false;
+        try {
+            DurableFiles.writeNew(temporary, batch.stream().map(a -> a.frame).toArray(byte[][]::new));
+            durability.forceFile(temporary);
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            renamed = true;
+            durability.forceDirectory(queue);
+        } catch (IOException | RuntimeException e) {
+            DurableFiles.deleteQuietly(renamed ? target : temporary);
+            throw e;
+        }
+        Segment segment = new Segment(target, batch.size());
+        long offset = 0;
+        for (Append append : batch) {
+            append.entry = new Segment.Entry(segment, offset, append.frame.length);
+            offset += append.frame.length;
+        }
+    }
+}
