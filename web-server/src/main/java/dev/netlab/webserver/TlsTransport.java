@@ -9,8 +9,6 @@ import java.nio.channels.WritableByteChannel;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -22,9 +20,7 @@ import javax.net.ssl.SSLSocketFactory;
  */
 final class TlsTransport implements Transport {
 
-    private static final Logger LOG = Logger.getLogger(TlsTransport.class.getName());
-
-    private final SocketChannel channel;
+    private final PlainTransport tcp;
     private final SSLSocketFactory factory;
     private final SSLParameters parameters;
     private final ScheduledExecutorService timer;
@@ -34,7 +30,7 @@ final class TlsTransport implements Transport {
 
     TlsTransport(SocketChannel channel, SSLSocketFactory factory, SSLParameters parameters,
                  ScheduledExecutorService timer) {
-        this.channel = channel;
+        this.tcp = new PlainTransport(channel);
         this.factory = factory;
         this.parameters = parameters;
         this.timer = timer;
@@ -42,8 +38,7 @@ final class TlsTransport implements Transport {
 
     @Override
     public Socket open(long deadline) throws IOException {
-        Socket raw = channel.socket();
-        raw.setTcpNoDelay(true);
+        Socket raw = tcp.open(deadline);
         socket = (SSLSocket) factory.createSocket(raw, raw.getInetAddress().getHostAddress(), raw.getPort(), true);
         socket.setUseClientMode(false);
         socket.setSSLParameters(parameters);
@@ -84,15 +79,11 @@ final class TlsTransport implements Transport {
 
     @Override
     public void abort() {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            LOG.log(Level.FINEST, "close failed", e);
-        }
+        tcp.abort();
     }
 
     @Override
     public InetAddress remoteAddress() {
-        return channel.socket().getInetAddress();
+        return tcp.remoteAddress();
     }
 }
