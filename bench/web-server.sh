@@ -20,7 +20,7 @@ set -euo pipefail
 WARMUP=${WARMUP:-10}
 DURATION=${DURATION:-5}
 ROUNDS=${ROUNDS:-5}
-SHAPES=${SHAPES:-pinned unpinned}
+SHAPES=${SHAPES-pinned unpinned}
 WITH_JWEBSERVER=${WITH_JWEBSERVER:-0}
 WITH_TLS=${WITH_TLS:-0}
 TLS_SHAPE=${TLS_SHAPE:-pinned}
