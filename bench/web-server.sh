@@ -13,13 +13,18 @@
 # JAVA_OPTS is passed to our server's JVM (to try scheduler settings such as -Djdk.pollerMode=1).
 # Needs: a JDK >= 21 (found by ./netlab jdk), the Maven wrapper (to build the jar if missing), nginx, wrk, taskset,
 # curl, python3 (to pick free ports). Set WITH_JWEBSERVER=1 to add the JDK's jwebserver (requests/s only).
+# Set WITH_TLS=1 to add the TLS row after the matrix (1 KiB, keep-alive, TLS_CONNECTIONS=64, TLS_SHAPE=pinned):
+# ours against nginx with the same openssl-made EC P-256 certificate; needs openssl. SHAPES="" runs that row alone.
 set -euo pipefail
 
 WARMUP=${WARMUP:-10}
 DURATION=${DURATION:-5}
 ROUNDS=${ROUNDS:-5}
-SHAPES=${SHAPES:-pinned unpinned}
+SHAPES=${SHAPES-pinned unpinned}
 WITH_JWEBSERVER=${WITH_JWEBSERVER:-0}
+WITH_TLS=${WITH_TLS:-0}
+TLS_SHAPE=${TLS_SHAPE:-pinned}
+TLS_CONNECTIONS=${TLS_CONNECTIONS:-64}
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
 # size:connections
@@ -160,7 +165,7 @@ start_servers() {
 latency() {
     local port=${PORT[$1]} out
     out=$("${CLIENT_PREFIX[@]}" wrk -t"$WRK_THREADS" -c"$3" -d"${4}s" --timeout 30s --latency \
-        -s "$WORK/percentiles.lua" "http://127.0.0.1:$port/$2.bin")
+        -s "$WORK/percentiles.lua" "${SCHEME:-http}://127.0.0.1:$port/$2.bin")
     echo "$out" | awk '/^RESULT/ {
         printf "%.0f %.3f %.3f %.3f %.3f %d\n", $6 / ($7 / 1e6), $2 / 1000, $3 / 1000, $4 / 1000, $5 / 1000, $8 }'
 }
@@ -223,3 +228,62 @@ awk '
     }' "$RESULTS"
 echo "(pinned: servers on CPU $SERVER_CPU, wrk -t1 and the load client on CPU $CLIENT_CPU; unpinned: no taskset, wrk -t2;" \
     "keep-alive, ${DURATION}s per measurement after ${WARMUP}s of warm-up per row; $(nproc) CPUs)"
+
+# ---- TLS row (WITH_TLS=1): ours and nginx serving HTTPS with one certificate, keep-alive, 1 KiB ----
+if [ "$WITH_TLS" = 1 ]; then
+    command -v openssl >/dev/null || die "openssl not found (apt-get install openssl)"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost \
+        -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$WORK/tls-key.pem" -out "$WORK/tls-cert.pem" \
+        2>/dev/null || die "openssl could not make a certificate"
+    # wait_https PORT: the TLS listener answers (certificate checked).
+    wait_https() {
+        local deadline=$((SECONDS + 60))
+        until curl -fso /dev/null --cacert "$WORK/tls-cert.pem" "https://127.0.0.1:$1/1k.bin"; do
+            [ $SECONDS -lt $deadline ] || die "TLS server on port $1 did not answer within 60 s"
+            sleep 0.2
+        done
+    }
+    if [ "$TLS_SHAPE" = pinned ]; then
+        SERVER_PREFIX=(taskset -c "$SERVER_CPU"); CLIENT_PREFIX=(taskset -c "$CLIENT_CPU"); WRK_THREADS=1
+    else
+        SERVER_PREFIX=(); CLIENT_PREFIX=(); WRK_THREADS=2
+    fi
+    PORT[ours]=$(free_port)
+    read -r -a java_opts <<< "${JAVA_OPTS:-}"
+    ADMIN_PORT=0 WEBSERVER_PORT=$(free_port) WEBSERVER_TLS_ENABLED=true WEBSERVER_TLS_PORT="${PORT[ours]}" \
+        WEBSERVER_TLS_CERTIFICATE="$WORK/tls-cert.pem" WEBSERVER_TLS_PRIVATE_dash_KEY="$WORK/tls-key.pem" \
+        "${SERVER_PREFIX[@]}" "$JDK/bin/java" "${java_opts[@]}" -jar "$JAR" --root "$WORK/www" >"$WORK/ours-tls.log" 2>&1 &
+    PIDS+=($!)
+    PORT[nginx]=$(free_port)
+    mkdir -p "$WORK/nginx-tls/logs"
+    sed -e "s|$WORK/nginx/|$WORK/nginx-tls/|g" \
+        -e "s|listen 127.0.0.1:@PORT@;|listen 127.0.0.1:${PORT[nginx]} ssl; ssl_certificate $WORK/tls-cert.pem; ssl_certificate_key $WORK/tls-key.pem; ssl_protocols TLSv1.2 TLSv1.3;|" \
+        "$WORK/nginx.conf.in" > "$WORK/nginx-tls/nginx.conf"
+    "${SERVER_PREFIX[@]}" "$NGINX" -p "$WORK/nginx-tls" -c "$WORK/nginx-tls/nginx.conf" \
+        -e "$WORK/nginx-tls/logs/error.log" >"$WORK/nginx-tls.log" 2>&1 &
+    PIDS+=($!)
+    wait_https "${PORT[ours]}"; wait_https "${PORT[nginx]}"
+    echo
+    for name in ours nginx; do
+        # What was negotiated, so the row compares like with like.
+        echo "$name: $(curl -sv -o /dev/null --cacert "$WORK/tls-cert.pem" "https://127.0.0.1:${PORT[$name]}/1k.bin" 2>&1 \
+            | sed -n 's/^\* SSL connection using //p')"
+    done
+    echo "TLS: warming up ${WARMUP}s per server..." >&2
+    for name in ours nginx; do SCHEME=https latency "$name" 1k "$TLS_CONNECTIONS" "$WARMUP" >/dev/null; done
+    : > "$WORK/tls-results"
+    for round in $(seq "$ROUNDS"); do
+        echo "TLS: round $round of $ROUNDS ($(uptime | sed 's/.*load average/load average/'))" >&2
+        for name in ours nginx; do
+            read -r rps p50 p99 p999 max errors <<< "$(SCHEME=https latency "$name" 1k "$TLS_CONNECTIONS" "$DURATION")"
+            echo "$round $name $rps $p50 $p99 $p999 $max $errors" >> "$WORK/tls-results"
+        done
+    done
+    stop_servers
+    echo "TLS 1 KiB keep-alive, $TLS_CONNECTIONS connections, $TLS_SHAPE (goal: req/s >= 0.7x nginx):"
+    printf '%5s %-6s %9s %8s %8s %8s %9s %6s\n' round server req/s p50_ms p99_ms p99.9_ms max_ms errors
+    awk '{ printf "%5s %-6s %9s %8s %8s %8s %9s %6s\n", $1, $2, $3, $4, $5, $6, $7, $8 }' "$WORK/tls-results"
+    awk '$2 == "ours" { r[$1] = $3; p[$1] = $5 } $2 == "nginx" { nr[$1] = $3; np[$1] = $5 }
+        END { for (k in r) printf "round %s: ours/nginx req/s %.2fx, p99 %.2fx\n", k, r[k] / nr[k], (np[k] > 0) ? p[k] / np[k] : 0 }' \
+        "$WORK/tls-results"
+fi

@@ -2,6 +2,7 @@ package dev.netlab.webserver;
 
 import dev.netlab.kit.log.RateLimitedLog;
 import dev.netlab.webserver.WebServerMetrics.TimeoutKind;
+import dev.netlab.webserver.accesslog.AccessLog;
 import dev.netlab.webserver.http.BodyDiscarder;
 import dev.netlab.webserver.http.Expectation;
 import dev.netlab.webserver.http.HttpDate;
@@ -15,9 +16,8 @@ import dev.netlab.webserver.http.Response;
 import dev.netlab.webserver.http.ResponseWriter;
 import dev.netlab.webserver.http.Status;
 import java.io.IOException;
-import java.net.Socket;
+import java.net.InetAddress;
 import java.net.SocketTimeoutException;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -44,10 +44,11 @@ final class Connection implements Runnable {
         void closed(Connection connection);
     }
 
-    private final SocketChannel channel;
+    private final Transport transport;
     private final WebServerConfig config;
     private final RequestHandler handler;
     private final WebServerMetrics metrics;
+    private final AccessLog accessLog;
     private final HttpDate date;
     private final Owner owner;
     private volatile boolean idle = true;
@@ -57,13 +58,16 @@ final class Connection implements Runnable {
     private volatile boolean sendCut;
     /** Requests answered on this connection (its own thread only). */
     private int requests;
+    /** The client's address, for the access log (its own thread only). */
+    private InetAddress remote;
 
-    Connection(SocketChannel channel, WebServerConfig config, RequestHandler handler, WebServerMetrics metrics,
-               HttpDate date, Owner owner) {
-        this.channel = channel;
+    Connection(Transport transport, WebServerConfig config, RequestHandler handler, WebServerMetrics metrics,
+               AccessLog accessLog, HttpDate date, Owner owner) {
+        this.transport = transport;
         this.config = config;
         this.handler = handler;
         this.metrics = metrics;
+        this.accessLog = accessLog;
         this.date = date;
         this.owner = owner;
     }
@@ -86,22 +90,24 @@ final class Connection implements Runnable {
 
     /** Closes the socket; a blocked read or write fails at once. */
     void abort() {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            LOG.log(Level.FINEST, "close failed", e);
-        }
+        transport.abort();
     }
 
     @Override
     public void run() {
         SchedulerWatch.SHARED.connectionStarted();
         try {
-            Socket socket = channel.socket();
-            socket.setTcpNoDelay(true);
-            DeadlineInputStream stream = new DeadlineInputStream(socket);
+            DeadlineInputStream stream;
+            try {
+                stream = new DeadlineInputStream(transport.open(System.nanoTime() + config.headTimeout().toNanos()));
+            } catch (SocketTimeoutException e) {
+                // A TLS handshake that did not finish within the head timeout: nothing can be answered on it.
+                metrics.timeout(TimeoutKind.HEAD);
+                return;
+            }
+            remote = transport.remoteAddress();
             long sendTimeout = config.sendTimeout().toNanos();
-            ResponseWriter writer = new ResponseWriter(channel, OUTPUT_BUFFER, date,
+            ResponseWriter writer = new ResponseWriter(transport.output(), OUTPUT_BUFFER, date,
                     () -> sendDeadline = System.nanoTime() + sendTimeout);
             serve(stream, new HttpInput(stream, INPUT_BUFFER), writer);
         } catch (IOException e) {
@@ -170,7 +176,7 @@ final class Connection implements Runnable {
             timedOut(TimeoutKind.HEAD, writer, true);
             return false;
         } catch (HttpException e) {
-            refuse(e.method(), e, writer, stream, input, start);
+            refuse(e.method(), null, e, writer, stream, input, start);
             return false;
         }
         Response response;
@@ -182,11 +188,12 @@ final class Connection implements Runnable {
             }
             response = handler.handle(head);
         } catch (HttpException e) {
-            refuse(head.method(), e, writer, stream, input, start);
+            refuse(head.method(), head, e, writer, stream, input, start);
             return false;
         } catch (RuntimeException e) {
             FAILURES.log(System.Logger.Level.WARNING, "request handler failed", e);
-            refuse(head.method(), new HttpException(Status.INTERNAL_SERVER_ERROR, null), writer, stream, input, start);
+            refuse(head.method(), head, new HttpException(Status.INTERNAL_SERVER_ERROR, null), writer, stream, input,
+                    start);
             return false;
         }
         // An unread body cannot be skipped to the next request; the cap makes the last answer say close.
@@ -194,7 +201,9 @@ final class Connection implements Runnable {
                 && ++requests < config.keepAliveRequests();
         long bytes = send(writer, response, head.method().equals("HEAD"), !keepAlive,
                 keepAlive && head.version() == HttpVersion.HTTP_1_0);
-        metrics.request(head.method(), response.status(), bytes, System.nanoTime() - start);
+        long nanos = System.nanoTime() - start;
+        metrics.request(head.method(), response.status(), bytes, nanos);
+        accessLog.record(remote, head, head.method(), response.status().code(), bytes, nanos);
         if (!keepAlive) {
             lingeringClose(stream, input);
         }
@@ -210,12 +219,17 @@ final class Connection implements Runnable {
         }
     }
 
-    /** Answers a protocol error with Connection: close, then closes lingering so the client reads the answer. */
-    private void refuse(String method, HttpException e, ResponseWriter writer, DeadlineInputStream stream,
-                        HttpInput input, long start) throws IOException {
+    /**
+     * Answers a protocol error with Connection: close, then closes lingering so the client reads the answer;
+     * {@code head} is null when it did not parse.
+     */
+    private void refuse(String method, RequestHead head, HttpException e, ResponseWriter writer,
+                        DeadlineInputStream stream, HttpInput input, long start) throws IOException {
         // A HEAD request gets no body even with its error.
         long bytes = send(writer, Response.error(e.status(), e.getMessage()), "HEAD".equals(method), true, false);
-        metrics.request(method, e.status(), bytes, System.nanoTime() - start);
+        long nanos = System.nanoTime() - start;
+        metrics.request(method, e.status(), bytes, nanos);
+        accessLog.record(remote, head, method, e.status().code(), bytes, nanos);
         lingeringClose(stream, input);
     }
 
@@ -236,7 +250,7 @@ final class Connection implements Runnable {
      */
     private void lingeringClose(DeadlineInputStream stream, HttpInput input) {
         try {
-            channel.shutdownOutput();
+            transport.shutdownOutput();
             stream.deadline(System.nanoTime() + config.lingerTimeout().toNanos());
             input.skip(MAX_LINGER_BYTES);
         } catch (IOException e) {

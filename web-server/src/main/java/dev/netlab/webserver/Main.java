@@ -6,12 +6,15 @@ import dev.netlab.kit.lifecycle.Engine;
 import dev.netlab.kit.lifecycle.Service;
 import dev.netlab.kit.lifecycle.ServiceContext;
 import dev.netlab.kit.lifecycle.ServiceMain;
+import dev.netlab.webserver.accesslog.AccessLogSettings;
 import dev.netlab.webserver.files.PathResolver;
 import dev.netlab.webserver.files.StaticFileHandler;
 import dev.netlab.webserver.http.Methods;
+import dev.netlab.webserver.tls.TlsSettings;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -47,7 +50,12 @@ public final class Main extends ServiceCommand implements Service {
 
     @Override
     public List<String> bindAddressKeys() {
-        return List.of("webserver.bind-address");
+        return List.of("webserver.bind-address", "webserver.tls.bind-address");
+    }
+
+    @Override
+    public List<String> optionalKeys() {
+        return TlsSettings.OPTIONAL_KEYS;
     }
 
     @Override
@@ -61,6 +69,8 @@ public final class Main extends ServiceCommand implements Service {
                     "expected an existing directory (" + e.getMessage() + ")");
         }
         StaticFileHandler files = new StaticFileHandler(resolver, config.directoryListing(), context.clock());
-        return new WebServerEngine(config, new Methods(files), context.registry(), context.clock());
+        Optional<TlsSettings> tls = TlsSettings.from(context.settings(), System.getenv());
+        AccessLogSettings accessLog = AccessLogSettings.from(context.settings());
+        return new WebServerEngine(config, new Methods(files), context.registry(), context.clock(), tls, accessLog);
     }
 }

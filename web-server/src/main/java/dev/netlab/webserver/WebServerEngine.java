@@ -1,17 +1,22 @@
 package dev.netlab.webserver;
 
+import dev.netlab.kit.config.InvalidConfigException;
 import dev.netlab.kit.lifecycle.Endpoint;
 import dev.netlab.kit.lifecycle.Engine;
 import dev.netlab.kit.lifecycle.StartupException;
 import dev.netlab.kit.log.RateLimitedLog;
+import dev.netlab.webserver.accesslog.AccessLog;
+import dev.netlab.webserver.accesslog.AccessLogSettings;
 import dev.netlab.webserver.http.HttpDate;
 import dev.netlab.webserver.http.RequestHandler;
 import dev.netlab.webserver.http.Response;
 import dev.netlab.webserver.http.ResponseWriter;
 import dev.netlab.webserver.http.Status;
+import dev.netlab.webserver.tls.TlsSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedChannelException;
@@ -19,21 +24,28 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
- * The web listener: a blocking accept loop handing each connection to its own virtual thread, the connection limit
- * (503 beyond it), and the drain on shutdown (idle connections closed, busy ones finish their answer).
+ * The web listener (and the optional TLS listener): a blocking accept loop each, handing each connection to its own
+ * virtual thread, the connection limit shared by both (503 beyond it), and the drain on shutdown (idle connections
+ * closed, busy ones finish their answer, then the access log is flushed).
  */
 final class WebServerEngine implements Engine, Connection.Owner {
 
@@ -46,6 +58,8 @@ final class WebServerEngine implements Engine, Connection.Owner {
             System.getLogger(WebServerEngine.class.getName()), Duration.ofSeconds(10));
 
     private final WebServerConfig config;
+    private final Optional<TlsSettings> tls;
+    private final AccessLog accessLog;
     private final RequestHandler handler;
     private final WebServerMetrics metrics;
     private final HttpDate date;
@@ -56,50 +70,106 @@ final class WebServerEngine implements Engine, Connection.Owner {
             Thread.ofVirtual().name("web-connection-", 0).factory());
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition drained = lock.newCondition();
-    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("web-send-watchdog").daemon().factory());
+    // Also the TLS handshake's deadline timer: a cancelled deadline leaves its queue at once.
+    private final ScheduledThreadPoolExecutor watchdog = watchdog();
     private volatile boolean draining;
-    private ServerSocketChannel server;
-    private Thread acceptor;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final List<Thread> acceptors = new CopyOnWriteArrayList<>();
     private int maxConnections;
     private int maxLingeringRefusals;
 
     WebServerEngine(WebServerConfig config, RequestHandler handler, MeterRegistry registry, Clock clock) {
+        this(config, handler, registry, clock, Optional.empty(), AccessLog.off(registry));
+    }
+
+    WebServerEngine(WebServerConfig config, RequestHandler handler, MeterRegistry registry, Clock clock,
+                    Optional<TlsSettings> tls, AccessLogSettings accessLog) {
+        this(config, handler, registry, clock, tls, openAccessLog(accessLog, clock, registry));
+    }
+
+    WebServerEngine(WebServerConfig config, RequestHandler handler, MeterRegistry registry, Clock clock,
+                    Optional<TlsSettings> tls, AccessLog accessLog) {
         this.config = config;
+        this.tls = tls;
+        this.accessLog = accessLog;
         this.handler = handler;
         this.metrics = new WebServerMetrics(registry, active::get);
         this.date = new HttpDate(clock);
     }
 
+    private static ScheduledThreadPoolExecutor watchdog() {
+        var executor = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("web-send-watchdog").daemon().factory());
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
+
+    private static AccessLog openAccessLog(AccessLogSettings settings, Clock clock, MeterRegistry registry) {
+        try {
+            return AccessLog.create(settings, clock, registry);
+        } catch (IOException e) {
+            throw InvalidConfigException.invalid("webserver.access-log.target", settings.file().orElseThrow().toString(),
+                    "a file the server can append to (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /**
+     * One bound listener.
+     *
+     * @param name      its name in the start line
+     * @param server    the bound socket
+     * @param transport what an accepted socket becomes: plain TCP or TLS over it
+     * @param plaintext whether a refusal at the connection limit can be a 503 (not on the TLS port: no handshake yet)
+     */
+    private record Listener(String name, ServerSocketChannel server, Function<SocketChannel, Transport> transport,
+                            boolean plaintext) {
+    }
+
     @Override
     public List<Endpoint> start() {
-        try {
-            server = ServerSocketChannel.open();
-            server.bind(new InetSocketAddress(config.bindAddress(), config.port()), BACKLOG);
-        } catch (IOException e) {
-            close();
-            throw StartupException.cannotBind("web", "tcp", config.bindAddress(), config.port(), e);
-        }
-        InetSocketAddress bound;
-        try {
-            bound = (InetSocketAddress) server.getLocalAddress();
-        } catch (IOException e) {
-            close();
-            throw new StartupException("cannot read the web listener's address: " + e.getMessage(), e);
-        }
+        List<Endpoint> endpoints = new ArrayList<>();
+        endpoints.add(bind("web", config.bindAddress(), config.port(), PlainTransport::new, true));
+        tls.ifPresent(settings -> {
+            SSLSocketFactory factory = settings.context().getSocketFactory();
+            SSLParameters parameters = settings.parameters();
+            endpoints.add(bind("tls", settings.bindAddress(), settings.port(),
+                    channel -> new TlsTransport(channel, factory, parameters, watchdog), false));
+        });
         limitConnections(DescriptorBudget.ofThisProcess());
-        acceptor = Thread.ofVirtual().name("web-accept").start(this::acceptLoop);
+        accessLog.start();
+        for (Listener listener : listeners) {
+            acceptors.add(Thread.ofVirtual().name(listener.name() + "-accept").start(() -> acceptLoop(listener)));
+        }
         // A blocking socket write has no timeout of its own: a watchdog cuts writes stalled past the send timeout.
         long period = Math.clamp(config.sendTimeout().toMillis() / 4, 5, 1000);
         watchdog.scheduleAtFixedRate(this::cutStalledSends, period, period, TimeUnit.MILLISECONDS);
-        return List.of(Endpoint.tcp("web", bound));
+        return endpoints;
     }
 
-    private void acceptLoop() {
+    /** Binds one listener (closing those already bound when it fails) and returns its start-line endpoint. */
+    private Endpoint bind(String name, InetAddress address, int port, Function<SocketChannel, Transport> transport,
+                          boolean plaintext) {
+        ServerSocketChannel server = null;
+        try {
+            server = ServerSocketChannel.open();
+            listeners.add(new Listener(name, server, transport, plaintext));
+            server.bind(new InetSocketAddress(address, port), BACKLOG);
+        } catch (IOException e) {
+            close();
+            throw StartupException.cannotBind(name, "tcp", address, port, e);
+        }
+        try {
+            return Endpoint.tcp(name, (InetSocketAddress) server.getLocalAddress());
+        } catch (IOException e) {
+            close();
+            throw new StartupException("cannot read the " + name + " listener's address: " + e.getMessage(), e);
+        }
+    }
+
+    private void acceptLoop(Listener listener) {
         int failures = 0;
         while (!draining) {
             try {
-                dispatch(server.accept());
+                dispatch(listener.server().accept(), listener);
                 failures = 0;
             } catch (ClosedChannelException e) {
                 return;
@@ -119,10 +189,15 @@ final class WebServerEngine implements Engine, Connection.Owner {
     }
 
     /** Hands a new connection to its thread, or refuses it beyond the connection limit. */
-    private void dispatch(SocketChannel channel) {
+    private void dispatch(SocketChannel channel, Listener listener) {
         if (active.incrementAndGet() > maxConnections) {
             active.decrementAndGet();
             metrics.refused();
+            if (!listener.plaintext()) {
+                // A TLS client would read a plaintext 503 as garbage: it gets a plain close.
+                closeQuietly(channel);
+                return;
+            }
             if (refusing.incrementAndGet() > maxLingeringRefusals) {
                 // A flood beyond the limit: answer at once without lingering, so refusals cannot pile up
                 // descriptors (150 bytes into a new socket's empty send buffer do not block).
@@ -147,7 +222,8 @@ final class WebServerEngine implements Engine, Connection.Owner {
         }
         Connection connection;
         try {
-            connection = new Connection(channel, config, handler, metrics, date, this);
+            connection = new Connection(listener.transport().apply(channel), config, handler, metrics, accessLog,
+                    date, this);
         } catch (Throwable e) {
             active.decrementAndGet();
             closeQuietly(channel);
@@ -282,17 +358,17 @@ final class WebServerEngine implements Engine, Connection.Owner {
         connections.forEach(Connection::abort);
         threads.shutdownNow();
         watchdog.shutdownNow();
-        if (acceptor != null) {
-            acceptor.interrupt();
-        }
+        acceptors.forEach(Thread::interrupt);
+        // After the drain: every answered request's line is queued; write them all and flush.
+        accessLog.close();
     }
 
     private void closeListener() {
-        if (server != null) {
+        for (Listener listener : listeners) {
             try {
-                server.close();
+                listener.server().close();
             } catch (IOException e) {
-                LOG.log(Level.DEBUG, "closing the listener failed", e);
+                LOG.log(Level.DEBUG, "closing the " + listener.name() + " listener failed", e);
             }
         }
     }

@@ -43,6 +43,11 @@ final class RawHttp implements AutoCloseable {
         return new RawHttp(socket);
     }
 
+    /** A client over a socket already connected (a TLS one). */
+    static RawHttp over(Socket socket) throws IOException {
+        return new RawHttp(socket);
+    }
+
     /** GET {@code path} over a fresh connection and the reply. */
     static Reply get(int port, String path) throws IOException {
         try (RawHttp client = connect(port)) {

@@ -3,6 +3,7 @@ package dev.netlab.webserver.http;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 
@@ -24,6 +25,7 @@ public final class ResponseWriter {
     private final ByteBuffer buffer;
     private final HttpDate date;
     private final Runnable beforeWrite;
+    private final boolean sendfile;
     private long sent;
 
     /**
@@ -36,6 +38,7 @@ public final class ResponseWriter {
         this.buffer = ByteBuffer.allocateDirect(bufferSize);
         this.date = date;
         this.beforeWrite = beforeWrite;
+        this.sendfile = channel instanceof SocketChannel;
     }
 
     /** A writer without a send timeout (short canned answers). */
@@ -132,7 +135,8 @@ public final class ResponseWriter {
         long end = position + region.length();
         while (position < end) {
             beforeWrite.run();
-            long n = file.transferTo(position, Math.min(TRANSFER_CHUNK, end - position), channel);
+            // Not on TLS: the bytes must be encrypted on their way, so they go through the buffer below.
+            long n = sendfile ? file.transferTo(position, Math.min(TRANSFER_CHUNK, end - position), channel) : 0;
             if (n <= 0) {
                 buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
                 int read = file.read(buffer, position);

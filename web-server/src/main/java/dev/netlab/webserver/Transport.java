@@ -1,0 +1,31 @@
+package dev.netlab.webserver;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.channels.WritableByteChannel;
+
+/** The byte stream under one connection: plain TCP, or TLS over it. The exchange logic is the same on both. */
+interface Transport {
+
+    /**
+     * Makes the connection ready for its first request (TLS: the handshake, cut at {@code deadline}).
+     *
+     * @param deadline System.nanoTime by which it must be ready
+     * @return the socket to read requests from, whose timeouts bound each read
+     * @throws java.net.SocketTimeoutException when the deadline passed first
+     */
+    Socket open(long deadline) throws IOException;
+
+    /** Where answers are written; files go out through it (sendfile only when it is a plain socket channel). */
+    WritableByteChannel output();
+
+    /** Ends the server's side of the stream (TLS: close_notify first) while the client may still send. */
+    void shutdownOutput() throws IOException;
+
+    /** Closes the socket at once: a blocked read or write (of any thread) fails. */
+    void abort();
+
+    /** The client's address, for the access log. */
+    InetAddress remoteAddress();
+}
