@@ -193,6 +193,7 @@ class PingCommandTest {
         "ping 127.0.0.1 --format xml|--format must be text or json",
         "ping 127.0.0.1 --mode stamp -s 20|-s must be from 44 to 65507 bytes in stamp mode",
         "ping 127.0.0.1 -s 70000|-s must be from 1 to 65507 bytes in lab mode",
+        "ping 127.0.0.1 -i 0.001 -W 86400 -w 1|-W 86400 with -i 0.001 keeps up to 86400001 probes waiting",
     })
     void usageErrorsExitTwoWithOneLine(String args, String message) {
         CommandRunner.Result result = CommandRunner.run(args.split(" "));
