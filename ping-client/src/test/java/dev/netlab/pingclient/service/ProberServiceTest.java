@@ -176,14 +176,14 @@ class ProberServiceTest {
 
     @Test
     void lossCoversOnlyProbesWhoseTimeoutHasPassed() throws Exception {
-        // Every other probe answered, the rest dropped; a timeout of 1 h: nothing is decided lost yet.
+        // Every other probe answered, the rest dropped; a timeout of 10 min: nothing is decided lost yet.
         try (var reflector = FaultyReflector.start(Kind.ECHO, n -> n % 2 == 0 ? List.of(new Drop()) : List.of())) {
             running = RunningService.start(new Main(), settings("""
                         - host: 127.0.0.1
                           port: %d
                           mode: echo
                           interval: 20ms
-                          timeout: 1h
+                          timeout: 10m
                           name: waiting
                     """.formatted(reflector.address().getPort())), Clock.systemUTC());
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(new ObjectMapper()
