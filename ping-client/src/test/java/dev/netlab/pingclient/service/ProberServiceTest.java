@@ -268,21 +268,8 @@ class ProberServiceTest {
         }
     }
 
-    /** The live threads whose name starts with {@code prefix}, as "name virtual|platform", from a JSON thread dump. */
     private List<String> probeThreads(String prefix) throws Exception {
-        Path dump = dir.resolve("threads-" + System.nanoTime() + ".json");
-        java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
-                .dumpThreads(dump.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
-        List<String> found = new java.util.ArrayList<>();
-        for (JsonNode container : new ObjectMapper().readTree(dump.toFile()).get("threadDump").get("threadContainers")) {
-            for (JsonNode thread : container.get("threads")) {
-                String name = thread.path("name").asText();
-                if (name.startsWith(prefix)) {
-                    found.add(name + (thread.path("virtual").asBoolean() ? " virtual" : " platform"));
-                }
-            }
-        }
-        return found;
+        return ThreadCensus.threads(dir, prefix);
     }
 
     private static Service service(Resolver resolver) {
