@@ -35,8 +35,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class ProbeStream {
 
-    /** Replies are the probe's size (a STAMP reflector may add a little); anything longer is cut, not lost. */
-    private static final int MIN_BUFFER = 4_096;
+    /**
+     * Replies are the probe's size (a STAMP reflector may add a little); anything longer is cut, not lost. Small:
+     * one buffer per stream, and a mesh has thousands of streams.
+     */
+    private static final int MIN_BUFFER = 512;
     private static final int FOREIGN_DRAIN = 64;
     /** The most missed sends that go out back to back after a stall. */
     private static final long MAX_BURST = 100;
