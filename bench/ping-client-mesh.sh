@@ -76,11 +76,26 @@ config() {
     done
 }
 
-# Eden KiB allocated since the start: young collections x eden capacity + eden in use (Serial: eden empties at each
-# young collection, and its capacity stays put once the heap is at its maximum).
-eden_allocated_kib() {
-    "$JSTAT" -gc "$1" | awk 'NR==1 {for (i = 1; i <= NF; i++) col[$i] = i}
-        NR==2 {printf "%d", $col["YGC"] * $col["EC"] + $col["EU"]}'
+# Runs "$@" while jstat samples the service's eden every 50 ms; prints the KiB allocated meanwhile: growth of eden
+# in use between samples, and across a young collection what filled the eden before it plus what is in use after.
+eden_allocated_during() {
+    local pid="$1"; shift
+    "$JSTAT" -gc "$pid" 50 >"$WORK/jstat.txt" &
+    local jstat=$!
+    sleep 0.3
+    "$@"
+    sleep 0.3
+    kill "$jstat"; wait "$jstat" 2>/dev/null || true
+    awk 'NR==1 {for (i = 1; i <= NF; i++) col[$i] = i; next}
+        $1 ~ /^[0-9.]+$/ {ec = $col["EC"]; eu = $col["EU"]; gc = $col["YGC"] + $col["FGC"]
+            if (seen) { total += (gc > pgc) ? (pec - peu) + eu : eu - peu }
+            seen = 1; pec = ec; peu = eu; pgc = gc}
+        END {printf "%d", total}' "$WORK/jstat.txt"
+}
+scrape_ten() {
+    for i in $(seq 1 10); do
+        curl -fsS -o "$WORK/metrics.txt" -w '%{time_total} ' "http://127.0.0.1:$1/metrics" >>"$WORK/scrape-times.txt"
+    done
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
@@ -103,24 +118,22 @@ for n in $TARGETS_LIST; do
     PIDS+=("$pid")
     admin="$(await_line "$WORK/service.log" 'admin=tcp/' | sed -E 's/.*admin=tcp\/127\.0\.0\.1:([0-9]+).*/\1/')"
     sleep 10
-    t0=$(cpu_ticks "$pid"); s0=$(date +%s.%N); a0=$(eden_allocated_kib "$pid")
-    sleep "$SECONDS_MEASURED"
-    t1=$(cpu_ticks "$pid"); s1=$(date +%s.%N); a1=$(eden_allocated_kib "$pid")
+    t0=$(cpu_ticks "$pid"); s0=$(date +%s.%N)
+    quiet=$(eden_allocated_during "$pid" sleep "$SECONDS_MEASURED")
+    t1=$(cpu_ticks "$pid"); s1=$(date +%s.%N)
     rss=$(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$pid/status")
     # Ten scrapes back to back: time each, and the allocation above the quiet period's rate.
-    scrape_ms=""; a2=$(eden_allocated_kib "$pid"); s2=$(date +%s.%N)
-    for i in $(seq 1 10); do
-        scrape_ms+="$(curl -fsS -o "$WORK/metrics.txt" -w '%{time_total}' "http://127.0.0.1:$admin/metrics") "
-    done
-    a3=$(eden_allocated_kib "$pid"); s3=$(date +%s.%N)
+    : >"$WORK/scrape-times.txt"; s2=$(date +%s.%N)
+    scraping=$(eden_allocated_during "$pid" scrape_ten "$admin")
+    s3=$(date +%s.%N); scrape_ms="$(cat "$WORK/scrape-times.txt")"
     series=$(grep -vc '^#' "$WORK/metrics.txt")
     live=$("$JCMD" "$pid" GC.class_histogram | awk '/^Total/ {printf "%.1f", $3 / 1048576}')
     kill "$pid"; wait "$pid" 2>/dev/null || true
     after="$(reflected)"
     python3 - "$n" "$heap" "$rss" "$t0" "$t1" "$s0" "$s1" "$live" "$((after - before))" "$WORK/metrics.txt" \
-        "$scrape_ms" "$a0" "$a1" "$a2" "$a3" "$s2" "$s3" "$series" "$(getconf CLK_TCK)" <<'PY'
+        "$scrape_ms" "$quiet" "$scraping" "$s2" "$s3" "$series" "$(getconf CLK_TCK)" <<'PY'
 import re, statistics, sys
-(n, heap, rss, t0, t1, s0, s1, live, reflected, metrics, scrapes, a0, a1, a2, a3, s2, s3, series, hz) = sys.argv[1:]
+(n, heap, rss, t0, t1, s0, s1, live, reflected, metrics, scrapes, quiet, scraping, s2, s3, series, hz) = sys.argv[1:]
 total = {}
 for line in open(metrics):
     m = re.match(r'(pingclient_packets_(?:sent|lost|late)_total)\{.*\} (\S+)', line)
@@ -128,8 +141,8 @@ for line in open(metrics):
         total[m.group(1)] = total.get(m.group(1), 0) + float(m.group(2))
 cpu = 100 * (float(t1) - float(t0)) / float(hz) / (float(s1) - float(s0))
 times = [float(x) * 1000 for x in scrapes.split()]
-quiet_rate = (int(a1) - int(a0)) / (float(s1) - float(s0))          # KiB/s while only probing
-scrape_alloc = ((int(a3) - int(a2)) - quiet_rate * (float(s3) - float(s2))) / 10 / 1024
+quiet_rate = int(quiet) / (float(s1) - float(s0))          # KiB/s while only probing
+scrape_alloc = (int(scraping) - quiet_rate * (float(s3) - float(s2) + 0.6)) / 10 / 1024
 print(f"{n:<8} {heap + 'm':>8} {rss:>9} {cpu:8.2f} {live:>8} {int(total['pingclient_packets_sent_total']):>9} "
       f"{reflected:>9} {int(total['pingclient_packets_lost_total']):>7} {int(total['pingclient_packets_late_total']):>9} "
       f"{statistics.median(times):10.1f} {scrape_alloc:10.1f} {quiet_rate / 1024:12.2f}   ({series} series,"
