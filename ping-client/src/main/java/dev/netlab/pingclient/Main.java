@@ -1,6 +1,9 @@
 package dev.netlab.pingclient;
 
 import dev.netlab.kit.cli.ServiceCommand;
+import dev.netlab.kit.config.ConfigLoader;
+import dev.netlab.kit.config.InvalidConfigException;
+import dev.netlab.kit.config.Settings;
 import dev.netlab.kit.lifecycle.Engine;
 import dev.netlab.kit.lifecycle.Service;
 import dev.netlab.kit.lifecycle.ServiceContext;
@@ -8,8 +11,13 @@ import dev.netlab.kit.lifecycle.ServiceMain;
 import dev.netlab.pingclient.service.ProberConfig;
 import dev.netlab.pingclient.service.ProberEngine;
 import dev.netlab.pingclient.service.Resolver;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import sun.misc.Signal;
 
 /** Entry point of the ping-client jar: the prober service by default, {@code ping TARGET} as a command. */
 @Command(name = "ping-client", subcommands = PingCommand.class,
@@ -17,20 +25,59 @@ import picocli.CommandLine.Command;
                 + " 'ping TARGET' probes one target like ping.")
 public final class Main extends ServiceCommand implements Service {
 
+    private static final Logger LOG = System.getLogger(Main.class.getName());
+
     private final Resolver resolver;
+    private final Supplier<Settings> reread;
+    private volatile ProberEngine engine;
 
     /** The jar's service: names resolve through the system's resolver. */
     public Main() {
-        this(Resolver.system());
+        this(Resolver.system(), null);
     }
 
     /** A service whose target names resolve through {@code resolver} (tests give changing answers). */
     public Main(Resolver resolver) {
+        this(resolver, null);
+    }
+
+    /**
+     * A service that resolves through {@code resolver} and whose {@link #reload()} reads {@code reread}
+     * (null: the {@code --config} file and the environment, as at start).
+     */
+    public Main(Resolver resolver, Supplier<Settings> reread) {
         this.resolver = resolver;
+        this.reread = reread;
     }
 
     public static void main(String[] args) {
-        System.exit(ServiceMain.run(new Main(), args));
+        Main main = new Main();
+        try {
+            Signal.handle(new Signal("HUP"), signal -> main.reload());
+        } catch (IllegalArgumentException e) {
+            // No SIGHUP on this platform: the configuration is read at start only.
+        }
+        System.exit(ServiceMain.run(main, args));
+    }
+
+    /**
+     * Reads the configuration again (SIGHUP) and applies its {@code pingclient.*} settings to the running prober; a
+     * configuration that is not valid changes nothing and is logged.
+     */
+    public void reload() {
+        ProberEngine running = engine;
+        if (running == null) {
+            return;
+        }
+        try {
+            Settings settings = reread != null ? reread.get()
+                    : ConfigLoader.load(configFile(), System.getenv(), Map.of(), ServiceMain.schema(this));
+            running.reconfigure(ProberConfig.read(settings));
+        } catch (InvalidConfigException e) {
+            LOG.log(Level.WARNING, "configuration not reloaded (the running one stays): " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "configuration not reloaded (the running one stays)", e);
+        }
     }
 
     @Override
@@ -54,6 +101,8 @@ public final class Main extends ServiceCommand implements Service {
     @Override
     public Engine createEngine(ServiceContext context) {
         ProberConfig config = ProberConfig.read(context.settings());
-        return new ProberEngine(config, context.registry(), context.clock(), resolver);
+        ProberEngine created = new ProberEngine(config, context.registry(), context.clock(), resolver);
+        engine = created;
+        return created;
     }
 }

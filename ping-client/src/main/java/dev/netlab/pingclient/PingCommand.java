@@ -1,6 +1,7 @@
 package dev.netlab.pingclient;
 
 import dev.netlab.pingclient.probe.ProbeCodec;
+import dev.netlab.pingclient.probe.ProbeMemory;
 import dev.netlab.pingprotocol.Mode;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -77,6 +78,10 @@ final class PingCommand implements Callable<Integer> {
         }
         if (timeout.compareTo(Duration.ofMillis(1)) < 0) {
             throw new CommandLine.ParameterException(cl, "-W must be at least 0.001 seconds");
+        }
+        String misfit = ProbeMemory.misfit(interval, timeout, ProbeMemory.DEFAULT_MAX_OUTSTANDING, "-W", "-i");
+        if (misfit != null) {
+            throw new CommandLine.ParameterException(cl, misfit);
         }
         if (deadline != null && deadline.isZero()) {
             throw new CommandLine.ParameterException(cl, "-w must be more than 0 seconds");

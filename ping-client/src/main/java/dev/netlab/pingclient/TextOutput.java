@@ -131,7 +131,7 @@ final class TextOutput implements ProbeEvents {
             line.append(", +").append(errors).append(" errors");
         }
         if (s.sent() > 0) {
-            line.append(", ").append(percent(s.sent(), s.received())).append("% packet loss");
+            line.append(", ").append(percent(s.lossPercent())).append("% packet loss");
         }
         line.append(", time ").append(elapsedMillis).append("ms");
         if (perProbe && mode != Mode.LAB) {
@@ -157,8 +157,7 @@ final class TextOutput implements ProbeEvents {
     }
 
     /** iputils prints the loss with printf's {@code %g}: six significant digits, no trailing zeros. */
-    static String percent(long sent, long received) {
-        double loss = (sent - received) * 100.0 / sent;
+    static String percent(double loss) {
         String text = new BigDecimal(loss).round(new MathContext(6)).stripTrailingZeros().toPlainString();
         return text;
     }

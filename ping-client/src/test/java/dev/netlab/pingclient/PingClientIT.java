@@ -105,6 +105,50 @@ class PingClientIT {
     }
 
     @Test
+    void sighupReReadsTheConfigFile() throws Exception {
+        try (var reflector = FaultyReflector.clean(Kind.ECHO)) {
+            int port = reflector.address().getPort();
+            Path config = dir.resolve("targets.yaml");
+            String yaml = "pingclient:\n  targets:\n    - {host: 127.0.0.1, port: %d, mode: echo, interval: 50ms, name: %s}\n";
+            Files.writeString(config, yaml.formatted(port, "before"));
+            try (var service = ServiceProcess.startJar(JAR, List.of("--config", config.toString()),
+                    Map.of("ADMIN_PORT", "0"))) {
+                URI metrics = URI.create("http://127.0.0.1:" + service.ports(PROCESS).get("admin") + "/metrics");
+                HttpClient http = HttpClient.newHttpClient();
+                await().atMost(PROCESS).untilAsserted(() -> assertThat(scrape(http, metrics)
+                        .value("pingclient_packets_received_total", "target", "before")).isPresent());
+                Files.writeString(config, yaml.formatted(port, "after"));
+                Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(service.process().pid())).start();
+                assertThat(kill.waitFor()).isZero();
+                await().atMost(PROCESS).untilAsserted(() -> {
+                    PrometheusText.Scrape scrape = scrape(http, metrics);
+                    assertThat(scrape.value("pingclient_packets_sent_total", "target", "before")).isEmpty();
+                    assertThat(scrape.valueOf("pingclient_packets_received_total", "target", "after")).isPositive();
+                });
+                assertThat(service.process().isAlive()).isTrue();
+                assertThat(service.terminate(PROCESS)).isZero();
+            }
+        }
+    }
+
+    @Test
+    void aScheduleThatCannotFitItsProbeMemoryExitsTwo() throws Exception {
+        Path config = dir.resolve("sink.yaml");
+        Files.writeString(config, "pingclient:\n  targets:\n    - {host: 127.0.0.1, interval: 1ms, timeout: 86400s}\n");
+        try (var service = ServiceProcess.startJar(JAR, List.of("--config", config.toString()),
+                Map.of("ADMIN_PORT", "0"))) {
+            assertThat(service.awaitExit(PROCESS)).isEqualTo(2);
+            assertThat(service.stderr().strip().lines().toList()).hasSize(1).first().asString()
+                    .startsWith("ping-client: ").contains("pingclient.max-outstanding-probes");
+        }
+    }
+
+    private static PrometheusText.Scrape scrape(HttpClient http, URI metrics) throws Exception {
+        return PrometheusText.parse(http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    @Test
     void anInvalidTargetExitsTwoWithOneLine() throws Exception {
         Path config = dir.resolve("bad.yaml");
         Files.writeString(config, "pingclient:\n  targets:\n    - host: 127.0.0.1\n      mode: icmp\n");

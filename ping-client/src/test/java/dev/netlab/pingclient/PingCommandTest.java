@@ -8,6 +8,7 @@ import dev.netlab.pingclient.probe.FaultyReflector;
 import dev.netlab.pingclient.probe.FaultyReflector.Delay;
 import dev.netlab.pingclient.probe.FaultyReflector.Drop;
 import dev.netlab.pingclient.probe.FaultyReflector.Kind;
+import dev.netlab.pingclient.probe.LossRatio;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -82,10 +83,10 @@ class PingCommandTest {
 
     @Test
     void lossPercentIsPrintedLikePrintfG() {
-        assertThat(TextOutput.percent(11, 7)).isEqualTo("36.3636");
-        assertThat(TextOutput.percent(10, 6)).isEqualTo("40");
-        assertThat(TextOutput.percent(3, 0)).isEqualTo("100");
-        assertThat(TextOutput.percent(3, 3)).isEqualTo("0");
+        assertThat(TextOutput.percent(new LossRatio(11, 4).percent())).isEqualTo("36.3636");
+        assertThat(TextOutput.percent(new LossRatio(10, 4).percent())).isEqualTo("40");
+        assertThat(TextOutput.percent(new LossRatio(3, 3).percent())).isEqualTo("100");
+        assertThat(TextOutput.percent(new LossRatio(3, 0).percent())).isEqualTo("0");
     }
 
     @Test
@@ -193,6 +194,7 @@ class PingCommandTest {
         "ping 127.0.0.1 --format xml|--format must be text or json",
         "ping 127.0.0.1 --mode stamp -s 20|-s must be from 44 to 65507 bytes in stamp mode",
         "ping 127.0.0.1 -s 70000|-s must be from 1 to 65507 bytes in lab mode",
+        "ping 127.0.0.1 -i 0.001 -W 86400 -w 1|-W 86400 with -i 0.001 keeps up to 86400001 probes waiting",
     })
     void usageErrorsExitTwoWithOneLine(String args, String message) {
         CommandRunner.Result result = CommandRunner.run(args.split(" "));

@@ -23,6 +23,10 @@ public interface ProbeEvents {
     default void lost(long seq) {
     }
 
+    /** A probe's timeout passed (right after {@link #lost} when it went unanswered): its fate counts in the loss. */
+    default void decided(long seq) {
+    }
+
     /** Something was counted and dropped; the stream goes on. */
     default void error(ErrorKind kind, String detail) {
     }
@@ -62,6 +66,13 @@ public interface ProbeEvents {
             public void lost(long seq) {
                 for (ProbeEvents l : listeners) {
                     l.lost(seq);
+                }
+            }
+
+            @Override
+            public void decided(long seq) {
+                for (ProbeEvents l : listeners) {
+                    l.decided(seq);
                 }
             }
 

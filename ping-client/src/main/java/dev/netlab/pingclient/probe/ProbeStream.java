@@ -35,10 +35,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class ProbeStream {
 
-    /** Replies are the probe's size (a STAMP reflector may add a little); anything longer is cut, not lost. */
-    private static final int MIN_BUFFER = 4_096;
-    /** How long a probe is remembered after it was sent, to recognise its late reply (at least 16 probes). */
-    private static final Duration MEMORY = Duration.ofSeconds(60);
+    /**
+     * Replies are the probe's size (a STAMP reflector may add a little); anything longer is cut, not lost. Small:
+     * one buffer per stream, and a mesh has thousands of streams.
+     */
+    private static final int MIN_BUFFER = 512;
     private static final int FOREIGN_DRAIN = 64;
     /** The most missed sends that go out back to back after a stall. */
     private static final long MAX_BURST = 100;
@@ -168,17 +169,17 @@ public final class ProbeStream {
     public void run() throws IOException {
         long intervalNanos = spec.interval().toNanos();
         long timeoutNanos = spec.timeout().toNanos();
-        int memory = (int) Math.max(16, Math.min(4_096, Math.max(MEMORY.toNanos(), 2 * timeoutNanos) / intervalNanos));
-        ProbeTracker tracker = new ProbeTracker(timeoutNanos, memory);
+        ProbeTracker tracker = new ProbeTracker(timeoutNanos, ProbeMemory.slots(spec.interval(), spec.timeout()), events);
         long start = System.nanoTime();
         long end = spec.deadline() == null ? Long.MAX_VALUE : start + spec.deadline().toNanos();
         long nextSend = start;
         long seq = 0;
         DatagramSocket socket = channel.socket();
+        boolean ended = false;
         try {
             while (!stopped.get()) {
                 long now = System.nanoTime();
-                tracker.expire(now).forEach(events::lost);
+                tracker.expire(now);
                 if (spec.deadline() != null && now - end >= 0) {
                     break;
                 }
@@ -218,14 +219,16 @@ public final class ProbeStream {
                 socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, waitNanos / 1_000_000)));
                 receiveOne(socket, tracker);
             }
+            ended = !stopped.get();
         } catch (ClosedChannelException | java.net.SocketException e) {
             if (!stopped.get()) {
                 throw e;
             }
         } finally {
-            if (spec.deadline() != null && !stopped.get()) {
-                // The run's deadline ends every wait: what still waits is lost (iputils counts it as loss too).
-                tracker.expire(System.nanoTime() + timeoutNanos + 1).forEach(events::lost);
+            if (ended) {
+                // A run that ended by its count or deadline decides every probe: what still waits is lost (iputils
+                // counts it as loss too), and answered probes whose timeout had not passed yet count in the loss.
+                tracker.settleAll();
             }
             drainForeign();
         }
@@ -268,7 +271,7 @@ public final class ProbeStream {
             return;
         }
         long receivedNanos = System.nanoTime();
-        tracker.expire(receivedNanos).forEach(events::lost);
+        tracker.expire(receivedNanos);
         int length = packet.getLength();
         try {
             handle(ByteBuffer.wrap(buffer, 0, length), length, receivedNanos, tracker);

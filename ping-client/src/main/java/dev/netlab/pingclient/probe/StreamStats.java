@@ -38,6 +38,7 @@ public final class StreamStats implements ProbeEvents {
     private long sent;
     private long received;
     private long lost;
+    private long decided;
     private long late;
     private long duplicates;
     private long reordered;
@@ -134,6 +135,16 @@ public final class StreamStats implements ProbeEvents {
     }
 
     @Override
+    public void decided(long seq) {
+        lock.lock();
+        try {
+            decided++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public void error(ErrorKind kind, String detail) {
         lock.lock();
         try {
@@ -157,7 +168,7 @@ public final class StreamStats implements ProbeEvents {
     public Snapshot snapshot() {
         lock.lock();
         try {
-            double loss = sent == 0 ? 0.0 : (sent - received) * 100.0 / sent;
+            double loss = new LossRatio(decided, lost).percent();
             StampSnapshot stamp = null;
             if (stamped) {
                 // Between the first and the last reply the reflector saw: what it did not count was lost on the

@@ -4,6 +4,7 @@ import dev.netlab.kit.config.InvalidConfigException;
 import dev.netlab.kit.config.Settings;
 import dev.netlab.kit.lifecycle.ThreadKind;
 import dev.netlab.pingclient.probe.ProbeCodec;
+import dev.netlab.pingclient.probe.ProbeMemory;
 import dev.netlab.pingclient.probe.TargetAddress;
 import dev.netlab.pingprotocol.Mode;
 import io.helidon.config.Config;
@@ -23,10 +24,13 @@ import java.util.regex.Pattern;
  * @param resolveInterval how often names are resolved again
  * @param maxAddresses    the most addresses one name expands to
  * @param statsWindow     how many recent replies the API's RTT statistics cover
+ * @param maxOutstanding  the most probes one stream may have waiting for their replies (interval x timeout fits)
  * @param receiveThread   the kind of thread each probe stream (its sends and receive loop) runs on
  */
 public record ProberConfig(List<TargetConfig> targets, Duration resolveInterval, int maxAddresses, int statsWindow,
-                           ThreadKind receiveThread) {
+                           int maxOutstanding, ThreadKind receiveThread) {
+
+    private static final String MAX_OUTSTANDING = "max-outstanding-probes";
 
     private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final Set<String> RESERVED = Set.of("target", "address", "kind", "le", "quantile");
@@ -37,6 +41,7 @@ public record ProberConfig(List<TargetConfig> targets, Duration resolveInterval,
         Duration resolveInterval = pc.duration("resolve-interval", Duration.ofMillis(10), Duration.ofDays(1));
         int maxAddresses = pc.integer("max-addresses-per-target", 1, 65_536);
         int window = pc.integer("stats-window", 1, 1_000_000);
+        int maxOutstanding = pc.integer(MAX_OUTSTANDING, 1, 1 << 24);
         Settings defaults = pc.child("defaults");
         Duration interval = defaults.duration("interval", Duration.ofMillis(1), Duration.ofDays(1));
         Duration timeout = defaults.duration("timeout", Duration.ofMillis(1), Duration.ofDays(1));
@@ -45,14 +50,22 @@ public record ProberConfig(List<TargetConfig> targets, Duration resolveInterval,
         Config list = pc.raw().get("targets");
         List<Config> nodes = list.asNodeList().orElse(List.of());
         for (Config node : nodes) {
-            TargetConfig target = target(Settings.of(node), interval, timeout);
+            Settings t = Settings.of(node);
+            TargetConfig target = target(t, interval, timeout);
+            String misfit = ProbeMemory.misfit(target.interval(), target.timeout(), maxOutstanding,
+                    t.fullKey("timeout"), t.fullKey("interval"));
+            if (misfit != null) {
+                // Every waiting probe is remembered (a reply to it is never foreign), so the schedule must fit.
+                throw InvalidConfigException.invalid(pc.fullKey(MAX_OUTSTANDING), Integer.toString(maxOutstanding),
+                        misfit + ": raise it, or shorten the timeout or lengthen the interval");
+            }
             if (!names.add(target.name())) {
                 throw InvalidConfigException.invalid(Settings.of(node).fullKey("name"), target.name(),
                         "expected a name no other target has");
             }
             targets.add(target);
         }
-        return new ProberConfig(List.copyOf(targets), resolveInterval, maxAddresses, window,
+        return new ProberConfig(List.copyOf(targets), resolveInterval, maxAddresses, window, maxOutstanding,
                 pc.choice("receive-thread", ThreadKind.class));
     }
 

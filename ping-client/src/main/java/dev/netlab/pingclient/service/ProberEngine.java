@@ -5,20 +5,46 @@ import dev.netlab.kit.lifecycle.Endpoint;
 import dev.netlab.kit.lifecycle.Engine;
 import io.helidon.webserver.http.HttpRouting;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 
-/** The service's engine: one supervisor per configured target, no listener of its own, {@code GET /api/targets}. */
+/**
+ * The service's engine: one supervisor per configured target, no listener of its own, {@code GET /api/targets}.
+ * A new configuration (SIGHUP) replaces the supervisors of targets that changed or went away and keeps the others
+ * running with their counts.
+ */
 public final class ProberEngine implements Engine {
 
-    private final List<TargetSupervisor> supervisors;
+    private static final Logger LOG = System.getLogger(ProberEngine.class.getName());
+
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private final Resolver resolver;
+    private final ReentrantLock lock = new ReentrantLock();
+    private ProberConfig config;
+    private volatile List<TargetSupervisor> supervisors;
+    private boolean started;
+    private boolean stopped;
 
     public ProberEngine(ProberConfig config, MeterRegistry registry, Clock clock, Resolver resolver) {
-        List<String> labelKeys = config.labelKeys();
-        this.supervisors = config.targets().stream()
-                .map(t -> new TargetSupervisor(t, config, registry, labelKeys, clock, resolver))
+        this.registry = registry;
+        this.clock = clock;
+        this.resolver = resolver;
+        this.config = config;
+        this.supervisors = create(config.targets(), config);
+    }
+
+    private List<TargetSupervisor> create(List<TargetConfig> targets, ProberConfig settings) {
+        List<String> labelKeys = settings.labelKeys();
+        return targets.stream()
+                .map(t -> new TargetSupervisor(t, settings, registry, labelKeys, clock, resolver))
                 .toList();
     }
 
@@ -34,14 +60,72 @@ public final class ProberEngine implements Engine {
 
     @Override
     public List<Endpoint> start() {
-        supervisors.forEach(TargetSupervisor::start);
+        lock.lock();
+        try {
+            started = true;
+            supervisors.forEach(TargetSupervisor::start);
+        } finally {
+            lock.unlock();
+        }
         // The prober sends; it binds no listener, so the start line shows only the admin socket.
         return List.of();
     }
 
+    /**
+     * Applies a new configuration: targets that went away stop and their series disappear, new ones start at zero,
+     * unchanged ones keep running. A change to a setting every target shares (or to the set of label names, which
+     * every series carries) restarts them all.
+     */
+    public void reconfigure(ProberConfig next) {
+        lock.lock();
+        try {
+            if (!started || stopped) {
+                return;
+            }
+            boolean shared = next.resolveInterval().equals(config.resolveInterval())
+                    && next.maxAddresses() == config.maxAddresses() && next.statsWindow() == config.statsWindow()
+                    && next.maxOutstanding() == config.maxOutstanding() && next.labelKeys().equals(config.labelKeys());
+            Map<TargetConfig, TargetSupervisor> kept = new HashMap<>();
+            int removed = 0;
+            for (TargetSupervisor supervisor : supervisors) {
+                if (shared && next.targets().contains(supervisor.target())) {
+                    kept.put(supervisor.target(), supervisor);
+                } else {
+                    // Retired before any replacement registers: a target's series may come back with other labels.
+                    supervisor.retire();
+                    removed++;
+                }
+            }
+            List<TargetSupervisor> result = new ArrayList<>();
+            List<TargetConfig> added = new ArrayList<>();
+            for (TargetConfig target : next.targets()) {
+                TargetSupervisor supervisor = kept.get(target);
+                if (supervisor == null) {
+                    supervisor = new TargetSupervisor(target, next, registry, next.labelKeys(), clock, resolver);
+                    added.add(target);
+                }
+                result.add(supervisor);
+            }
+            config = next;
+            supervisors = List.copyOf(result);
+            result.stream().filter(s -> added.contains(s.target())).forEach(TargetSupervisor::start);
+            int removedTargets = removed;
+            LOG.log(Level.INFO, () -> "configuration reloaded: " + result.size() + " targets, " + added.size()
+                    + " started, " + removedTargets + " stopped");
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public void stopAccepting() {
-        supervisors.forEach(TargetSupervisor::stop);
+        lock.lock();
+        try {
+            stopped = true;
+            supervisors.forEach(TargetSupervisor::stop);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -57,6 +141,6 @@ public final class ProberEngine implements Engine {
 
     @Override
     public void close() {
-        supervisors.forEach(TargetSupervisor::stop);
+        stopAccepting();
     }
 }

@@ -15,7 +15,8 @@ final class RecentProbes implements ProbeEvents {
     static final int CAPACITY = 60;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Double[] ring = new Double[CAPACITY];
+    /** Milliseconds, NaN for a lost probe: primitives, as a mesh keeps one ring per address. */
+    private final double[] ring = new double[CAPACITY];
     private int count;
     private int next;
 
@@ -26,7 +27,7 @@ final class RecentProbes implements ProbeEvents {
 
     @Override
     public void lost(long seq) {
-        add(null);
+        add(Double.NaN);
     }
 
     /** The outcomes, oldest first. */
@@ -35,7 +36,8 @@ final class RecentProbes implements ProbeEvents {
         try {
             List<Double> outcomes = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                outcomes.add(ring[(next - count + i + CAPACITY) % CAPACITY]);
+                double outcome = ring[(next - count + i + CAPACITY) % CAPACITY];
+                outcomes.add(Double.isNaN(outcome) ? null : outcome);
             }
             return outcomes;
         } finally {
@@ -43,7 +45,7 @@ final class RecentProbes implements ProbeEvents {
         }
     }
 
-    private void add(Double outcome) {
+    private void add(double outcome) {
         lock.lock();
         try {
             ring[next] = outcome;

@@ -222,6 +222,19 @@ final class TargetSupervisor {
         }
     }
 
+    /** Stops every stream and the resolver, and removes every series of this target (it left the configuration). */
+    void retire() {
+        lock.lock();
+        try {
+            stop();
+            streams.values().forEach(r -> r.meters().remove());
+            streams.clear();
+            registry.remove(resolveErrors);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Waits for every thread to end. */
     boolean awaitStopped(long deadlineNanos) throws InterruptedException {
         List<Thread> threads = new ArrayList<>();

@@ -73,6 +73,19 @@ class ProbeStreamFaultTest {
     }
 
     @Test
+    void aReplyToAProbeStillWaitingIsNeverForeignHoweverManyWait() throws IOException {
+        // 1 ms apart, each answered 4.4 s later: about 4,400 probes wait at once (more than the 4,096 once kept).
+        Duration delay = Duration.ofMillis(4_400);
+        try (var reflector = FaultyReflector.start(Kind.ECHO, n -> List.of(new Delay(delay)))) {
+            probe(reflector.address(), Mode.ECHO, 4_600, Duration.ofMillis(1), Duration.ofSeconds(10));
+        }
+        assertThat(events.errors(ErrorKind.FOREIGN)).as(events.errorDetails.stream().limit(3).toList().toString())
+                .isZero();
+        assertThat(events.received).hasSize(4_600);
+        assertThat(events.lost).isEmpty();
+    }
+
+    @Test
     void aDroppedProbeIsLostOnceItsTimeoutPasses() throws IOException {
         try (var reflector = reflector(Kind.ECHO, Map.of(2, List.of(new Drop()), 4, List.of(new Drop())))) {
             probe(reflector, Mode.ECHO, 5);

@@ -15,6 +15,7 @@ final class Recorder implements ProbeEvents {
     final List<Long> late = new CopyOnWriteArrayList<>();
     final List<Long> duplicates = new CopyOnWriteArrayList<>();
     final List<Long> lost = new CopyOnWriteArrayList<>();
+    final List<Long> decided = new CopyOnWriteArrayList<>();
     final List<ErrorKind> errors = new CopyOnWriteArrayList<>();
     final List<String> errorDetails = new CopyOnWriteArrayList<>();
 
@@ -42,6 +43,11 @@ final class Recorder implements ProbeEvents {
     @Override
     public void lost(long seq) {
         lost.add(seq);
+    }
+
+    @Override
+    public void decided(long seq) {
+        decided.add(seq);
     }
 
     @Override

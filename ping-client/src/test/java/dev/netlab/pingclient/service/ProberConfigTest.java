@@ -89,6 +89,35 @@ class ProberConfigTest {
     }
 
     @Test
+    void aTargetWhoseWaitingProbesCannotFitStopsStartupNamingTheBound() {
+        // 1 ms x 86400 s: 86.4 million probes waiting at once; nothing may grow without bound.
+        assertThatThrownBy(() -> read("""
+                pingclient:
+                  targets:
+                    - {host: a, interval: 1ms, timeout: 86400s}
+                """, Map.of()))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("pingclient.max-outstanding-probes")
+                .hasMessageContaining("pingclient.targets.0");
+        assertThatThrownBy(() -> read(null, Map.of("PINGCLIENT_DEFAULTS_INTERVAL", "1ms",
+                "PINGCLIENT_DEFAULTS_TIMEOUT", "1h")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("pingclient.max-outstanding-probes");
+    }
+
+    @Test
+    void theBoundOnWaitingProbesIsASettingThatWidensWhatFits() throws Exception {
+        String yaml = """
+                pingclient:
+                  max-outstanding-probes: %d
+                  targets:
+                    - {host: a, interval: 1ms, timeout: 10s}
+                """;
+        assertThatThrownBy(() -> read(yaml.formatted(1_000), Map.of()))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("pingclient.max-outstanding-probes");
+        assertThat(read(yaml.formatted(20_000), Map.of()).targets()).hasSize(1);
+    }
+
+    @Test
     void badServiceSettingsStopStartup() {
         assertThatThrownBy(() -> read(null, Map.of("PINGCLIENT_RESOLVE_dash_INTERVAL", "never")))
                 .isInstanceOf(InvalidConfigException.class).hasMessageContaining("pingclient.resolve-interval");

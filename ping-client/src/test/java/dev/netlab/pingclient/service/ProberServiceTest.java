@@ -175,6 +175,27 @@ class ProberServiceTest {
     }
 
     @Test
+    void lossCoversOnlyProbesWhoseTimeoutHasPassed() throws Exception {
+        // Every other probe answered, the rest dropped; a timeout of 10 min: nothing is decided lost yet.
+        try (var reflector = FaultyReflector.start(Kind.ECHO, n -> n % 2 == 0 ? List.of(new Drop()) : List.of())) {
+            running = RunningService.start(new Main(), settings("""
+                        - host: 127.0.0.1
+                          port: %d
+                          mode: echo
+                          interval: 20ms
+                          timeout: 10m
+                          name: waiting
+                    """.formatted(reflector.address().getPort())), Clock.systemUTC());
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(new ObjectMapper()
+                    .readTree(get("/api/targets")).get("targets").get(0).get("received").asLong())
+                    .isGreaterThanOrEqualTo(5));
+            JsonNode entry = new ObjectMapper().readTree(get("/api/targets")).get("targets").get(0);
+            assertThat(entry.get("loss_percent").asDouble()).as(entry.toString()).isZero();
+            assertThat(scrape().valueOf("pingclient_packets_lost_total", "target", "waiting")).isZero();
+        }
+    }
+
+    @Test
     void aNameWithSeveralAddressesIsOneStreamPerAddressAndFollowsResolution() throws Exception {
         InetAddress one = InetAddress.getByName("127.0.0.1");
         InetAddress two = InetAddress.getByName("127.0.0.2");
@@ -247,21 +268,8 @@ class ProberServiceTest {
         }
     }
 
-    /** The live threads whose name starts with {@code prefix}, as "name virtual|platform", from a JSON thread dump. */
     private List<String> probeThreads(String prefix) throws Exception {
-        Path dump = dir.resolve("threads-" + System.nanoTime() + ".json");
-        java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
-                .dumpThreads(dump.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
-        List<String> found = new java.util.ArrayList<>();
-        for (JsonNode container : new ObjectMapper().readTree(dump.toFile()).get("threadDump").get("threadContainers")) {
-            for (JsonNode thread : container.get("threads")) {
-                String name = thread.path("name").asText();
-                if (name.startsWith(prefix)) {
-                    found.add(name + (thread.path("virtual").asBoolean() ? " virtual" : " platform"));
-                }
-            }
-        }
-        return found;
+        return ThreadCensus.threads(dir, prefix);
     }
 
     private static Service service(Resolver resolver) {

@@ -47,6 +47,11 @@ public abstract class ServiceCommand implements Callable<Integer> {
         throw new IllegalStateException(getClass().getName() + " must implement Service or override service()");
     }
 
+    /** The {@code --config} file, if given (a service that re-reads its configuration reads it again). */
+    protected Optional<Path> configFile() {
+        return Optional.ofNullable(config);
+    }
+
     /** Puts the configuration keys that this service's own options set. */
     protected void addOverrides(Map<String, String> overrides) {
     }

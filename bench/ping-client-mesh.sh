@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# ping-client at mesh scale: memory, CPU and accounting with N targets at 1 probe/s, and the cost of a /metrics scrape.
+#
+#   bench/ping-client-mesh.sh                      # 1,000 and 5,000 targets, ~4 minutes; loopback only
+#   TARGETS_LIST="10 1000" SECONDS_MEASURED=20 bench/ping-client-mesh.sh
+#
+# JVM flags: the launcher's (./netlab: -XX:+UseSerialGC -Xms16m and a class-data-sharing archive, made by a first
+# start), plus the heap this script gives per target count (HEAP_BASE_MB + HEAP_PER_1000_MB per 1,000 targets, the
+# rule ping-client/README.md states) and MALLOC_ARENA_MAX=2 (unless MALLOC_ARENA_MAX is set). Per count: RSS, CPU of
+# the prober over SECONDS_MEASURED after a warm-up, the live heap after a full GC, probes the reflector answered
+# against probes counted lost, and 10 scrapes of /metrics (time, size, allocation from jstat) next to a quiet period.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+TARGETS_LIST="${TARGETS_LIST:-1000 5000}"
+SECONDS_MEASURED="${SECONDS_MEASURED:-30}"
+HEAP_BASE_MB="${HEAP_BASE_MB:-24}"
+HEAP_PER_1000_MB="${HEAP_PER_1000_MB:-24}"
+SERVER_CORE="${SERVER_CORE:-0}"
+CLIENT_CORE="${CLIENT_CORE:-1}"
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+WORK="$(mktemp -d /tmp/ping-client-mesh.XXXXXX)"
+PIDS=()
+
+cleanup() {
+    for pid in "${PIDS[@]:-}"; do
+        if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi
+    done
+    for pid in "${PIDS[@]:-}"; do
+        if [ -n "$pid" ]; then wait "$pid" 2>/dev/null || true; fi
+    done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+die() { echo "ping-client mesh bench: $*" >&2; exit 1; }
+
+JAVA_HOME="$("$ROOT/netlab" jdk --home)" || exit 1
+export JAVA_HOME
+JAVA="$JAVA_HOME/bin/java"
+JCMD="$JAVA_HOME/bin/jcmd"
+JSTAT="$JAVA_HOME/bin/jstat"
+command -v curl >/dev/null || die "curl is missing"
+[ -f "$ROOT/ping-client/target/ping-client.jar" ] && [ -f "$ROOT/ping-server/target/ping-server.jar" ] \
+    || (cd "$ROOT" && ./mvnw -B -q -pl ping-client -am package -DskipTests) || die "build failed"
+JAR="$ROOT/ping-client/target/ping-client.jar"
+LAUNCHER_FLAGS=(-XX:+UseSerialGC -Xms16m -XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$WORK/ping-client.jsa"
+    "-Xlog:cds*=off")
+
+await_line() {
+    local file="$1" pattern="$2" i
+    for i in $(seq 1 1200); do
+        if grep -qE "$pattern" "$file" 2>/dev/null; then grep -m1 -E "$pattern" "$file"; return 0; fi
+        sleep 0.1
+    done
+    cat "$file" >&2
+    die "no line matching '$pattern' in $file"
+}
+
+# The reflector: the ping-server jar's echo listener.
+ADMIN_PORT=0 PINGSERVER_LISTENERS_ECHO_PORT=0 PINGSERVER_LISTENERS_LAB_PORT=0 PINGSERVER_LISTENERS_STAMP_PORT=0 \
+    taskset -c "$SERVER_CORE" "$JAVA" -XX:+UseSerialGC -jar "$ROOT/ping-server/target/ping-server.jar" \
+    >"$WORK/reflector.log" 2>&1 &
+PIDS+=($!)
+LINE="$(await_line "$WORK/reflector.log" 'echo=udp/')"
+ECHO_PORT="$(sed -E 's/.*echo=udp\/127\.0\.0\.1:([0-9]+).*/\1/' <<<"$LINE")"
+REFLECTOR_ADMIN="$(sed -E 's/.*admin=tcp\/127\.0\.0\.1:([0-9]+).*/\1/' <<<"$LINE")"
+reflected() { curl -fsS "http://127.0.0.1:$REFLECTOR_ADMIN/metrics" \
+    | awk '/^pingserver_packets_reflected_total\{mode="echo"\}/ {printf "%d", $2}'; }
+
+config() {
+    echo "pingclient:"
+    echo "  targets:"
+    for i in $(seq 1 "$1"); do
+        printf '    - {host: 127.0.0.1, port: %s, mode: echo, interval: 1s, timeout: 1s, name: t%05d}\n' "$ECHO_PORT" "$i"
+    done
+}
+
+# Runs "$@" while jstat samples the service's eden every 50 ms; prints the KiB allocated meanwhile: growth of eden
+# in use between samples, and across a young collection what filled the eden before it plus what is in use after.
+eden_allocated_during() {
+    local pid="$1"; shift
+    "$JSTAT" -gc "$pid" 50 >"$WORK/jstat.txt" &
+    local jstat=$!
+    sleep 0.3
+    "$@"
+    sleep 0.3
+    kill "$jstat"; wait "$jstat" 2>/dev/null || true
+    awk 'NR==1 {for (i = 1; i <= NF; i++) col[$i] = i; next}
+        $1 ~ /^[0-9.]+$/ {ec = $col["EC"]; eu = $col["EU"]; gc = $col["YGC"] + $col["FGC"]
+            if (seen) { total += (gc > pgc) ? (pec - peu) + eu : eu - peu }
+            seen = 1; pec = ec; peu = eu; pgc = gc}
+        END {printf "%d", total}' "$WORK/jstat.txt"
+}
+scrape_ten() {
+    for i in $(seq 1 10); do
+        curl -fsS -o "$WORK/metrics.txt" -w '%{time_total} ' "http://127.0.0.1:$1/metrics" >>"$WORK/scrape-times.txt"
+    done
+}
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# A first start writes the class-data-sharing archive, as the launcher's first start does.
+config 1 >"$WORK/one.yaml"
+ADMIN_PORT=0 "$JAVA" "${LAUNCHER_FLAGS[@]}" -jar "$JAR" --config "$WORK/one.yaml" >"$WORK/cds.log" 2>&1 &
+CDS_PID=$!
+await_line "$WORK/cds.log" 'admin=tcp/' >/dev/null
+kill "$CDS_PID"; wait "$CDS_PID" 2>/dev/null || true
+
+printf '%-8s %8s %9s %8s %8s %9s %9s %7s %9s %10s %10s %12s\n' targets heap "RSS MiB" "CPU %" "live MiB" \
+    sent "reflected" lost "late" "scrape ms" "scrape MiB" "alloc MiB/s"
+for n in $TARGETS_LIST; do
+    heap=$((HEAP_BASE_MB + HEAP_PER_1000_MB * n / 1000))
+    config "$n" >"$WORK/mesh.yaml"
+    before="$(reflected)"
+    ADMIN_PORT=0 taskset -c "$CLIENT_CORE" "$JAVA" "${LAUNCHER_FLAGS[@]}" "-Xmx${heap}m" -jar "$JAR" \
+        --config "$WORK/mesh.yaml" >"$WORK/service.log" 2>&1 &
+    pid=$!
+    PIDS+=("$pid")
+    admin="$(await_line "$WORK/service.log" 'admin=tcp/' | sed -E 's/.*admin=tcp\/127\.0\.0\.1:([0-9]+).*/\1/')"
+    sleep 10
+    t0=$(cpu_ticks "$pid"); s0=$(date +%s.%N)
+    quiet=$(eden_allocated_during "$pid" sleep "$SECONDS_MEASURED")
+    t1=$(cpu_ticks "$pid"); s1=$(date +%s.%N)
+    rss=$(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$pid/status")
+    # Ten scrapes back to back: time each, and the allocation above the quiet period's rate.
+    : >"$WORK/scrape-times.txt"; s2=$(date +%s.%N)
+    scraping=$(eden_allocated_during "$pid" scrape_ten "$admin")
+    s3=$(date +%s.%N); scrape_ms="$(cat "$WORK/scrape-times.txt")"
+    series=$(grep -vc '^#' "$WORK/metrics.txt")
+    live=$("$JCMD" "$pid" GC.class_histogram | awk '/^Total/ {printf "%.1f", $3 / 1048576}')
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+    after="$(reflected)"
+    python3 - "$n" "$heap" "$rss" "$t0" "$t1" "$s0" "$s1" "$live" "$((after - before))" "$WORK/metrics.txt" \
+        "$scrape_ms" "$quiet" "$scraping" "$s2" "$s3" "$series" "$(getconf CLK_TCK)" <<'PY'
+import re, statistics, sys
+(n, heap, rss, t0, t1, s0, s1, live, reflected, metrics, scrapes, quiet, scraping, s2, s3, series, hz) = sys.argv[1:]
+total = {}
+for line in open(metrics):
+    m = re.match(r'(pingclient_packets_(?:sent|lost|late)_total)\{.*\} (\S+)', line)
+    if m:
+        total[m.group(1)] = total.get(m.group(1), 0) + float(m.group(2))
+cpu = 100 * (float(t1) - float(t0)) / float(hz) / (float(s1) - float(s0))
+times = [float(x) * 1000 for x in scrapes.split()]
+quiet_rate = int(quiet) / (float(s1) - float(s0))          # KiB/s while only probing
+scrape_alloc = (int(scraping) - quiet_rate * (float(s3) - float(s2) + 0.6)) / 10 / 1024
+print(f"{n:<8} {heap + 'm':>8} {rss:>9} {cpu:8.2f} {live:>8} {int(total['pingclient_packets_sent_total']):>9} "
+      f"{reflected:>9} {int(total['pingclient_packets_lost_total']):>7} {int(total['pingclient_packets_late_total']):>9} "
+      f"{statistics.median(times):10.1f} {scrape_alloc:10.1f} {quiet_rate / 1024:12.2f}   ({series} series,"
+      f" scrape max {max(times):.0f} ms)")
+PY
+done
+echo
+echo "($(nproc) cores, $(uname -r), load: $(uptime | sed 's/.*load average: //'); shared machine, figures are noisy;" \
+     "MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX)"
