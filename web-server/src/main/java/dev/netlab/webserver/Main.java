@@ -50,6 +50,12 @@ public final class Main extends ServiceCommand implements Service {
         return List.of("webserver.bind-address");
     }
 
+    /** Keys without a default in application.yaml. */
+    @Override
+    public List<String> optionalKeys() {
+        return FileServingConfig.OPTIONAL_KEYS;
+    }
+
     @Override
     public Engine createEngine(ServiceContext context) {
         WebServerConfig config = WebServerConfig.from(context.settings());
@@ -60,7 +66,8 @@ public final class Main extends ServiceCommand implements Service {
             throw InvalidConfigException.invalid("webserver.root", config.root().toString(),
                     "expected an existing directory (" + e.getMessage() + ")");
         }
-        StaticFileHandler files = new StaticFileHandler(resolver, config.directoryListing(), context.clock());
+        StaticFileHandler files = new StaticFileHandler(resolver, FileServingConfig.from(context.settings()),
+                context.clock());
         return new WebServerEngine(config, new Methods(files), context.registry(), context.clock());
     }
 }

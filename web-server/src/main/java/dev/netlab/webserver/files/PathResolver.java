@@ -85,6 +85,26 @@ public final class PathResolver {
         return !RequestTarget.hasControl(name) && !(child(directory, name) instanceof Resolution.NotFound);
     }
 
+    /**
+     * What {@code suffix} appended to the last name of {@code segments} (a path that resolved to a file) resolves to:
+     * its precompressed sibling ("a.css" and ".gz"), under the same policies as a request for that name.
+     */
+    public Resolution sibling(List<String> segments, String suffix) {
+        List<String> names = normalise(segments);
+        if (names == null || names.isEmpty()) {
+            return Resolution.NOT_FOUND;
+        }
+        names.set(names.size() - 1, names.getLast() + suffix);
+        return resolve(names);
+    }
+
+    /** The decoded URL path {@code segments} lead to ("/a/b.css", "/dir/" for a directory), for per-path rules. */
+    static String urlPath(List<String> segments, boolean directory) {
+        List<String> names = normalise(segments);
+        String path = "/" + String.join("/", names == null ? List.of() : names);
+        return directory && !path.endsWith("/") ? path + "/" : path;
+    }
+
     /** Removes dot and empty segments; null when ".." climbs above the root or a name holds a separator. */
     private static List<String> normalise(List<String> segments) {
         List<String> names = new ArrayList<>(segments.size());
