@@ -18,7 +18,7 @@ public final class AcceptEncoding {
 
     /**
      * The coding of {@code offered} (in the server's order of preference) to send, or null for identity: the one with
-     * the highest weight above 0, the first offered among equals, unless identity weighs more.
+     * the highest weight above 0, the first offered among equals, unless the field gives identity (by name or by {@code *}) more weight.
      */
     public static String choose(List<String> fieldValues, List<String> offered) {
         if (fieldValues.isEmpty() || offered.isEmpty()) {
@@ -44,12 +44,9 @@ public final class AcceptEncoding {
         if (best == null) {
             return null;
         }
+        // identity is always acceptable (section 12.5.3) but preferred only when the field weighs it more.
         int identity = weight(field, "identity");
-        if (identity == UNNAMED) {
-            // identity is acceptable unless refused by name or by "*;q=0" (section 12.5.3).
-            identity = any == 0 ? 0 : 1000;
-        }
-        return identity > bestWeight ? null : best;
+        return (identity == UNNAMED ? any : identity) > bestWeight ? null : best;
     }
 
     /** The weight in thousandths the field gives {@code coding} by name (its first valid element), or UNNAMED. */
