@@ -28,9 +28,9 @@ final class FileServingConfig {
             Settings rule = Settings.of(node);
             rules.add(new CacheControlRules.Rule(glob(rule, "pattern"), value(rule, "value")));
         }
-        String fallback = cache.string("default");
+        String fallback = cache.optionalString("default").isEmpty() ? null : value(cache, "default");
         return new ServingPolicy(web.bool("directory-listing"), web.bool("precompressed"),
-                new CacheControlRules(rules, fallback.isEmpty() ? null : value(cache, "default")));
+                new CacheControlRules(rules, fallback));
     }
 
     private static PathGlob glob(Settings rule, String key) {
