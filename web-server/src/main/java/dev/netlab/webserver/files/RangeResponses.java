@@ -54,8 +54,11 @@ final class RangeResponses {
         return new Response(Status.PARTIAL_CONTENT, multipart, new Body.Multipart(parts));
     }
 
-    /** 416 naming the representation's size; its body (an open file, maybe) is closed. */
-    static Response unsatisfiable(FileRepresentation representation, Headers extra) {
+    /**
+     * 416 naming the representation's size, with {@code vary} (null: none) as the 200 would have it; its body (an open
+     * file, maybe) is closed.
+     */
+    static Response unsatisfiable(FileRepresentation representation, String vary) {
         try {
             representation.body().close();
         } catch (IOException e) {
@@ -63,8 +66,8 @@ final class RangeResponses {
         }
         Response response = Response.error(Status.RANGE_NOT_SATISFIABLE, null);
         response.headers().add("Content-Range", "bytes */" + representation.length());
-        for (int i = 0; i < extra.size(); i++) {
-            response.headers().add(extra.name(i), extra.value(i));
+        if (vary != null) {
+            response.headers().add("Vary", vary);
         }
         return response;
     }

@@ -164,7 +164,7 @@ public final class StaticFileHandler implements RequestHandler {
         }
         return switch (ByteRanges.select(request.first("Range"), representation.length())) {
             case ByteRanges.Whole whole -> new Response(Status.OK, headers, representation.body());
-            case ByteRanges.Unsatisfiable unsatisfiable -> RangeResponses.unsatisfiable(representation, extra);
+            case ByteRanges.Unsatisfiable unsatisfiable -> RangeResponses.unsatisfiable(representation, extra.first("Vary"));
             case ByteRanges.Partial partial when partial.ranges().size() == 1 ->
                     RangeResponses.single(representation, headers, partial.ranges().getFirst());
             case ByteRanges.Partial partial when representation.contentEncoding() != null ->
