@@ -65,14 +65,7 @@ class PrecompressedTest {
     }
 
     private RawHttp.Reply get(String path, String... headers) throws IOException {
-        StringBuilder text = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n");
-        for (String header : headers) {
-            text.append(header).append("\r\n");
-        }
-        try (RawHttp client = RawHttp.connect(server.port())) {
-            client.send(text.append("\r\n").toString());
-            return client.read();
-        }
+        return RawHttp.request(server.port(), "GET", path, headers);
     }
 
     private static void assertIdentity(RawHttp.Reply reply) {

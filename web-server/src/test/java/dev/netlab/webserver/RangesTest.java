@@ -59,17 +59,8 @@ class RangesTest {
     }
 
     private RawHttp.Reply request(String method, String file, String... headers) throws IOException {
-        StringBuilder text = new StringBuilder(method + " /" + file + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n");
-        for (String header : headers) {
-            text.append(header).append("\r\n");
-        }
-        try (RawHttp client = RawHttp.connect(server.port())) {
-            client.send(text.append("\r\n").toString());
-            RawHttp.Reply reply = method.equals("HEAD") ? client.readHead() : client.read();
-            // The Content-Length was exact: nothing follows the body.
-            assertThat(client.closedByServer()).as("nothing after the answer").isTrue();
-            return reply;
-        }
+        // Strict: the Content-Length must be exact, nothing may follow the body.
+        return RawHttp.request(server.port(), method, "/" + file, headers);
     }
 
     private RawHttp.Reply get(String file, String... headers) throws IOException {
