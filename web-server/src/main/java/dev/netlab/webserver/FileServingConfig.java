@@ -3,18 +3,26 @@ package dev.netlab.webserver;
 import dev.netlab.kit.config.InvalidConfigException;
 import dev.netlab.kit.config.Settings;
 import dev.netlab.webserver.files.CacheControlRules;
+import dev.netlab.webserver.files.OnTheFlyGzip;
 import dev.netlab.webserver.files.PathGlob;
 import dev.netlab.webserver.files.ServingPolicy;
 import io.helidon.config.Config;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
 
-/** The {@code webserver.*} settings of how files are answered: listing, precompressed siblings, Cache-Control. */
+/** The {@code webserver.*} settings of how files are answered: listing, precompressed siblings, Cache-Control, gzip per request. */
 final class FileServingConfig {
 
     /** Keys of a Cache-Control rule, which the bundled defaults (no rules) cannot show. */
     static final List<String> OPTIONAL_KEYS =
             List.of("webserver.cache-control.rules.*.pattern", "webserver.cache-control.rules.*.value");
+
+    private static final Pattern MEDIA_TYPE =
+            Pattern.compile("[!#$%&'*+.^_`|~0-9a-z-]+/[!#$%&'*+.^_`|~0-9a-z-]+");
 
     private FileServingConfig() {
     }
@@ -30,7 +38,21 @@ final class FileServingConfig {
         }
         String fallback = cache.optionalString("default").isEmpty() ? null : value(cache, "default");
         return new ServingPolicy(web.bool("directory-listing"), web.bool("precompressed"),
-                new CacheControlRules(rules, fallback));
+                new CacheControlRules(rules, fallback), gzip(web.child("compression")));
+    }
+
+    private static OnTheFlyGzip gzip(Settings compression) {
+        Set<String> types = new LinkedHashSet<>();
+        for (Config node : compression.raw().get("types").asNodeList().orElse(List.of())) {
+            String type = node.asString().orElse("").strip().toLowerCase(Locale.ROOT);
+            if (!MEDIA_TYPE.matcher(type).matches()) {
+                throw InvalidConfigException.invalid(node.key().toString(), type,
+                        "expected a media type without parameters, such as text/html");
+            }
+            types.add(type);
+        }
+        return new OnTheFlyGzip(compression.bool("gzip"),
+                compression.byteSize("min-size", 0, OnTheFlyGzip.MAX_BYTES), types);
     }
 
     private static PathGlob glob(Settings rule, String key) {

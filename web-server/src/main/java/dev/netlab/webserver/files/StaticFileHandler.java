@@ -124,21 +124,40 @@ public final class StaticFileHandler implements RequestHandler {
                 }
             }
         }
+        String type = MimeTypes.forFileName(original.path().getFileName().toString());
+        boolean gzipPerRequest = false;
+        if (coding == null && policy.gzip().applies(type, original.attributes().size())) {
+            if (extra.count("Vary") == 0) {
+                extra.add("Vary", "Accept-Encoding");
+            }
+            // Never for a range: the ranges of a per-request gzip would change with the compressor.
+            gzipPerRequest = head.headers().count("Range") == 0
+                    && "gzip".equals(AcceptEncoding.choose(head.headers().all("Accept-Encoding"), List.of("gzip")));
+            coding = gzipPerRequest ? "gzip" : null;
+        }
         String cacheControl = policy.cacheControl().valueFor(PathResolver.urlPath(segments, false));
         if (cacheControl != null) {
             extra.add("Cache-Control", cacheControl);
         }
         Instant modified = selected.attributes().lastModifiedTime().toInstant();
         String etag = FileRepresentation.etag(modified, selected.attributes().size(), coding);
+        if (gzipPerRequest) {
+            // Weak, as nginx makes it: equal in meaning, not promised to be equal in bytes.
+            etag = "W/" + etag;
+        }
         return switch (Preconditions.evaluate(head, etag, modified)) {
             case PROCEED -> {
                 FileRepresentation representation = open(selected);
                 if (representation == null) {
                     yield notFound();
                 }
-                if (coding != null) {
-                    representation = representation.encoded(
-                            MimeTypes.forFileName(original.path().getFileName().toString()), coding);
+                if (gzipPerRequest) {
+                    representation = gzipped(representation, etag);
+                    if (representation == null) {
+                        yield notFound();
+                    }
+                } else if (coding != null) {
+                    representation = representation.encoded(type, coding);
                 }
                 yield ranged(head, representation, extra);
             }
@@ -171,6 +190,31 @@ public final class StaticFileHandler implements RequestHandler {
                     new Response(Status.OK, headers, representation.body());
             case ByteRanges.Partial partial -> RangeResponses.multipart(representation, headers, partial.ranges());
         };
+    }
+
+    /** {@code representation} gzipped in memory under {@code etag}; its file is closed; null when it cannot be read. */
+    private static FileRepresentation gzipped(FileRepresentation representation, String etag) {
+        byte[] gzip;
+        try (Body body = representation.body()) {
+            gzip = switch (body) {
+                case Body.Bytes bytes -> OnTheFlyGzip.compress(bytes.data(), 0, bytes.data().length);
+                case Body.FileRegion region -> {
+                    ByteBuffer content = ByteBuffer.allocate((int) region.length());
+                    while (content.hasRemaining()) {
+                        if (region.channel().read(content, region.position() + content.position()) < 0) {
+                            throw new IOException("file shrank while being read");
+                        }
+                    }
+                    yield OnTheFlyGzip.compress(content.array(), 0, content.capacity());
+                }
+                default -> throw new IllegalArgumentException("not a file's body: " + body);
+            };
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "cannot read a file to compress it", e);
+            return null;
+        }
+        return new FileRepresentation(new Body.Bytes(gzip), representation.contentType(), gzip.length,
+                representation.lastModified(), etag, "gzip");
     }
 
     private static Headers copy(Headers from) {
