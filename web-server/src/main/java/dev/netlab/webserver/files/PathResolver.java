@@ -52,6 +52,7 @@ public final class PathResolver {
             return Resolution.NOT_FOUND;
         }
         Path current = root;
+        Path parent = root;
         BasicFileAttributes attributes = null;
         for (String name : names) {
             if (attributes != null && !attributes.isDirectory()) {
@@ -62,12 +63,17 @@ public final class PathResolver {
                 return Resolution.NOT_FOUND;
             }
             attributes = next.attributes();
+            parent = current;
             current = next.path();
         }
         if (attributes == null || attributes.isDirectory()) {
             return new Resolution.Directory(current, names);
         }
-        return attributes.isRegularFile() ? new Resolution.File(current, attributes) : Resolution.NOT_FOUND;
+        return file(current, attributes, parent, names.getLast());
+    }
+
+    private static Resolution file(Path path, BasicFileAttributes attributes, Path directory, String name) {
+        return attributes.isRegularFile() ? new Resolution.File(path, attributes, directory, name) : Resolution.NOT_FOUND;
     }
 
     /** What {@code name} in {@code directory} (a resolved directory) resolves to: index.html, a listed entry. */
@@ -86,16 +92,14 @@ public final class PathResolver {
     }
 
     /**
-     * What {@code suffix} appended to the last name of {@code segments} (a path that resolved to a file) resolves to:
-     * its precompressed sibling ("a.css" and ".gz"), under the same policies as a request for that name.
+     * What the name of {@code file} with {@code suffix} appended resolves to in the same directory: its precompressed
+     * sibling ("a.css" and ".gz"), under the same policies as a request for that name (one lookup: the directory was
+     * checked on the way to the file).
      */
-    public Resolution sibling(List<String> segments, String suffix) {
-        List<String> names = normalise(segments);
-        if (names == null || names.isEmpty()) {
-            return Resolution.NOT_FOUND;
-        }
-        names.set(names.size() - 1, names.getLast() + suffix);
-        return resolve(names);
+    public Resolution sibling(Resolution.File file, String suffix) {
+        String name = file.name() + suffix;
+        Step step = step(file.directory(), name);
+        return step == null ? Resolution.NOT_FOUND : file(step.path(), step.attributes(), file.directory(), name);
     }
 
     /** The decoded URL path {@code segments} lead to ("/a/b.css", "/dir/" for a directory), for per-path rules. */

@@ -20,11 +20,11 @@ final class Precompressed {
     private Precompressed() {
     }
 
-    /** The usable siblings of {@code original}, reached by {@code segments}, in order of preference. */
-    static List<Sibling> find(PathResolver resolver, List<String> segments, Resolution.File original) {
+    /** The usable siblings of {@code original}, in order of preference. */
+    static List<Sibling> find(PathResolver resolver, Resolution.File original) {
         List<Sibling> found = new ArrayList<>(FORMS.size());
         for (String[] form : FORMS) {
-            if (resolver.sibling(segments, form[1]) instanceof Resolution.File file
+            if (resolver.sibling(original, form[1]) instanceof Resolution.File file
                     && file.attributes().lastModifiedTime().compareTo(original.attributes().lastModifiedTime()) >= 0) {
                 found.add(new Sibling(form[0], file));
             }

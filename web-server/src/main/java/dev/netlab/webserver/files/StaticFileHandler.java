@@ -113,7 +113,7 @@ public final class StaticFileHandler implements RequestHandler {
         String coding = null;
         Resolution.File selected = original;
         if (policy.precompressed()) {
-            List<Precompressed.Sibling> siblings = Precompressed.find(resolver, segments, original);
+            List<Precompressed.Sibling> siblings = Precompressed.find(resolver, original);
             if (!siblings.isEmpty()) {
                 // Every answer for this path depends on Accept-Encoding, the identity one included.
                 extra.add("Vary", "Accept-Encoding");
