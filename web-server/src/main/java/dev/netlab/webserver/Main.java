@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -53,9 +54,10 @@ public final class Main extends ServiceCommand implements Service {
         return List.of("webserver.bind-address", "webserver.tls.bind-address");
     }
 
+    /** Keys without a default in application.yaml. */
     @Override
     public List<String> optionalKeys() {
-        return TlsSettings.OPTIONAL_KEYS;
+        return Stream.concat(TlsSettings.OPTIONAL_KEYS.stream(), FileServingConfig.OPTIONAL_KEYS.stream()).toList();
     }
 
     @Override
@@ -68,7 +70,8 @@ public final class Main extends ServiceCommand implements Service {
             throw InvalidConfigException.invalid("webserver.root", config.root().toString(),
                     "expected an existing directory (" + e.getMessage() + ")");
         }
-        StaticFileHandler files = new StaticFileHandler(resolver, config.directoryListing(), context.clock());
+        StaticFileHandler files = new StaticFileHandler(resolver, FileServingConfig.from(context.settings()),
+                context.clock());
         Optional<TlsSettings> tls = TlsSettings.from(context.settings(), System.getenv());
         AccessLogSettings accessLog = AccessLogSettings.from(context.settings());
         return new WebServerEngine(config, new Methods(files), context.registry(), context.clock(), tls, accessLog);

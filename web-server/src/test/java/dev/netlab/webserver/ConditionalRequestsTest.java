@@ -44,16 +44,7 @@ class ConditionalRequestsTest {
     }
 
     private RawHttp.Reply request(String method, String... headers) throws IOException {
-        StringBuilder text = new StringBuilder(method + " /page.html HTTP/1.1\r\nHost: t\r\nConnection: close\r\n");
-        for (String header : headers) {
-            text.append(header).append("\r\n");
-        }
-        try (RawHttp client = RawHttp.connect(server.port())) {
-            client.send(text.append("\r\n").toString());
-            RawHttp.Reply reply = method.equals("HEAD") ? client.readHead() : client.read();
-            assertThat(client.closedByServer()).as("nothing after the answer").isTrue();
-            return reply;
-        }
+        return RawHttp.request(server.port(), method, "/page.html", headers);
     }
 
     private RawHttp.Reply get(String... headers) throws IOException {

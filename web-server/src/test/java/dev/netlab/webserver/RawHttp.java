@@ -56,6 +56,27 @@ final class RawHttp implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code method path} with {@code headers} over a fresh connection that the request closes: the reply (no body
+     * for HEAD), read by its Content-Length.
+     *
+     * @throws IOException also when anything follows the reply (its Content-Length was not exact)
+     */
+    static Reply request(int port, String method, String path, String... headers) throws IOException {
+        StringBuilder text = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n");
+        for (String header : headers) {
+            text.append(header).append("\r\n");
+        }
+        try (RawHttp client = connect(port)) {
+            client.send(text.append("\r\n").toString());
+            Reply reply = method.equals("HEAD") ? client.readHead() : client.read();
+            if (!client.closedByServer()) {
+                throw new IOException("bytes after the reply, or no close");
+            }
+            return reply;
+        }
+    }
+
     RawHttp send(String text) throws IOException {
         return send(text.getBytes(StandardCharsets.ISO_8859_1));
     }

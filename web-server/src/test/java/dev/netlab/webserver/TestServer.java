@@ -19,13 +19,18 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(Path root, Map<String, String> overrides) {
+        return start(root, Optional.empty(), overrides);
+    }
+
+    /** The server with {@code config} (a YAML file, as --config gives it) under the overrides. */
+    static TestServer start(Path root, Optional<Path> config, Map<String, String> overrides) {
         Map<String, String> settings = new HashMap<>();
         settings.put("admin.port", "0");
         settings.put("webserver.port", "0");
         settings.put("webserver.root", root.toString());
         settings.put("lifecycle.drain-timeout", "2s");
         settings.putAll(overrides);
-        return new TestServer(RunningService.start(new Main(), ConfigLoader.load(Optional.empty(), Map.of(), settings),
+        return new TestServer(RunningService.start(new Main(), ConfigLoader.load(config, Map.of(), settings),
                 Clock.systemUTC()));
     }
 

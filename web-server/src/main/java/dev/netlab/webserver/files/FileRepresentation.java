@@ -10,14 +10,16 @@ import java.time.Instant;
  * One file as it is about to be sent: its content and the validators read with it. Conditional requests are
  * evaluated against the same validators taken from the resolver's stat, before the file is opened.
  *
- * @param body         the open file as a {@link Body.FileRegion} (its size is the Content-Length: what was opened is
- *                     what is sent), or a small file's bytes read under the same validators ({@link Body.Bytes})
- * @param contentType  from the file name
- * @param length       the size when opened
- * @param lastModified the modification time, to the second as HTTP shows it
- * @param etag         a strong validator from the size and the modification time
+ * @param body            the open file as a {@link Body.FileRegion} (its size is the Content-Length: what was opened
+ *                        is what is sent), or a small file's bytes read under the same validators ({@link Body.Bytes})
+ * @param contentType     from the file name (a precompressed sibling takes its original's)
+ * @param length          the size when opened
+ * @param lastModified    the modification time, to the second as HTTP shows it
+ * @param etag            a strong validator from the size, the modification time and the coding
+ * @param contentEncoding {@code br} or {@code gzip} for a precompressed sibling, null for the file itself
  */
-public record FileRepresentation(Body body, String contentType, long length, Instant lastModified, String etag) {
+public record FileRepresentation(Body body, String contentType, long length, Instant lastModified, String etag,
+                                 String contentEncoding) {
 
     /** The representation of {@code channel}, modified at {@code modified}. */
     static FileRepresentation of(FileChannel channel, String fileName, long length, Instant modified) {
@@ -30,12 +32,28 @@ public record FileRepresentation(Body body, String contentType, long length, Ins
     }
 
     private static FileRepresentation of(Body body, String fileName, long length, Instant modified) {
-        return new FileRepresentation(body, MimeTypes.forFileName(fileName), length, modified, etag(modified, length));
+        return new FileRepresentation(body, MimeTypes.forFileName(fileName), length, modified, etag(modified, length),
+                null);
+    }
+
+    /** This file's bytes as the {@code coding} form of a file of type {@code originalType}: its own ETag. */
+    FileRepresentation encoded(String originalType, String coding) {
+        return new FileRepresentation(body, originalType, length, lastModified, etag(lastModified, length, coding),
+                coding);
     }
 
     /** The strong validator of a file of {@code length} bytes modified at {@code modified} (known from a stat). */
     static String etag(Instant modified, long length) {
         return "\"" + Long.toHexString(modified.toEpochMilli()) + "-" + Long.toHexString(length) + "\"";
+    }
+
+    /**
+     * The validator of a precompressed sibling sent as {@code coding} (null: the file itself): the coding is part of
+     * it, so it never equals the identity form's even when size and time coincide.
+     */
+    static String etag(Instant modified, long length, String coding) {
+        String plain = etag(modified, length);
+        return coding == null ? plain : plain.substring(0, plain.length() - 1) + "-" + coding + "\"";
     }
 
     /** The validators a 304 repeats (RFC 9110 section 15.4.5): ETag and Last-Modified as a 200 sends them, added to {@code headers}. */
@@ -50,6 +68,10 @@ public record FileRepresentation(Body body, String contentType, long length, Ins
      * 9110 section 8.8.2.1: Last-Modified is never later than Date).
      */
     public Headers headers(Instant now) {
-        return validators(new Headers().add("Content-Type", contentType), etag, lastModified, now);
+        Headers headers = new Headers().add("Content-Type", contentType);
+        if (contentEncoding != null) {
+            headers.add("Content-Encoding", contentEncoding);
+        }
+        return validators(headers, etag, lastModified, now);
     }
 }

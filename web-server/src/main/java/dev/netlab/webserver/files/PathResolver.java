@@ -52,6 +52,7 @@ public final class PathResolver {
             return Resolution.NOT_FOUND;
         }
         Path current = root;
+        Path parent = root;
         BasicFileAttributes attributes = null;
         for (String name : names) {
             if (attributes != null && !attributes.isDirectory()) {
@@ -62,12 +63,17 @@ public final class PathResolver {
                 return Resolution.NOT_FOUND;
             }
             attributes = next.attributes();
+            parent = current;
             current = next.path();
         }
         if (attributes == null || attributes.isDirectory()) {
             return new Resolution.Directory(current, names);
         }
-        return attributes.isRegularFile() ? new Resolution.File(current, attributes) : Resolution.NOT_FOUND;
+        return file(current, attributes, parent, names.getLast());
+    }
+
+    private static Resolution file(Path path, BasicFileAttributes attributes, Path directory, String name) {
+        return attributes.isRegularFile() ? new Resolution.File(path, attributes, directory, name) : Resolution.NOT_FOUND;
     }
 
     /** What {@code name} in {@code directory} (a resolved directory) resolves to: index.html, a listed entry. */
@@ -83,6 +89,24 @@ public final class PathResolver {
      */
     public boolean listable(Resolution.Directory directory, String name) {
         return !RequestTarget.hasControl(name) && !(child(directory, name) instanceof Resolution.NotFound);
+    }
+
+    /**
+     * What the name of {@code file} with {@code suffix} appended resolves to in the same directory: its precompressed
+     * sibling ("a.css" and ".gz"), under the same policies as a request for that name (one lookup: the directory was
+     * checked on the way to the file).
+     */
+    public Resolution sibling(Resolution.File file, String suffix) {
+        String name = file.name() + suffix;
+        Step step = step(file.directory(), name);
+        return step == null ? Resolution.NOT_FOUND : file(step.path(), step.attributes(), file.directory(), name);
+    }
+
+    /** The decoded URL path {@code segments} lead to ("/a/b.css", "/dir/" for a directory), for per-path rules. */
+    static String urlPath(List<String> segments, boolean directory) {
+        List<String> names = normalise(segments);
+        String path = "/" + String.join("/", names == null ? List.of() : names);
+        return directory && !path.endsWith("/") ? path + "/" : path;
     }
 
     /** Removes dot and empty segments; null when ".." climbs above the root or a name holds a separator. */

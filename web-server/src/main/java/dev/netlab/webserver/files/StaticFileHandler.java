@@ -1,8 +1,11 @@
 package dev.netlab.webserver.files;
 
+import dev.netlab.webserver.http.AcceptEncoding;
 import dev.netlab.webserver.http.Body;
+import dev.netlab.webserver.http.ByteRanges;
 import dev.netlab.webserver.http.Headers;
 import dev.netlab.webserver.http.HttpException;
+import dev.netlab.webserver.http.IfRange;
 import dev.netlab.webserver.http.Preconditions;
 import dev.netlab.webserver.http.RequestHandler;
 import dev.netlab.webserver.http.RequestHead;
@@ -17,6 +20,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -25,7 +30,8 @@ import java.util.logging.Logger;
  * GET and HEAD of files under the root: 200 with the file, 301 from "/dir" to "/dir/", index.html or a listing for a
  * directory, 404 for everything else. A file is opened per request, except a small one whose bytes the
  * {@link FileCache} holds and whose stat (made by the resolver for this request) shows it unchanged: a file changed
- * on disk is never served stale.
+ * on disk is never served stale. A file with precompressed siblings is sent in the coding the client prefers, and a
+ * GET with a Range gets the ranges of the representation it selected ({@link RangeResponses}).
  */
 public final class StaticFileHandler implements RequestHandler {
 
@@ -35,17 +41,26 @@ public final class StaticFileHandler implements RequestHandler {
     private static final Set<OpenOption> READ_ONLY = Set.of(StandardOpenOption.READ);
 
     private final PathResolver resolver;
-    private final boolean listing;
+    private final ServingPolicy policy;
     private final FileCache cache;
 
     /** A handler whose cache tells settled files by {@code clock} (the wall clock: file times are wall-clock times). */
     public StaticFileHandler(PathResolver resolver, boolean listing, Clock clock) {
-        this(resolver, listing, new FileCache(clock));
+        this(resolver, ServingPolicy.of(listing), clock);
+    }
+
+    /** A handler serving files under {@code policy}. */
+    public StaticFileHandler(PathResolver resolver, ServingPolicy policy, Clock clock) {
+        this(resolver, policy, new FileCache(clock));
     }
 
     StaticFileHandler(PathResolver resolver, boolean listing, FileCache cache) {
+        this(resolver, ServingPolicy.of(listing), cache);
+    }
+
+    StaticFileHandler(PathResolver resolver, ServingPolicy policy, FileCache cache) {
         this.resolver = resolver;
-        this.listing = listing;
+        this.policy = policy;
         this.cache = cache;
     }
 
@@ -55,7 +70,7 @@ public final class StaticFileHandler implements RequestHandler {
         return switch (resolver.resolve(target.segments())) {
             case Resolution.NotFound notFound -> notFound();
             // "/page.html/" names a directory that does not exist.
-            case Resolution.File file -> target.trailingSlash() ? notFound() : conditional(head, file);
+            case Resolution.File file -> target.trailingSlash() ? notFound() : file(head, file, target.segments());
             case Resolution.Directory directory -> directory(head, directory, target);
         };
     }
@@ -69,38 +84,155 @@ public final class StaticFileHandler implements RequestHandler {
                     Body.EMPTY);
         }
         if (resolver.child(directory, "index.html") instanceof Resolution.File index) {
-            return conditional(head, index);
+            List<String> segments = new ArrayList<>(directory.segments());
+            segments.add("index.html");
+            return file(head, index, segments);
         }
-        if (!listing) {
+        if (!policy.listing()) {
             return notFound();
         }
         try {
-            return new Response(Status.OK, new Headers().add("Content-Type", "text/html; charset=utf-8"),
-                    new Body.Bytes(DirectoryListing.render(directory, resolver)));
+            Headers headers = new Headers().add("Content-Type", "text/html; charset=utf-8");
+            String cacheControl = policy.cacheControl().valueFor(PathResolver.urlPath(directory.segments(), true));
+            if (cacheControl != null) {
+                headers.add("Cache-Control", cacheControl);
+            }
+            return new Response(Status.OK, headers, new Body.Bytes(DirectoryListing.render(directory, resolver)));
         } catch (IOException e) {
             return notFound();
         }
     }
 
     /**
-     * Evaluates the request's preconditions against the validators of the resolver's stat, so a 304 or 412 never
-     * opens the file (nor reads the cache); else serves it.
+     * Answers for a file reached by {@code segments}: picks the representation (the file or a precompressed sibling),
+     * evaluates the request's preconditions against the validators of the resolver's stat, so a 304 or 412 never
+     * opens the file (nor reads the cache), then serves it whole or in ranges.
      */
-    private Response conditional(RequestHead head, Resolution.File file) {
-        Instant modified = file.attributes().lastModifiedTime().toInstant();
-        String etag = FileRepresentation.etag(modified, file.attributes().size());
+    private Response file(RequestHead head, Resolution.File original, List<String> segments) {
+        Headers extra = new Headers();
+        String coding = null;
+        Resolution.File selected = original;
+        if (policy.precompressed()) {
+            List<Precompressed.Sibling> siblings = Precompressed.find(resolver, original);
+            if (!siblings.isEmpty()) {
+                // Every answer for this path depends on Accept-Encoding, the identity one included.
+                extra.add("Vary", "Accept-Encoding");
+                coding = AcceptEncoding.choose(head.headers().all("Accept-Encoding"),
+                        Precompressed.codings(siblings));
+                if (coding != null) {
+                    selected = Precompressed.of(siblings, coding);
+                }
+            }
+        }
+        String type = MimeTypes.forFileName(original.path().getFileName().toString());
+        boolean gzipPerRequest = false;
+        if (coding == null && policy.gzip().applies(type, original.attributes().size())) {
+            if (extra.count("Vary") == 0) {
+                extra.add("Vary", "Accept-Encoding");
+            }
+            // Never for a range: the ranges of a per-request gzip would change with the compressor.
+            gzipPerRequest = head.headers().count("Range") == 0
+                    && "gzip".equals(AcceptEncoding.choose(head.headers().all("Accept-Encoding"), List.of("gzip")));
+            coding = gzipPerRequest ? "gzip" : null;
+        }
+        String cacheControl = policy.cacheControl().valueFor(PathResolver.urlPath(segments, false));
+        if (cacheControl != null) {
+            extra.add("Cache-Control", cacheControl);
+        }
+        Instant modified = selected.attributes().lastModifiedTime().toInstant();
+        String etag = FileRepresentation.etag(modified, selected.attributes().size(), coding);
+        if (gzipPerRequest) {
+            // Weak, as nginx makes it: equal in meaning, not promised to be equal in bytes.
+            etag = "W/" + etag;
+        }
         return switch (Preconditions.evaluate(head, etag, modified)) {
-            case PROCEED -> serve(file);
+            case PROCEED -> {
+                FileRepresentation representation = open(selected);
+                if (representation == null) {
+                    yield notFound();
+                }
+                if (gzipPerRequest) {
+                    representation = gzipped(representation, etag);
+                    if (representation == null) {
+                        yield notFound();
+                    }
+                } else if (coding != null) {
+                    representation = representation.encoded(type, coding);
+                }
+                yield ranged(head, representation, extra);
+            }
             case NOT_MODIFIED -> new Response(Status.NOT_MODIFIED,
-                    FileRepresentation.validators(new Headers(), etag, modified, cache.clock().instant()), Body.EMPTY);
+                    FileRepresentation.validators(copy(extra), etag, modified, cache.clock().instant()), Body.EMPTY);
             case PRECONDITION_FAILED -> Response.error(Status.PRECONDITION_FAILED, null);
         };
     }
 
-    private Response serve(Resolution.File file) {
+    /**
+     * 200 with the whole representation, or for a GET with a Range (whose If-Range, if any, matches) 206 with the
+     * ranges asked or 416. Several ranges of a precompressed form get the whole of it: a multipart body's parts would
+     * have no place to say their coding.
+     */
+    private Response ranged(RequestHead head, FileRepresentation representation, Headers extra) {
+        Instant now = cache.clock().instant();
+        Headers headers = representation.headers(now).add("Accept-Ranges", "bytes");
+        copy(extra, headers);
+        Headers request = head.headers();
+        if (!head.method().equals("GET") || request.count("Range") != 1
+                || !IfRange.allows(request, representation.etag(), representation.lastModified(), now)) {
+            return new Response(Status.OK, headers, representation.body());
+        }
+        return switch (ByteRanges.select(request.first("Range"), representation.length())) {
+            case ByteRanges.Whole whole -> new Response(Status.OK, headers, representation.body());
+            case ByteRanges.Unsatisfiable unsatisfiable -> RangeResponses.unsatisfiable(representation, extra.first("Vary"));
+            case ByteRanges.Partial partial when partial.ranges().size() == 1 ->
+                    RangeResponses.single(representation, headers, partial.ranges().getFirst());
+            case ByteRanges.Partial partial when representation.contentEncoding() != null ->
+                    new Response(Status.OK, headers, representation.body());
+            case ByteRanges.Partial partial -> RangeResponses.multipart(representation, headers, partial.ranges());
+        };
+    }
+
+    /** {@code representation} gzipped in memory under {@code etag}; its file is closed; null when it cannot be read. */
+    private static FileRepresentation gzipped(FileRepresentation representation, String etag) {
+        byte[] gzip;
+        try (Body body = representation.body()) {
+            gzip = switch (body) {
+                case Body.Bytes bytes -> OnTheFlyGzip.compress(bytes.data(), 0, bytes.data().length);
+                case Body.FileRegion region -> {
+                    ByteBuffer content = ByteBuffer.allocate((int) region.length());
+                    while (content.hasRemaining()) {
+                        if (region.channel().read(content, region.position() + content.position()) < 0) {
+                            throw new IOException("file shrank while being read");
+                        }
+                    }
+                    yield OnTheFlyGzip.compress(content.array(), 0, content.capacity());
+                }
+                default -> throw new IllegalArgumentException("not a file's body: " + body);
+            };
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "cannot read a file to compress it", e);
+            return null;
+        }
+        return new FileRepresentation(new Body.Bytes(gzip), representation.contentType(), gzip.length,
+                representation.lastModified(), etag, "gzip");
+    }
+
+    private static Headers copy(Headers from) {
+        return copy(from, new Headers());
+    }
+
+    private static Headers copy(Headers from, Headers to) {
+        for (int i = 0; i < from.size(); i++) {
+            to.add(from.name(i), from.value(i));
+        }
+        return to;
+    }
+
+    /** The file's representation, from the cache or opened; null when it vanished since it was resolved. */
+    private FileRepresentation open(Resolution.File file) {
         FileRepresentation cached = cache.lookup(file.path(), file.attributes());
         if (cached != null) {
-            return ok(cached);
+            return cached;
         }
         boolean cacheable = cache.cacheable(file.attributes());
         FileChannel channel;
@@ -108,7 +240,7 @@ public final class StaticFileHandler implements RequestHandler {
             channel = FileChannel.open(file.path(), READ_ONLY);
         } catch (IOException e) {
             // Deleted or made unreadable since it was resolved.
-            return notFound();
+            return null;
         }
         try {
             String name = file.path().getFileName().toString();
@@ -116,10 +248,10 @@ public final class StaticFileHandler implements RequestHandler {
             if (cacheable) {
                 FileRepresentation read = readSmall(file, channel, name, modified);
                 if (read != null) {
-                    return ok(read);
+                    return read;
                 }
             }
-            return ok(FileRepresentation.of(channel, name, channel.size(), modified));
+            return FileRepresentation.of(channel, name, channel.size(), modified);
         } catch (IOException e) {
             LOG.log(Level.FINE, "cannot read the size of an open file", e);
             try {
@@ -127,7 +259,7 @@ public final class StaticFileHandler implements RequestHandler {
             } catch (IOException ignored) {
                 // already failing
             }
-            return notFound();
+            return null;
         }
     }
 
@@ -163,10 +295,6 @@ public final class StaticFileHandler implements RequestHandler {
         }
         channel.close();
         return representation;
-    }
-
-    private Response ok(FileRepresentation representation) {
-        return new Response(Status.OK, representation.headers(cache.clock().instant()), representation.body());
     }
 
     private static Response notFound() {

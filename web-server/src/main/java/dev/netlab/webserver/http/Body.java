@@ -2,8 +2,10 @@ package dev.netlab.webserver.http;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.util.List;
+import java.util.Objects;
 
-/** What follows a response head. Part 2's ranges are {@link FileRegion}s with another position and length. */
+/** What follows a response head. A range is a {@link FileRegion} or {@link Slice}; several are a {@link Multipart}. */
 public sealed interface Body extends AutoCloseable {
 
     /** Bytes the body holds: the Content-Length. */
@@ -34,6 +36,41 @@ public sealed interface Body extends AutoCloseable {
         @Override
         public void close() throws IOException {
             channel.close();
+        }
+    }
+
+    /** Part of a byte array (a range of a cached small file). */
+    record Slice(byte[] data, int offset, int size) implements Body {
+        public Slice {
+            Objects.checkFromIndexSize(offset, size, data.length);
+        }
+
+        @Override
+        public long length() {
+            return size;
+        }
+    }
+
+    /** Bodies sent one after another (multipart/byteranges: part heads and ranges); closing closes each. */
+    record Multipart(List<Body> parts, long length) implements Body {
+
+        public Multipart(List<Body> parts) {
+            this(List.copyOf(parts), parts.stream().mapToLong(Body::length).sum());
+        }
+
+        @Override
+        public void close() throws IOException {
+            IOException failure = null;
+            for (Body part : parts) {
+                try {
+                    part.close();
+                } catch (IOException e) {
+                    failure = e;
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
         }
     }
 

@@ -85,26 +85,42 @@ public final class ResponseWriter {
     }
 
     private void writeBody(Body body) throws IOException {
+        append(body);
+        flush();
+    }
+
+    /**
+     * Puts {@code body} after what the buffer holds when it fits (one write for head and body); else sends the buffer
+     * and then the body (a large file with sendfile).
+     */
+    private void append(Body body) throws IOException {
         switch (body) {
-            case Body.Empty empty -> flush();
-            case Body.Bytes bytes -> {
-                if (bytes.data().length <= buffer.remaining()) {
-                    buffer.put(bytes.data());
-                    flush();
-                } else {
-                    flush();
-                    writeFully(ByteBuffer.wrap(bytes.data()));
-                }
+            case Body.Empty empty -> {
             }
+            case Body.Bytes bytes -> append(bytes.data(), 0, bytes.data().length);
+            case Body.Slice slice -> append(slice.data(), slice.offset(), slice.size());
             case Body.FileRegion region -> {
                 if (region.length() <= buffer.remaining()) {
                     readInto(region);
-                    flush();
                 } else {
                     flush();
                     transfer(region);
                 }
             }
+            case Body.Multipart multipart -> {
+                for (Body part : multipart.parts()) {
+                    append(part);
+                }
+            }
+        }
+    }
+
+    private void append(byte[] data, int offset, int length) throws IOException {
+        if (length <= buffer.remaining()) {
+            buffer.put(data, offset, length);
+        } else {
+            flush();
+            writeFully(ByteBuffer.wrap(data, offset, length));
         }
     }
 

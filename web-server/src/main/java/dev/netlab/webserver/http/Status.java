@@ -2,9 +2,10 @@ package dev.netlab.webserver.http;
 
 import java.nio.charset.StandardCharsets;
 
-/** The response statuses this server sends (RFC 9110 section 15); 304 and 412 answer conditional requests. */
+/** The response statuses this server sends (RFC 9110 section 15); 304 and 412 answer conditional requests, 206 and 416 ranges. */
 public enum Status {
     OK(200, "OK"),
+    PARTIAL_CONTENT(206, "Partial Content"),
     MOVED_PERMANENTLY(301, "Moved Permanently"),
     NOT_MODIFIED(304, "Not Modified"),
     BAD_REQUEST(400, "Bad Request"),
@@ -15,6 +16,7 @@ public enum Status {
     CONTENT_TOO_LARGE(413, "Content Too Large"),
     URI_TOO_LONG(414, "URI Too Long"),
     EXPECTATION_FAILED(417, "Expectation Failed"),
+    RANGE_NOT_SATISFIABLE(416, "Range Not Satisfiable"),
     REQUEST_HEADER_FIELDS_TOO_LARGE(431, "Request Header Fields Too Large"),
     INTERNAL_SERVER_ERROR(500, "Internal Server Error"),
     NOT_IMPLEMENTED(501, "Not Implemented"),

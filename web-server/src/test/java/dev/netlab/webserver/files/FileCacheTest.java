@@ -131,6 +131,7 @@ class FileCacheTest {
                     yield new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
                 }
                 case Body.Empty empty -> "";
+                default -> throw new AssertionError("not a whole file's body: " + body);
             };
         }
     }
