@@ -67,8 +67,10 @@ public final class Main extends ServiceCommand implements Service {
     public void reload() {
         ProberEngine running = engine;
         if (running == null) {
+            LOG.log(Level.WARNING, "configuration not reloaded: the prober has not started yet");
             return;
         }
+        LOG.log(Level.INFO, "reading the configuration again");
         try {
             Settings settings = reread != null ? reread.get()
                     : ConfigLoader.load(configFile(), System.getenv(), Map.of(), ServiceMain.schema(this));

@@ -80,11 +80,14 @@ public final class ProberEngine implements Engine {
         lock.lock();
         try {
             if (!started || stopped) {
+                LOG.log(Level.WARNING, "configuration not reloaded: the prober is "
+                        + (stopped ? "stopping" : "not started"));
                 return;
             }
             boolean shared = next.resolveInterval().equals(config.resolveInterval())
                     && next.maxAddresses() == config.maxAddresses() && next.statsWindow() == config.statsWindow()
-                    && next.maxOutstanding() == config.maxOutstanding() && next.labelKeys().equals(config.labelKeys());
+                    && next.maxOutstanding() == config.maxOutstanding() && next.labelKeys().equals(config.labelKeys())
+                    && next.receiveThread() == config.receiveThread();
             Map<TargetConfig, TargetSupervisor> kept = new HashMap<>();
             int removed = 0;
             for (TargetSupervisor supervisor : supervisors) {
