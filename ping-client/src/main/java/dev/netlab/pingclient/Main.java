@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /** Entry point of the ping-client jar: the prober service by default, {@code ping TARGET} as a command. */
 @Command(name = "ping-client", subcommands = PingCommand.class,
@@ -30,6 +31,8 @@ public final class Main extends ServiceCommand implements Service {
     private final Resolver resolver;
     private final Supplier<Settings> reread;
     private volatile ProberEngine engine;
+    /** Whether SIGHUP was ignored when the process started, so that it cannot trigger a reload. */
+    private volatile boolean sighupIgnored;
 
     /** The jar's service: names resolve through the system's resolver. */
     public Main() {
@@ -53,7 +56,8 @@ public final class Main extends ServiceCommand implements Service {
     public static void main(String[] args) {
         Main main = new Main();
         try {
-            Signal.handle(new Signal("HUP"), signal -> main.reload());
+            // The JVM leaves a SIGHUP the process inherited as ignored (nohup) ignored, and installs nothing.
+            main.sighupIgnored = Signal.handle(new Signal("HUP"), signal -> main.reload()) == SignalHandler.SIG_IGN;
         } catch (IllegalArgumentException e) {
             // No SIGHUP on this platform: the configuration is read at start only.
         }
@@ -103,6 +107,10 @@ public final class Main extends ServiceCommand implements Service {
     @Override
     public Engine createEngine(ServiceContext context) {
         ProberConfig config = ProberConfig.read(context.settings());
+        if (sighupIgnored) {
+            LOG.log(Level.WARNING, "SIGHUP is ignored by this process (started under nohup?), so kill -HUP cannot"
+                    + " reload the configuration; start the service without nohup to reload it that way");
+        }
         ProberEngine created = new ProberEngine(config, context.registry(), context.clock(), resolver);
         engine = created;
         return created;

@@ -111,8 +111,9 @@ class PingClientIT {
             Path config = dir.resolve("targets.yaml");
             String yaml = "pingclient:\n  targets:\n    - {host: 127.0.0.1, port: %d, mode: echo, interval: 50ms, name: %s}\n";
             Files.writeString(config, yaml.formatted(port, "before"));
-            try (var service = ServiceProcess.startJar(JAR, List.of("--config", config.toString()),
-                    Map.of("ADMIN_PORT", "0"))) {
+            // With SIGHUP as the operating system leaves it, whether or not this test runs under nohup.
+            try (var service = ServiceProcess.start(List.of("env", "--default-signal=HUP", ServiceProcess.javaBinary(),
+                    "-jar", JAR.toString(), "--config", config.toString()), Map.of("ADMIN_PORT", "0"), null)) {
                 URI metrics = URI.create("http://127.0.0.1:" + service.ports(PROCESS).get("admin") + "/metrics");
                 HttpClient http = HttpClient.newHttpClient();
                 await().atMost(PROCESS).untilAsserted(() -> assertThat(scrape(http, metrics)
@@ -128,6 +129,18 @@ class PingClientIT {
                 assertThat(service.process().isAlive()).isTrue();
                 assertThat(service.terminate(PROCESS)).isZero();
             }
+        }
+    }
+
+    /** Under nohup the JVM leaves SIGHUP ignored and installs no handler: the service says so at start. */
+    @Test
+    void aSighupIgnoredFromTheStartIsReported() throws Exception {
+        try (var service = ServiceProcess.start(List.of("env", "--ignore-signal=HUP", ServiceProcess.javaBinary(),
+                "-jar", JAR.toString()), Map.of("ADMIN_PORT", "0"), null)) {
+            service.ports(PROCESS);
+            await().atMost(PROCESS).untilAsserted(() -> assertThat(service.stderr())
+                    .contains("SIGHUP is ignored by this process (started under nohup?)"));
+            assertThat(service.terminate(PROCESS)).isZero();
         }
     }
 
