@@ -95,6 +95,7 @@ eden_allocated_during() {
 scrape_ten() {
     for i in $(seq 1 10); do
         curl -fsS -o "$WORK/metrics.txt" -w '%{time_total} ' "http://127.0.0.1:$1/metrics" >>"$WORK/scrape-times.txt"
+        if [ "$i" = 1 ]; then cp "$WORK/metrics.txt" "$WORK/metrics-first.txt"; fi
     done
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -118,6 +119,7 @@ for n in $TARGETS_LIST; do
     PIDS+=("$pid")
     admin="$(await_line "$WORK/service.log" 'admin=tcp/' | sed -E 's/.*admin=tcp\/127\.0\.0\.1:([0-9]+).*/\1/')"
     sleep 10
+    curl -fsS -o "$WORK/metrics-start.txt" "http://127.0.0.1:$admin/metrics"
     t0=$(cpu_ticks "$pid"); s0=$(date +%s.%N)
     quiet=$(eden_allocated_during "$pid" sleep "$SECONDS_MEASURED")
     t1=$(cpu_ticks "$pid"); s1=$(date +%s.%N)
@@ -131,9 +133,20 @@ for n in $TARGETS_LIST; do
     kill "$pid"; wait "$pid" 2>/dev/null || true
     after="$(reflected)"
     python3 - "$n" "$heap" "$rss" "$t0" "$t1" "$s0" "$s1" "$live" "$((after - before))" "$WORK/metrics.txt" \
-        "$scrape_ms" "$quiet" "$scraping" "$s2" "$s3" "$series" "$(getconf CLK_TCK)" <<'PY'
+        "$scrape_ms" "$quiet" "$scraping" "$s2" "$s3" "$series" "$(getconf CLK_TCK)" "$WORK/metrics-start.txt" "$WORK/metrics-first.txt" <<'PY'
 import re, statistics, sys
-(n, heap, rss, t0, t1, s0, s1, live, reflected, metrics, scrapes, quiet, scraping, s2, s3, series, hz) = sys.argv[1:]
+(n, heap, rss, t0, t1, s0, s1, live, reflected, metrics, scrapes, quiet, scraping, s2, s3, series, hz,
+ start, first) = sys.argv[1:]
+
+def slow(path):
+    """Replies received and those slower than 10 ms (the le="0.01" bucket), summed over addresses."""
+    count = fast = 0.0
+    for line in open(path):
+        if line.startswith('pingclient_rtt_seconds_count{'):
+            count += float(line.split()[-1])
+        elif line.startswith('pingclient_rtt_seconds_bucket{') and 'le="0.01"' in line:
+            fast += float(line.split()[-1])
+    return count, count - fast
 total = {}
 for line in open(metrics):
     m = re.match(r'(pingclient_packets_(?:sent|lost|late)_total)\{.*\} (\S+)', line)
@@ -147,6 +160,9 @@ print(f"{n:<8} {heap + 'm':>8} {rss:>9} {cpu:8.2f} {live:>8} {int(total['pingcli
       f"{reflected:>9} {int(total['pingclient_packets_lost_total']):>7} {int(total['pingclient_packets_late_total']):>9} "
       f"{statistics.median(times):10.1f} {scrape_alloc:10.1f} {quiet_rate / 1024:12.2f}   ({series} series,"
       f" scrape max {max(times):.0f} ms)")
+(c0, s0_), (c1, s1_), (c2, s2_) = slow(start), slow(first), slow(metrics)
+print(f"         replies over 10 ms: quiet window {int(s1_ - s0_)} of {int(c1 - c0)},"
+      f" scrape window {int(s2_ - s1_)} of {int(c2 - c1)}")
 PY
 done
 echo

@@ -75,6 +75,9 @@ public final class RunningService implements AutoCloseable {
         } catch (InvalidConfigException e) {
             throw settings.attributed(e);
         }
+        // Everything is read: the parsed tree (about 35 KB per ping-client target) must not live on while the
+        // engine starts, or the heap has to hold both at once.
+        settings = null;
         Readiness readiness = new Readiness();
         readiness.details(engine::readinessDetails);
         AdminServer admin = AdminServer.start(adminBind, adminPort, registry, readiness, engine::routing);

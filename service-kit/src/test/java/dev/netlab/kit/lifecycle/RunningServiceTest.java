@@ -10,10 +10,14 @@ import dev.netlab.kit.config.Settings;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.lang.ref.WeakReference;
 import java.net.Socket;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class RunningServiceTest {
@@ -91,5 +95,70 @@ class RunningServiceTest {
         assertThatThrownBy(() -> RunningService.start(new DemoService(), settings, Clock.systemUTC()).close())
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageStartingWith("invalid configuration: metrics.tags.le = '0.5' (from the command line): 'le' is");
+    }
+
+    @Test
+    void theParsedConfigurationCanBeCollectedWhileTheEngineStarts() {
+        // A ping-client's tree is about 35 KB per target: held during start(), it doubles the heap a mesh needs.
+        AtomicBoolean collectedDuringStart = new AtomicBoolean();
+        Service watching = new Service() {
+            private final DemoService demo = new DemoService();
+
+            @Override
+            public String name() {
+                return demo.name();
+            }
+
+            @Override
+            public List<String> bindAddressKeys() {
+                return demo.bindAddressKeys();
+            }
+
+            @Override
+            public Engine createEngine(ServiceContext context) {
+                WeakReference<Settings> settings = new WeakReference<>(context.settings());
+                return new StartWatcher(demo.createEngine(context), () -> collectedDuringStart.set(
+                        collected(settings, Duration.ofSeconds(5))));
+            }
+        };
+        try (RunningService running = RunningService.start(watching, settings(Map.of()), Clock.systemUTC())) {
+            assertThat(running.isReady()).isTrue();
+        }
+        assertThat(collectedDuringStart).isTrue();
+    }
+
+    /** Asks for collections until {@code reference} clears or {@code limit} passes. */
+    private static boolean collected(WeakReference<?> reference, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (reference.get() != null && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.onSpinWait();
+        }
+        return reference.get() == null;
+    }
+
+    /** An engine that runs a check at the start of {@link #start()}, then delegates everything. */
+    private record StartWatcher(Engine engine, Runnable atStart) implements Engine {
+
+        @Override
+        public List<Endpoint> start() {
+            atStart.run();
+            return engine.start();
+        }
+
+        @Override
+        public void stopAccepting() {
+            engine.stopAccepting();
+        }
+
+        @Override
+        public boolean awaitDrained(Duration timeout) throws InterruptedException {
+            return engine.awaitDrained(timeout);
+        }
+
+        @Override
+        public void close() {
+            engine.close();
+        }
     }
 }
