@@ -41,7 +41,7 @@ web_bench_setup() {
     cat > "$WORK/percentiles.lua" <<'LUA'
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("RESULT %d %d %d %d %d %d %d %d\n", latency:percentile(50), latency:percentile(99),
+  io.write(string.format("RESULT %d %d %d %d %d %d %d %.0f\n", latency:percentile(50), latency:percentile(99),
     latency:percentile(99.9), latency.max, summary.requests, summary.duration,
     e.connect + e.read + e.write + e.status + e.timeout, summary.bytes))
 end
@@ -171,7 +171,7 @@ latency() {
     out=$("${CLIENT_PREFIX[@]}" wrk -t"$WRK_THREADS" -c"$3" -d"${4}s" --timeout 30s --latency "${headers[@]}" \
         -s "$WORK/percentiles.lua" "${SCHEME:-http}://127.0.0.1:$port/$2.bin")
     echo "$out" | awk '/^RESULT/ {
-        printf "%.0f %.3f %.3f %.3f %.3f %d %d\n", $6 / ($7 / 1e6), $2 / 1000, $3 / 1000, $4 / 1000, $5 / 1000, $8, $9 }'
+        printf "%.0f %.3f %.3f %.3f %.3f %d %.0f\n", $6 / ($7 / 1e6), $2 / 1000, $3 / 1000, $4 / 1000, $5 / 1000, $8, $9 }'
 }
 
 # load_average: the three load averages from uptime, for the progress lines.

@@ -11,7 +11,7 @@
 #                        /proc/PID/stat, nginx's worker) per GB sent: ours and nginx
 #   tls-1k-ka            1 KiB keep-alive over TLS, CONNECTIONS connections: ours and nginx
 # then memory: VmRSS of each server (nginx: master + worker) just after start, at rest after the rounds, and with
-# IDLE_CONNECTIONS idle keep-alive connections open (a python3 client opens them, sends one request on each, reads
+# IDLE_CONNECTIONS idle keep-alive connections open (the last two after a full GC in the JVMs: jcmd GC.run) (a python3 client opens them, sends one request on each, reads
 # the answer and holds them; it reports how many the server still kept open when RSS was read).
 # The table (markdown, ratio columns first) is the median over the rounds; the per-round ratios are its range.
 # Knobs (defaults take about 10 minutes):
@@ -39,6 +39,11 @@ head -c $((10 * 1024 * 1024)) /dev/urandom > "$WORK/www/10m.bin"
 chmod a+r "$WORK/www/10m.bin"
 make_tls_cert
 CLK_TCK=$(getconf CLK_TCK)
+
+# settle SERVER: a full GC in the two JVMs (jcmd GC.run), so their RSS holds what they keep, not garbage of the rounds.
+settle() {
+    if [ "$1" != nginx ]; then "$JDK/bin/jcmd" "${PID_OF[$1]}" GC.run >/dev/null || die "jcmd GC.run failed for $1"; fi
+}
 
 # rss_kib SERVER: resident memory of the server's processes (nginx: master and worker), KiB.
 rss_kib() {
@@ -165,6 +170,7 @@ print("open", still_open, flush=True)
 PY
 declare -A RSS_REST RSS_IDLE IDLE_OPEN
 for name in ours nginx jwebserver; do
+    settle "$name"
     RSS_REST[$name]=$(rss_kib "$name")
     mkfifo "$WORK/idle-in"
     "${CLIENT_PREFIX[@]}" python3 "$WORK/idle_client.py" "${PORT[$name]}" "$IDLE_CONNECTIONS" \
@@ -177,7 +183,8 @@ for name in ours nginx jwebserver; do
         [ $SECONDS -lt $deadline ] || die "idle client against $name not ready within 60 s"
         sleep 0.2
     done
-    sleep 2
+    sleep 1
+    settle "$name"
     RSS_IDLE[$name]=$(rss_kib "$name")
     exec 3>&-
     wait "$client" || die "idle client against $name failed: $(cat "$WORK/idle-out")"
