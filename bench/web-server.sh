@@ -15,6 +15,8 @@
 # curl, python3 (to pick free ports). Set WITH_JWEBSERVER=1 to add the JDK's jwebserver (requests/s only).
 # Set WITH_TLS=1 to add the TLS row after the matrix (1 KiB, keep-alive, TLS_CONNECTIONS=64, TLS_SHAPE=pinned):
 # ours against nginx with the same openssl-made EC P-256 certificate; needs openssl. SHAPES="" runs that row alone.
+# Issue 23's whole matrix (keep-alive and close rows, 304, 10 MiB CPU per GB, RSS with idle connections, TLS, with
+# jwebserver) is bench/web-server-matrix.sh; both source bench/web-server-lib.sh.
 set -euo pipefail
 
 WARMUP=${WARMUP:-10}
