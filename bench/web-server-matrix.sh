@@ -11,12 +11,15 @@
 #                        /proc/PID/stat, nginx's worker) per GB sent: ours and nginx
 #   tls-1k-ka            1 KiB keep-alive over TLS, CONNECTIONS connections: ours and nginx
 # then memory: VmRSS of each server (nginx: master + worker) just after start, at rest after the rounds, and with
-# IDLE_CONNECTIONS idle keep-alive connections open (the last two after a full GC in the JVMs: jcmd GC.run) (a python3 client opens them, sends one request on each, reads
-# the answer and holds them; it reports how many the server still kept open when RSS was read).
-# The table (markdown, ratio columns first) is the median over the rounds; the per-round ratios are its range.
+# IDLE_CONNECTIONS idle keep-alive connections open (the last two after a full GC in the JVMs: jcmd GC.run); a python3
+# client opens them, sends one request on each, reads the answer and holds them; it reports how many the server
+# still kept open when RSS was read.
+# The tables (markdown, ratio columns first, by bench/web-server-matrix-table.py) hold the medians over the rounds
+# and the per-round ratios' range; the server CPU per request (from /proc/PID/stat, every row) says where the cost is.
+# RAW_OUT=FILE keeps the raw results (python3 bench/web-server-matrix-table.py FILE DURATION IDLE_CONNECTIONS redraws).
 # Knobs (defaults take about 10 minutes):
 #   WARMUP=5 TLS_WARMUP=15 DURATION=5 ROUNDS=4 CONNECTIONS=64 BIG_CONNECTIONS=8 IDLE_CONNECTIONS=1000
-#   SERVER_CPU=0 CLIENT_CPU=1 JAVA_OPTS=... (our JVM) bench/web-server-matrix.sh
+#   SERVER_CPU=0 CLIENT_CPU=1 RAW_OUT= JAVA_OPTS=... (our JVM) bench/web-server-matrix.sh
 # Needs what bench/web-server.sh needs plus jwebserver (in the JDK) and openssl.
 set -euo pipefail
 
@@ -27,6 +30,7 @@ ROUNDS=${ROUNDS:-4}
 CONNECTIONS=${CONNECTIONS:-64}
 BIG_CONNECTIONS=${BIG_CONNECTIONS:-8}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-1000}
+RAW_OUT=${RAW_OUT:-}
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
 HERE=$(cd "$(dirname "$0")/.." && pwd)
@@ -211,87 +215,8 @@ stop_servers
 echo "raw results (round row server req/s p50_ms p99_ms p99.9_ms max_ms errors bytes cpu_s):"
 grep -v '^memory' "$RESULTS"
 echo
-python3 - "$RESULTS" "$IDLE_CONNECTIONS" <<'PY'
-import statistics, sys
-from collections import defaultdict
-
-runs = defaultdict(dict)   # (row, server) -> {round: fields}
-memory = {}
-for line in open(sys.argv[1]):
-    f = line.split()
-    if f[0] == "memory":
-        memory[f[1]] = [int(x) for x in f[2:5]] + [f[5]]
-        continue
-    runs[(f[1], f[2])][f[0]] = dict(rps=float(f[3]), p99=float(f[5]), errors=int(f[8]), bytes=int(f[9]),
-                                    cpu=float(f[10]))
-idle = sys.argv[2]
-
-def per_round(row, server, key, other, fn):
-    mine, theirs = runs.get((row, server), {}), runs.get((row, other), {})
-    return [fn(mine[r][key], theirs[r][key]) for r in mine if r in theirs and theirs[r][key] > 0]
-
-def ratio_cell(values):
-    if not values:
-        return "-"
-    med = statistics.median(values)
-    return f"**{med:.2f}x** ({min(values):.2f}-{max(values):.2f})" if len(values) > 1 else f"**{med:.2f}x**"
-
-def median(row, server, key):
-    values = [v[key] for v in runs.get((row, server), {}).values()]
-    return statistics.median(values) if values else None
-
-def cpu_per_gb(row, server):
-    rounds = runs.get((row, server), {})
-    return {r: v["cpu"] / (v["bytes"] / 1e9) for r, v in rounds.items() if v["bytes"] > 0}
-
-goals = {"1k-ka": (1.15, 2.0), "64k-ka": (1.0, 2.0), "1k-close": (0.9, None), "64k-close": (0.9, None),
-         "304": (1.0, None), "tls-1k-ka": (0.7, None)}
-print("| row | ours/nginx req/s | ours/jwebserver req/s | p99 ours/nginx | ours req/s, p99 | nginx req/s, p99 "
-      "| jwebserver req/s, p99 | errors (ours/nginx/jws) | goal | met |")
-print("|---|---|---|---|---|---|---|---|---|---|")
-div = lambda a, b: a / b
-for row in ["1k-ka", "64k-ka", "1k-close", "64k-close", "304", "tls-1k-ka"]:
-    vs_nginx = per_round(row, "ours", "rps", "nginx", div)
-    vs_jws = per_round(row, "ours", "rps", "jwebserver", div)
-    p99 = per_round(row, "ours", "p99", "nginx", div)
-    cells = []
-    for server in ["ours", "nginx", "jwebserver"]:
-        rps, lat = median(row, server, "rps"), median(row, server, "p99")
-        cells.append("-" if rps is None else f"{rps:,.0f}, {lat:.2f} ms")
-    errors = "/".join(str(sum(v["errors"] for v in runs.get((row, s), {}).values())) if (row, s) in runs else "-"
-                      for s in ["ours", "nginx", "jwebserver"])
-    least, p99_cap = goals[row]
-    checks = [statistics.median(vs_nginx) >= least] if vs_nginx else [False]
-    goal = f">= {least}x nginx"
-    if p99_cap:
-        checks.append(bool(p99) and statistics.median(p99) <= p99_cap)
-        goal += f", p99 <= {p99_cap:g}x"
-    if vs_jws:
-        checks.append(statistics.median(vs_jws) >= 3.0)
-        goal += ", >= 3x jws"
-    print(f"| {row} | {ratio_cell(vs_nginx)} | {ratio_cell(vs_jws)} | {ratio_cell(p99)} | {' | '.join(cells)} "
-          f"| {errors} | {goal} | {'met' if all(checks) else 'missed'} |")
-print()
-ours, nginx = cpu_per_gb("10m", "ours"), cpu_per_gb("10m", "nginx")
-cpu_ratios = [ours[r] / nginx[r] for r in ours if r in nginx and nginx[r] > 0]
-if cpu_ratios:
-    print("| row | CPU s/GB ours/nginx | ours CPU s/GB | nginx CPU s/GB | ours req/s | nginx req/s | goal | met |")
-    print("|---|---|---|---|---|---|---|---|")
-    print(f"| 10m | {ratio_cell(cpu_ratios)} | {statistics.median(ours.values()):.3f} "
-          f"| {statistics.median(nginx.values()):.3f} | {median('10m', 'ours', 'rps'):,.0f} "
-          f"| {median('10m', 'nginx', 'rps'):,.0f} | <= 1.5x nginx "
-          f"| {'met' if statistics.median(cpu_ratios) <= 1.5 else 'missed'} |")
-    print()
-if memory:
-    print(f"| server | RSS with {idle} idle keep-alive connections | vs nginx | at rest (after the rounds) "
-          "| just after start | per idle connection | still open |")
-    print("|---|---|---|---|---|---|---|")
-    for server, (start, rest, held, still) in memory.items():
-        vs = f"{held / memory['nginx'][2]:.1f}x" if "nginx" in memory else "-"
-        per = (held - rest) / int(idle) if int(idle) else 0
-        print(f"| {server} | {held / 1024:.1f} MiB | {vs} | {rest / 1024:.1f} MiB | {start / 1024:.1f} MiB "
-              f"| {per:.1f} KiB | {still} |")
-PY
+python3 "$HERE/bench/web-server-matrix-table.py" "$RESULTS" "$DURATION" "$IDLE_CONNECTIONS"
+if [ -n "$RAW_OUT" ]; then cp "$RESULTS" "$RAW_OUT"; fi
 echo
 echo "(all servers on CPU $SERVER_CPU, wrk -t1 and the idle client on CPU $CLIENT_CPU; $CONNECTIONS connections," \
     "10m: $BIG_CONNECTIONS; ${DURATION}s per measurement after ${WARMUP}s of warm-up per row (TLS ${TLS_WARMUP}s)," \
