@@ -15,6 +15,8 @@
 # curl, python3 (to pick free ports). Set WITH_JWEBSERVER=1 to add the JDK's jwebserver (requests/s only).
 # Set WITH_TLS=1 to add the TLS row after the matrix (1 KiB, keep-alive, TLS_CONNECTIONS=64, TLS_SHAPE=pinned):
 # ours against nginx with the same openssl-made EC P-256 certificate; needs openssl. SHAPES="" runs that row alone.
+# Issue 23's whole matrix (keep-alive and close rows, 304, 10 MiB CPU per GB, RSS with idle connections, TLS, with
+# jwebserver) is bench/web-server-matrix.sh; both source bench/web-server-lib.sh.
 set -euo pipefail
 
 WARMUP=${WARMUP:-10}
@@ -30,144 +32,25 @@ CLIENT_CPU=${CLIENT_CPU:-1}
 # size:connections
 ROWS=${ROWS:-1k:64 64k:64 1k:1000}
 HERE=$(cd "$(dirname "$0")/.." && pwd)
-JAR="$HERE/web-server/target/web-server.jar"
+BENCH="web-server bench"
 LOAD_CLIENT="$HERE/web-server/src/test/java/dev/netlab/webserver/load/KeepAliveLoad.java"
+# shellcheck source=bench/web-server-lib.sh
+. "$HERE/bench/web-server-lib.sh"
 
-die() { echo "web-server bench: $*" >&2; exit 1; }
-
-JDK=$("$HERE/netlab" jdk --home) || exit 1
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || die "nginx not found (apt-get install nginx)"
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-command -v wrk >/dev/null || die "wrk not found (apt-get install wrk)"
-for tool in taskset curl python3; do
-    command -v "$tool" >/dev/null || die "$tool not found"
-done
-if [ "$WITH_JWEBSERVER" = 1 ]; then
-    [ -x "$JDK/bin/jwebserver" ] || die "$JDK has no jwebserver"
-fi
-# 1,000 connections on each side of loopback, plus the JVM's own descriptors.
-ulimit -n 8192 2>/dev/null || [ "$(ulimit -n)" -ge 4096 ] || die "cannot raise the open-files limit to 4096 (ulimit -n)"
-
-if [ ! -f "$JAR" ]; then
-    echo "building $JAR" >&2
-    (cd "$HERE" && JAVA_HOME="$JDK" ./mvnw -B -pl web-server -am package -DskipTests >/dev/null) || die "build failed"
-fi
-
-WORK=$(mktemp -d /tmp/web-server-bench.XXXXXX)
-chmod 755 "$WORK"
-PIDS=()
-stop_servers() {
-    local pid
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    PIDS=()
-}
-cleanup() {
-    stop_servers
-    rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
+tools=()
+if [ "$WITH_JWEBSERVER" = 1 ]; then tools+=(jwebserver); fi
+if [ "$WITH_TLS" = 1 ]; then tools+=(openssl); fi
+web_bench_setup "${tools[@]}"
 
 # The load client is compiled once (a source-file launch would compile it again for every run).
 "$JDK/bin/javac" -d "$WORK/load" "$LOAD_CLIENT" || die "cannot compile $LOAD_CLIENT"
 
-mkdir -p "$WORK/www"
-head -c 1024 /dev/urandom > "$WORK/www/1k.bin"
-head -c 65536 /dev/urandom > "$WORK/www/64k.bin"
-chmod -R a+rX "$WORK/www"
-
-# wrk prints 50/75/90/99 % with --latency; this prints p50, p99, p99.9 and max (µs), requests and duration (µs).
-cat > "$WORK/percentiles.lua" <<'LUA'
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("RESULT %d %d %d %d %d %d %d\n", latency:percentile(50), latency:percentile(99),
-    latency:percentile(99.9), latency.max, summary.requests, summary.duration,
-    e.connect + e.read + e.write + e.status + e.timeout))
-end
-LUA
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-
-wait_http() {
-    local port=$1 deadline=$((SECONDS + 60))
-    until curl -fso /dev/null "http://127.0.0.1:$port/1k.bin"; do
-        [ $SECONDS -lt $deadline ] || die "server on port $port did not answer within 60 s"
-        sleep 0.2
-    done
-}
-
-cat > "$WORK/nginx.conf.in" <<CONF
-worker_processes 1;
-worker_rlimit_nofile 8192;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 1000000;
-    keepalive_timeout 60s;
-    default_type application/octet-stream;
-    client_body_temp_path $WORK/nginx/body;
-    proxy_temp_path $WORK/nginx/proxy;
-    fastcgi_temp_path $WORK/nginx/fastcgi;
-    uwsgi_temp_path $WORK/nginx/uwsgi;
-    scgi_temp_path $WORK/nginx/scgi;
-    server {
-        listen 127.0.0.1:@PORT@;
-        root $WORK/www;
-    }
-}
-CONF
-mkdir -p "$WORK/nginx/logs"
-
-declare -A PORT
-SERVER_PREFIX=()
-CLIENT_PREFIX=()
-WRK_THREADS=2
-
 # start_servers SHAPE: starts ours, nginx (and jwebserver) with the shape's CPU placement.
 start_servers() {
-    if [ "$1" = pinned ]; then
-        SERVER_PREFIX=(taskset -c "$SERVER_CPU")
-        CLIENT_PREFIX=(taskset -c "$CLIENT_CPU")
-        WRK_THREADS=1
-    else
-        SERVER_PREFIX=()
-        CLIENT_PREFIX=()
-        WRK_THREADS=2
-    fi
-    PORT[ours]=$(free_port)
-    local java_opts
-    read -r -a java_opts <<< "${JAVA_OPTS:-}"
-    # nginx above keeps a connection for 1,000,000 requests: ours the same, or wrk would measure reconnects.
-    ADMIN_PORT=0 WEBSERVER_LIMITS_KEEPALIVE_dash_REQUESTS=1000000 "${SERVER_PREFIX[@]}" "$JDK/bin/java" "${java_opts[@]}" -jar "$JAR" --root "$WORK/www" --port "${PORT[ours]}" \
-        >"$WORK/ours.log" 2>&1 &
-    PIDS+=($!)
-    PORT[nginx]=$(free_port)
-    sed "s/@PORT@/${PORT[nginx]}/" "$WORK/nginx.conf.in" > "$WORK/nginx/nginx.conf"
-    "${SERVER_PREFIX[@]}" "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/logs/error.log" \
-        >"$WORK/nginx.log" 2>&1 &
-    PIDS+=($!)
-    wait_http "${PORT[ours]}"; wait_http "${PORT[nginx]}"
-    if [ "$WITH_JWEBSERVER" = 1 ]; then
-        PORT[jwebserver]=$(free_port)
-        "${SERVER_PREFIX[@]}" "$JDK/bin/jwebserver" -b 127.0.0.1 -p "${PORT[jwebserver]}" -d "$WORK/www" -o none \
-            >"$WORK/jwebserver.log" 2>&1 &
-        PIDS+=($!)
-        wait_http "${PORT[jwebserver]}"
-    fi
-}
-
-# latency SERVER SIZE CONNECTIONS SECONDS: "requests/s p50_ms p99_ms p99.9_ms max_ms errors" from one wrk run.
-latency() {
-    local port=${PORT[$1]} out
-    out=$("${CLIENT_PREFIX[@]}" wrk -t"$WRK_THREADS" -c"$3" -d"${4}s" --timeout 30s --latency \
-        -s "$WORK/percentiles.lua" "${SCHEME:-http}://127.0.0.1:$port/$2.bin")
-    echo "$out" | awk '/^RESULT/ {
-        printf "%.0f %.3f %.3f %.3f %.3f %d\n", $6 / ($7 / 1e6), $2 / 1000, $3 / 1000, $4 / 1000, $5 / 1000, $8 }'
+    set_shape "$1"
+    start_ours
+    start_nginx
+    if [ "$WITH_JWEBSERVER" = 1 ]; then start_jwebserver; fi
 }
 
 # fairness SERVER SIZE CONNECTIONS SECONDS: "fewest most" answers per connection over one KeepAliveLoad run.
@@ -192,11 +75,11 @@ for shape in $SHAPES; do
         for name in $(servers); do latency "$name" "${row%:*}" "${row#*:}" "$WARMUP" >/dev/null; done
     done
     for round in $(seq "$ROUNDS"); do
-        echo "$shape: round $round of $ROUNDS ($(uptime | sed 's/.*load average/load average/'))" >&2
+        echo "$shape: round $round of $ROUNDS ($(load_average))" >&2
         for row in $ROWS; do
             size=${row%:*} connections=${row#*:}
             for name in $(servers); do
-                read -r rps p50 p99 p999 max errors <<< "$(latency "$name" "$size" "$connections" "$DURATION")"
+                read -r rps p50 p99 p999 max errors _ <<< "$(latency "$name" "$size" "$connections" "$DURATION")"
                 fewest=- most=-
                 if [ "$name" != jwebserver ]; then
                     read -r fewest most <<< "$(fairness "$name" "$size" "$connections" "$DURATION")"
@@ -231,51 +114,23 @@ echo "(pinned: servers on CPU $SERVER_CPU, wrk -t1 and the load client on CPU $C
 
 # ---- TLS row (WITH_TLS=1): ours and nginx serving HTTPS with one certificate, keep-alive, 1 KiB ----
 if [ "$WITH_TLS" = 1 ]; then
-    command -v openssl >/dev/null || die "openssl not found (apt-get install openssl)"
-    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost \
-        -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$WORK/tls-key.pem" -out "$WORK/tls-cert.pem" \
-        2>/dev/null || die "openssl could not make a certificate"
-    # wait_https PORT: the TLS listener answers (certificate checked).
-    wait_https() {
-        local deadline=$((SECONDS + 60))
-        until curl -fso /dev/null --cacert "$WORK/tls-cert.pem" "https://127.0.0.1:$1/1k.bin"; do
-            [ $SECONDS -lt $deadline ] || die "TLS server on port $1 did not answer within 60 s"
-            sleep 0.2
-        done
-    }
-    if [ "$TLS_SHAPE" = pinned ]; then
-        SERVER_PREFIX=(taskset -c "$SERVER_CPU"); CLIENT_PREFIX=(taskset -c "$CLIENT_CPU"); WRK_THREADS=1
-    else
-        SERVER_PREFIX=(); CLIENT_PREFIX=(); WRK_THREADS=2
-    fi
-    PORT[ours]=$(free_port)
-    read -r -a java_opts <<< "${JAVA_OPTS:-}"
-    ADMIN_PORT=0 WEBSERVER_PORT=$(free_port) WEBSERVER_TLS_ENABLED=true WEBSERVER_TLS_PORT="${PORT[ours]}" \
-        WEBSERVER_TLS_CERTIFICATE="$WORK/tls-cert.pem" WEBSERVER_TLS_PRIVATE_dash_KEY="$WORK/tls-key.pem" \
-        "${SERVER_PREFIX[@]}" "$JDK/bin/java" "${java_opts[@]}" -jar "$JAR" --root "$WORK/www" >"$WORK/ours-tls.log" 2>&1 &
-    PIDS+=($!)
-    PORT[nginx]=$(free_port)
-    mkdir -p "$WORK/nginx-tls/logs"
-    sed -e "s|$WORK/nginx/|$WORK/nginx-tls/|g" \
-        -e "s|listen 127.0.0.1:@PORT@;|listen 127.0.0.1:${PORT[nginx]} ssl; ssl_certificate $WORK/tls-cert.pem; ssl_certificate_key $WORK/tls-key.pem; ssl_protocols TLSv1.2 TLSv1.3;|" \
-        "$WORK/nginx.conf.in" > "$WORK/nginx-tls/nginx.conf"
-    "${SERVER_PREFIX[@]}" "$NGINX" -p "$WORK/nginx-tls" -c "$WORK/nginx-tls/nginx.conf" \
-        -e "$WORK/nginx-tls/logs/error.log" >"$WORK/nginx-tls.log" 2>&1 &
-    PIDS+=($!)
-    wait_https "${PORT[ours]}"; wait_https "${PORT[nginx]}"
+    make_tls_cert
+    set_shape "$TLS_SHAPE"
+    PORT[ours-tls]=$(free_port); PORT[nginx-tls]=$(free_port)
+    start_ours; start_nginx
     echo
     for name in ours nginx; do
         # What was negotiated, so the row compares like with like.
-        echo "$name: $(curl -sv -o /dev/null --cacert "$WORK/tls-cert.pem" "https://127.0.0.1:${PORT[$name]}/1k.bin" 2>&1 \
+        echo "$name: $(curl -sv -o /dev/null --cacert "$WORK/tls-cert.pem" "https://127.0.0.1:${PORT[$name-tls]}/1k.bin" 2>&1 \
             | sed -n 's/^\* SSL connection using //p')"
     done
     echo "TLS: warming up ${WARMUP}s per server..." >&2
-    for name in ours nginx; do SCHEME=https latency "$name" 1k "$TLS_CONNECTIONS" "$WARMUP" >/dev/null; done
+    for name in ours nginx; do SCHEME=https latency "$name-tls" 1k "$TLS_CONNECTIONS" "$WARMUP" >/dev/null; done
     : > "$WORK/tls-results"
     for round in $(seq "$ROUNDS"); do
-        echo "TLS: round $round of $ROUNDS ($(uptime | sed 's/.*load average/load average/'))" >&2
+        echo "TLS: round $round of $ROUNDS ($(load_average))" >&2
         for name in ours nginx; do
-            read -r rps p50 p99 p999 max errors <<< "$(SCHEME=https latency "$name" 1k "$TLS_CONNECTIONS" "$DURATION")"
+            read -r rps p50 p99 p999 max errors _ <<< "$(SCHEME=https latency "$name-tls" 1k "$TLS_CONNECTIONS" "$DURATION")"
             echo "$round $name $rps $p50 $p99 $p999 $max $errors" >> "$WORK/tls-results"
         done
     done
