@@ -92,6 +92,20 @@ class MessageBuilderTest {
     }
 
     @Test
+    void messagesBuiltAfterAUtf8OneStillEncodeTheirHeadersAndTheOtherWayRound() throws Exception {
+        // The builder keeps one Session per header mode: neither may leak into the next message.
+        MessageSpec utf8 = new MessageSpec("alice@example.org", List.of("jürgen@example.org"), List.of(), List.of(),
+                "Grüße", "b", Optional.empty(), List.of(), List.of(), List.of());
+        MessageSpec ascii = simple("Grüße", "b");
+        for (int round = 0; round < 2; round++) {
+            assertThat(new String(builder.build(utf8).content(), StandardCharsets.UTF_8))
+                    .contains("To: jürgen@example.org\r\n");
+            assertThat(new String(builder.build(ascii).content(), StandardCharsets.ISO_8859_1))
+                    .matches("\\p{ASCII}*").contains("Subject: =?UTF-8?");
+        }
+    }
+
+    @Test
     void crOrLfInAnyHeaderValueOrAddressIsRefused() {
         List<MessageSpec> evil = List.of(
                 simple("hi\r\nBcc: x@example.org", "body"),
