@@ -8,7 +8,7 @@
 # Needs: root (smtp-sink drops to nobody), apt-get, dpkg, taskset, python3, a JDK >= 21.
 # The API is fed by CLIENTS concurrent HTTP clients (each POST waits until its message is on disk; POSTs that wait
 # together share one group commit: one segment file per batch of up to 64, one file fsync and one directory fsync).
-# Usage: [MAILCLIENT_JAR=mail-client/target/mail-client.jar] bench/mail-client.sh throughput [MESSAGES] [SESSIONS] [CLIENTS]
+# Usage: [BENCH_MAIL_JAR=mail-client/target/mail-client.jar] bench/mail-client.sh throughput [MESSAGES] [SESSIONS] [CLIENTS]
 #        (default 10000 4 32)
 set -euo pipefail
 
@@ -43,11 +43,11 @@ export LD_LIBRARY_PATH="$WORK/postfix/usr/lib/postfix"
 SINK="$WORK/postfix/usr/sbin/smtp-sink"
 SOURCE="$WORK/postfix/usr/sbin/smtp-source"
 
-# MAILCLIENT_JAR=path skips the build and uses that jar (its libs/ beside it): the online build can hang on a machine
-# without network, so build offline first (./mvnw -B -o -pl mail-client -am package -DskipTests).
-if [ -n "${MAILCLIENT_JAR:-}" ]; then
-  [ -f "$MAILCLIENT_JAR" ] || die "MAILCLIENT_JAR=$MAILCLIENT_JAR is not a file"
-  JAR=$(cd "$(dirname "$MAILCLIENT_JAR")" && pwd)/$(basename "$MAILCLIENT_JAR")
+# BENCH_MAIL_JAR=path skips the build and uses that jar (its libs/ beside it): the online build can hang on a machine
+# without network, so build offline first; not MAILCLIENT_*: the service reads those as configuration (./mvnw -B -o -pl mail-client -am package -DskipTests).
+if [ -n "${BENCH_MAIL_JAR:-}" ]; then
+  [ -f "$BENCH_MAIL_JAR" ] || die "BENCH_MAIL_JAR=$BENCH_MAIL_JAR is not a file"
+  JAR=$(cd "$(dirname "$BENCH_MAIL_JAR")" && pwd)/$(basename "$BENCH_MAIL_JAR")
   echo "using $JAR (not rebuilt)"
 else
   echo "building mail-client..."
