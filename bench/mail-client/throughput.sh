@@ -44,7 +44,8 @@ SINK="$WORK/postfix/usr/sbin/smtp-sink"
 SOURCE="$WORK/postfix/usr/sbin/smtp-source"
 
 # BENCH_MAIL_JAR=path skips the build and uses that jar (its libs/ beside it): the online build can hang on a machine
-# without network, so build offline first; not MAILCLIENT_*: the service reads those as configuration (./mvnw -B -o -pl mail-client -am package -DskipTests).
+# without network, so build offline first (./mvnw -B -o -pl mail-client -am package -DskipTests). Not MAILCLIENT_*:
+# the service reads those variables as configuration.
 if [ -n "${BENCH_MAIL_JAR:-}" ]; then
   [ -f "$BENCH_MAIL_JAR" ] || die "BENCH_MAIL_JAR=$BENCH_MAIL_JAR is not a file"
   JAR=$(cd "$(dirname "$BENCH_MAIL_JAR")" && pwd)/$(basename "$BENCH_MAIL_JAR")
