@@ -8,7 +8,8 @@
 # Needs: root (smtp-sink drops to nobody), apt-get, dpkg, taskset, python3, a JDK >= 21.
 # The API is fed by CLIENTS concurrent HTTP clients (each POST waits until its message is on disk; POSTs that wait
 # together share one group commit: one segment file per batch of up to 64, one file fsync and one directory fsync).
-# Usage: bench/mail-client.sh throughput [MESSAGES] [SESSIONS] [CLIENTS]   (default 10000 4 32)
+# Usage: [BENCH_MAIL_JAR=mail-client/target/mail-client.jar] bench/mail-client.sh throughput [MESSAGES] [SESSIONS] [CLIENTS]
+#        (default 10000 4 32)
 set -euo pipefail
 
 MESSAGES=${1:-10000}
@@ -42,9 +43,18 @@ export LD_LIBRARY_PATH="$WORK/postfix/usr/lib/postfix"
 SINK="$WORK/postfix/usr/sbin/smtp-sink"
 SOURCE="$WORK/postfix/usr/sbin/smtp-source"
 
-echo "building mail-client..."
-(cd "$ROOT" && ./mvnw -B -pl mail-client -am package -DskipTests >/dev/null) || die "build failed"
-JAR="$ROOT/mail-client/target/mail-client.jar"
+# BENCH_MAIL_JAR=path skips the build and uses that jar (its libs/ beside it): the online build can hang on a machine
+# without network, so build offline first (./mvnw -B -o -pl mail-client -am package -DskipTests). Not MAILCLIENT_*:
+# the service reads those variables as configuration.
+if [ -n "${BENCH_MAIL_JAR:-}" ]; then
+  [ -f "$BENCH_MAIL_JAR" ] || die "BENCH_MAIL_JAR=$BENCH_MAIL_JAR is not a file"
+  JAR=$(cd "$(dirname "$BENCH_MAIL_JAR")" && pwd)/$(basename "$BENCH_MAIL_JAR")
+  echo "using $JAR (not rebuilt)"
+else
+  echo "building mail-client..."
+  (cd "$ROOT" && ./mvnw -B -pl mail-client -am package -DskipTests >/dev/null) || die "build failed"
+  JAR="$ROOT/mail-client/target/mail-client.jar"
+fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 SINK_PORT=$(free_port)

@@ -55,6 +55,20 @@ public final class MessageBuilder {
     private static final String MESSAGE_ID = "message-id";
     // RFC 5322 section 3.6.4 msg-id, in its common dot-atom form: <left@right>.
     private static final Pattern MSG_ID = Pattern.compile("<[^<>@\\s]+@[^<>@\\s]+>");
+    // Jakarta Mail looks its stream provider up through ServiceLoader on every part it writes (jakartaee/mail-api
+    // issue 861) unless this property names the class: then it is one Class.forName of a loaded class.
+    private static final String STREAM_PROVIDER = "jakarta.mail.util.StreamProvider";
+
+    static {
+        if (System.getProperty(STREAM_PROVIDER) == null) {
+            System.setProperty(STREAM_PROVIDER, "org.eclipse.angus.mail.util.MailStreamProvider");
+        }
+    }
+
+    // A Session reads provider and address-map files from the class path and the JDK on creation: make the two
+    // this builder needs once, not one per message. Each only reads its properties afterwards, so threads share it.
+    private static final Session ASCII_HEADERS = session(false);
+    private static final Session UTF8_HEADERS = session(true);
 
     private final Clock clock;
     private final RandomGenerator random;
@@ -84,10 +98,8 @@ public final class MessageBuilder {
                 || to.stream().anyMatch(a -> !isAscii(a.getAddress()))
                 || cc.stream().anyMatch(a -> !isAscii(a.getAddress()))
                 || bcc.stream().anyMatch(a -> !isAscii(a.getAddress()));
-        Properties properties = new Properties();
         // UTF-8 in headers only where the addresses themselves are UTF-8 (then the transaction uses SMTPUTF8).
-        properties.setProperty("mail.mime.allowutf8", Boolean.toString(utf8Addresses));
-        Session session = Session.getInstance(properties);
+        Session session = utf8Addresses ? UTF8_HEADERS : ASCII_HEADERS;
         String messageId = messageId(extra).orElseGet(
                 () -> "<" + HexFormat.of().formatHex(randomBytes(16)) + "@" + domainOf(from.getAddress()) + ">");
         try {
@@ -312,6 +324,12 @@ public final class MessageBuilder {
     }
 
     /** A message whose Message-ID is ours (Jakarta Mail would otherwise derive one from the local host name). */
+    private static Session session(boolean allowUtf8) {
+        Properties properties = new Properties();
+        properties.setProperty("mail.mime.allowutf8", Boolean.toString(allowUtf8));
+        return Session.getInstance(properties);
+    }
+
     private static final class FixedIdMessage extends MimeMessage {
         private final String messageId;
 

@@ -92,6 +92,21 @@ class MessageBuilderTest {
     }
 
     @Test
+    void aUtf8MessageAndAnAsciiOneBuiltInTurnEachKeepTheirHeaderMode() throws Exception {
+        // The builder keeps one Session per header mode: neither may leak into the next message.
+        MessageSpec utf8 = new MessageSpec("Jürgen <alice@example.org>", List.of("jürgen@example.org"), List.of(),
+                List.of(), "s", "b", Optional.empty(), List.of(), List.of(), List.of());
+        MessageSpec ascii = new MessageSpec("Jürgen <alice@example.org>", List.of("bob@example.org"), List.of(),
+                List.of(), "s", "b", Optional.empty(), List.of(), List.of(), List.of());
+        for (int round = 0; round < 2; round++) {
+            assertThat(new String(builder.build(utf8).content(), StandardCharsets.UTF_8))
+                    .contains("Jürgen").doesNotContain("=?UTF-8?");
+            assertThat(new String(builder.build(ascii).content(), StandardCharsets.ISO_8859_1))
+                    .matches("\\p{ASCII}*").contains("From: =?UTF-8?");
+        }
+    }
+
+    @Test
     void crOrLfInAnyHeaderValueOrAddressIsRefused() {
         List<MessageSpec> evil = List.of(
                 simple("hi\r\nBcc: x@example.org", "body"),
