@@ -100,4 +100,16 @@ public record ProberConfig(List<TargetConfig> targets, Duration resolveInterval,
     public List<String> labelKeys() {
         return targets.stream().flatMap(t -> t.labels().keySet().stream()).distinct().sorted().toList();
     }
+
+    /**
+     * Whether every target would run the same under {@code other}: the settings all targets share, and the label
+     * names every series carries, are equal.
+     */
+    public boolean sharesSettingsWith(ProberConfig other) {
+        return withoutTargets().equals(other.withoutTargets()) && labelKeys().equals(other.labelKeys());
+    }
+
+    private ProberConfig withoutTargets() {
+        return new ProberConfig(List.of(), resolveInterval, maxAddresses, statsWindow, maxOutstanding, receiveThread);
+    }
 }

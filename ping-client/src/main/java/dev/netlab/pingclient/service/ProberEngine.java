@@ -84,10 +84,7 @@ public final class ProberEngine implements Engine {
                         + (stopped ? "stopping" : "not started"));
                 return;
             }
-            boolean shared = next.resolveInterval().equals(config.resolveInterval())
-                    && next.maxAddresses() == config.maxAddresses() && next.statsWindow() == config.statsWindow()
-                    && next.maxOutstanding() == config.maxOutstanding() && next.labelKeys().equals(config.labelKeys())
-                    && next.receiveThread() == config.receiveThread();
+            boolean shared = next.sharesSettingsWith(config);
             Map<TargetConfig, TargetSupervisor> kept = new HashMap<>();
             int removed = 0;
             for (TargetSupervisor supervisor : supervisors) {
