@@ -19,25 +19,9 @@ HEAP_PER_1000_MB="${HEAP_PER_1000_MB:-24}"
 SERVER_CORE="${SERVER_CORE:-0}"
 CLIENT_CORE="${CLIENT_CORE:-1}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
-WORK="$(mktemp -d /tmp/ping-client-mesh.XXXXXX)"
-PIDS=()
-
-cleanup() {
-    for pid in "${PIDS[@]:-}"; do
-        if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi
-    done
-    for pid in "${PIDS[@]:-}"; do
-        if [ -n "$pid" ]; then wait "$pid" 2>/dev/null || true; fi
-    done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-
-die() { echo "ping-client mesh bench: $*" >&2; exit 1; }
-
-JAVA_HOME="$("$ROOT/netlab" jdk --home)" || exit 1
-export JAVA_HOME
-JAVA="$JAVA_HOME/bin/java"
+BENCH_NAME="ping-client mesh"
+# shellcheck source=bench/ping-client-lib.sh
+source "$ROOT/bench/ping-client-lib.sh"
 JCMD="$JAVA_HOME/bin/jcmd"
 JSTAT="$JAVA_HOME/bin/jstat"
 command -v curl >/dev/null || die "curl is missing"

@@ -19,26 +19,9 @@ TARGETS="${TARGETS:-1000}"
 RATE_INTERVAL="${RATE_INTERVAL:-0.002}"   # seconds between probes in the accuracy runs (500/s)
 SERVER_CORE="${SERVER_CORE:-0}"
 CLIENT_CORE="${CLIENT_CORE:-1}"
-WORK="$(mktemp -d /tmp/ping-client-bench.XXXXXX)"
-PIDS=()
-
-cleanup() {
-    for pid in "${PIDS[@]:-}"; do
-        if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi
-    done
-    for pid in "${PIDS[@]:-}"; do
-        if [ -n "$pid" ]; then wait "$pid" 2>/dev/null || true; fi
-    done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-
-die() { echo "ping-client bench: $*" >&2; exit 1; }
-
-# The launcher finds a JDK >= 21 the same way everywhere, and says what it found when there is none.
-JAVA_HOME="$("$ROOT/netlab" jdk --home)" || exit 1
-export JAVA_HOME
-JAVA="$JAVA_HOME/bin/java"
+BENCH_NAME="ping-client"
+# shellcheck source=bench/ping-client-lib.sh
+source "$ROOT/bench/ping-client-lib.sh"
 command -v sockperf >/dev/null || die "sockperf is not installed (apt-get install sockperf)"
 command -v taskset >/dev/null || die "taskset is missing (util-linux)"
 command -v curl >/dev/null || die "curl is missing"
