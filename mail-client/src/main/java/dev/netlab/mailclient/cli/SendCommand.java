@@ -1,5 +1,6 @@
 package dev.netlab.mailclient.cli;
 
+import dev.netlab.kit.text.TerminalText;
 import dev.netlab.kit.config.Durations;
 import dev.netlab.mailclient.message.Attachment;
 import dev.netlab.mailclient.message.MessageBuilder;
@@ -179,7 +180,7 @@ public final class SendCommand implements Callable<Integer> {
         List<String> original = spec.commandLine().getParseResult() == null
                 ? List.of() : spec.commandLine().getParseResult().originalArgs();
         ArgumentEncoding.warning(environment.jnuEncoding(), original)
-                .ifPresent(w -> err.println("*** WARNING: " + SafeText.escape(w)));
+                .ifPresent(w -> err.println("*** WARNING: " + TerminalText.escape(w)));
         Credentials credentials = null;
         try {
             Optional<QuitAfter> quit = choice("--quit-after", QuitAfter.class, quitAfter);
@@ -217,7 +218,7 @@ public final class SendCommand implements Callable<Integer> {
             TranscriptPrinter printer = new TranscriptPrinter(environment.out(), err, quiet, showBody);
             return run(options, message, quit, printer);
         } catch (UsageException | MessageException e) {
-            err.println("send: " + SafeText.escape(e.getMessage()));
+            err.println("send: " + TerminalText.escape(e.getMessage()));
             err.flush();
             return ExitCodes.USAGE;
         } finally {

@@ -1,5 +1,6 @@
 package dev.netlab.mailclient.cli;
 
+import dev.netlab.kit.text.TerminalText;
 import dev.netlab.mailclient.smtp.SmtpObserver;
 import dev.netlab.mailclient.smtp.TranscriptLine;
 import java.io.PrintStream;
@@ -9,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * Prints a session the way swaks does: {@code -> } what we send, {@code <- } what the server says, {@code ~> } and
  * {@code <~ } once TLS is active, {@code === } notes on standard output; {@code *** } errors and warnings on standard
  * error. The message data is summarised unless asked for; secrets arrive already redacted. Every line is escaped
- * ({@link SafeText}): replies, notes and errors carry the server's text.
+ * ({@link TerminalText}): replies, notes and errors carry the server's text.
  */
 final class TranscriptPrinter implements SmtpObserver {
 
@@ -49,7 +50,7 @@ final class TranscriptPrinter implements SmtpObserver {
     /** An error: on standard error, printed even with -q. */
     void error(String text) {
         out.flush();
-        err.println("*** " + SafeText.escape(text));
+        err.println("*** " + TerminalText.escape(text));
         err.flush();
     }
 
@@ -70,7 +71,7 @@ final class TranscriptPrinter implements SmtpObserver {
 
     private void print(String line) {
         if (!quiet) {
-            out.println(SafeText.escape(line));
+            out.println(TerminalText.escape(line));
             out.flush();
         }
     }

@@ -260,7 +260,7 @@ class SendExitCodesTest {
                 assertThat(printed.chars().filter(ch -> (ch < 0x20 && ch != '\n') || (ch >= 0x7f && ch < 0xa0)
                         || ch == 0x202e)).as(printed).isEmpty();
             }
-            assertThat(result.out()).contains("<-  220 \\x1b]0;pwned\\x07hi\\x1b[2J\\x0dX\\u009b31m\\u202e",
+            assertThat(result.out()).contains("<-  220 \\x1b]0;pwned\\x07hi\\x1b[2J\\rX\\x9b31m\\u202e",
                     "<-  250-localhost \\x1b]0;pwned");
             assertThat(result.err()).contains("*** MAIL FROM refused: 553 5.7.1 \\x1b]0;pwned\\x07");
         }
