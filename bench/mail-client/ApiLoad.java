@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
 /**
  * Posts MESSAGES small messages to the mail service's API from CLIENTS concurrent clients, then (unless WAIT_SENT is
  * 0) waits until mailclient_messages_total{outcome="sent"} has grown by MESSAGES. Prints
- * "messages accept_seconds total_seconds refused p99_post_ms". Usage: java ApiLoad.java ADMIN_PORT MESSAGES CLIENTS WAIT_SENT
+ * "messages accept_seconds total_seconds refused p99_post_ms client_cpu_seconds". Usage: java ApiLoad.java ADMIN_PORT MESSAGES CLIENTS WAIT_SENT
+ * With CLIENTS "drain" it posts nothing: it waits until the sent counter reaches MESSAGES and prints
+ * "messages_timed seconds", timed from its first look at the counter (a delivery-only rate for a full outbox).
  */
 public final class ApiLoad {
 
@@ -22,6 +24,10 @@ public final class ApiLoad {
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         int messages = Integer.parseInt(args[1]);
+        if (args[2].equals("drain")) {
+            drain(port, messages);
+            return;
+        }
         int clients = Integer.parseInt(args[2]);
         boolean waitSent = !args[3].equals("0");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -64,7 +70,20 @@ public final class ApiLoad {
         double total = (System.nanoTime() - start) / 1e9;
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         double p99 = sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))] / 1e6;
-        System.out.printf("%d %.3f %.3f %d %.1f%n", messages, accepted, total, refused.get(), p99);
+        double cpu = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+        System.out.printf("%d %.3f %.3f %d %.1f %.2f%n", messages, accepted, total, refused.get(), p99, cpu);
+    }
+
+    private static void drain(int port, int messages) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
+        long start = System.nanoTime();
+        double first = sent(http, metrics);
+        while (sent(http, metrics) < messages) {
+            Thread.sleep(50);
+        }
+        System.out.printf("%.0f %.3f%n", messages - first, (System.nanoTime() - start) / 1e9);
     }
 
     private static double sent(HttpClient http, URI metrics) throws Exception {
