@@ -15,10 +15,11 @@ import java.util.regex.Pattern;
  * 0) waits until mailclient_messages_total{outcome="sent"} has grown by MESSAGES. Prints
  * "messages accept_seconds total_seconds refused p99_post_ms client_cpu_seconds". Usage: java ApiLoad.java ADMIN_PORT MESSAGES CLIENTS WAIT_SENT
  * With CLIENTS "drain" it posts nothing: it waits until the sent counter reaches MESSAGES and prints
- * "messages_timed seconds", timed from its first look at the counter (a delivery-only rate for a full outbox).
+ * "messages_timed seconds service_cpu_seconds", from its first look at the metrics (a delivery-only rate).
  */
 public final class ApiLoad {
 
+    private static final Pattern CPU = Pattern.compile("(?m)^process_cpu_seconds_total (\\S+)$");
     private static final Pattern SENT = Pattern.compile("(?m)^mailclient_messages_total\\{[^}]*outcome=\"sent\"[^}]*\\} (\\S+)$");
 
     public static void main(String[] args) throws Exception {
@@ -79,11 +80,24 @@ public final class ApiLoad {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
         long start = System.nanoTime();
-        double first = sent(http, metrics);
-        while (sent(http, metrics) < messages) {
+        String first = scrape(http, metrics);
+        String last = first;
+        while (value(SENT, last) < messages) {
             Thread.sleep(50);
+            last = scrape(http, metrics);
         }
-        System.out.printf("%.0f %.3f%n", messages - first, (System.nanoTime() - start) / 1e9);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("%.0f %.3f %.3f%n", value(SENT, last) - value(SENT, first), seconds,
+                value(CPU, last) - value(CPU, first));
+    }
+
+    private static String scrape(HttpClient http, URI metrics) throws Exception {
+        return http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static double value(Pattern meter, String text) {
+        Matcher m = meter.matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     private static double sent(HttpClient http, URI metrics) throws Exception {

@@ -160,10 +160,9 @@ mailclient:
   delivery: {concurrency: $SESSIONS}
 YAML
 start_service "$WORK/drain.yaml" "$WORK/drain.log"
-cpu_before=$(cpu_ms)
-read -r drained drain_seconds < <(taskset -c "$SINK_CPU" "$JAVA" "$ROOT/bench/mail-client/ApiLoad.java" \
-  "$ADMIN_PORT" "$((4 * step))" drain)
-drain_cpu=$(per_msg "$cpu_before" "$(cpu_ms)" "$drained")
+read -r drained drain_seconds drain_cpu_seconds < <(taskset -c "$SINK_CPU" "$JAVA" \
+  "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" "$((4 * step))" drain)
+drain_cpu=$(per_msg 0 "$drain_cpu_seconds * 1000" "$drained")
 drain=$(rate "$drained" "$drain_seconds")
 kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
 
