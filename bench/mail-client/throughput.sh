@@ -8,8 +8,12 @@
 # Needs: root (smtp-sink drops to nobody), apt-get, dpkg, taskset, python3, a JDK >= 21.
 # The API is fed by CLIENTS concurrent HTTP clients (each POST waits until its message is on disk; POSTs that wait
 # together share one group commit: one segment file per batch of up to 64, one file fsync and one directory fsync).
-# Usage: [BENCH_MAIL_JAR=mail-client/target/mail-client.jar] bench/mail-client.sh throughput [MESSAGES] [SESSIONS] [CLIENTS]
-#        (default 10000 4 32)
+# Besides POST..sent it separates the two halves: accept-only (POSTs to a service with no relay, nothing delivered
+# meanwhile) and delivery-only (that service restarted with the relay, draining the MESSAGES waiting in its outbox),
+# each with the service's CPU per message (from /proc), and the disk's fsync latency (file + directory, median of 50).
+# Usage: [BENCH_MAIL_JAR=mail-client/target/mail-client.jar] [BENCH_LOAD_CPU=0] bench/mail-client.sh throughput
+#        [MESSAGES] [SESSIONS] [CLIENTS]   (default 10000 4 32; the service runs on CPU 0, the load client on
+#        BENCH_LOAD_CPU, default 0 too)
 set -euo pipefail
 
 MESSAGES=${1:-10000}
@@ -18,6 +22,7 @@ CLIENTS=${3:-32}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SINK_CPU=1
 CLIENT_CPU=0
+LOAD_CPU=${BENCH_LOAD_CPU:-$CLIENT_CPU}
 
 die() { echo "mail-client throughput bench: $*" >&2; exit 1; }
 
@@ -63,6 +68,23 @@ PIDS+=($!)
 sleep 0.5
 
 rate() { python3 -c "print(f'{$1 / $2:.0f}')"; }
+# The service's CPU time so far, in milliseconds (utime + stime from /proc).
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", ($14 + $15) * 1000 / hz }' "/proc/$SERVICE_PID/stat"; }
+per_msg() { python3 -c "print(f'{($2 - $1) / $3:.2f}')"; }
+
+# What one durable write costs on this disk: create, write 4 KiB, fsync the file, fsync its directory.
+fsync_ms=$(python3 - "$WORK" <<'PY'
+import os, sys, time
+d = os.path.join(sys.argv[1], "fsync-probe"); os.makedirs(d)
+times = []
+for i in range(50):
+    t = time.perf_counter()
+    fd = os.open(os.path.join(d, str(i)), os.O_CREAT | os.O_WRONLY); os.write(fd, b"x" * 4096); os.fsync(fd); os.close(fd)
+    fd = os.open(d, os.O_RDONLY); os.fsync(fd); os.close(fd)
+    times.append(time.perf_counter() - t)
+print(f"{sorted(times)[25] * 1000:.1f}")
+PY
+)
 
 # The anchor: smtp-source keeps each connection for many messages (-d), like our workers.
 start=$(date +%s.%N)
@@ -99,8 +121,10 @@ mailclient:
 YAML
 start_service "$WORK/relayed.yaml" "$WORK/relayed.log"
 "$JAVA" "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" 1000 "$CLIENTS" 1 >/dev/null
-read -r _ api_accept_seconds api_seconds api_refused api_p99 < <(taskset -c "$CLIENT_CPU" "$JAVA" \
+cpu_before=$(cpu_ms)
+read -r _ api_accept_seconds api_seconds api_refused api_p99 api_client_cpu < <(taskset -c "$LOAD_CPU" "$JAVA" \
   "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" "$MESSAGES" "$CLIENTS" 1)
+api_cpu=$(per_msg "$cpu_before" "$(cpu_ms)" "$MESSAGES")
 api=$(rate "$MESSAGES" "$api_seconds")
 kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
 
@@ -114,10 +138,32 @@ start_service "$WORK/queued.yaml" "$WORK/queued.log"
 rss() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$SERVICE_PID/status"; }
 rss_series="0:$(rss)MiB"
 step=$((MESSAGES / 4))
+accept_seconds=0
+cpu_before=$(cpu_ms)
 for i in 1 2 3 4; do
-  "$JAVA" "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" "$step" "$CLIENTS" 0 >/dev/null
+  read -r _ seconds _ < <(taskset -c "$LOAD_CPU" "$JAVA" "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" \
+    "$step" "$CLIENTS" 0)
+  accept_seconds=$(python3 -c "print($accept_seconds + $seconds)")
   rss_series="$rss_series $((i * step)):$(rss)MiB"
 done
+accept_cpu=$(per_msg "$cpu_before" "$(cpu_ms)" "$((4 * step))")
+accept=$(rate "$((4 * step))" "$accept_seconds")
+segments=$(find "$WORK/outbox-queued/queue" -name '*.seg' | wc -l)
+kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
+
+# Delivery only: the same outbox, now with the relay; timed until every waiting message is sent.
+cat > "$WORK/drain.yaml" <<YAML
+admin: {port: 0}
+mailclient:
+  relay: {server: "127.0.0.1:$SINK_PORT", tls: none}
+  outbox: {dir: "$WORK/outbox-queued"}
+  delivery: {concurrency: $SESSIONS}
+YAML
+start_service "$WORK/drain.yaml" "$WORK/drain.log"
+read -r drained drain_seconds drain_cpu_seconds < <(taskset -c "$SINK_CPU" "$JAVA" \
+  "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" "$((4 * step))" drain)
+drain_cpu=$(per_msg 0 "$drain_cpu_seconds * 1000" "$drained")
+drain=$(rate "$drained" "$drain_seconds")
 kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
 
 echo
@@ -126,7 +172,15 @@ printf '%-32s %10s %8s\n' "path" "msgs/s" "ratio"
 printf '%-32s %10s %8s\n' "smtp-source -d (anchor)" "$anchor" "1.00"
 printf '%-32s %10s %8s  failed=%s\n' "engine bulk (SmtpSession)" "$engine" \
   "$(python3 -c "print(f'{$engine / $anchor:.2f}')")" "$engine_failed"
-printf '%-32s %10s %8s  accept-only=%s msgs/s, p99 POST (202 after fsync) %s ms, refused=%s\n' \
+printf '%-32s %10s %8s  POSTs done at %s msgs/s, p99 POST (202 after fsync) %s ms, refused=%s\n' \
   "service API (POST..sent)" "$api" "$(python3 -c "print(f'{$api / $anchor:.2f}')")" \
   "$(rate "$MESSAGES" "$api_accept_seconds")" "$api_p99" "$api_refused"
+printf '%-32s %10s %8s  service CPU %s ms/msg, load client CPU %s s\n' "  the same, CPU" "" "" "$api_cpu" \
+  "$api_client_cpu"
+printf '%-32s %10s %8s  service CPU %s ms/msg, %s segments (group commits) for %s messages\n' \
+  "accept only (no relay)" "$accept" "$(python3 -c "print(f'{$accept / $anchor:.2f}')")" "$accept_cpu" \
+  "$segments" "$((4 * step))"
+printf '%-32s %10s %8s  service CPU %s ms/msg (%s messages timed)\n' "delivery only (full outbox)" "$drain" \
+  "$(python3 -c "print(f'{$drain / $anchor:.2f}')")" "$drain_cpu" "$drained"
+echo "fsync (file + directory) median: $fsync_ms ms; load client on CPU $LOAD_CPU, service on CPU $CLIENT_CPU"
 echo "service RSS while messages wait (queued:RSS): $rss_series"

@@ -12,12 +12,15 @@ import jakarta.mail.internet.MailDateFormat;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimePart;
 import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.util.ByteArrayDataSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashSet;
@@ -70,12 +73,24 @@ public final class MessageBuilder {
     private static final Session ASCII_HEADERS = session(false);
     private static final Session UTF8_HEADERS = session(true);
 
+    /** The Date header's text for one second in one zone. */
+    private record FormattedDate(long epochSecond, ZoneId zone, String text) {
+    }
+
     private final Clock clock;
     private final RandomGenerator random;
+    private final boolean decideSevenBit;
+    private volatile FormattedDate lastDate;
 
     public MessageBuilder(Clock clock, RandomGenerator random) {
+        this(clock, random, true);
+    }
+
+    /** With {@code decideSevenBit} false, Jakarta Mail chooses every transfer encoding itself (tests compare). */
+    MessageBuilder(Clock clock, RandomGenerator random, boolean decideSevenBit) {
         this.clock = clock;
         this.random = random;
+        this.decideSevenBit = decideSevenBit;
     }
 
     /**
@@ -112,10 +127,7 @@ public final class MessageBuilder {
                 message.setRecipients(Message.RecipientType.CC, cc.toArray(InternetAddress[]::new));
             }
             message.setSubject(spec.subject(), StandardCharsets.UTF_8.name());
-            // The clock's zone, not the JVM's default: the same clock gives the same header everywhere.
-            MailDateFormat dateFormat = new MailDateFormat();
-            dateFormat.setTimeZone(TimeZone.getTimeZone(clock.getZone()));
-            message.setHeader("Date", dateFormat.format(Date.from(clock.instant())));
+            message.setHeader("Date", dateHeader());
             for (String[] header : extra) {
                 if (header[0].equalsIgnoreCase(MESSAGE_ID)) {
                     continue;
@@ -141,17 +153,33 @@ public final class MessageBuilder {
         }
     }
 
+    // The clock's zone, not the JVM's default: the same clock gives the same header everywhere. The header has
+    // whole seconds, so the text is made once per second, not once per message.
+    private String dateHeader() {
+        Instant now = clock.instant();
+        ZoneId zone = clock.getZone();
+        FormattedDate last = lastDate;
+        if (last != null && last.epochSecond() == now.getEpochSecond() && last.zone().equals(zone)) {
+            return last.text();
+        }
+        MailDateFormat dateFormat = new MailDateFormat();
+        dateFormat.setTimeZone(TimeZone.getTimeZone(zone));
+        String text = dateFormat.format(Date.from(now));
+        lastDate = new FormattedDate(now.getEpochSecond(), zone, text);
+        return text;
+    }
+
     private void setContent(MimeMessage message, MessageSpec spec) throws MessagingException, MessageException {
         if (spec.html().isEmpty() && spec.attachments().isEmpty()) {
-            message.setText(spec.text(), StandardCharsets.UTF_8.name(), "plain");
+            setText(message, spec.text(), "plain");
             return;
         }
         MimeBodyPart textPart = new MimeBodyPart();
-        textPart.setText(spec.text(), StandardCharsets.UTF_8.name(), "plain");
+        setText(textPart, spec.text(), "plain");
         MimeMultipart alternative = null;
         if (spec.html().isPresent()) {
             MimeBodyPart htmlPart = new MimeBodyPart();
-            htmlPart.setText(spec.html().get(), StandardCharsets.UTF_8.name(), "html");
+            setText(htmlPart, spec.html().get(), "html");
             if (!spec.inline().isEmpty()) {
                 htmlPart = wrap(related(htmlPart, spec.inline()));
             }
@@ -169,6 +197,34 @@ public final class MessageBuilder {
             mixed.addBodyPart(filePart(attachment, Part.ATTACHMENT));
         }
         message.setContent(mixed);
+    }
+
+    /**
+     * Sets a UTF-8 text body. Left alone, Jakarta Mail picks the transfer encoding by writing the whole text once
+     * more through its content handler before the real write; a text it would call 7bit (printable ASCII, tabs and
+     * line breaks, no line over 998 characters) is named 7bit here instead, so it is encoded once.
+     */
+    private void setText(MimePart part, String text, String subtype) throws MessagingException {
+        part.setText(text, StandardCharsets.UTF_8.name(), subtype);
+        if (decideSevenBit && isSevenBit(text)) {
+            part.setHeader("Content-Transfer-Encoding", "7bit");
+        }
+    }
+
+    /** What Jakarta Mail's own check calls all-ASCII: no byte it counts as non-ASCII and no line over 998. */
+    static boolean isSevenBit(String text) {
+        int line = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch == '\r' || ch == '\n') {
+                line = 0;
+                continue;
+            }
+            if (ch >= 0x7f || (ch < 0x20 && ch != '\t') || ++line > 998) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The HTML and the images it shows: each image's Content-ID is its file name, so HTML says cid:logo.png. */

@@ -57,14 +57,24 @@ final class DurableFiles {
         }
     }
 
-    /** Creates {@code file} (which must not exist) holding {@code parts}, not yet forced to disk. */
+    /**
+     * Creates {@code file} (which must not exist) holding {@code parts}, not yet forced to disk: one gathering write
+     * (the kernel takes up to 1,024 pieces per call), repeated only for what a short write left.
+     */
     static void writeNew(Path file, byte[]... parts) throws IOException {
+        ByteBuffer[] buffers = new ByteBuffer[parts.length];
+        long left = 0;
+        for (int i = 0; i < parts.length; i++) {
+            buffers[i] = ByteBuffer.wrap(parts[i]);
+            left += parts[i].length;
+        }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            for (byte[] part : parts) {
-                ByteBuffer buffer = ByteBuffer.wrap(part);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
+            int first = 0;
+            while (left > 0) {
+                while (!buffers[first].hasRemaining()) {
+                    first++;
                 }
+                left -= channel.write(buffers, first, Math.min(buffers.length - first, 1024));
             }
         }
     }

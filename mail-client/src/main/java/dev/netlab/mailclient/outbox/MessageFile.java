@@ -1,8 +1,10 @@
 package dev.netlab.mailclient.outbox;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.netlab.mailclient.smtp.OutgoingMessage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -22,6 +24,7 @@ import java.util.Optional;
 final class MessageFile {
 
     private static final String MAGIC = "netlab-outbox 1 ";
+    private static final byte[] MAGIC_BYTES = MAGIC.getBytes(StandardCharsets.US_ASCII);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** The JSON header line. */
@@ -37,11 +40,26 @@ final class MessageFile {
     /** The file's two parts: the header line and the content. */
     static byte[][] encode(QueuedMessage queued) throws IOException {
         byte[] content = queued.message().content();
-        Header header = new Header(queued.id(), queued.acceptedAt().toString(),
-                queued.idempotencyKey().orElse(null), queued.message().sender(), queued.message().recipients(),
-                content.length, HexFormat.of().formatHex(sha256(content)));
-        byte[] line = (MAGIC + MAPPER.writeValueAsString(header) + "\n").getBytes(StandardCharsets.UTF_8);
-        return new byte[][] {line, content};
+        // Written field by field (the names Header reads back), not through data binding: this runs on every accept.
+        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+        line.writeBytes(MAGIC_BYTES);
+        try (JsonGenerator json = MAPPER.getFactory().createGenerator(line)) {
+            json.writeStartObject();
+            json.writeStringField("id", queued.id());
+            json.writeStringField("accepted_at", queued.acceptedAt().toString());
+            json.writeStringField("idempotency_key", queued.idempotencyKey().orElse(null));
+            json.writeStringField("from", queued.message().sender());
+            json.writeArrayFieldStart("recipients");
+            for (String recipient : queued.message().recipients()) {
+                json.writeString(recipient);
+            }
+            json.writeEndArray();
+            json.writeNumberField("size", content.length);
+            json.writeStringField("sha256", HexFormat.of().formatHex(sha256(content)));
+            json.writeEndObject();
+        }
+        line.write('\n');
+        return new byte[][] {line.toByteArray(), content};
     }
 
     /** The message in {@code bytes}, or why they are not one. */

@@ -39,6 +39,7 @@ public final class Outbox {
 
     private static final System.Logger LOG = System.getLogger(Outbox.class.getName());
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final HexFormat HEX = HexFormat.of();
     // The longest a worker sleeps without looking at the clock again (a test's clock moves without telling us).
     private static final Duration MAX_WAIT = Duration.ofMillis(200);
 
@@ -310,10 +311,8 @@ public final class Outbox {
 
     private String store(OutgoingMessage message, Optional<String> idempotencyKey) throws IOException {
         Instant now = clock.instant();
-        byte[] suffix = new byte[8];
-        random.nextBytes(suffix);
-        // Ids sort by acceptance time, so listings come out oldest first.
-        String id = String.format("%013x", now.toEpochMilli()) + "-" + HexFormat.of().formatHex(suffix);
+        // Ids sort by acceptance time, so listings come out oldest first: 13 hex digits of milliseconds, 16 random.
+        String id = HEX.toHexDigits(now.toEpochMilli()).substring(3) + "-" + HEX.toHexDigits(random.nextLong());
         QueuedMessage queued = new QueuedMessage(id, now, idempotencyKey, message);
         entries.put(id, segments.append(queued));
         index(queuedState(queued));

@@ -49,17 +49,19 @@ final class Segment {
         return unfinished.decrementAndGet() == 0;
     }
 
-    /** The frame whose payload is {@code parts} one after another. */
-    static byte[] frame(byte[]... parts) {
+    /**
+     * The frame whose payload is {@code parts} one after another, as its pieces: the frame header (magic, length,
+     * SHA-256), then the parts themselves, not copied (the segment writer writes them all in one gathering write).
+     */
+    static byte[][] frame(byte[]... parts) {
         int length = 0;
         for (byte[] part : parts) {
             length += part.length;
         }
-        ByteBuffer frame = ByteBuffer.allocate(FRAME_HEADER + length).put(MAGIC).putInt(length)
-                .put(MessageFile.sha256(parts));
-        for (byte[] part : parts) {
-            frame.put(part);
-        }
-        return frame.array();
+        byte[][] pieces = new byte[parts.length + 1][];
+        pieces[0] = ByteBuffer.allocate(FRAME_HEADER).put(MAGIC).putInt(length).put(MessageFile.sha256(parts))
+                .array();
+        System.arraycopy(parts, 0, pieces, 1, parts.length);
+        return pieces;
     }
 }

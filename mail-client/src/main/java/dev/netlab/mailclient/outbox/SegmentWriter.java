@@ -5,25 +5,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Writes accepted messages durably, one segment per group commit: every message that waits for the same batch is
- * appended to one new file in {@code tmp/}, which is fsynced once, renamed into {@code queue/}, and the directory
+ * appended to one new file in {@code tmp/} (one gathering write of every frame's pieces), which is fsynced once, renamed into {@code queue/}, and the directory
  * fsynced once; then every caller of the batch learns where its message is. A batch of N messages costs two fsyncs,
  * not N + 1. When any step fails, every caller gets the error and the segment is not left in {@code queue/}.
  */
 final class SegmentWriter {
 
-    /** One caller's message, framed in its own thread, and where the batch put it. */
+    /** One caller's message, framed in its own thread (the frame's pieces, not copied), and where the batch put it. */
     private static final class Append {
         final String id;
-        final byte[] frame;
+        final byte[][] frame;
+        final int length;
         Segment.Entry entry;
 
-        Append(String id, byte[] frame) {
+        Append(String id, byte[][] frame) {
             this.id = id;
             this.frame = frame;
+            int sum = 0;
+            for (byte[] piece : frame) {
+                sum += piece.length;
+            }
+            this.length = sum;
         }
     }
 
@@ -72,7 +79,8 @@ final class SegmentWriter {
         Path target = queue.resolve(name);
         boolean renamed = false;
         try {
-            DurableFiles.writeNew(temporary, batch.stream().map(a -> a.frame).toArray(byte[][]::new));
+            DurableFiles.writeNew(temporary, batch.stream().flatMap(a -> Arrays.stream(a.frame))
+                    .toArray(byte[][]::new));
             durability.forceFile(temporary);
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
             renamed = true;
@@ -84,8 +92,8 @@ final class SegmentWriter {
         Segment segment = new Segment(target, batch.size());
         long offset = 0;
         for (Append append : batch) {
-            append.entry = new Segment.Entry(segment, offset, append.frame.length);
-            offset += append.frame.length;
+            append.entry = new Segment.Entry(segment, offset, append.length);
+            offset += append.length;
         }
     }
 }

@@ -13,15 +13,19 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class MessageBuilderTest {
 
+    private static final Pattern BOUNDARY = Pattern.compile("----=_Part_[0-9]+_[0-9]+\\.[0-9]+");
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-24T09:30:00Z"), ZoneOffset.UTC);
 
     private final MessageBuilder builder = new MessageBuilder(CLOCK, new SplittableRandom(42));
@@ -223,5 +227,73 @@ class MessageBuilderTest {
         static String decode(String raw) throws Exception {
             return jakarta.mail.internet.MimeUtility.decodeText(jakarta.mail.internet.MimeUtility.unfold(raw)).strip();
         }
+    }
+    @Test
+    void textsNamedSevenBitByTheBuilderGiveTheBytesJakartaMailWouldHaveChosen() throws Exception {
+        long seed = System.nanoTime();
+        SplittableRandom random = new SplittableRandom(seed);
+        String[] pieces = {"a", "Z", "0", " ", ".", "\t", "\r\n", "\n", "\r", "\u0001", "\u007f", "é", "~",
+                "a".repeat(997), "b".repeat(999)};
+        int sevenBit = 0;
+        int other = 0;
+        for (int round = 0; round < 300; round++) {
+            StringBuilder text = new StringBuilder();
+            int length = random.nextInt(1, 12);
+            // Most texts stay printable ASCII, so the 7bit path is taken often and its edges (long lines) reached.
+            int alphabet = random.nextInt(4) == 0 ? pieces.length : pieces.length - 6;
+            for (int i = 0; i < length; i++) {
+                String piece = pieces[random.nextInt(alphabet)];
+                text.append(random.nextInt(6) == 0 ? pieces[13 + random.nextInt(2)] : piece);
+            }
+            String body = text.toString();
+            if (MessageBuilder.isSevenBit(body)) {
+                sevenBit++;
+            } else {
+                other++;
+            }
+            for (MessageSpec spec : List.of(simple("s", body), spec("s", body, Optional.of("<p>" + body + "</p>"),
+                    List.of(new Attachment("a.txt", body.getBytes(StandardCharsets.UTF_8), Optional.of("text/plain"))),
+                    List.of(), List.of()))) {
+                byte[] named = new MessageBuilder(CLOCK, new SplittableRandom(round), true).build(spec).content();
+                byte[] chosen = new MessageBuilder(CLOCK, new SplittableRandom(round), false).build(spec).content();
+                // Multipart boundaries are unique per build (a counter and the time), so they are set equal first.
+                assertThat(BOUNDARY.matcher(new String(named, StandardCharsets.ISO_8859_1)).replaceAll("boundary"))
+                        .as("seed %d, round %d", seed, round)
+                        .isEqualTo(BOUNDARY.matcher(new String(chosen, StandardCharsets.ISO_8859_1))
+                                .replaceAll("boundary"));
+            }
+        }
+        assertThat(sevenBit).as("seed %d", seed).isGreaterThan(50);
+        assertThat(other).as("seed %d", seed).isGreaterThan(50);
+    }
+
+    @Test
+    void theDateHeaderFollowsTheClockFromSecondToSecondAndZoneToZone() throws Exception {
+        Instant start = Instant.parse("2026-11-24T09:30:00.100Z");
+        AtomicReference<Clock> now = new AtomicReference<>(Clock.fixed(start, ZoneOffset.UTC));
+        Clock moving = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return now.get().getZone();
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get().instant();
+            }
+        };
+        MessageBuilder dated = new MessageBuilder(moving, new SplittableRandom(1));
+        assertThat(text(dated.build(simple("s", "x")))).contains("Date: Tue, 24 Nov 2026 09:30:00 +0000 (UTC)");
+        now.set(Clock.fixed(start.plusMillis(800), ZoneOffset.UTC));
+        assertThat(text(dated.build(simple("s", "x")))).contains("Date: Tue, 24 Nov 2026 09:30:00 +0000 (UTC)");
+        now.set(Clock.fixed(start.plusMillis(900), ZoneOffset.UTC));
+        assertThat(text(dated.build(simple("s", "x")))).contains("Date: Tue, 24 Nov 2026 09:30:01 +0000 (UTC)");
+        now.set(Clock.fixed(start.plusMillis(900), ZoneOffset.ofHours(2)));
+        assertThat(text(dated.build(simple("s", "x")))).contains("Date: Tue, 24 Nov 2026 11:30:01 +0200");
     }
 }
