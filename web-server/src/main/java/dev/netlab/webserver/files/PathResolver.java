@@ -181,14 +181,14 @@ public final class PathResolver {
     }
 
     /**
-     * Whether nothing is at {@code path}, links followed: then every policy resolves it to nothing (a dangling link
-     * too). False when something is there or the stat fails otherwise: the full step decides.
+     * Whether nothing usable is at {@code path}, links followed (access(2) on Unix: no exception, no attributes
+     * object): then every policy resolves it to nothing, as a dangling link or an entry the server may not reach.
      */
     private static boolean absent(Path path) {
         try {
-            return path.getFileSystem().provider().readAttributesIfExists(path, BasicFileAttributes.class) == null;
-        } catch (IOException | SecurityException e) {
-            return false;
+            return !Files.exists(path);
+        } catch (SecurityException e) {
+            return true;
         }
     }
 
