@@ -8,32 +8,87 @@ import java.time.Instant;
 
 /**
  * One file as it is about to be sent: its content and the validators read with it. Conditional requests are
- * evaluated against the same validators taken from the resolver's stat, before the file is opened.
- *
- * @param body            the open file as a {@link Body.FileRegion} (its size is the Content-Length: what was opened
- *                        is what is sent), or a small file's bytes read under the same validators ({@link Body.Bytes})
- * @param contentType     from the file name (a precompressed sibling takes its original's)
- * @param length          the size when opened
- * @param lastModified    the modification time, to the second as HTTP shows it
- * @param etag            a strong validator from the size, the modification time and the coding
- * @param contentEncoding {@code br} or {@code gzip} for a precompressed sibling, null for the file itself
+ * evaluated against the same validators taken from the resolver's stat, before the file is opened. A small file's
+ * representation lives in the {@link FileCache} and serves many requests: it keeps its 200 answer's header fields
+ * encoded, so a cached answer's head is one copy (a changed file is a new representation, so they never go stale).
  */
-public record FileRepresentation(Body body, String contentType, long length, Instant lastModified, String etag,
-                                 String contentEncoding) {
+public final class FileRepresentation {
+
+    /** The 200 head last built for a reused representation, and the per-path fields it was built with. */
+    private record OkHead(Headers extra, Headers headers) {
+    }
+
+    private final Body body;
+    private final String contentType;
+    private final long length;
+    private final Instant lastModified;
+    private final String etag;
+    private final String contentEncoding;
+    private final boolean reused;
+    private volatile OkHead okHead;
+
+    /**
+     * A representation.
+     *
+     * @param body            the open file as a {@link Body.FileRegion} (its size is the Content-Length: what was
+     *                        opened is what is sent), or a small file's bytes read under the same validators
+     *                        ({@link Body.Bytes})
+     * @param contentType     from the file name (a precompressed sibling takes its original's)
+     * @param length          the size when opened
+     * @param lastModified    the modification time, to the second as HTTP shows it
+     * @param etag            a strong validator from the size, the modification time and the coding
+     * @param contentEncoding {@code br} or {@code gzip} for a precompressed sibling, null for the file itself
+     */
+    public FileRepresentation(Body body, String contentType, long length, Instant lastModified, String etag,
+                              String contentEncoding) {
+        this(body, contentType, length, lastModified, etag, contentEncoding, false);
+    }
+
+    private FileRepresentation(Body body, String contentType, long length, Instant lastModified, String etag,
+                               String contentEncoding, boolean reused) {
+        this.body = body;
+        this.contentType = contentType;
+        this.length = length;
+        this.lastModified = lastModified;
+        this.etag = etag;
+        this.contentEncoding = contentEncoding;
+        this.reused = reused;
+    }
 
     /** The representation of {@code channel}, modified at {@code modified}. */
     static FileRepresentation of(FileChannel channel, String fileName, long length, Instant modified) {
-        return of(new Body.FileRegion(channel, 0, length), fileName, length, modified);
+        return new FileRepresentation(new Body.FileRegion(channel, 0, length), MimeTypes.forFileName(fileName), length,
+                modified, etag(modified, length), null);
     }
 
-    /** The representation of a small file's {@code bytes}, modified at {@code modified}. */
+    /** The representation of a small file's {@code bytes}, modified at {@code modified}: cached and reused. */
     static FileRepresentation of(byte[] bytes, String fileName, Instant modified) {
-        return of(new Body.Bytes(bytes), fileName, bytes.length, modified);
+        return new FileRepresentation(new Body.Bytes(bytes), MimeTypes.forFileName(fileName), bytes.length, modified,
+                etag(modified, bytes.length), null, true);
     }
 
-    private static FileRepresentation of(Body body, String fileName, long length, Instant modified) {
-        return new FileRepresentation(body, MimeTypes.forFileName(fileName), length, modified, etag(modified, length),
-                null);
+    public Body body() {
+        return body;
+    }
+
+    public String contentType() {
+        return contentType;
+    }
+
+    public long length() {
+        return length;
+    }
+
+    public Instant lastModified() {
+        return lastModified;
+    }
+
+    public String etag() {
+        return etag;
+    }
+
+    public String contentEncoding() {
+        return contentEncoding;
     }
 
     /** This file's bytes as the {@code coding} form of a file of type {@code originalType}: its own ETag. */
@@ -73,5 +128,35 @@ public record FileRepresentation(Body body, String contentType, long length, Ins
             headers.add("Content-Encoding", contentEncoding);
         }
         return validators(headers, etag, lastModified, now);
+    }
+
+    /**
+     * The whole representation's 200 header fields at {@code now}: {@link #headers(Instant)}, Accept-Ranges, then
+     * {@code extra} (Vary, Cache-Control). A cached representation builds them once, frozen with their bytes, and
+     * reuses them while {@code extra} stays the same; the answer must not add to them.
+     */
+    public Headers okHeaders(Headers extra, Instant now) {
+        // Last-Modified of a file from the future is the present: only a settled file's head can be kept.
+        boolean keep = reused && !lastModified.isAfter(now);
+        OkHead last = okHead;
+        if (keep && last != null && last.extra().sameAs(extra)) {
+            return last.headers();
+        }
+        Headers headers = headers(now).add("Accept-Ranges", "bytes");
+        for (int i = 0; i < extra.size(); i++) {
+            headers.add(extra.name(i), extra.value(i));
+        }
+        if (!keep) {
+            return headers;
+        }
+        Headers frozen = headers.frozen();
+        okHead = new OkHead(extra.frozen(), frozen);
+        return frozen;
+    }
+
+    @Override
+    public String toString() {
+        return "FileRepresentation[" + contentType + ", " + length + " bytes, " + etag
+                + (contentEncoding == null ? "" : ", " + contentEncoding) + "]";
     }
 }

@@ -174,13 +174,13 @@ public final class StaticFileHandler implements RequestHandler {
      */
     private Response ranged(RequestHead head, FileRepresentation representation, Headers extra) {
         Instant now = cache.clock().instant();
-        Headers headers = representation.headers(now).add("Accept-Ranges", "bytes");
-        copy(extra, headers);
         Headers request = head.headers();
         if (!head.method().equals("GET") || request.count("Range") != 1
                 || !IfRange.allows(request, representation.etag(), representation.lastModified(), now)) {
-            return new Response(Status.OK, headers, representation.body());
+            return new Response(Status.OK, representation.okHeaders(extra, now), representation.body());
         }
+        Headers headers = representation.headers(now).add("Accept-Ranges", "bytes");
+        copy(extra, headers);
         return switch (ByteRanges.select(request.first("Range"), representation.length())) {
             case ByteRanges.Whole whole -> new Response(Status.OK, headers, representation.body());
             case ByteRanges.Unsatisfiable unsatisfiable -> RangeResponses.unsatisfiable(representation, extra.first("Vary"));

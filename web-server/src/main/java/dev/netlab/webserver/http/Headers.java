@@ -1,19 +1,65 @@
 package dev.netlab.webserver.http;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Header fields in arrival order, looked up by case-insensitive name. */
+/**
+ * Header fields in arrival order, looked up by case-insensitive name. A {@link #frozen()} copy cannot change and
+ * holds its fields encoded for the wire, so an answer that many requests share is written as one copy.
+ */
 public final class Headers {
 
-    private final List<String> names = new ArrayList<>(16);
-    private final List<String> values = new ArrayList<>(16);
+    private final List<String> names;
+    private final List<String> values;
+    /** The fields as the wire carries them ("Name: value" CRLF each), only in a frozen copy; else null. */
+    private final byte[] encoded;
 
+    public Headers() {
+        this.names = new ArrayList<>(8);
+        this.values = new ArrayList<>(8);
+        this.encoded = null;
+    }
+
+    private Headers(List<String> names, List<String> values, byte[] encoded) {
+        this.names = names;
+        this.values = values;
+        this.encoded = encoded;
+    }
+
+    /**
+     * Adds a field.
+     *
+     * @throws UnsupportedOperationException on a frozen copy
+     */
     public Headers add(String name, String value) {
+        if (encoded != null) {
+            throw new UnsupportedOperationException("frozen header fields");
+        }
         names.add(name);
         values.add(value);
         return this;
+    }
+
+    /** An unchangeable copy with the wire bytes of its fields, safe to share between connections. */
+    public Headers frozen() {
+        StringBuilder text = new StringBuilder(64 * names.size());
+        for (int i = 0; i < names.size(); i++) {
+            text.append(names.get(i)).append(": ").append(values.get(i)).append("\r\n");
+        }
+        return new Headers(List.copyOf(names), List.copyOf(values),
+                text.toString().getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** The wire bytes of a frozen copy's fields (each "Name: value" and CRLF; not to be modified), else null. */
+    byte[] encoded() {
+        return encoded;
+    }
+
+    /** Whether {@code other} holds the same fields in the same order (names compared exactly). */
+    public boolean sameAs(Headers other) {
+        return names.equals(other.names) && values.equals(other.values);
     }
 
     public int size() {

@@ -1,5 +1,6 @@
 package dev.netlab.webserver.http;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -27,11 +28,15 @@ public final class HttpDate {
     private record Cached(long second, String text) {
     }
 
+    /** The Date field of one second: its value and its wire bytes ("Date: " value CRLF). */
+    private record CachedField(long second, String text, byte[] field) {
+    }
+
     // Last-Modified of the most recent file: a site's files share few modification times.
     private static volatile Cached lastFormatted = new Cached(Long.MIN_VALUE, "");
 
     private final Clock clock;
-    private volatile Cached cached = new Cached(Long.MIN_VALUE, "");
+    private volatile CachedField cached = new CachedField(Long.MIN_VALUE, "", new byte[0]);
 
     public HttpDate(Clock clock) {
         this.clock = clock;
@@ -39,13 +44,27 @@ public final class HttpDate {
 
     /** The Date header value for now. */
     public String now() {
+        return current().text();
+    }
+
+    /**
+     * The whole Date field for now as the wire carries it, {@code Date: <IMF-fixdate>} and CRLF: built once a
+     * second and shared, so the caller must not modify it.
+     */
+    byte[] nowField() {
+        return current().field();
+    }
+
+    private CachedField current() {
         long second = Math.floorDiv(clock.millis(), 1000);
-        Cached current = cached;
+        CachedField current = cached;
         if (current.second() != second) {
-            current = new Cached(second, formatUncached(Instant.ofEpochSecond(second)));
+            String text = formatUncached(Instant.ofEpochSecond(second));
+            current = new CachedField(second, text,
+                    ("Date: " + text + "\r\n").getBytes(StandardCharsets.US_ASCII));
             cached = current;
         }
-        return current.text();
+        return current;
     }
 
     /** {@code instant} in IMF-fixdate, to the second; the last value is remembered (formatting is not cheap). */

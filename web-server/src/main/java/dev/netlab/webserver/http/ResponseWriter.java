@@ -16,6 +16,7 @@ public final class ResponseWriter {
 
     private static final byte[] SERVER = "Server: netlab\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CLOSE = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONTENT_LENGTH = "Content-Length: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] KEEP_ALIVE = "Connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
 
     /** sendfile(2) calls are cut into pieces of this size so that each piece restarts the send timeout. */
@@ -59,15 +60,21 @@ public final class ResponseWriter {
         try (Body body = response.body()) {
             buffer.clear();
             buffer.put(response.status().statusLine());
-            header("Date", date.now());
+            buffer.put(date.nowField());
             buffer.put(SERVER);
             Headers headers = response.headers();
-            for (int i = 0; i < headers.size(); i++) {
-                header(headers.name(i), headers.value(i));
+            byte[] encoded = headers.encoded();
+            if (encoded != null && encoded.length <= buffer.remaining()) {
+                // A cached file's fields, encoded once.
+                buffer.put(encoded);
+            } else {
+                for (int i = 0; i < headers.size(); i++) {
+                    header(headers.name(i), headers.value(i));
+                }
             }
             if (response.status() != Status.NOT_MODIFIED) {
                 // A 304 has no body, and a Content-Length there would have to be the 200's (RFC 9110 8.6).
-                header("Content-Length", Long.toString(body.length()));
+                contentLength(body.length());
             }
             if (close) {
                 buffer.put(CLOSE);
@@ -168,6 +175,26 @@ public final class ResponseWriter {
             }
             position += n;
         }
+    }
+
+    /** Content-Length: its digits written straight into the buffer (no string per answer). */
+    private void contentLength(long length) throws IOException {
+        if (CONTENT_LENGTH.length + 21 > buffer.remaining()) {
+            flush();
+        }
+        buffer.put(CONTENT_LENGTH);
+        int digits = 1;
+        for (long rest = length / 10; rest > 0; rest /= 10) {
+            digits++;
+        }
+        int end = buffer.position() + digits;
+        long rest = length;
+        for (int i = end - 1; i >= buffer.position(); i--) {
+            buffer.put(i, (byte) ('0' + rest % 10));
+            rest /= 10;
+        }
+        buffer.position(end);
+        buffer.put((byte) '\r').put((byte) '\n');
     }
 
     private void header(String name, String value) throws IOException {

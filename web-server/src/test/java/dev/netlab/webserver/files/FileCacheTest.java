@@ -105,6 +105,32 @@ class FileCacheTest {
         assertThat(cache.size()).isEqualTo(1);
     }
 
+    @Test
+    void aCachedFilesHeadIsBuiltOnceAndRebuiltWhenTheFileChanges() throws Exception {
+        get("/page.html");
+        Response first = get("/page.html");
+        Response second = get("/page.html");
+        assertThat(second.headers()).isSameAs(first.headers());
+        assertThat(second.headers().first("Accept-Ranges")).isEqualTo("bytes");
+        write(page, "changed", OLD.plusSeconds(5));
+        Response changed = get("/page.html");
+        assertThat(text(changed)).isEqualTo("changed");
+        assertThat(changed.headers().first("ETag")).isNotEqualTo(first.headers().first("ETag"));
+        assertThat(changed.headers().first("Last-Modified")).isEqualTo("Thu, 02 Jan 2020 03:04:10 GMT");
+    }
+
+    @Test
+    void aCachedFilesHeadGainsVaryWhenAPrecompressedSiblingAppears() throws Exception {
+        get("/page.html");
+        assertThat(get("/page.html").headers().first("Vary")).isNull();
+        write(root.resolve("page.html.gz"), "gzip", OLD.plusSeconds(1));
+        Response identity = get("/page.html");
+        assertThat(text(identity)).isEqualTo("first");
+        assertThat(identity.headers().first("Vary")).isEqualTo("Accept-Encoding");
+        Files.delete(root.resolve("page.html.gz"));
+        assertThat(get("/page.html").headers().first("Vary")).isNull();
+    }
+
     private Response get(String target) throws Exception {
         return handler.handle(head(target));
     }

@@ -2,9 +2,12 @@ package dev.netlab.webserver.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class HttpDateTest {
@@ -29,6 +32,39 @@ class HttpDateTest {
         assertThat(date.now()).isEqualTo("Tue, 24 Nov 2026 12:00:00 GMT");
         HttpDate later = new HttpDate(Clock.fixed(Instant.parse("2026-11-24T12:00:01Z"), ZoneOffset.UTC));
         assertThat(later.now()).isEqualTo("Tue, 24 Nov 2026 12:00:01 GMT");
+    }
+
+    @Test
+    void theDateFieldBytesChangeWithEachSecondOfTheClock() {
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-24T12:00:00.100Z"));
+        HttpDate date = new HttpDate(new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        });
+        assertThat(new String(date.nowField(), StandardCharsets.US_ASCII))
+                .isEqualTo("Date: Tue, 24 Nov 2026 12:00:00 GMT\r\n");
+        now.set(Instant.parse("2026-11-24T12:00:00.999Z"));
+        assertThat(new String(date.nowField(), StandardCharsets.US_ASCII))
+                .isEqualTo("Date: Tue, 24 Nov 2026 12:00:00 GMT\r\n");
+        now.set(Instant.parse("2026-11-24T12:00:01Z"));
+        assertThat(new String(date.nowField(), StandardCharsets.US_ASCII))
+                .isEqualTo("Date: Tue, 24 Nov 2026 12:00:01 GMT\r\n");
+        assertThat(date.now()).isEqualTo("Tue, 24 Nov 2026 12:00:01 GMT");
+        // A clock set back is followed too.
+        now.set(Instant.parse("2026-11-24T11:59:59Z"));
+        assertThat(date.now()).isEqualTo("Tue, 24 Nov 2026 11:59:59 GMT");
     }
 
     @Test
