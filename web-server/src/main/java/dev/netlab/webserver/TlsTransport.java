@@ -72,6 +72,11 @@ final class TlsTransport implements Transport {
     }
 
     @Override
+    public boolean directOutput() {
+        return false;
+    }
+
+    @Override
     public void shutdownOutput() throws IOException {
         // close_notify, then the TCP FIN.
         socket.shutdownOutput();
