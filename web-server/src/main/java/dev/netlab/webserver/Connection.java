@@ -17,6 +17,7 @@ import dev.netlab.webserver.http.ResponseWriter;
 import dev.netlab.webserver.http.Status;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
@@ -117,6 +118,9 @@ final class Connection implements Runnable {
                 // A TLS handshake that did not finish within the head timeout: nothing can be answered on it.
                 metrics.timeout(TimeoutKind.HEAD);
                 return;
+            } catch (PlaintextOnTlsPort e) {
+                refusePlaintext(e.socket());
+                return;
             }
             remote = transport.remoteAddress();
             serve(stream, new HttpInput(stream, IDLE_INPUT_BUFFER, INPUT_BUFFER));
@@ -159,6 +163,10 @@ final class Connection implements Runnable {
                     }
                 } catch (SocketTimeoutException e) {
                     timedOut(first ? TimeoutKind.HEAD : TimeoutKind.IDLE, first);
+                    if (!first) {
+                        // An idle keep-alive connection ends politely: TLS sends close_notify before the FIN.
+                        closeOutput();
+                    }
                     return;
                 } finally {
                     idle = false;
@@ -262,6 +270,25 @@ final class Connection implements Runnable {
             buffers.give(lease);
             lease = null;
             writer = null;
+        }
+    }
+
+    /** Answers plain HTTP sent to the TLS port with a plaintext 400 (as nginx does) and closes lingering. */
+    private void refusePlaintext(Socket socket) throws IOException {
+        long start = System.nanoTime();
+        DeadlineInputStream stream = new DeadlineInputStream(socket);
+        stream.deadline(start + config.headTimeout().toNanos());
+        HttpInput input = new HttpInput(stream, IDLE_INPUT_BUFFER, INPUT_BUFFER);
+        refuse(null, null, new HttpException(Status.BAD_REQUEST, "The plain HTTP request was sent to HTTPS port"),
+                writer(), stream, input, start);
+    }
+
+    /** Ends the server's side of the stream, ignoring a client that has gone already. */
+    private void closeOutput() {
+        try {
+            transport.shutdownOutput();
+        } catch (IOException e) {
+            LOG.log(Level.FINEST, "shutdown failed", e);
         }
     }
 
