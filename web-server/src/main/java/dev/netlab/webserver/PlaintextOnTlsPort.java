@@ -12,7 +12,7 @@ final class PlaintextOnTlsPort extends IOException {
     private final transient Socket socket;
 
     PlaintextOnTlsPort(Socket socket) {
-        super("plain HTTP on the TLS port", null, false, false);
+        super("plain HTTP on the TLS port");
         this.socket = socket;
     }
 
