@@ -176,3 +176,46 @@ latency() {
 
 # load_average: the three load averages from uptime, for the progress lines.
 load_average() { uptime | sed 's/.*load average/load average/'; }
+
+# settle SERVER: a full GC in a JVM (jcmd GC.run), so its RSS holds what it keeps, not garbage of the rounds.
+settle() {
+    if [ "$1" != nginx ]; then "$JDK/bin/jcmd" "${PID_OF[$1]}" GC.run >/dev/null || die "jcmd GC.run failed for $1"; fi
+}
+
+# rss_kib SERVER: resident memory of the server's processes (nginx: master and worker), KiB.
+rss_kib() {
+    local pids=("${PID_OF[$1]}")
+    if [ "$1" = nginx ]; then pids+=("${PID_OF[nginx-worker]}"); fi
+    local pid total=0 kib
+    for pid in "${pids[@]}"; do
+        kib=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+        total=$((total + kib))
+    done
+    echo "$total"
+}
+
+# hold_idle SERVER COUNT: opens COUNT keep-alive connections to PORT[SERVER] (one request answered on each,
+# bench/web-server-idle-client.py on the client CPU), then HELD_RSS is the server's RSS after settle and HELD_OPEN
+# how many it still kept open.
+hold_idle() {
+    local client deadline
+    rm -f "$WORK/idle-in" "$WORK/idle-out"
+    mkfifo "$WORK/idle-in"
+    "${CLIENT_PREFIX[@]}" python3 "$HERE/bench/web-server-idle-client.py" "${PORT[$1]}" "$2" \
+        < "$WORK/idle-in" > "$WORK/idle-out" 2>&1 &
+    client=$!
+    exec 3> "$WORK/idle-in"
+    deadline=$((SECONDS + 60))
+    until grep -q ready "$WORK/idle-out"; do
+        kill -0 "$client" 2>/dev/null || die "idle client against $1 failed: $(cat "$WORK/idle-out")"
+        [ $SECONDS -lt $deadline ] || die "idle client against $1 not ready within 60 s"
+        sleep 0.2
+    done
+    sleep 1
+    settle "$1"
+    HELD_RSS=$(rss_kib "$1")
+    exec 3>&-
+    wait "$client" || die "idle client against $1 failed: $(cat "$WORK/idle-out")"
+    HELD_OPEN=$(awk '$1 == "open" { print $2 }' "$WORK/idle-out")
+    rm -f "$WORK/idle-in" "$WORK/idle-out"
+}

@@ -44,23 +44,6 @@ chmod a+r "$WORK/www/10m.bin"
 make_tls_cert
 CLK_TCK=$(getconf CLK_TCK)
 
-# settle SERVER: a full GC in the two JVMs (jcmd GC.run), so their RSS holds what they keep, not garbage of the rounds.
-settle() {
-    if [ "$1" != nginx ]; then "$JDK/bin/jcmd" "${PID_OF[$1]}" GC.run >/dev/null || die "jcmd GC.run failed for $1"; fi
-}
-
-# rss_kib SERVER: resident memory of the server's processes (nginx: master and worker), KiB.
-rss_kib() {
-    local pids=("${PID_OF[$1]}")
-    if [ "$1" = nginx ]; then pids+=("${PID_OF[nginx-worker]}"); fi
-    local pid total=0 kib
-    for pid in "${pids[@]}"; do
-        kib=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
-        total=$((total + kib))
-    done
-    echo "$total"
-}
-
 # cpu_ticks SERVER: utime + stime of the process doing the work (nginx: the worker), in clock ticks.
 cpu_ticks() {
     local pid=${PID_OF[$1]}
@@ -137,72 +120,13 @@ for round in $(seq "$ROUNDS"); do
 done
 
 # ---- memory at rest and with idle keep-alive connections ----
-cat > "$WORK/idle_client.py" <<'PY'
-# Opens N connections to 127.0.0.1:PORT, sends one keep-alive GET on each and reads the answer, prints "ready",
-# holds them until stdin closes, then prints how many the server still keeps open (connections it closed or reset
-# before answering are counted as not open).
-import socket, sys
-port, count = int(sys.argv[1]), int(sys.argv[2])
-request = b"GET /1k.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-held, refused = [], 0
-for _ in range(count):
-    s = socket.create_connection(("127.0.0.1", port))
-    try:
-        s.sendall(request)
-        data = b""
-        while b"\r\n\r\n" not in data:
-            chunk = s.recv(65536)
-            if not chunk:
-                raise ConnectionError("closed before the answer")
-            data += chunk
-        head, _, body = data.partition(b"\r\n\r\n")
-        length = next(int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
-                      if line.lower().startswith(b"content-length:"))
-        while len(body) < length:
-            chunk = s.recv(65536)
-            if not chunk:
-                raise ConnectionError("closed in the body")
-            body += chunk
-        held.append(s)
-    except ConnectionError:
-        # A server that limits idle connections (jwebserver keeps 200) closes the excess: counted, not held.
-        refused += 1
-        s.close()
-print("ready", flush=True)
-sys.stdin.read()
-still_open = 0
-for s in held:
-    s.setblocking(False)
-    try:
-        still_open += s.recv(1, socket.MSG_PEEK) != b""
-    except BlockingIOError:
-        still_open += 1
-    except ConnectionError:
-        pass
-print("open", still_open, "refused", refused, flush=True)
-PY
 declare -A RSS_REST RSS_IDLE IDLE_OPEN
 for name in ours nginx jwebserver; do
     settle "$name"
     RSS_REST[$name]=$(rss_kib "$name")
-    mkfifo "$WORK/idle-in"
-    "${CLIENT_PREFIX[@]}" python3 "$WORK/idle_client.py" "${PORT[$name]}" "$IDLE_CONNECTIONS" \
-        < "$WORK/idle-in" > "$WORK/idle-out" 2>&1 &
-    client=$!
-    exec 3> "$WORK/idle-in"
-    deadline=$((SECONDS + 60))
-    until grep -q ready "$WORK/idle-out"; do
-        kill -0 "$client" 2>/dev/null || die "idle client against $name failed: $(cat "$WORK/idle-out")"
-        [ $SECONDS -lt $deadline ] || die "idle client against $name not ready within 60 s"
-        sleep 0.2
-    done
-    sleep 1
-    settle "$name"
-    RSS_IDLE[$name]=$(rss_kib "$name")
-    exec 3>&-
-    wait "$client" || die "idle client against $name failed: $(cat "$WORK/idle-out")"
-    IDLE_OPEN[$name]=$(awk '$1 == "open" { print $2 }' "$WORK/idle-out")
-    rm -f "$WORK/idle-in" "$WORK/idle-out"
+    hold_idle "$name" "$IDLE_CONNECTIONS"
+    RSS_IDLE[$name]=$HELD_RSS
+    IDLE_OPEN[$name]=$HELD_OPEN
     echo "$name: RSS at start ${RSS_START[$name]} KiB, at rest ${RSS_REST[$name]} KiB, with $IDLE_CONNECTIONS idle" \
         "${RSS_IDLE[$name]} KiB (${IDLE_OPEN[$name]} still open)" >&2
 done

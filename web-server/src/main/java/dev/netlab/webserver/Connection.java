@@ -17,6 +17,7 @@ import dev.netlab.webserver.http.ResponseWriter;
 import dev.netlab.webserver.http.Status;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
@@ -33,8 +34,12 @@ final class Connection implements Runnable {
     // A failure that every request can trigger must not write a stack trace per request: one per 10 s at most.
     private static final RateLimitedLog FAILURES = RateLimitedLog.of(
             System.getLogger(Connection.class.getName()), Duration.ofSeconds(10));
+    /** What a connection waits for its next request in (nginx's client_header_buffer_size is 1k too). */
+    private static final int IDLE_INPUT_BUFFER = 1024;
+    /** What its input grows to once a read fills the idle buffer (a long head, a body to discard, a burst). */
     private static final int INPUT_BUFFER = 16 * 1024;
-    private static final int OUTPUT_BUFFER = 16 * 1024;
+    /** The answer buffer lent per request: a head and a small file go out in one write. */
+    static final int OUTPUT_BUFFER = 16 * 1024;
     private static final long MAX_LINGER_BYTES = 1024 * 1024;
 
     /** What the connection needs from the server that owns it. */
@@ -51,6 +56,12 @@ final class Connection implements Runnable {
     private final AccessLog accessLog;
     private final HttpDate date;
     private final Owner owner;
+    private final ExchangeBuffers buffers;
+    private final Runnable startSendTimer;
+    /** The buffers lent while a request is served, null while waiting (its own thread only). */
+    private ExchangeBuffers.Lease lease;
+    /** The writer over the lease's output buffer, null with it. */
+    private ResponseWriter writer;
     private volatile boolean idle = true;
     /** When the write in progress must have finished (System.nanoTime), or 0 when not writing. */
     private volatile long sendDeadline;
@@ -62,7 +73,7 @@ final class Connection implements Runnable {
     private InetAddress remote;
 
     Connection(Transport transport, WebServerConfig config, RequestHandler handler, WebServerMetrics metrics,
-               AccessLog accessLog, HttpDate date, Owner owner) {
+               AccessLog accessLog, HttpDate date, Owner owner, ExchangeBuffers buffers) {
         this.transport = transport;
         this.config = config;
         this.handler = handler;
@@ -70,6 +81,9 @@ final class Connection implements Runnable {
         this.accessLog = accessLog;
         this.date = date;
         this.owner = owner;
+        this.buffers = buffers;
+        long sendTimeout = config.sendTimeout().toNanos();
+        this.startSendTimer = () -> sendDeadline = System.nanoTime() + sendTimeout;
     }
 
     /** Whether the connection waits between requests (safe to close when draining). */
@@ -104,12 +118,12 @@ final class Connection implements Runnable {
                 // A TLS handshake that did not finish within the head timeout: nothing can be answered on it.
                 metrics.timeout(TimeoutKind.HEAD);
                 return;
+            } catch (PlaintextOnTlsPort e) {
+                refusePlaintext(e.socket());
+                return;
             }
             remote = transport.remoteAddress();
-            long sendTimeout = config.sendTimeout().toNanos();
-            ResponseWriter writer = new ResponseWriter(transport.output(), OUTPUT_BUFFER, date,
-                    () -> sendDeadline = System.nanoTime() + sendTimeout);
-            serve(stream, new HttpInput(stream, INPUT_BUFFER), writer);
+            serve(stream, new HttpInput(stream, IDLE_INPUT_BUFFER, INPUT_BUFFER));
         } catch (IOException e) {
             // The client went away or the server is closing: nothing to answer.
             LOG.log(Level.FINEST, "connection ended", e);
@@ -118,12 +132,12 @@ final class Connection implements Runnable {
         } finally {
             SchedulerWatch.SHARED.connectionEnded();
             abort();
+            giveBack();
             owner.closed(this);
         }
     }
 
-    private void serve(DeadlineInputStream stream, HttpInput input, ResponseWriter writer) throws IOException {
-        RequestHeadParser parser = new RequestHeadParser(config.limits());
+    private void serve(DeadlineInputStream stream, HttpInput input) throws IOException {
         BodyDiscarder discarder = new BodyDiscarder(config.limits().requestBody());
         boolean first = true;
         while (true) {
@@ -133,7 +147,10 @@ final class Connection implements Runnable {
             // While the scheduler starves work submitted from outside, the thread leaves instead of yielding.
             boolean left = !first && SchedulerWatch.SHARED.leaveIfDraining();
             if (!input.hasBuffered()) {
-                // Waiting for a first byte: a drain may close the connection now without losing a request.
+                // Waiting for a first byte: a drain may close the connection now without losing a request, and the
+                // connection holds no large buffer while it waits.
+                input.shrink();
+                giveBack();
                 idle = true;
                 if (!first && !left) {
                     // Let the other connections run first: by then the client's next request has usually
@@ -145,7 +162,11 @@ final class Connection implements Runnable {
                         return;
                     }
                 } catch (SocketTimeoutException e) {
-                    timedOut(first ? TimeoutKind.HEAD : TimeoutKind.IDLE, writer, first);
+                    timedOut(first ? TimeoutKind.HEAD : TimeoutKind.IDLE, first);
+                    if (!first) {
+                        // An idle keep-alive connection ends politely: TLS sends close_notify before the FIN.
+                        closeOutput();
+                    }
                     return;
                 } finally {
                     idle = false;
@@ -156,7 +177,8 @@ final class Connection implements Runnable {
                 stream.deadline(start + config.headTimeout().toNanos());
             }
             first = false;
-            if (!exchange(stream, input, writer, parser, discarder, start)) {
+            ResponseWriter writer = writer();
+            if (!exchange(stream, input, writer, lease.parser(), discarder, start)) {
                 return;
             }
         }
@@ -173,7 +195,7 @@ final class Connection implements Runnable {
             }
             head = parsed.get();
         } catch (SocketTimeoutException e) {
-            timedOut(TimeoutKind.HEAD, writer, true);
+            timedOut(TimeoutKind.HEAD, true);
             return false;
         } catch (HttpException e) {
             refuse(e.method(), null, e, writer, stream, input, start);
@@ -233,11 +255,48 @@ final class Connection implements Runnable {
         lingeringClose(stream, input);
     }
 
-    private void timedOut(TimeoutKind kind, ResponseWriter writer, boolean answer) {
+    /** The writer of this request's answer, borrowing the buffers when the connection holds none. */
+    private ResponseWriter writer() {
+        if (lease == null) {
+            lease = buffers.take(transport.directOutput());
+            writer = new ResponseWriter(transport.output(), lease.output(), date, startSendTimer);
+        }
+        return writer;
+    }
+
+    /** Returns the borrowed buffers to the pool (before waiting idle, and when the connection ends). */
+    private void giveBack() {
+        if (lease != null) {
+            buffers.give(lease);
+            lease = null;
+            writer = null;
+        }
+    }
+
+    /** Answers plain HTTP sent to the TLS port with a plaintext 400 (as nginx does) and closes lingering. */
+    private void refusePlaintext(Socket socket) throws IOException {
+        long start = System.nanoTime();
+        DeadlineInputStream stream = new DeadlineInputStream(socket);
+        stream.deadline(start + config.headTimeout().toNanos());
+        HttpInput input = new HttpInput(stream, IDLE_INPUT_BUFFER, INPUT_BUFFER);
+        refuse(null, null, new HttpException(Status.BAD_REQUEST, "The plain HTTP request was sent to HTTPS port"),
+                writer(), stream, input, start);
+    }
+
+    /** Ends the server's side of the stream, ignoring a client that has gone already. */
+    private void closeOutput() {
+        try {
+            transport.shutdownOutput();
+        } catch (IOException e) {
+            LOG.log(Level.FINEST, "shutdown failed", e);
+        }
+    }
+
+    private void timedOut(TimeoutKind kind, boolean answer) {
         metrics.timeout(kind);
         if (answer) {
             try {
-                metrics.bytes(send(writer, Response.error(Status.REQUEST_TIMEOUT, null), false, true, false));
+                metrics.bytes(send(writer(), Response.error(Status.REQUEST_TIMEOUT, null), false, true, false));
             } catch (IOException e) {
                 LOG.log(Level.FINEST, "408 not delivered", e);
             }

@@ -26,6 +26,11 @@ record PlainTransport(SocketChannel channel) implements Transport {
     }
 
     @Override
+    public boolean directOutput() {
+        return true;
+    }
+
+    @Override
     public void shutdownOutput() throws IOException {
         channel.shutdownOutput();
     }

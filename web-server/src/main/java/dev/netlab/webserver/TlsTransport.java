@@ -1,5 +1,7 @@
 package dev.netlab.webserver;
 
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -16,9 +18,13 @@ import javax.net.ssl.SSLSocketFactory;
 /**
  * A TLS connection: an {@link SSLSocket} layered over the accepted TCP socket. Aborting closes the TCP socket under
  * it, so a write blocked by a client that stopped reading fails at once (closing the SSLSocket itself would wait for
- * that write's lock to send close_notify).
+ * that write's lock to send close_notify). A client whose first byte starts an HTTP method rather than a TLS record
+ * is answered in plaintext ({@link PlaintextOnTlsPort}).
  */
 final class TlsTransport implements Transport {
+
+    /** The first byte of a TLS handshake record (a ClientHello). */
+    private static final int HANDSHAKE_RECORD = 0x16;
 
     private final PlainTransport tcp;
     private final SSLSocketFactory factory;
@@ -27,6 +33,8 @@ final class TlsTransport implements Transport {
     private volatile boolean handshakeCut;
     private SSLSocket socket;
     private WritableByteChannel output;
+    /** Whether the client spoke plain HTTP: output and shutdown then go to the TCP socket. */
+    private boolean plaintext;
 
     TlsTransport(SocketChannel channel, SSLSocketFactory factory, SSLParameters parameters,
                  ScheduledExecutorService timer) {
@@ -39,9 +47,6 @@ final class TlsTransport implements Transport {
     @Override
     public Socket open(long deadline) throws IOException {
         Socket raw = tcp.open(deadline);
-        socket = (SSLSocket) factory.createSocket(raw, raw.getInetAddress().getHostAddress(), raw.getPort(), true);
-        socket.setUseClientMode(false);
-        socket.setSSLParameters(parameters);
         long left = Math.max(1, deadline - System.nanoTime());
         // A read timeout bounds each read only: a client trickling its handshake is cut at the deadline itself.
         ScheduledFuture<?> cut = timer.schedule(() -> {
@@ -49,8 +54,22 @@ final class TlsTransport implements Transport {
             abort();
         }, left, TimeUnit.NANOSECONDS);
         try {
-            socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            raw.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            // The first byte tells a TLS record from plain HTTP; the TLS socket reads it again from the copy.
+            int first = raw.getInputStream().read();
+            if (first < 0) {
+                throw new EOFException("closed before the handshake");
+            }
+            if (first != HANDSHAKE_RECORD && startsHttpMethod(first)) {
+                plaintext = true;
+                output = tcp.output();
+                throw new PlaintextOnTlsPort(raw);
+            }
+            socket = (SSLSocket) factory.createSocket(raw, new ByteArrayInputStream(new byte[] {(byte) first}), true);
+            socket.setSSLParameters(parameters);
             socket.startHandshake();
+        } catch (PlaintextOnTlsPort e) {
+            throw e;
         } catch (IOException e) {
             if (handshakeCut || e instanceof SocketTimeoutException) {
                 throw new SocketTimeoutException("TLS handshake not finished in time");
@@ -66,15 +85,29 @@ final class TlsTransport implements Transport {
         return socket;
     }
 
+    /** Whether {@code b} can start a request line (a method is a token; every registered one is upper case). */
+    private static boolean startsHttpMethod(int b) {
+        return b >= 'A' && b <= 'Z';
+    }
+
     @Override
     public WritableByteChannel output() {
         return output;
     }
 
     @Override
+    public boolean directOutput() {
+        return plaintext;
+    }
+
+    @Override
     public void shutdownOutput() throws IOException {
-        // close_notify, then the TCP FIN.
-        socket.shutdownOutput();
+        if (plaintext) {
+            tcp.shutdownOutput();
+        } else {
+            // close_notify, then the TCP FIN.
+            socket.shutdownOutput();
+        }
     }
 
     @Override

@@ -20,6 +20,9 @@ interface Transport {
     /** Where answers are written; files go out through it (sendfile only when it is a plain socket channel). */
     WritableByteChannel output();
 
+    /** Whether answers are best assembled in direct buffers (a socket channel) rather than arrays (a TLS stream). */
+    boolean directOutput();
+
     /** Ends the server's side of the stream (TLS: close_notify first) while the client may still send. */
     void shutdownOutput() throws IOException;
 

@@ -53,6 +53,8 @@ final class WebServerEngine implements Engine, Connection.Owner {
     private static final int BACKLOG = 1024;
     private static final Duration REFUSAL_LINGER = Duration.ofMillis(500);
     private static final int MAX_BACKOFF_SHIFT = 7;
+    /** Idle request buffers kept for reuse (about 48 KiB each with the default limits). */
+    private static final int KEPT_BUFFERS = 64;
     // A failing accept can repeat thousands of times a second: one line per 10 s at most.
     private static final RateLimitedLog ACCEPT_LOG = RateLimitedLog.of(
             System.getLogger(WebServerEngine.class.getName()), Duration.ofSeconds(10));
@@ -63,6 +65,7 @@ final class WebServerEngine implements Engine, Connection.Owner {
     private final RequestHandler handler;
     private final WebServerMetrics metrics;
     private final HttpDate date;
+    private final ExchangeBuffers buffers;
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger refusing = new AtomicInteger();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
@@ -95,6 +98,7 @@ final class WebServerEngine implements Engine, Connection.Owner {
         this.handler = handler;
         this.metrics = new WebServerMetrics(registry, active::get);
         this.date = new HttpDate(clock);
+        this.buffers = new ExchangeBuffers(config.limits(), Connection.OUTPUT_BUFFER, KEPT_BUFFERS);
     }
 
     private static ScheduledThreadPoolExecutor watchdog() {
@@ -223,7 +227,7 @@ final class WebServerEngine implements Engine, Connection.Owner {
         Connection connection;
         try {
             connection = new Connection(listener.transport().apply(channel), config, handler, metrics, accessLog,
-                    date, this);
+                    date, this, buffers);
         } catch (Throwable e) {
             active.decrementAndGet();
             closeQuietly(channel);

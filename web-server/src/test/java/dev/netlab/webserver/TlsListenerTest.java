@@ -3,6 +3,8 @@ package dev.netlab.webserver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -13,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
@@ -114,12 +118,82 @@ class TlsListenerTest {
     }
 
     @Test
-    void plaintextAndGarbageOnTheTlsPortAreClosedAndTheListenerServesOn() throws Exception {
+    void plainHttpOnTheTlsPortIsAnsweredWithAPlaintext400AndClosed() throws Exception {
+        try (TestServer server = start()) {
+            try (RawHttp plain = RawHttp.connect(tlsPort(server))) {
+                RawHttp.Reply reply = plain.send("GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n").read();
+                assertThat(reply.status()).isEqualTo(400);
+                assertThat(reply.header("connection")).isEqualTo("close");
+                assertThat(reply.text()).contains("The plain HTTP request was sent to HTTPS port");
+                assertThat(plain.closedByServer()).isTrue();
+            }
+            Poll.until(Duration.ofSeconds(5), "the refusal counted, the connection closed",
+                    () -> server.metric("webserver_requests_total", "method", "other", "status", "400") == 1
+                            && server.metric("webserver_connections_active") == 0);
+        }
+    }
+
+    @Test
+    void anIdleTlsConnectionClosedAtTheKeepAliveTimeoutSendsCloseNotifyFirst() throws Exception {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        try (TestServer server = start("webserver.timeouts.idle", "200ms");
+             Socket tcp = recording(received)) {
+            tcp.connect(new InetSocketAddress("127.0.0.1", tlsPort(server)), 5_000);
+            tcp.setSoTimeout(5_000);
+            // TLS 1.2 shows each record's type in the clear (1.3 hides alerts as application data).
+            SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket(tcp, "localhost", tlsPort(server),
+                    true);
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            socket.startHandshake();
+            RawHttp http = RawHttp.over(socket);
+            assertThat(http.send("GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n").read().status()).isEqualTo(200);
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+            Poll.until(Duration.ofSeconds(5), "the idle timeout counted",
+                    () -> server.metric("webserver_timeouts_total", "kind", "idle") == 1);
+            List<Integer> types = recordTypes(received.toByteArray());
+            assertThat(types).as("record types from the server").contains(APPLICATION_DATA);
+            assertThat(types.getLast()).as("the last record before the close").isEqualTo(ALERT);
+        }
+    }
+
+    private static final int ALERT = 21;
+    private static final int APPLICATION_DATA = 23;
+
+    /** A TCP socket that copies every byte it reads into {@code received}. */
+    private static Socket recording(ByteArrayOutputStream received) {
+        return new Socket() {
+            @Override
+            public InputStream getInputStream() throws IOException {
+                return new FilterInputStream(super.getInputStream()) {
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        int n = super.read(b, off, len);
+                        if (n > 0) {
+                            received.write(b, off, n);
+                        }
+                        return n;
+                    }
+                };
+            }
+        };
+    }
+
+    /** The content type of each TLS record in {@code stream} (5-byte headers: type, version, length). */
+    private static List<Integer> recordTypes(byte[] stream) {
+        List<Integer> types = new ArrayList<>();
+        for (int at = 0; at + 5 <= stream.length; at += 5 + ((stream[at + 3] & 0xff) << 8 | stream[at + 4] & 0xff)) {
+            types.add(stream[at] & 0xff);
+        }
+        return types;
+    }
+
+    @Test
+    void garbageOnTheTlsPortIsClosedAndTheListenerServesOn() throws Exception {
         try (TestServer server = start()) {
             int port = tlsPort(server);
-            try (RawHttp plain = RawHttp.connect(port)) {
-                plain.send("GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n");
-                assertThat(readsNoHttp(plain.socket())).isTrue();
+            try (RawHttp binary = RawHttp.connect(port)) {
+                binary.send(new byte[] {0x00, 0x01, 0x02, (byte) 0xff, '\r', '\n', '\r', '\n'});
+                assertThat(readsNoHttp(binary.socket())).isTrue();
             }
             byte[] garbage = new byte[4096];
             new Random(7).nextBytes(garbage);

@@ -6,18 +6,36 @@ import java.io.InputStream;
 
 /**
  * A connection's buffered input, read a byte at a time by the parser without locks (BufferedInputStream takes one
- * per call). The connection's timeouts live in the stream it reads from.
+ * per call). The connection's timeouts live in the stream it reads from. It waits for a request with a small buffer
+ * and grows to a larger one only when a read fills the small one, so an idle connection holds little.
  */
 public final class HttpInput {
 
     private final InputStream source;
-    private final byte[] buffer;
+    private final byte[] idleBuffer;
+    private final int busySize;
+    private byte[] buffer;
     private int position;
     private int limit;
 
     public HttpInput(InputStream source, int bufferSize) {
+        this(source, bufferSize, bufferSize);
+    }
+
+    /**
+     * Input over {@code source}.
+     *
+     * @param idleSize the buffer kept for good, into which a connection waits for its next request
+     * @param busySize the buffer a read grows to once a read has filled the small one (a long head, a body, a burst)
+     */
+    public HttpInput(InputStream source, int idleSize, int busySize) {
+        if (idleSize <= 0 || busySize < idleSize) {
+            throw new IllegalArgumentException("buffer sizes " + idleSize + ", " + busySize);
+        }
         this.source = source;
-        this.buffer = new byte[bufferSize];
+        this.idleBuffer = new byte[idleSize];
+        this.busySize = busySize;
+        this.buffer = idleBuffer;
     }
 
     /** Input over fixed bytes: what parser tests feed. */
@@ -61,7 +79,25 @@ public final class HttpInput {
         return true;
     }
 
+    /** Drops the grown buffer when nothing is buffered: a connection waits for its next request in the small one. */
+    public void shrink() {
+        if (position == limit) {
+            buffer = idleBuffer;
+            position = 0;
+            limit = 0;
+        }
+    }
+
+    /** The size of the buffer reads go into now. */
+    int capacity() {
+        return buffer.length;
+    }
+
     private boolean fill() throws IOException {
+        if (limit == buffer.length && buffer.length < busySize) {
+            // The last read filled the buffer: more is probably waiting.
+            buffer = new byte[busySize];
+        }
         int n = source.read(buffer, 0, buffer.length);
         if (n <= 0) {
             position = 0;

@@ -35,8 +35,16 @@ public final class ResponseWriter {
      * @param beforeWrite called before each blocking write: the connection's send timeout starts there
      */
     public ResponseWriter(WritableByteChannel channel, int bufferSize, HttpDate date, Runnable beforeWrite) {
+        this(channel, ByteBuffer.allocateDirect(bufferSize), date, beforeWrite);
+    }
+
+    /**
+     * A writer on {@code channel} that assembles answers in {@code buffer} (lent from a pool while a request is
+     * served: an idle connection holds none).
+     */
+    public ResponseWriter(WritableByteChannel channel, ByteBuffer buffer, HttpDate date, Runnable beforeWrite) {
         this.channel = channel;
-        this.buffer = ByteBuffer.allocateDirect(bufferSize);
+        this.buffer = buffer;
         this.date = date;
         this.beforeWrite = beforeWrite;
         this.sendfile = channel instanceof SocketChannel;
