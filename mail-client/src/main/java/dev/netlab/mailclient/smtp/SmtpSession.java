@@ -2,13 +2,14 @@ package dev.netlab.mailclient.smtp;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One SMTP connection, client side (RFC 5321). Set it up step by step ({@link #connect}, {@link #greeting},
  * {@link #hello}, {@link #startTls}, {@link #authenticate}) or all at once ({@link #open}); then {@link #send} one or
- * more messages (RSET between them) and {@link #close} (QUIT). Every failure while setting up is an
+ * more messages (RSET before a message only when the previous transaction was left open) and {@link #close} (QUIT). Every failure while setting up is an
  * {@link SmtpFailure} naming its {@link Stage}; a message's fate is a {@link DeliveryOutcome}. Each stage lives in
  * its own class: {@link Connector}, {@link Hello}, {@link StartTls}, {@link Authenticator}, {@link MailTransaction}.
  *
@@ -22,6 +23,7 @@ public final class SmtpSession implements AutoCloseable {
     private final SmtpConnection connection;
     private final ReentrantLock lock = new ReentrantLock();
     private int transactions;
+    private boolean transactionOpen;
 
     private SmtpSession(SessionOptions options, TlsConnector tlsConnector, SmtpConnection connection) {
         this.options = options;
@@ -157,7 +159,7 @@ public final class SmtpSession implements AutoCloseable {
         }
     }
 
-    /** How many transactions this session has started: more than zero means the next one begins with RSET. */
+    /** How many transactions this session has started. */
     public int transactions() {
         lock.lock();
         try {
@@ -174,19 +176,37 @@ public final class SmtpSession implements AutoCloseable {
 
     /**
      * Sends one message, or only its envelope: {@code stopAfter} is {@link Stage#MAIL}, {@link Stage#RCPT} or
-     * {@link Stage#DATA} (the whole transaction). A second message on the session is preceded by RSET. With
-     * PIPELINING, MAIL, every RCPT and DATA go out in one write (RFC 2920 section 3.1).
+     * {@link Stage#DATA} (the whole transaction). A message after a transaction that was left open (refused,
+     * stopped early) is preceded by RSET; after one that ended with the reply to its data, MAIL follows directly
+     * (RFC 5321 section 4.1.1.4). With PIPELINING, RSET, MAIL, every RCPT and DATA go out in one write (RFC 2920
+     * section 3.1).
      */
     public DeliveryOutcome send(OutgoingMessage message, Stage stopAfter) {
+        return run(List.of(message), stopAfter).get(0);
+    }
+
+    /**
+     * Sends several messages in order on this connection, one transaction each, and returns their outcomes in the
+     * same order. With PIPELINING each message's commands go out in the same write as the previous message's data,
+     * so a batch costs one round trip per message instead of two. After an I/O failure the rest fail unsent.
+     */
+    public List<DeliveryOutcome> sendAll(List<OutgoingMessage> messages) {
+        return run(List.copyOf(messages), Stage.DATA);
+    }
+
+    private List<DeliveryOutcome> run(List<OutgoingMessage> messages, Stage stopAfter) {
         if (stopAfter != Stage.MAIL && stopAfter != Stage.RCPT && stopAfter != Stage.DATA) {
             throw new IllegalArgumentException("a transaction stops after MAIL, RCPT or DATA, not " + stopAfter);
         }
         lock.lock();
         try {
             if (!connection.isUsable()) {
-                return MailTransaction.unusable(message);
+                return messages.stream().<DeliveryOutcome>map(MailTransaction::unusable).toList();
             }
-            return MailTransaction.run(connection, message, stopAfter, transactions++ > 0);
+            MailTransaction.Result result = MailTransaction.run(connection, messages, stopAfter, transactionOpen);
+            transactions += messages.size();
+            transactionOpen = result.open();
+            return result.outcomes();
         } finally {
             lock.unlock();
         }
