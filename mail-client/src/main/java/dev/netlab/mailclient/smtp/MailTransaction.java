@@ -11,15 +11,12 @@ import java.util.Optional;
 
 /**
  * One mail transaction (RFC 5321 section 3.3): local checks against the server's capabilities, MAIL, every RCPT,
- * DATA and the message. With PIPELINING (RFC 2920 section 3.1) MAIL, every RCPT and DATA go out in one write, RSET
- * first when the previous transaction was left open, and the replies are read after; a session's next transaction
- * follows its predecessor's data in the same write. Without PIPELINING every command waits for its reply.
+ * DATA and the message; RSET first on a session's second and later transactions. With PIPELINING (RFC 2920 section
+ * 3.1) RSET, MAIL, every RCPT and DATA go out in one write and the replies are read after, and a transaction that
+ * follows another in the same call is written behind its predecessor's data. Without PIPELINING every command waits
+ * for its reply.
  */
 final class MailTransaction {
-
-    /** What the transactions did, and whether one is still open (the next must begin with RSET). */
-    record Result(List<DeliveryOutcome> outcomes, boolean open) {
-    }
 
     private final SmtpConnection connection;
     private final int index;
@@ -30,7 +27,6 @@ final class MailTransaction {
     private List<String> group;
     private DataEncoder.Encoded data;
     private List<RecipientResult> recipients;
-    private boolean open;
 
     private MailTransaction(SmtpConnection connection, OutgoingMessage message, Stage stopAfter, int index) {
         this.connection = connection;
@@ -45,14 +41,14 @@ final class MailTransaction {
     }
 
     /**
-     * Runs one transaction per message, in order, on the connection; {@code open} says whether the previous
-     * transaction was left open. A transaction that ended with the reply to its final dot is complete (RFC 5321
-     * section 4.1.1.4: that clears the server's buffers), so the next one begins with MAIL; any other end leaves it
-     * open and the next one begins with RSET. After an I/O failure the remaining messages fail unsent.
+     * Runs one transaction per message, in order, on the connection; {@code reset} when the session already had a
+     * transaction (the first message then begins with RSET; the others always do). After an I/O failure the
+     * remaining messages fail unsent.
      */
-    static Result run(SmtpConnection connection, List<OutgoingMessage> messages, Stage stopAfter, boolean open) {
+    static List<DeliveryOutcome> run(SmtpConnection connection, List<OutgoingMessage> messages, Stage stopAfter,
+                                     boolean reset) {
         DeliveryOutcome[] outcomes = new DeliveryOutcome[messages.size()];
-        Sequence sequence = new Sequence(connection, messages, stopAfter, outcomes, open);
+        Sequence sequence = new Sequence(connection, messages, stopAfter, outcomes, reset);
         try {
             if (connection.capabilities().pipelining()) {
                 sequence.pipelined();
@@ -67,7 +63,7 @@ final class MailTransaction {
                 outcomes[i] = unusable(messages.get(i));
             }
         }
-        return new Result(List.of(outcomes), sequence.open);
+        return List.of(outcomes);
     }
 
     /** The outcome when nothing could be attempted. */
@@ -93,30 +89,30 @@ final class MailTransaction {
         return new Unsendable(index, new Failed(e.stage(), e.getMessage(), e.isTransient(), unasked));
     }
 
-    /** The messages of one call, their outcomes by index, and whether a transaction is open between them. */
+    /** The messages of one call, their outcomes by index, and whether the next transaction begins with RSET. */
     private static final class Sequence {
         private final SmtpConnection connection;
         private final List<OutgoingMessage> messages;
         private final Stage stopAfter;
         private final DeliveryOutcome[] outcomes;
-        private boolean open;
+        private boolean reset;
         private int next;
 
         Sequence(SmtpConnection connection, List<OutgoingMessage> messages, Stage stopAfter,
-                 DeliveryOutcome[] outcomes, boolean open) {
+                 DeliveryOutcome[] outcomes, boolean reset) {
             this.connection = connection;
             this.messages = messages;
             this.stopAfter = stopAfter;
             this.outcomes = outcomes;
-            this.open = open;
+            this.reset = reset;
         }
 
         /** Lock-step: every command waits for its reply. */
         void stepwise() throws Unsendable {
             for (; next < messages.size(); next++) {
                 MailTransaction transaction = new MailTransaction(connection, messages.get(next), stopAfter, next);
-                outcomes[next] = transaction.stepwise(open);
-                open = transaction.open;
+                outcomes[next] = transaction.stepwise(reset);
+                reset = true;
             }
         }
 
@@ -135,15 +131,12 @@ final class MailTransaction {
                     inFlight.flush(Stage.MAIL, Timeouts.Stage.MAIL);
                 }
                 DeliveryOutcome ended = inFlight.readGroup();
-                open = inFlight.open;
                 if (ended != null) {
                     outcomes[inFlight.index] = ended;
                     inFlight = null;
                     continue;
                 }
                 inFlight.queueData();
-                // The reply to the final dot completes the transaction whatever it says: the next needs no RSET.
-                open = false;
                 MailTransaction following = queueNext();
                 inFlight.flush(Stage.DATA, Timeouts.Stage.DATA_BLOCK);
                 outcomes[inFlight.index] = inFlight.readEnd();
@@ -152,19 +145,22 @@ final class MailTransaction {
         }
 
         /**
-         * Queues the group of the next message that passes its local checks (RSET first when a transaction is open)
-         * and returns its transaction; local refusals on the way become outcomes. Null when no message is left.
+         * Queues the group of the next message that passes its local checks (RSET first unless it is the session's
+         * first transaction) and returns its transaction; local refusals on the way become outcomes. Null when no
+         * message is left.
          */
         private MailTransaction queueNext() {
             for (; next < messages.size(); next++) {
                 MailTransaction transaction = new MailTransaction(connection, messages.get(next), stopAfter, next);
                 Failed refused = transaction.prepare();
+                boolean resetFirst = reset;
+                reset = true;
                 if (refused != null) {
                     outcomes[next] = refused;
                     continue;
                 }
-                transaction.reset = open;
-                if (open) {
+                transaction.reset = resetFirst;
+                if (resetFirst) {
                     connection.queue("RSET");
                 }
                 for (String line : transaction.group) {
@@ -238,7 +234,6 @@ final class MailTransaction {
      * (RFC 2920 section 3.1), the data is ended at once with a lone dot.
      */
     private DeliveryOutcome readGroup() throws Unsendable {
-        open = true;
         try {
             Reply rset = reset ? connection.readReply(Stage.MAIL, SmtpCommand.RSET, Timeouts.Stage.COMMAND) : null;
             Reply mail = connection.readReply(Stage.MAIL, SmtpCommand.MAIL, Timeouts.Stage.MAIL);
@@ -257,7 +252,6 @@ final class MailTransaction {
                 connection.queue(".");
                 connection.flush(Stage.DATA, Timeouts.Stage.DATA_BLOCK);
                 connection.readReply(Stage.DATA, SmtpCommand.DOT, Timeouts.Stage.DATA_END);
-                open = false;
             }
             if (resetRefused) {
                 return new Refused(Stage.MAIL, rset, unasked);
@@ -303,7 +297,6 @@ final class MailTransaction {
         } catch (SmtpFailure e) {
             throw failed(e);
         }
-        open = false;
         if (!end.isPositive()) {
             return new Refused(Stage.DATA, end, recipients);
         }
@@ -316,15 +309,13 @@ final class MailTransaction {
     }
 
     /** One transaction, every command waiting for its reply (the server does not offer PIPELINING). */
-    private DeliveryOutcome stepwise(boolean wasOpen) throws Unsendable {
+    private DeliveryOutcome stepwise(boolean resetFirst) throws Unsendable {
         Failed refused = prepare();
         if (refused != null) {
-            open = wasOpen;
             return refused;
         }
-        open = true;
         try {
-            if (wasOpen) {
+            if (resetFirst) {
                 Reply rset = connection.command(Stage.MAIL, SmtpCommand.RSET, "RSET", Timeouts.Stage.COMMAND);
                 if (rset.code() != 250) {
                     return new Refused(Stage.MAIL, rset, unasked);

@@ -9,7 +9,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * One SMTP connection, client side (RFC 5321). Set it up step by step ({@link #connect}, {@link #greeting},
  * {@link #hello}, {@link #startTls}, {@link #authenticate}) or all at once ({@link #open}); then {@link #send} one or
- * more messages (RSET before a message only when the previous transaction was left open) and {@link #close} (QUIT). Every failure while setting up is an
+ * more messages (RSET between them) and {@link #close} (QUIT). Every failure while setting up is an
  * {@link SmtpFailure} naming its {@link Stage}; a message's fate is a {@link DeliveryOutcome}. Each stage lives in
  * its own class: {@link Connector}, {@link Hello}, {@link StartTls}, {@link Authenticator}, {@link MailTransaction}.
  *
@@ -23,7 +23,6 @@ public final class SmtpSession implements AutoCloseable {
     private final SmtpConnection connection;
     private final ReentrantLock lock = new ReentrantLock();
     private int transactions;
-    private boolean transactionOpen;
 
     private SmtpSession(SessionOptions options, TlsConnector tlsConnector, SmtpConnection connection) {
         this.options = options;
@@ -159,7 +158,7 @@ public final class SmtpSession implements AutoCloseable {
         }
     }
 
-    /** How many transactions this session has started. */
+    /** How many transactions this session has started: more than zero means the next one begins with RSET. */
     public int transactions() {
         lock.lock();
         try {
@@ -176,10 +175,8 @@ public final class SmtpSession implements AutoCloseable {
 
     /**
      * Sends one message, or only its envelope: {@code stopAfter} is {@link Stage#MAIL}, {@link Stage#RCPT} or
-     * {@link Stage#DATA} (the whole transaction). A message after a transaction that was left open (refused,
-     * stopped early) is preceded by RSET; after one that ended with the reply to its data, MAIL follows directly
-     * (RFC 5321 section 4.1.1.4). With PIPELINING, RSET, MAIL, every RCPT and DATA go out in one write (RFC 2920
-     * section 3.1).
+     * {@link Stage#DATA} (the whole transaction). A second message on the session is preceded by RSET. With
+     * PIPELINING, RSET, MAIL, every RCPT and DATA go out in one write (RFC 2920 section 3.1).
      */
     public DeliveryOutcome send(OutgoingMessage message, Stage stopAfter) {
         return run(List.of(message), stopAfter).get(0);
@@ -187,8 +184,9 @@ public final class SmtpSession implements AutoCloseable {
 
     /**
      * Sends several messages in order on this connection, one transaction each, and returns their outcomes in the
-     * same order. With PIPELINING each message's commands go out in the same write as the previous message's data,
-     * so a batch costs one round trip per message instead of two. After an I/O failure the rest fail unsent.
+     * same order. With PIPELINING each message's commands (RSET included) go out in the same write as the previous
+     * message's data, so a batch costs one round trip per message instead of two. After an I/O failure the rest fail
+     * unsent.
      */
     public List<DeliveryOutcome> sendAll(List<OutgoingMessage> messages) {
         return run(List.copyOf(messages), Stage.DATA);
@@ -203,10 +201,9 @@ public final class SmtpSession implements AutoCloseable {
             if (!connection.isUsable()) {
                 return messages.stream().<DeliveryOutcome>map(MailTransaction::unusable).toList();
             }
-            MailTransaction.Result result = MailTransaction.run(connection, messages, stopAfter, transactionOpen);
+            List<DeliveryOutcome> outcomes = MailTransaction.run(connection, messages, stopAfter, transactions > 0);
             transactions += messages.size();
-            transactionOpen = result.open();
-            return result.outcomes();
+            return outcomes;
         } finally {
             lock.unlock();
         }

@@ -9,10 +9,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 /**
- * Java has no write timeout: this closes a connection when one write blocks past its timeout. It is armed at most
- * once per timeout, not per write: a write only records its deadline, and the one pending check, when it fires,
- * either finds no write in flight (and disarms), finds the write overdue (and closes), or waits for the deadline of
- * the write in flight. Scheduling and cancelling a task around every write woke the timer thread each time.
+ * Java has no write timeout: this closes a connection when one write blocks past its timeout. It is armed about once
+ * per timeout, not per write: a write records its deadline, and the pending check, when it fires, either finds no
+ * write in flight (and disarms), finds the write overdue (and closes), or waits for the deadline of the write in
+ * flight; only a write whose deadline comes before the pending check schedules one of its own. Scheduling and
+ * cancelling a task around every write woke the timer thread each time.
  */
 final class WriteWatchdog {
 
@@ -22,6 +23,7 @@ final class WriteWatchdog {
     private final LongSupplier nanoTime;
     private final AtomicBoolean armed = new AtomicBoolean();
     private volatile long deadline;
+    private volatile long checkDue;
     private volatile boolean writing;
     private volatile boolean expired;
     private volatile ScheduledFuture<?> pending;
@@ -45,7 +47,8 @@ final class WriteWatchdog {
         expired = false;
         deadline = nanoTime.getAsLong() + timeout.toNanos();
         writing = true;
-        if (armed.compareAndSet(false, true)) {
+        // A write with a shorter timeout than the pending check's gets its own, earlier check.
+        if (armed.compareAndSet(false, true) || deadline - checkDue < 0) {
             schedule(timeout.toNanos());
         }
     }
@@ -71,6 +74,7 @@ final class WriteWatchdog {
 
     private void schedule(long nanos) {
         if (!stopped) {
+            checkDue = nanoTime.getAsLong() + nanos;
             pending = TIMER.schedule(this::check, Math.max(0, nanos), TimeUnit.NANOSECONDS);
         }
     }
