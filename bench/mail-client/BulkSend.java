@@ -60,7 +60,7 @@ public final class BulkSend {
                     while ((first = next.getAndAdd(batch)) < messages) {
                         int count = Math.min(batch, messages - first);
                         List<DeliveryOutcome> outcomes = count == 1 ? List.of(session.send(message))
-                                : session.sendAll(Collections.nCopies(count, message));
+                                : sendAll(session, Collections.nCopies(count, message));
                         for (DeliveryOutcome outcome : outcomes) {
                             if (!(outcome instanceof DeliveryOutcome.Delivered)) {
                                 failed.incrementAndGet();
@@ -77,5 +77,12 @@ public final class BulkSend {
             thread.join();
         }
         return failed.get();
+    }
+
+    /** {@code session.sendAll} found at run time, so that BATCH 1 also runs against jars from before it existed. */
+    @SuppressWarnings("unchecked")
+    private static List<DeliveryOutcome> sendAll(SmtpSession session, List<OutgoingMessage> messages)
+            throws ReflectiveOperationException {
+        return (List<DeliveryOutcome>) SmtpSession.class.getMethod("sendAll", List.class).invoke(session, messages);
     }
 }
