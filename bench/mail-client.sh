@@ -6,11 +6,17 @@
 # Usage: bench/mail-client.sh [RUNS]   (default 20)
 #        bench/mail-client.sh throughput [MESSAGES] [SESSIONS]: 10,000 messages against postfix's smtp-sink
 #        (see bench/mail-client/throughput.sh)
+#        bench/mail-client.sh engine [MESSAGES] [SESSIONS] [ROUNDS] [BATCH]: the engine alone next to smtp-source -d,
+#        several rounds, with an optional before jar (see bench/mail-client/engine.sh)
 set -euo pipefail
 
 if [ "${1:-}" = throughput ]; then
   shift
   exec "$(dirname "$0")/mail-client/throughput.sh" "$@"
+fi
+if [ "${1:-}" = engine ]; then
+  shift
+  exec "$(dirname "$0")/mail-client/engine.sh" "$@"
 fi
 
 RUNS=${1:-20}

@@ -95,7 +95,7 @@ anchor_seconds=$(python3 -c "print($end - $start)")
 anchor=$(rate "$MESSAGES" "$anchor_seconds")
 
 # Our engine: the same sessions, RSET between messages; one warm-up round of 1,000 inside the JVM first.
-read -r _ engine_seconds engine_failed < <(taskset -c "$CLIENT_CPU" "$JAVA" -cp "$JAR" \
+read -r _ engine_seconds engine_failed _ < <(taskset -c "$CLIENT_CPU" "$JAVA" -cp "$JAR" \
   "$ROOT/bench/mail-client/BulkSend.java" 127.0.0.1 "$SINK_PORT" "$MESSAGES" "$SESSIONS")
 engine=$(rate "$MESSAGES" "$engine_seconds")
 

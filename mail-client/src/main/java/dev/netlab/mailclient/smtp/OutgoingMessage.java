@@ -1,6 +1,5 @@
 package dev.netlab.mailclient.smtp;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 
@@ -33,7 +32,20 @@ public record OutgoingMessage(String sender, List<String> recipients, byte[] con
 
     /** Whether an envelope address is not ASCII, so the transaction needs SMTPUTF8 (RFC 6531). */
     public boolean needsSmtpUtf8() {
-        return !isAscii(sender) || recipients.stream().anyMatch(a -> !isAscii(a));
+        if (!isAscii(sender)) {
+            return true;
+        }
+        for (String recipient : recipients) {
+            if (!isAscii(recipient)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The content without a copy, for the engine, which only reads it. */
+    byte[] contentForSending() {
+        return content;
     }
 
     /** Whether the content has octets over 127, so it needs 8BITMIME (RFC 6152). */
@@ -47,7 +59,12 @@ public record OutgoingMessage(String sender, List<String> recipients, byte[] con
     }
 
     private static boolean isAscii(String s) {
-        return StandardCharsets.US_ASCII.newEncoder().canEncode(s);
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** CR, LF, NUL or angle brackets in an address would let it smuggle a command onto the wire. */

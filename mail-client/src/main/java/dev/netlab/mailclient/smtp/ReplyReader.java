@@ -1,6 +1,5 @@
 package dev.netlab.mailclient.smtp;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
@@ -10,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads SMTP replies from a byte stream (RFC 5321 sections 4.2 and 4.5.3.1.5): one or more lines
@@ -26,8 +23,6 @@ public final class ReplyReader {
     /** Bounds memory for a server that streams continuation lines faster than its deadline. */
     public static final int MAX_LINES = 1000;
 
-    private static final Pattern ENHANCED = Pattern.compile("^([245])\\.(\\d{1,3})\\.(\\d{1,3})(?= |$)");
-
     /** Sets the read timeout of the underlying socket before each blocking read. */
     @FunctionalInterface
     public interface ReadTimeout {
@@ -38,6 +33,7 @@ public final class ReplyReader {
     private final ReadTimeout readTimeout;
     private final LongSupplier nanoTime;
     private final byte[] buffer = new byte[4096];
+    private final byte[] line = new byte[MAX_LINE_OCTETS];
     private int position;
     private int limit;
 
@@ -62,7 +58,8 @@ public final class ReplyReader {
      */
     public Reply read(Duration timeout, boolean enhanced) throws SmtpException {
         long deadline = nanoTime.getAsLong() + timeout.toNanos();
-        List<String> texts = new ArrayList<>();
+        String text = null;
+        List<String> texts = null;
         int code = -1;
         while (true) {
             String line = readLine(deadline, timeout);
@@ -72,15 +69,26 @@ public final class ReplyReader {
             }
             code = lineCode;
             boolean last = line.length() == 3 || line.charAt(3) == ' ';
-            texts.add(line.length() <= 4 ? "" : line.substring(4));
+            String lineText = line.length() <= 4 ? "" : line.substring(4);
+            // Most replies are one line: no list until a second line arrives.
+            if (text == null) {
+                text = lineText;
+            } else {
+                if (texts == null) {
+                    texts = new ArrayList<>();
+                    texts.add(text);
+                }
+                texts.add(lineText);
+            }
             if (last) {
                 break;
             }
-            if (texts.size() >= MAX_LINES) {
+            if (texts != null && texts.size() >= MAX_LINES) {
                 throw new SmtpProtocolException("reply longer than " + MAX_LINES + " lines");
             }
         }
-        return new Reply(code, enhanced ? enhancedCode(code, texts.get(0)) : Optional.empty(), texts);
+        return new Reply(code, enhanced ? enhancedCode(code, text) : Optional.empty(),
+                texts == null ? List.of(text) : texts);
     }
 
     private static int parseCode(String line) throws SmtpProtocolException {
@@ -96,33 +104,54 @@ public final class ReplyReader {
         return (a - '0') * 100 + (b - '0') * 10 + (c - '0');
     }
 
-    private static Optional<String> enhancedCode(int code, String text) {
-        Matcher m = ENHANCED.matcher(text);
-        // The class digit must agree with the reply code (RFC 3463 section 2); otherwise it is just text.
-        if (m.find() && m.group(1).charAt(0) - '0' == code / 100) {
-            return Optional.of(m.group());
+    /**
+     * The enhanced status code (RFC 3463) at the start of {@code text}: class.subject.detail, the class 2, 4 or 5
+     * agreeing with the reply code (RFC 3463 section 2), each number of one to three digits, then a space or the
+     * end; otherwise it is just text.
+     */
+    static Optional<String> enhancedCode(int code, String text) {
+        int kind = code / 100;
+        if (kind == 3 || text.length() < 5 || text.charAt(0) - '0' != kind || text.charAt(1) != '.') {
+            return Optional.empty();
         }
-        return Optional.empty();
+        int subjectEnd = digits(text, 2);
+        if (subjectEnd < 0 || subjectEnd >= text.length() || text.charAt(subjectEnd) != '.') {
+            return Optional.empty();
+        }
+        int detailEnd = digits(text, subjectEnd + 1);
+        if (detailEnd < 0 || (detailEnd < text.length() && text.charAt(detailEnd) != ' ')) {
+            return Optional.empty();
+        }
+        return Optional.of(text.substring(0, detailEnd));
+    }
+
+    /** The index after one to three ASCII digits starting at {@code from}, or -1 when there are none or more. */
+    private static int digits(String text, int from) {
+        int i = from;
+        while (i < text.length() && i - from < 4 && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+            i++;
+        }
+        int count = i - from;
+        return count >= 1 && count <= 3 ? i : -1;
     }
 
     private String readLine(long deadline, Duration timeout) throws SmtpException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+        int length = 0;
         while (true) {
             if (position == limit) {
                 fill(deadline, timeout);
             }
             byte b = buffer[position++];
             if (b == '\n') {
-                byte[] bytes = line.toByteArray();
-                int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                int end = length > 0 && line[length - 1] == '\r' ? length - 1 : length;
                 // Servers may send UTF-8 text (RFC 6531); anything else is shown, not trusted.
-                return new String(bytes, 0, length, StandardCharsets.UTF_8);
+                return new String(line, 0, end, StandardCharsets.UTF_8);
             }
-            line.write(b);
-            // The limit counts CRLF: 510 octets of content at most.
-            if (line.size() > MAX_LINE_OCTETS - 1) {
+            // The limit counts CRLF: 510 octets of content at most (and a CR that ends it).
+            if (length == MAX_LINE_OCTETS - 1) {
                 throw new SmtpProtocolException("reply line longer than " + MAX_LINE_OCTETS + " octets");
             }
+            line[length++] = b;
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.netlab.mailclient.smtp;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Inet6Address;
@@ -10,10 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The wire under one SMTP session: writes commands, reads replies, tells the observer both, and turns every I/O
@@ -22,31 +17,29 @@ import java.util.concurrent.TimeUnit;
  */
 final class SmtpConnection {
 
-    // Java has no write timeout: a watchdog closes the socket when a write blocks past its stage's timeout.
-    private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
+    /** Commands of one group (and small message data) are gathered here and written with one flush. */
+    private static final int WRITE_BUFFER = 16 * 1024;
+    /** Message data beyond this goes out in blocks of this size, each with its own block timeout. */
+    private static final int DATA_BLOCK = 64 * 1024;
 
     private final Timeouts timeouts;
     private final SmtpObserver observer;
-    private Socket socket;
+    private final WriteWatchdog watchdog;
+    private volatile Socket socket;
     private OutputStream out;
     private ReplyReader reader;
+    private byte[] pending = new byte[WRITE_BUFFER];
+    private int pendingLength;
     private boolean tls;
     private boolean broken;
     private boolean closed;
-    private volatile boolean writeTimedOut;
     private Capabilities capabilities = Capabilities.none();
 
     SmtpConnection(Socket socket, Timeouts timeouts, SmtpObserver observer) throws SmtpFailure {
         this.timeouts = timeouts;
         this.observer = observer;
+        this.watchdog = new WriteWatchdog(() -> closeQuietly(this.socket), System::nanoTime);
         use(socket, false);
-    }
-
-    private static ScheduledThreadPoolExecutor watchdog() {
-        ScheduledThreadPoolExecutor executor = (ScheduledThreadPoolExecutor) Executors.newScheduledThreadPool(1,
-                Thread.ofPlatform().daemon().name("smtp-write-watchdog").factory());
-        executor.setRemoveOnCancelPolicy(true);
-        return executor;
     }
 
     /** Switches to {@code s} (the TLS socket layered over the plain one). */
@@ -99,40 +92,89 @@ final class SmtpConnection {
 
     /** Sends one command line and reads its reply. */
     Reply command(Stage stage, SmtpCommand command, String line, Timeouts.Stage timeout) throws SmtpFailure {
-        writeLines(stage, List.of(line), timeout);
+        queue(line);
+        flush(stage, timeout);
         return readReply(stage, command, timeout);
     }
 
     /** Sends {@code lines} in one write (a PIPELINING group). */
     void writeLines(Stage stage, List<String> lines, Timeouts.Stage timeout) throws SmtpFailure {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (String line : lines) {
-            observer.sent(line, tls);
-            bytes.writeBytes(line.getBytes(StandardCharsets.UTF_8));
-            bytes.write('\r');
-            bytes.write('\n');
+            queue(line);
         }
-        write(stage, bytes.toByteArray(), timeout);
+        flush(stage, timeout);
     }
 
-    /** Writes raw bytes (message data, a secret line the observer saw redacted). */
+    /** Adds one command line to the group that the next {@link #flush} writes, and tells the observer. */
+    void queue(String line) {
+        observer.sent(line, tls);
+        reserve(line.length() * 3 + 2);
+        for (int i = 0; i < line.length(); i++) {
+            char ch = line.charAt(i);
+            if (ch >= 0x80) {
+                // An SMTPUTF8 address: encode the whole line as UTF-8 (RFC 6531) instead of byte by byte.
+                byte[] utf8 = line.substring(i).getBytes(StandardCharsets.UTF_8);
+                System.arraycopy(utf8, 0, pending, pendingLength, utf8.length);
+                pendingLength += utf8.length;
+                break;
+            }
+            pending[pendingLength++] = (byte) ch;
+        }
+        pending[pendingLength++] = '\r';
+        pending[pendingLength++] = '\n';
+    }
+
+    /**
+     * Sends message data (already encoded: CRLF, dot-stuffed, final dot) after whatever is queued: small data joins
+     * the group (the next {@link #flush} writes it, so the next transaction's commands may follow in the same write,
+     * RFC 2920 section 3.1); larger data is written now in blocks of 64 KiB, each within the data block timeout.
+     */
+    void queueData(Stage stage, byte[] data) throws SmtpFailure {
+        if (pendingLength + data.length <= WRITE_BUFFER) {
+            System.arraycopy(data, 0, pending, pendingLength, data.length);
+            pendingLength += data.length;
+            return;
+        }
+        flush(stage, Timeouts.Stage.DATA_BLOCK);
+        for (int offset = 0; offset < data.length; offset += DATA_BLOCK) {
+            writeOut(stage, data, offset, Math.min(DATA_BLOCK, data.length - offset), Timeouts.Stage.DATA_BLOCK);
+        }
+    }
+
+    /** Writes everything queued, in one write. */
+    void flush(Stage stage, Timeouts.Stage timeout) throws SmtpFailure {
+        if (pendingLength == 0) {
+            return;
+        }
+        int length = pendingLength;
+        pendingLength = 0;
+        writeOut(stage, pending, 0, length, timeout);
+    }
+
+    /** Writes raw bytes now (a secret line the observer saw redacted), after whatever is queued. */
     void write(Stage stage, byte[] bytes, Timeouts.Stage timeoutStage) throws SmtpFailure {
+        flush(stage, timeoutStage);
+        writeOut(stage, bytes, 0, bytes.length, timeoutStage);
+    }
+
+    private void reserve(int more) {
+        if (pendingLength + more > pending.length) {
+            pending = java.util.Arrays.copyOf(pending, Math.max(pending.length * 2, pendingLength + more));
+        }
+    }
+
+    private void writeOut(Stage stage, byte[] bytes, int offset, int length, Timeouts.Stage timeoutStage)
+            throws SmtpFailure {
         Duration timeout = timeouts.of(timeoutStage);
-        writeTimedOut = false;
-        Socket target = socket;
-        ScheduledFuture<?> guard = WATCHDOG.schedule(() -> {
-            writeTimedOut = true;
-            closeQuietly(target);
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        watchdog.start(timeout);
         try {
-            out.write(bytes);
-            out.flush();
+            out.write(bytes, offset, length);
         } catch (IOException e) {
-            String why = writeTimedOut ? "sending timed out after " + HumanDuration.of(timeout)
+            String why = watchdog.expired() ? "sending timed out after " + HumanDuration.of(timeout)
                     : "connection lost: " + e.getMessage();
             throw fail(new SmtpFailure(stage, why, Optional.empty(), true, null));
         } finally {
-            guard.cancel(false);
+            watchdog.end();
         }
     }
 
@@ -159,6 +201,8 @@ final class SmtpConnection {
     SmtpFailure fail(SmtpFailure failure) {
         if (failure.reply().isEmpty()) {
             broken = true;
+            pendingLength = 0;
+            watchdog.stop();
             closeQuietly(socket);
         }
         return failure;
@@ -179,6 +223,7 @@ final class SmtpConnection {
                 }
             }
         } finally {
+            watchdog.stop();
             closeQuietly(socket);
         }
     }
@@ -187,6 +232,7 @@ final class SmtpConnection {
     void abort() {
         closed = true;
         broken = true;
+        watchdog.stop();
         closeQuietly(socket);
     }
 

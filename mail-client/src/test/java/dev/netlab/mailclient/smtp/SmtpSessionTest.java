@@ -155,6 +155,167 @@ class SmtpSessionTest {
         }
     }
 
+    /** Records the wire and the replies as the observer sees them, in one list. */
+    private static final class EventRecorder implements SmtpObserver {
+        final List<String> events = new ArrayList<>();
+
+        @Override
+        public void sent(String line, boolean tls) {
+            events.add("-> " + line);
+        }
+
+        @Override
+        public void reply(SmtpCommand command, Reply reply) {
+            events.add(command + " " + reply.code());
+        }
+
+        @Override
+        public void messageData(byte[] encoded, int lines, boolean tls) {
+            events.add("data " + lines);
+        }
+    }
+
+    @Test
+    void sendAllWritesTheNextTransactionBehindTheDataAndReadsEveryReplyInOrder() throws Exception {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.greet("250-localhost", "250 PIPELINING");
+            for (int i = 0; i < 4; i++) {
+                c.readLine();
+            }
+            c.reply("250 sender ok", "250 bob ok", "550 5.1.1 eve unknown", "354 go ahead");
+            c.readData();
+            // Not a reply yet: the second transaction's group must already be on its way behind the data.
+            for (int i = 0; i < 4; i++) {
+                c.readLine();
+            }
+            c.reply("250 queued as P1", "250 reset", "250 sender ok", "250 carol ok", "354 go ahead");
+            c.readData();
+            c.reply("250 queued as P2");
+            c.drain();
+        })) {
+            EventRecorder recorder = new EventRecorder();
+            List<DeliveryOutcome> outcomes;
+            try (SmtpSession session = SmtpSession.open(plain(server), recorder)) {
+                outcomes = session.sendAll(List.of(message("one\r\n", "bob@example.org", "eve@example.org"),
+                        message("two\r\n", "carol@example.org")));
+            }
+            server.awaitScript();
+            assertThat(server.lines()).containsSequence("MAIL FROM:<alice@example.org>", "RCPT TO:<bob@example.org>",
+                    "RCPT TO:<eve@example.org>", "DATA", "one", ".", "RSET", "MAIL FROM:<alice@example.org>",
+                    "RCPT TO:<carol@example.org>", "DATA", "two", ".", "QUIT");
+            assertThat(outcomes.get(0)).isInstanceOf(DeliveryOutcome.PartiallyDelivered.class);
+            assertThat(outcomes.get(0).recipients()).extracting(RecipientResult::accepted).containsExactly(true, false);
+            assertThat(outcomes.get(0).finalReply().orElseThrow().text()).isEqualTo("queued as P1");
+            assertThat(outcomes.get(1)).isInstanceOf(DeliveryOutcome.Delivered.class);
+            assertThat(outcomes.get(1).finalReply().orElseThrow().text()).isEqualTo("queued as P2");
+            // The observer sees the wire as it went: each group sent before its replies, the replies in order.
+            assertThat(recorder.events).containsSequence("-> MAIL FROM:<alice@example.org>",
+                    "-> RCPT TO:<bob@example.org>", "-> RCPT TO:<eve@example.org>", "-> DATA", "MAIL 250", "RCPT 250",
+                    "RCPT 550", "DATA 354", "data 1", "-> RSET", "-> MAIL FROM:<alice@example.org>",
+                    "-> RCPT TO:<carol@example.org>", "-> DATA", "DOT 250", "RSET 250", "MAIL 250", "RCPT 250",
+                    "DATA 354", "data 1", "DOT 250", "-> QUIT");
+        }
+    }
+
+    @Test
+    void whenEveryPipelinedRcptIsRefusedNoDataIsSentAndTheNextMessageStartsWithRset() throws Exception {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.greet("250-localhost", "250 PIPELINING");
+            for (int i = 0; i < 3; i++) {
+                c.readLine();
+            }
+            // RFC 2920 section 3.1: a server refuses DATA when no RCPT succeeded.
+            c.reply("250 ok", "550 5.1.1 nobody here", "554 5.5.1 no valid recipients");
+            for (int i = 0; i < 4; i++) {
+                c.readLine();
+            }
+            c.reply("250 reset", "250 ok", "250 ok", "354 go ahead");
+            c.readData();
+            c.reply("250 queued as P2");
+            c.drain();
+        })) {
+            List<DeliveryOutcome> outcomes;
+            try (SmtpSession session = SmtpSession.open(plain(server), SmtpObserver.none())) {
+                outcomes = session.sendAll(List.of(message("secret one\r\n", "nobody@example.org"),
+                        message("two\r\n", "bob@example.org")));
+            }
+            server.awaitScript();
+            assertThat(outcomes.get(0)).isInstanceOfSatisfying(DeliveryOutcome.Refused.class, r -> {
+                assertThat(r.stage()).isEqualTo(Stage.RCPT);
+                assertThat(r.reply().code()).isEqualTo(550);
+            });
+            assertThat(outcomes.get(0).recipients()).extracting(RecipientResult::accepted).containsExactly(false);
+            assertThat(outcomes.get(1)).isInstanceOf(DeliveryOutcome.Delivered.class);
+            assertThat(server.lines()).doesNotContain("secret one").containsSequence("DATA", "RSET",
+                    "MAIL FROM:<alice@example.org>", "RCPT TO:<bob@example.org>", "DATA", "two", ".", "QUIT");
+        }
+    }
+
+    @Test
+    void aServerWithoutPipeliningGetsOneCommandAtATimeAlsoInABatch() throws Exception {
+        List<String> pipelinedAfter = new ArrayList<>();
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.greet("250 localhost");
+            String line;
+            while ((line = c.readLine()) != null) {
+                // A lock-step client waits for this reply: nothing of the next command can have arrived yet.
+                if (c.hasPendingBytes()) {
+                    pipelinedAfter.add(line);
+                }
+                if (line.equals("DATA")) {
+                    c.reply("354 go ahead");
+                    c.readData();
+                    c.reply("250 queued");
+                } else if (line.equals("QUIT")) {
+                    c.reply("221 bye");
+                    return;
+                } else {
+                    c.reply(line.startsWith("RCPT TO:<eve") ? "550 no such user" : "250 ok");
+                }
+            }
+        })) {
+            List<DeliveryOutcome> outcomes;
+            try (SmtpSession session = SmtpSession.open(plain(server), SmtpObserver.none())) {
+                outcomes = session.sendAll(List.of(message("one\r\n", "bob@example.org", "eve@example.org"),
+                        message("two\r\n", "carol@example.org")));
+            }
+            server.awaitScript();
+            assertThat(pipelinedAfter).isEmpty();
+            assertThat(outcomes).extracting(o -> o.getClass().getSimpleName())
+                    .containsExactly("PartiallyDelivered", "Delivered");
+            assertThat(server.lines()).containsExactly("EHLO client.test", "MAIL FROM:<alice@example.org>",
+                    "RCPT TO:<bob@example.org>", "RCPT TO:<eve@example.org>", "DATA", "one", ".", "RSET",
+                    "MAIL FROM:<alice@example.org>", "RCPT TO:<carol@example.org>", "DATA", "two", ".", "QUIT");
+        }
+    }
+
+    @Test
+    void aConnectionLostInABatchFailsTheRestUnsent() throws Exception {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.greet("250-localhost", "250 PIPELINING");
+            for (int i = 0; i < 3; i++) {
+                c.readLine();
+            }
+            c.reply("250 ok", "250 ok", "354 go ahead");
+            c.readData();
+            // The server goes away before answering the data.
+        })) {
+            List<DeliveryOutcome> outcomes;
+            try (SmtpSession session = SmtpSession.open(plain(server), SmtpObserver.none())) {
+                outcomes = session.sendAll(List.of(message("one\r\n", "bob@example.org"),
+                        message("two\r\n", "carol@example.org"), message("three\r\n", "dave@example.org")));
+                assertThat(session.isUsable()).isFalse();
+            }
+            server.awaitScript();
+            assertThat(outcomes).allSatisfy(o -> {
+                assertThat(o).isInstanceOf(DeliveryOutcome.Failed.class);
+                assertThat(o.isTransient()).isTrue();
+                assertThat(o.recipients()).allMatch(r -> r.reply().isEmpty());
+            });
+            assertThat(((DeliveryOutcome.Failed) outcomes.get(0)).stage()).isEqualTo(Stage.DATA);
+        }
+    }
+
     @Test
     void severalMessagesOnOneConnectionAreSeparatedByRset() throws Exception {
         try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {

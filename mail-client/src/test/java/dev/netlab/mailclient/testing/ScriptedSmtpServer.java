@@ -70,6 +70,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             }
         }
 
+        /** Whether bytes the script has not read yet have arrived (a pipelining client sent more than one line). */
+        public boolean hasPendingBytes() throws IOException {
+            return in.available() > 0;
+        }
+
         public void raw(byte[] bytes) throws IOException {
             out.write(bytes);
             out.flush();
