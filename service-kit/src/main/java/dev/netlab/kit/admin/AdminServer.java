@@ -176,7 +176,7 @@ public final class AdminServer {
             }
             // Streamed: a service's own families can be 100,000 series, never held as one text.
             try (OutputStream out = res.outputStream()) {
-                Exposition.write(registry, families, out);
+                Exposition.writeOnPlatformThread(registry, families, out);
             }
         });
         routing.get("/health/live", (req, res) -> Json.send(res, new Health("UP")));

@@ -11,6 +11,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The {@code /metrics} exposition: the registry's families as Micrometer writes them, with the families a service
@@ -30,6 +31,32 @@ public final class Exposition {
         Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), BUFFER);
         write(registry, services, writer);
         writer.flush();
+    }
+
+    /**
+     * Writes the whole exposition from a platform thread of its own and waits for it. A long scrape on a virtual
+     * thread holds its carrier until it ends (virtual threads are not preempted), and every virtual thread waiting for
+     * that carrier waits with it: with one core, every probe of the ping-client. The OS preempts a platform thread.
+     */
+    public static void writeOnPlatformThread(PrometheusMeterRegistry registry, List<MetricFamilies> services,
+                                             OutputStream out) throws IOException, InterruptedException {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread writer = Thread.ofPlatform().name("metrics-scrape").daemon().start(() -> {
+            try {
+                write(registry, services, out);
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        writer.join();
+        switch (failure.get()) {
+            case null -> {
+            }
+            case IOException e -> throw e;
+            case RuntimeException e -> throw e;
+            case Error e -> throw e;
+            case Throwable e -> throw new IllegalStateException(e);
+        }
     }
 
     /** The whole exposition as text (tests, and callers without a stream). */

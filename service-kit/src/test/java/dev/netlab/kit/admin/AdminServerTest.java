@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,7 @@ class AdminServerTest {
     @Test
     void aServicesOwnFamiliesAreStreamedWithTheRegistrys() throws Exception {
         // Large enough to pass through several of the writer's buffers: 20,000 series.
+        AtomicBoolean onVirtualThread = new AtomicBoolean(true);
         MetricFamilies own = new MetricFamilies() {
             @Override
             public List<String> names() {
@@ -74,6 +76,7 @@ class AdminServerTest {
 
             @Override
             public void write(String name, Writer out) throws IOException {
+                onVirtualThread.set(Thread.currentThread().isVirtual());
                 out.write("# HELP own_series Own\n# TYPE own_series gauge\n");
                 for (int i = 0; i < 20_000; i++) {
                     out.write("own_series{i=\"" + i + "\"} " + i + ".0\n");
@@ -91,6 +94,7 @@ class AdminServerTest {
         assertThat(scrape.samples("own_series")).hasSize(20_000);
         assertThat(scrape.valueOf("own_series", "i", "19999")).isEqualTo(19_999.0);
         assertThat(scrape.valueOf("demo_events_total", "node", "test-node")).isZero();
+        assertThat(onVirtualThread).as("written on a platform thread, which the OS preempts").isFalse();
     }
 
     @Test
