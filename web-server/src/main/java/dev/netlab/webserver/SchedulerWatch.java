@@ -28,9 +28,23 @@ final class SchedulerWatch {
     /** The JVM's watch: all connections share the scheduler's carriers. */
     static final SchedulerWatch SHARED = new SchedulerWatch(Duration.ofMillis(1), Duration.ofNanos(500_000));
     /** The longest turn, however many connections: work from outside never waits much longer than this. */
-    private static final long MAX_TURN_NANOS = Duration.ofMillis(50).toNanos();
+    private static final long MAX_TURN_NANOS = Duration.ofMillis(Long.getLong("netlab.watch.maxTurnMs", 50)).toNanos();
     /** Turns are this many rounds of the connections. */
-    private static final int ROUNDS_PER_TURN = 2;
+    private static final int ROUNDS_PER_TURN = Integer.getInteger("netlab.watch.rounds", 2);
+    static final String MODE = System.getProperty("netlab.watch.mode", "today");
+    static final boolean STATS = System.getProperty("netlab.watch.stats") != null;
+    static final java.io.PrintStream STATS_OUT = openStats();
+
+    private static java.io.PrintStream openStats() {
+        try {
+            return STATS ? new java.io.PrintStream(new java.io.FileOutputStream(System.getProperty("netlab.watch.stats"), true), true) : null;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+    private volatile boolean canaryRan;
+    private volatile boolean releaseRequested;
+    private long drainStart, drains, maxDrain, maxLag, drainNanos;
     /** How often the watcher wakes the threads that left while a drain is on. */
     private static final long RELEASE_NANOS = 50_000;
     /** Ticks without a request after which the watcher sleeps until the next request. */
@@ -73,11 +87,29 @@ final class SchedulerWatch {
         if (!draining) {
             return false;
         }
+        leave();
+        return true;
+    }
+
+    static final boolean FAST = !"false".equals(System.getProperty("netlab.watch.fast"));
+
+    /** Between requests, with none buffered: lets the other connections run first, and leaves if a drain began meanwhile. */
+    void yieldTurn() {
+        Thread.yield();
+        if (FAST && draining) {
+            leave();
+        }
+    }
+
+    private void leave() {
+        leaves.increment();
         leaving.add(Thread.currentThread());
         // Woken by the watcher, a platform thread: the wake-up is submitted from outside the carriers.
         LockSupport.park(this);
-        return true;
     }
+
+    private final LongAdder leaves = new LongAdder();
+    private long lastLeaves;
 
     /** A connection's thread started; its requests now share the carriers' rounds. */
     void connectionStarted() {
@@ -92,9 +124,22 @@ final class SchedulerWatch {
     private void canary() {
         while (true) {
             LockSupport.park(this);
+            if (releaseRequested) {
+                releaseRequested = false;
+                draining = false;
+                releaseHere();
+                continue;
+            }
             if (canaryWokenAt != 0) {
                 canaryWokenAt = 0;
-                draining = false;
+                if (MODE.equals("today")) {
+                    draining = false;
+                } else if (MODE.equals("local")) {
+                    draining = false;
+                    releaseHere();
+                } else {
+                    canaryRan = true;
+                }
             }
         }
     }
@@ -111,21 +156,50 @@ final class SchedulerWatch {
         }
     }
 
+    private static final long T0 = System.nanoTime();
+    private boolean wasDraining;
+
     private void watchUntilFailure() {
         int idleTicks = 0;
         long lastTick = System.nanoTime();
         long lastCount = requests.sum();
+        long lastStats = System.nanoTime();
         while (true) {
-            release();
+            boolean hold = MODE.equals("hold") && draining;
             long now = System.nanoTime();
             long count = requests.sum();
+            if (!hold || now - drainStart > Math.max(turnNanos, MAX_TURN_NANOS)) {
+                release();
+            }
+            if (STATS && now - lastStats > 1_000_000_000L) {
+                STATS_OUT.printf("watch %.3f drains=%d maxDrainMs=%.2f meanDrainMs=%.2f maxLagMs=%.2f turnMs=%.2f conns=%d%n",
+                        (now - T0) / 1e9, drains, maxDrain / 1e6, drains == 0 ? 0 : drainNanos / 1e6 / drains, maxLag / 1e6, turnNanos / 1e6, connections.get());
+                drains = 0; maxDrain = 0; maxLag = 0; drainNanos = 0; lastStats = now;
+            }
             long wokenAt = canaryWokenAt;
-            if (wokenAt == 0) {
-                canaryWokenAt = now;
+            if (draining && MODE.equals("hold") && canaryRan && !releaseRequested && count == lastCount && leaves.sum() == lastLeaves) {
+                releaseRequested = true;
                 LockSupport.unpark(canary);
+            }
+            if (wokenAt == 0) {
+                if (!draining) {
+                    canaryWokenAt = now;
+                    LockSupport.unpark(canary);
+                }
             } else if (!draining && now - wokenAt > turnNanos) {
                 draining = true;
+                canaryRan = false;
+                drainStart = now;
             }
+            if (wokenAt != 0) {
+                maxLag = Math.max(maxLag, now - wokenAt);
+            }
+            if (wasDraining && !draining) {
+                long d = now - drainStart;
+                drains++; drainNanos += d; maxDrain = Math.max(maxDrain, d);
+            }
+            wasDraining = draining;
+            lastLeaves = leaves.sum();
             if (count != lastCount) {
                 if (!draining) {
                     measureTurn(count - lastCount, now - lastTick);
@@ -150,6 +224,14 @@ final class SchedulerWatch {
         long target = Math.clamp(ROUNDS_PER_TURN * round, minTurnNanos, Math.max(minTurnNanos, MAX_TURN_NANOS));
         // Smoothed: one tick's count is a few dozen requests and jitters.
         turnNanos = (3 * turnNanos + target) / 4;
+    }
+
+    /** From the canary, on a carrier: the leavers go to its local queue in the order they left. */
+    private void releaseHere() {
+        Thread leaver;
+        while ((leaver = leaving.poll()) != null) {
+            LockSupport.unpark(leaver);
+        }
     }
 
     private void release() {
