@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Keeps the virtual-thread scheduler running the work submitted from outside its carriers while connections yield.
+ * Keeps the virtual-thread scheduler running the work submitted from outside its carriers while connections yield,
+ * and keeps the connections served in one order.
  *
  * <p>Between requests a connection's thread yields: the other connections run first, by then the client's next
  * request has usually arrived, and the read finds it without a round trip through the poller (half the CPU time per
@@ -16,52 +17,53 @@ import java.util.concurrent.locks.LockSupport;
  * yielding threads kept the local queue full and such work waited for seconds.
  *
  * <p>So a canary virtual thread is woken from outside every tick. When it has waited longer than a turn, the
- * scheduler is starving that work, and a drain starts. A turn is two rounds of the connections (their number times
- * the time one request takes, measured each tick), at least a millisecond: work from outside then waits about as
- * long as a yielding connection does, whether 64 or 1,000 connections share the carriers. In a drain each connection thread, before its next request, parks and
- * is woken from outside, by the watcher, instead of yielding. Once every thread in the local queue has left, the
- * queue is empty, the carrier takes the waiting work (the canary among it), and the canary ends the drain. With no
- * starvation the watch costs a wake-up per tick and nothing per request; with no requests it sleeps.
+ * scheduler is starving that work, and a drain starts. A turn is one round of the connections (their number times
+ * the time one request takes, measured each tick), at least a millisecond and at most 50: work from outside then
+ * waits about as long as a yielding connection does, whether 64 or 1,000 connections share the carriers. In a drain
+ * each connection thread parks in a queue of leavers instead of running its next request: the threads waiting in
+ * the local queue leave as soon as they resume from their yield, so the local queue empties within a few
+ * microseconds per connection, not a round of requests. The carriers then take the work from outside, the canary
+ * among it. The leavers are held until the carriers have nothing else left to run (or briefly after the canary ran),
+ * then the canary, itself on a carrier, wakes them in the order they left: they return to its local queue in that
+ * order, and the connections keep one round-robin order across drains (released from outside instead, they came
+ * back through a second queue and were served less often than the ones the poller woke). With no starvation the
+ * watch costs a wake-up per tick and nothing per request; with no requests it sleeps.
  */
 final class SchedulerWatch {
 
     /** The JVM's watch: all connections share the scheduler's carriers. */
     static final SchedulerWatch SHARED = new SchedulerWatch(Duration.ofMillis(1), Duration.ofNanos(500_000));
     /** The longest turn, however many connections: work from outside never waits much longer than this. */
-    private static final long MAX_TURN_NANOS = Duration.ofMillis(Long.getLong("netlab.watch.maxTurnMs", 50)).toNanos();
+    private static final long MAX_TURN_NANOS = Duration.ofMillis(50).toNanos();
     /** Turns are this many rounds of the connections. */
-    private static final int ROUNDS_PER_TURN = Integer.getInteger("netlab.watch.rounds", 2);
-    static final String MODE = System.getProperty("netlab.watch.mode", "today");
-    static final boolean STATS = System.getProperty("netlab.watch.stats") != null;
-    static final java.io.PrintStream STATS_OUT = openStats();
-
-    private static java.io.PrintStream openStats() {
-        try {
-            return STATS ? new java.io.PrintStream(new java.io.FileOutputStream(System.getProperty("netlab.watch.stats"), true), true) : null;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-    private volatile boolean canaryRan;
-    private volatile boolean releaseRequested;
-    private long drainStart, drains, maxDrain, maxLag, drainNanos;
-    /** How often the watcher wakes the threads that left while a drain is on. */
-    private static final long RELEASE_NANOS = 50_000;
+    private static final int ROUNDS_PER_TURN = 1;
+    /** How often the watcher looks at a drain in progress. */
+    private static final long DRAIN_TICK_NANOS = 50_000;
+    /** The longest the leavers are held after the canary ran, when the carriers stay busy. */
+    private static final long HOLD_NANOS = 200_000;
     /** Ticks without a request after which the watcher sleeps until the next request. */
     private static final int IDLE_TICKS = 100;
 
     private final long minTurnNanos;
     private final long tickNanos;
     private final LongAdder requests = new LongAdder();
+    private final LongAdder leaves = new LongAdder();
     private final AtomicInteger connections = new AtomicInteger();
     /** The current turn, from the last measured round (the watcher's thread only). */
     private long turnNanos;
+    /** When the current drain started, and when the watcher saw that the canary had run in it (0: not yet). */
+    private long drainStart;
+    private long canarySeenAt;
     private final ConcurrentLinkedQueue<Thread> leaving = new ConcurrentLinkedQueue<>();
     private final Thread canary;
     private final Thread watcher;
     /** When the canary was woken and has not run since (System.nanoTime), or 0 once it ran. */
     private volatile long canaryWokenAt;
     private volatile boolean draining;
+    /** The canary ran during the current drain: the carriers have reached the work from outside. */
+    private volatile boolean canaryRan;
+    /** The canary is to wake the leavers and end the drain. */
+    private volatile boolean releaseAsked;
     private volatile boolean asleep;
 
     SchedulerWatch(Duration turn, Duration tick) {
@@ -91,25 +93,16 @@ final class SchedulerWatch {
         return true;
     }
 
-    static final boolean FAST = !"false".equals(System.getProperty("netlab.watch.fast"));
-
-    /** Between requests, with none buffered: lets the other connections run first, and leaves if a drain began meanwhile. */
+    /**
+     * Lets the other connections run first; a thread that resumes into a drain leaves at once instead of serving
+     * another request first, so the local queue empties quickly.
+     */
     void yieldTurn() {
         Thread.yield();
-        if (FAST && draining) {
+        if (draining) {
             leave();
         }
     }
-
-    private void leave() {
-        leaves.increment();
-        leaving.add(Thread.currentThread());
-        // Woken by the watcher, a platform thread: the wake-up is submitted from outside the carriers.
-        LockSupport.park(this);
-    }
-
-    private final LongAdder leaves = new LongAdder();
-    private long lastLeaves;
 
     /** A connection's thread started; its requests now share the carriers' rounds. */
     void connectionStarted() {
@@ -121,23 +114,24 @@ final class SchedulerWatch {
         connections.decrementAndGet();
     }
 
+    private void leave() {
+        leaving.add(Thread.currentThread());
+        leaves.increment();
+        // Woken by the canary once the carriers have run the work from outside (or by the watcher as a fallback).
+        LockSupport.park(this);
+    }
+
     private void canary() {
         while (true) {
             LockSupport.park(this);
-            if (releaseRequested) {
-                releaseRequested = false;
+            if (releaseAsked) {
+                releaseAsked = false;
                 draining = false;
-                releaseHere();
-                continue;
-            }
-            if (canaryWokenAt != 0) {
+                // Woken from a carrier, the leavers go to its local queue, in the order they left.
+                release();
+            } else if (canaryWokenAt != 0) {
                 canaryWokenAt = 0;
-                if (MODE.equals("today")) {
-                    draining = false;
-                } else if (MODE.equals("local")) {
-                    draining = false;
-                    releaseHere();
-                } else {
+                if (draining) {
                     canaryRan = true;
                 }
             }
@@ -156,50 +150,31 @@ final class SchedulerWatch {
         }
     }
 
-    private static final long T0 = System.nanoTime();
-    private boolean wasDraining;
-
     private void watchUntilFailure() {
         int idleTicks = 0;
         long lastTick = System.nanoTime();
         long lastCount = requests.sum();
-        long lastStats = System.nanoTime();
+        long lastLeaves = leaves.sum();
         while (true) {
-            boolean hold = MODE.equals("hold") && draining;
             long now = System.nanoTime();
             long count = requests.sum();
-            if (!hold || now - drainStart > Math.max(turnNanos, MAX_TURN_NANOS)) {
+            long left = leaves.sum();
+            if (draining) {
+                watchDrain(now, count == lastCount && left == lastLeaves);
+            } else {
+                // A thread that saw the drain just before it ended and parked after the canary's release.
                 release();
-            }
-            if (STATS && now - lastStats > 1_000_000_000L) {
-                STATS_OUT.printf("watch %.3f drains=%d maxDrainMs=%.2f meanDrainMs=%.2f maxLagMs=%.2f turnMs=%.2f conns=%d%n",
-                        (now - T0) / 1e9, drains, maxDrain / 1e6, drains == 0 ? 0 : drainNanos / 1e6 / drains, maxLag / 1e6, turnNanos / 1e6, connections.get());
-                drains = 0; maxDrain = 0; maxLag = 0; drainNanos = 0; lastStats = now;
-            }
-            long wokenAt = canaryWokenAt;
-            if (draining && MODE.equals("hold") && canaryRan && !releaseRequested && count == lastCount && leaves.sum() == lastLeaves) {
-                releaseRequested = true;
-                LockSupport.unpark(canary);
-            }
-            if (wokenAt == 0) {
-                if (!draining) {
+                long wokenAt = canaryWokenAt;
+                if (wokenAt == 0) {
                     canaryWokenAt = now;
                     LockSupport.unpark(canary);
+                } else if (now - wokenAt > turnNanos) {
+                    drainStart = now;
+                    canarySeenAt = 0;
+                    canaryRan = false;
+                    draining = true;
                 }
-            } else if (!draining && now - wokenAt > turnNanos) {
-                draining = true;
-                canaryRan = false;
-                drainStart = now;
             }
-            if (wokenAt != 0) {
-                maxLag = Math.max(maxLag, now - wokenAt);
-            }
-            if (wasDraining && !draining) {
-                long d = now - drainStart;
-                drains++; drainNanos += d; maxDrain = Math.max(maxDrain, d);
-            }
-            wasDraining = draining;
-            lastLeaves = leaves.sum();
             if (count != lastCount) {
                 if (!draining) {
                     measureTurn(count - lastCount, now - lastTick);
@@ -210,11 +185,31 @@ final class SchedulerWatch {
                 idleTicks = 0;
                 lastTick = System.nanoTime();
                 lastCount = requests.sum();
+                lastLeaves = leaves.sum();
                 continue;
             }
             lastTick = now;
             lastCount = count;
-            LockSupport.parkNanos(this, draining ? RELEASE_NANOS : tickNanos);
+            lastLeaves = left;
+            LockSupport.parkNanos(this, draining ? DRAIN_TICK_NANOS : tickNanos);
+        }
+    }
+
+    /**
+     * Once the canary ran, asks it to release the leavers when the carriers went still for a drain tick (the work
+     * from outside has run) or the hold is over; if the carriers never reach the canary, releases them from here.
+     */
+    private void watchDrain(long now, boolean still) {
+        if (canaryRan) {
+            if (canarySeenAt == 0) {
+                canarySeenAt = now;
+            }
+            if (!releaseAsked && (still || now - canarySeenAt >= HOLD_NANOS)) {
+                releaseAsked = true;
+                LockSupport.unpark(canary);
+            }
+        } else if (now - drainStart > MAX_TURN_NANOS) {
+            release();
         }
     }
 
@@ -226,14 +221,7 @@ final class SchedulerWatch {
         turnNanos = (3 * turnNanos + target) / 4;
     }
 
-    /** From the canary, on a carrier: the leavers go to its local queue in the order they left. */
-    private void releaseHere() {
-        Thread leaver;
-        while ((leaver = leaving.poll()) != null) {
-            LockSupport.unpark(leaver);
-        }
-    }
-
+    /** Wakes every thread that left, in the order they left. */
     private void release() {
         Thread leaver;
         while ((leaver = leaving.poll()) != null) {
