@@ -7,7 +7,7 @@
 # Run under the bench lock: flock -w 240 /tmp/netlab-bench.lock /work/wt/quiet bench/tls-probe/drains.sh
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")/../.." && pwd)
-BENCH="tls probe2"; SERVER_CPU=0; CLIENT_CPU=1
+BENCH="tls probe"; SERVER_CPU=0; CLIENT_CPU=1
 . "$HERE/bench/web-server-lib.sh"
 OUT=${OUT:-/tmp/tls-probe}; mkdir -p "$OUT"
 web_bench_setup openssl
