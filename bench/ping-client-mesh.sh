@@ -3,6 +3,11 @@
 #
 #   bench/ping-client-mesh.sh                      # 1,000 and 5,000 targets, ~4 minutes; loopback only
 #   TARGETS_LIST="10 1000" SECONDS_MEASURED=20 bench/ping-client-mesh.sh
+#   JAR=/tmp/old/ping-client.jar EXTRA_FLAGS="-XX:TieredStopAtLevel=1" KEEP_DIR=/tmp/mesh bench/ping-client-mesh.sh
+#
+# JAR picks another build (an earlier one copied with its libs/, for a before/after in one run); EXTRA_FLAGS are added
+# to the JVM flags; with KEEP_DIR set, each count also leaves there the NMT summary (the run adds
+# -XX:NativeMemoryTracking=summary) and the heap histogram's top 25 classes, taken after the scrapes.
 #
 # JVM flags: the launcher's (./netlab: -XX:+UseSerialGC -Xms16m and a class-data-sharing archive, made by a first
 # start), plus the heap this script gives per target count (HEAP_BASE_MB + HEAP_PER_1000_MB per 1,000 targets, the
@@ -27,9 +32,12 @@ JSTAT="$JAVA_HOME/bin/jstat"
 command -v curl >/dev/null || die "curl is missing"
 [ -f "$ROOT/ping-client/target/ping-client.jar" ] && [ -f "$ROOT/ping-server/target/ping-server.jar" ] \
     || (cd "$ROOT" && ./mvnw -B -q -pl ping-client -am package -DskipTests) || die "build failed"
-JAR="$ROOT/ping-client/target/ping-client.jar"
+JAR="${JAR:-$ROOT/ping-client/target/ping-client.jar}"
+KEEP_DIR="${KEEP_DIR:-}"
+read -r -a EXTRA <<<"${EXTRA_FLAGS:-}"
 LAUNCHER_FLAGS=(-XX:+UseSerialGC -Xms16m -XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$WORK/ping-client.jsa"
-    "-Xlog:cds*=off")
+    "-Xlog:cds*=off" "${EXTRA[@]}")
+if [ -n "$KEEP_DIR" ]; then mkdir -p "$KEEP_DIR"; LAUNCHER_FLAGS+=(-XX:NativeMemoryTracking=summary); fi
 
 await_line() {
     local file="$1" pattern="$2" i
@@ -113,7 +121,13 @@ for n in $TARGETS_LIST; do
     scraping=$(eden_allocated_during "$pid" scrape_ten "$admin")
     s3=$(date +%s.%N); scrape_ms="$(cat "$WORK/scrape-times.txt")"
     series=$(grep -vc '^#' "$WORK/metrics.txt")
-    live=$("$JCMD" "$pid" GC.class_histogram | awk '/^Total/ {printf "%.1f", $3 / 1048576}')
+    "$JCMD" "$pid" GC.class_histogram >"$WORK/histogram.txt"
+    live=$(awk '/^Total/ {printf "%.1f", $3 / 1048576}' "$WORK/histogram.txt")
+    if [ -n "$KEEP_DIR" ]; then
+        head -28 "$WORK/histogram.txt" >"$KEEP_DIR/histogram-$n.txt"
+        "$JCMD" "$pid" VM.native_memory summary >"$KEEP_DIR/nmt-$n.txt"
+        cp "$WORK/metrics.txt" "$KEEP_DIR/metrics-$n.txt"
+    fi
     kill "$pid"; wait "$pid" 2>/dev/null || true
     after="$(reflected)"
     python3 - "$n" "$heap" "$rss" "$t0" "$t1" "$s0" "$s1" "$live" "$((after - before))" "$WORK/metrics.txt" \

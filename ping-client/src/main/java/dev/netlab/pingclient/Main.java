@@ -8,6 +8,7 @@ import dev.netlab.kit.lifecycle.Engine;
 import dev.netlab.kit.lifecycle.Service;
 import dev.netlab.kit.lifecycle.ServiceContext;
 import dev.netlab.kit.lifecycle.ServiceMain;
+import dev.netlab.kit.metrics.MetricTags;
 import dev.netlab.pingclient.service.ProberConfig;
 import dev.netlab.pingclient.service.ProberEngine;
 import dev.netlab.pingclient.service.Resolver;
@@ -111,7 +112,8 @@ public final class Main extends ServiceCommand implements Service {
             LOG.log(Level.WARNING, "SIGHUP is ignored by this process (started under nohup?), so kill -HUP cannot"
                     + " reload the configuration; start the service without nohup to reload it that way");
         }
-        ProberEngine created = new ProberEngine(config, context.registry(), context.clock(), resolver);
+        ProberEngine created = new ProberEngine(config, MetricTags.read(context.settings()), context.clock(),
+                resolver);
         engine = created;
         return created;
     }

@@ -155,7 +155,7 @@ final class Connection implements Runnable {
                 if (!first && !left) {
                     // Let the other connections run first: by then the client's next request has usually
                     // arrived, and the read finds it without parking and a round trip through the poller.
-                    Thread.yield();
+                    SchedulerWatch.SHARED.yieldTurn();
                 }
                 try {
                     if (owner.draining() || !input.awaitData()) {

@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Keeps the virtual-thread scheduler running the work submitted from outside its carriers while connections yield.
+ * Keeps the virtual-thread scheduler running the work submitted from outside its carriers while connections yield,
+ * and keeps the connections served in one order.
  *
  * <p>Between requests a connection's thread yields: the other connections run first, by then the client's next
  * request has usually arrived, and the read finds it without a round trip through the poller (half the CPU time per
@@ -16,12 +17,17 @@ import java.util.concurrent.locks.LockSupport;
  * yielding threads kept the local queue full and such work waited for seconds.
  *
  * <p>So a canary virtual thread is woken from outside every tick. When it has waited longer than a turn, the
- * scheduler is starving that work, and a drain starts. A turn is two rounds of the connections (their number times
- * the time one request takes, measured each tick), at least a millisecond: work from outside then waits about as
- * long as a yielding connection does, whether 64 or 1,000 connections share the carriers. In a drain each connection thread, before its next request, parks and
- * is woken from outside, by the watcher, instead of yielding. Once every thread in the local queue has left, the
- * queue is empty, the carrier takes the waiting work (the canary among it), and the canary ends the drain. With no
- * starvation the watch costs a wake-up per tick and nothing per request; with no requests it sleeps.
+ * scheduler is starving that work, and a drain starts. A turn is one round of the connections (their number times
+ * the time one request takes, measured each tick), at least a millisecond and at most 50: work from outside then
+ * waits about as long as a yielding connection does, whether 64 or 1,000 connections share the carriers. In a drain
+ * each connection thread parks in a queue of leavers instead of running its next request: the threads waiting in
+ * the local queue leave as soon as they resume from their yield, so the local queue empties within a few
+ * microseconds per connection, not a round of requests. The carriers then take the work from outside, the canary
+ * among it. The leavers are held until the carriers have nothing else left to run (or briefly after the canary ran),
+ * then the canary, itself on a carrier, wakes them in the order they left: they return to its local queue in that
+ * order, and the connections keep one round-robin order across drains (released from outside instead, they came
+ * back through a second queue and were served less often than the ones the poller woke). With no starvation the
+ * watch costs a wake-up per tick and nothing per request; with no requests it sleeps.
  */
 final class SchedulerWatch {
 
@@ -30,24 +36,34 @@ final class SchedulerWatch {
     /** The longest turn, however many connections: work from outside never waits much longer than this. */
     private static final long MAX_TURN_NANOS = Duration.ofMillis(50).toNanos();
     /** Turns are this many rounds of the connections. */
-    private static final int ROUNDS_PER_TURN = 2;
-    /** How often the watcher wakes the threads that left while a drain is on. */
-    private static final long RELEASE_NANOS = 50_000;
+    private static final int ROUNDS_PER_TURN = 1;
+    /** How often the watcher looks at a drain in progress. */
+    private static final long DRAIN_TICK_NANOS = 50_000;
+    /** The longest the leavers are held after the canary ran, when the carriers stay busy. */
+    private static final long HOLD_NANOS = 200_000;
     /** Ticks without a request after which the watcher sleeps until the next request. */
     private static final int IDLE_TICKS = 100;
 
     private final long minTurnNanos;
     private final long tickNanos;
     private final LongAdder requests = new LongAdder();
+    private final LongAdder leaves = new LongAdder();
     private final AtomicInteger connections = new AtomicInteger();
     /** The current turn, from the last measured round (the watcher's thread only). */
     private long turnNanos;
+    /** When the current drain started, and when the watcher saw that the canary had run in it (0: not yet). */
+    private long drainStart;
+    private long canarySeenAt;
     private final ConcurrentLinkedQueue<Thread> leaving = new ConcurrentLinkedQueue<>();
     private final Thread canary;
     private final Thread watcher;
     /** When the canary was woken and has not run since (System.nanoTime), or 0 once it ran. */
     private volatile long canaryWokenAt;
     private volatile boolean draining;
+    /** The canary ran during the current drain: the carriers have reached the work from outside. */
+    private volatile boolean canaryRan;
+    /** The canary is to wake the leavers and end the drain. */
+    private volatile boolean releaseAsked;
     private volatile boolean asleep;
 
     SchedulerWatch(Duration turn, Duration tick) {
@@ -73,10 +89,19 @@ final class SchedulerWatch {
         if (!draining) {
             return false;
         }
-        leaving.add(Thread.currentThread());
-        // Woken by the watcher, a platform thread: the wake-up is submitted from outside the carriers.
-        LockSupport.park(this);
+        leave();
         return true;
+    }
+
+    /**
+     * Lets the other connections run first; a thread that resumes into a drain leaves at once instead of serving
+     * another request first, so the local queue empties quickly.
+     */
+    void yieldTurn() {
+        Thread.yield();
+        if (draining) {
+            leave();
+        }
     }
 
     /** A connection's thread started; its requests now share the carriers' rounds. */
@@ -89,12 +114,26 @@ final class SchedulerWatch {
         connections.decrementAndGet();
     }
 
+    private void leave() {
+        leaving.add(Thread.currentThread());
+        leaves.increment();
+        // Woken by the canary once the carriers have run the work from outside (or by the watcher as a fallback).
+        LockSupport.park(this);
+    }
+
     private void canary() {
         while (true) {
             LockSupport.park(this);
-            if (canaryWokenAt != 0) {
-                canaryWokenAt = 0;
+            if (releaseAsked) {
+                releaseAsked = false;
                 draining = false;
+                // Woken from a carrier, the leavers go to its local queue, in the order they left.
+                release();
+            } else if (canaryWokenAt != 0) {
+                canaryWokenAt = 0;
+                if (draining) {
+                    canaryRan = true;
+                }
             }
         }
     }
@@ -115,16 +154,26 @@ final class SchedulerWatch {
         int idleTicks = 0;
         long lastTick = System.nanoTime();
         long lastCount = requests.sum();
+        long lastLeaves = leaves.sum();
         while (true) {
-            release();
             long now = System.nanoTime();
             long count = requests.sum();
-            long wokenAt = canaryWokenAt;
-            if (wokenAt == 0) {
-                canaryWokenAt = now;
-                LockSupport.unpark(canary);
-            } else if (!draining && now - wokenAt > turnNanos) {
-                draining = true;
+            long left = leaves.sum();
+            if (draining) {
+                watchDrain(now, count == lastCount && left == lastLeaves);
+            } else {
+                // A thread that saw the drain just before it ended and parked after the canary's release.
+                release();
+                long wokenAt = canaryWokenAt;
+                if (wokenAt == 0) {
+                    canaryWokenAt = now;
+                    LockSupport.unpark(canary);
+                } else if (now - wokenAt > turnNanos) {
+                    drainStart = now;
+                    canarySeenAt = 0;
+                    canaryRan = false;
+                    draining = true;
+                }
             }
             if (count != lastCount) {
                 if (!draining) {
@@ -136,11 +185,31 @@ final class SchedulerWatch {
                 idleTicks = 0;
                 lastTick = System.nanoTime();
                 lastCount = requests.sum();
+                lastLeaves = leaves.sum();
                 continue;
             }
             lastTick = now;
             lastCount = count;
-            LockSupport.parkNanos(this, draining ? RELEASE_NANOS : tickNanos);
+            lastLeaves = left;
+            LockSupport.parkNanos(this, draining ? DRAIN_TICK_NANOS : tickNanos);
+        }
+    }
+
+    /**
+     * Once the canary ran, asks it to release the leavers when the carriers went still for a drain tick (the work
+     * from outside has run) or the hold is over; if the carriers never reach the canary, releases them from here.
+     */
+    private void watchDrain(long now, boolean still) {
+        if (canaryRan) {
+            if (canarySeenAt == 0) {
+                canarySeenAt = now;
+            }
+            if (!releaseAsked && (still || now - canarySeenAt >= HOLD_NANOS)) {
+                releaseAsked = true;
+                LockSupport.unpark(canary);
+            }
+        } else if (now - drainStart > MAX_TURN_NANOS) {
+            release();
         }
     }
 
@@ -152,6 +221,7 @@ final class SchedulerWatch {
         turnNanos = (3 * turnNanos + target) / 4;
     }
 
+    /** Wakes every thread that left, in the order they left. */
     private void release() {
         Thread leaver;
         while ((leaver = leaving.poll()) != null) {

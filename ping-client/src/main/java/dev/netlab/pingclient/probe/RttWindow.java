@@ -3,12 +3,13 @@ package dev.netlab.pingclient.probe;
 import java.util.Arrays;
 
 /**
- * The most recent round-trip times (nanoseconds) in a ring, summarised as ping does: min/avg/max/mdev with iputils'
+ * The most recent round-trip times in a ring of whole microseconds (what every figure it gives is in: half the
+ * memory of nanoseconds, which counts at mesh scale), summarised as ping does: min/avg/max/mdev with iputils'
  * integer-microsecond arithmetic, and nearest-rank percentiles. One thread at a time (the caller locks).
  */
 public final class RttWindow {
 
-    private final long[] ring;
+    private final int[] ring;
     private int count;
     private int next;
 
@@ -16,11 +17,11 @@ public final class RttWindow {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive");
         }
-        ring = new long[capacity];
+        ring = new int[capacity];
     }
 
     public void add(long rttNanos) {
-        ring[next] = rttNanos;
+        ring[next] = (int) Math.min(Integer.MAX_VALUE, Math.max(0, rttNanos / 1_000));
         next = (next + 1) % ring.length;
         count = Math.min(count + 1, ring.length);
     }
@@ -34,24 +35,23 @@ public final class RttWindow {
         if (count == 0) {
             return null;
         }
-        long[] values = Arrays.copyOf(ring, count);
+        int[] values = Arrays.copyOf(ring, count);
         Arrays.sort(values);
         // iputils: times in whole microseconds; mdev = llsqrt((tsum2 - tsum*tsum/n) / n).
         long tsum = 0;
         long tsum2 = 0;
-        for (long v : values) {
-            long us = v / 1_000;
+        for (int us : values) {
             tsum += us;
-            tsum2 += us * us;
+            tsum2 += (long) us * us;
         }
         long n = count;
         long tmavg = tsum / n;
         long tmvar = tsum < Integer.MAX_VALUE ? (tsum2 - (tsum * tsum) / n) / n : (tsum2 / n) - tmavg * tmavg;
-        return new RttSummary(values[0] / 1_000, tmavg, values[count - 1] / 1_000, llsqrt(tmvar),
-                rank(values, 50) / 1_000, rank(values, 90) / 1_000, rank(values, 99) / 1_000);
+        return new RttSummary(values[0], tmavg, values[count - 1], llsqrt(tmvar),
+                rank(values, 50), rank(values, 90), rank(values, 99));
     }
 
-    private static long rank(long[] sorted, int percentile) {
+    private static long rank(int[] sorted, int percentile) {
         int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }

@@ -4,7 +4,8 @@ import dev.netlab.kit.admin.Json;
 import dev.netlab.kit.lifecycle.Endpoint;
 import dev.netlab.kit.lifecycle.Engine;
 import io.helidon.webserver.http.HttpRouting;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.netlab.kit.metrics.MetricFamilies;
+import dev.netlab.pingclient.metrics.PingFamilies;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -24,7 +25,8 @@ public final class ProberEngine implements Engine {
 
     private static final Logger LOG = System.getLogger(ProberEngine.class.getName());
 
-    private final MeterRegistry registry;
+    private final PingFamilies families = new PingFamilies();
+    private final Map<String, String> constantLabels;
     private final Clock clock;
     private final Resolver resolver;
     private final ReentrantLock lock = new ReentrantLock();
@@ -33,8 +35,9 @@ public final class ProberEngine implements Engine {
     private boolean started;
     private boolean stopped;
 
-    public ProberEngine(ProberConfig config, MeterRegistry registry, Clock clock, Resolver resolver) {
-        this.registry = registry;
+    /** @param constantLabels the deployment's labels on every series ({@code metrics.tags}) */
+    public ProberEngine(ProberConfig config, Map<String, String> constantLabels, Clock clock, Resolver resolver) {
+        this.constantLabels = Map.copyOf(constantLabels);
         this.clock = clock;
         this.resolver = resolver;
         this.config = config;
@@ -44,8 +47,13 @@ public final class ProberEngine implements Engine {
     private List<TargetSupervisor> create(List<TargetConfig> targets, ProberConfig settings) {
         List<String> labelKeys = settings.labelKeys();
         return targets.stream()
-                .map(t -> new TargetSupervisor(t, settings, registry, labelKeys, clock, resolver))
+                .map(t -> new TargetSupervisor(t, settings, families, constantLabels, labelKeys, clock, resolver))
                 .toList();
+    }
+
+    @Override
+    public List<MetricFamilies> metricFamilies() {
+        return List.of(families);
     }
 
     @Override
@@ -101,7 +109,8 @@ public final class ProberEngine implements Engine {
             for (TargetConfig target : next.targets()) {
                 TargetSupervisor supervisor = kept.get(target);
                 if (supervisor == null) {
-                    supervisor = new TargetSupervisor(target, next, registry, next.labelKeys(), clock, resolver);
+                    supervisor = new TargetSupervisor(target, next, families, constantLabels, next.labelKeys(), clock,
+                            resolver);
                     added.add(target);
                 }
                 result.add(supervisor);

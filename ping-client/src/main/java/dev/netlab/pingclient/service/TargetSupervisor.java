@@ -1,15 +1,14 @@
 package dev.netlab.pingclient.service;
 
 import dev.netlab.kit.log.ThrottledLog;
-import dev.netlab.pingclient.probe.ErrorKind;
+import dev.netlab.pingclient.metrics.PingFamilies;
+import dev.netlab.pingclient.metrics.SeriesLabels;
+import dev.netlab.pingclient.metrics.StreamCounters;
 import dev.netlab.pingclient.probe.ProbeEvents;
 import dev.netlab.pingclient.probe.ProbeStream;
 import dev.netlab.pingclient.probe.ReportFields;
 import dev.netlab.pingclient.probe.StreamSpec;
 import dev.netlab.pingclient.probe.StreamStats;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -26,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -47,7 +47,8 @@ final class TargetSupervisor {
 
     private final TargetConfig target;
     private final ProberConfig config;
-    private final MeterRegistry registry;
+    private final PingFamilies families;
+    private final Map<String, String> constantLabels;
     private final List<String> labelKeys;
     private final Clock clock;
     private final Resolver resolver;
@@ -55,26 +56,29 @@ final class TargetSupervisor {
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<InetSocketAddress, Running> streams = new LinkedHashMap<>();
-    private final Counter resolveErrors;
+    private final SeriesLabels unresolvedLabels;
+    private final AtomicLong resolveErrors;
     private final ThrottledLog streamFailures = ThrottledLog.every(LOG_INTERVAL, LOG);
     private final ThrottledLog resolveFailures = ThrottledLog.every(LOG_INTERVAL, LOG);
     private volatile String lastError;
     private Thread resolverThread;
 
     /** One address's stream. */
-    private record Running(StreamSpec spec, StreamStats stats, StreamMeters meters, RecentProbes recent, Thread thread,
+    private record Running(StreamSpec spec, StreamStats stats, StreamCounters meters, RecentProbes recent, Thread thread,
                            AtomicReference<ProbeStream> stream, CountDownLatch stopped) {
     }
 
-    TargetSupervisor(TargetConfig target, ProberConfig config, MeterRegistry registry, List<String> labelKeys,
-                     Clock clock, Resolver resolver) {
+    TargetSupervisor(TargetConfig target, ProberConfig config, PingFamilies families, Map<String, String> constantLabels,
+                     List<String> labelKeys, Clock clock, Resolver resolver) {
         this.target = target;
         this.config = config;
-        this.registry = registry;
+        this.families = families;
+        this.constantLabels = constantLabels;
         this.labelKeys = labelKeys;
         this.clock = clock;
         this.resolver = resolver;
-        this.resolveErrors = StreamMeters.errorCounter(registry, tags(UNRESOLVED), ErrorKind.RESOLVE);
+        this.unresolvedLabels = labels(UNRESOLVED);
+        this.resolveErrors = families.addUnresolved(unresolvedLabels);
     }
 
     TargetConfig target() {
@@ -108,7 +112,7 @@ final class TargetSupervisor {
         try {
             return resolveOnce();
         } catch (Throwable e) {
-            resolveErrors.increment();
+            resolveErrors.incrementAndGet();
             lastError = "resolve: " + e;
             resolveFailures.log(Level.WARNING, () -> target.name() + ": resolving failed; retrying", e);
             return false;
@@ -127,12 +131,12 @@ final class TargetSupervisor {
                 wanted.add(new InetSocketAddress(address, target.port()));
             }
         } catch (UnknownHostException | SecurityException e) {
-            resolveErrors.increment();
+            resolveErrors.incrementAndGet();
             lastError = "resolve: " + target.host() + " does not resolve";
             return false;
         }
         if (wanted.isEmpty()) {
-            resolveErrors.increment();
+            resolveErrors.incrementAndGet();
             lastError = "resolve: " + target.host() + " has no address";
             return false;
         }
@@ -145,7 +149,7 @@ final class TargetSupervisor {
                 var entry = it.next();
                 if (!wanted.contains(entry.getKey())) {
                     stop(entry.getValue());
-                    entry.getValue().meters().remove();
+                    families.remove(entry.getValue().meters().labels());
                     it.remove();
                 }
             }
@@ -162,7 +166,8 @@ final class TargetSupervisor {
         StreamSpec spec = new StreamSpec(target.name(), address, target.mode(), target.interval(), target.timeout(),
                 target.size(), 0, null);
         StreamStats stats = new StreamStats(config.statsWindow(), 0);
-        StreamMeters meters = new StreamMeters(registry, tags(spec.addressLabel()), stats);
+        StreamCounters meters = new StreamCounters(labels(spec.addressLabel()), stats::jitterSeconds, clock::millis);
+        families.add(meters);
         RecentProbes recent = new RecentProbes();
         ProbeEvents events = ProbeEvents.all(stats, meters, recent);
         AtomicReference<ProbeStream> current = new AtomicReference<>();
@@ -227,9 +232,9 @@ final class TargetSupervisor {
         lock.lock();
         try {
             stop();
-            streams.values().forEach(r -> r.meters().remove());
+            streams.values().forEach(r -> families.remove(r.meters().labels()));
             streams.clear();
-            registry.remove(resolveErrors);
+            families.remove(unresolvedLabels);
         } finally {
             lock.unlock();
         }
@@ -286,12 +291,14 @@ final class TargetSupervisor {
         return entries;
     }
 
-    private Tags tags(String address) {
-        Tags tags = Tags.of("target", target.name(), "address", address);
+    private SeriesLabels labels(String address) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("target", target.name());
+        labels.put("address", address);
         for (String key : labelKeys) {
-            tags = tags.and(key, target.labels().getOrDefault(key, ""));
+            labels.put(key, target.labels().getOrDefault(key, ""));
         }
-        return tags;
+        return SeriesLabels.of(constantLabels, labels);
     }
 
     private static boolean isLiteral(String host) {

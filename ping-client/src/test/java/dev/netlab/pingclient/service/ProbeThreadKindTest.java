@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.netlab.kit.config.ConfigLoader;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.netlab.kit.metrics.Exposition;
+import dev.netlab.kit.metrics.MeterRegistries;
+import dev.netlab.kit.metrics.PrometheusText;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -42,13 +44,12 @@ class ProbeThreadKindTest {
                     + "  targets:\n    - host: " + silent.getLocalAddress().getHostAddress() + "\n      port: "
                     + silent.getLocalPort() + "\n      mode: echo\n      name: kind-test\n      interval: 10ms\n");
             ProberConfig config = ProberConfig.read(ConfigLoader.load(Optional.of(file), Map.of(), Map.of()));
-            SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            ProberEngine engine = new ProberEngine(config, registry, Clock.systemUTC(), Resolver.system());
+            ProberEngine engine = new ProberEngine(config, Map.of(), Clock.systemUTC(), Resolver.system());
             engine.start();
             try {
-                await().atMost(Duration.ofSeconds(30)).until(() -> registry.find("pingclient.packets.sent")
-                        .tag("target", "kind-test").counter() != null
-                        && registry.get("pingclient.packets.sent").tag("target", "kind-test").counter().count() > 0);
+                await().atMost(Duration.ofSeconds(30)).until(() -> PrometheusText.parse(Exposition.scrape(
+                        MeterRegistries.create(Map.of()), engine.metricFamilies()))
+                        .value("pingclient_packets_sent_total", "target", "kind-test").orElse(0.0) > 0);
                 return Thread.getAllStackTraces().keySet().stream()
                         .anyMatch(t -> t.getName().startsWith("probe-kind-test-") && !t.isVirtual());
             } finally {

@@ -158,7 +158,7 @@ class ProberServiceTest {
             assertThat(entry.has("last_error")).isTrue();
             // Stop probing first: a reply landing between two meters of one scrape would make them disagree.
             running.close();
-            PrometheusText.Scrape scrape = PrometheusText.parse(running.registry().scrape());
+            PrometheusText.Scrape scrape = PrometheusText.parse(running.scrape());
             double sent = scrape.valueOf("pingclient_packets_sent_total", labels);
             double received = scrape.valueOf("pingclient_packets_received_total", labels);
             double lost = scrape.valueOf("pingclient_packets_lost_total", labels);

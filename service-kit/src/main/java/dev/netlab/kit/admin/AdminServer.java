@@ -5,8 +5,11 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import dev.netlab.kit.metrics.Exposition;
+import dev.netlab.kit.metrics.MetricFamilies;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,6 +18,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -64,6 +68,19 @@ public final class AdminServer {
      */
     public static AdminServer start(InetAddress bindAddress, int port, PrometheusMeterRegistry registry,
                                     Readiness readiness, Consumer<HttpRouting.Builder> serviceRoutes) {
+        return start(bindAddress, port, registry, List.of(), readiness, serviceRoutes);
+    }
+
+    /**
+     * Binds and starts the admin socket, whose {@code /metrics} also streams the families the service writes itself.
+     *
+     * @param families    families merged into the registry's exposition (none: the registry's text as it is)
+     * @param serviceRoutes the service's own routes (an API), added after the standard ones
+     * @throws StartupException when the port cannot be bound
+     */
+    public static AdminServer start(InetAddress bindAddress, int port, PrometheusMeterRegistry registry,
+                                    List<MetricFamilies> families, Readiness readiness,
+                                    Consumer<HttpRouting.Builder> serviceRoutes) {
         // Helidon logs a stack trace and stays stopped when the port is taken; probing first gives the reason in
         // one line. A race with another process remains possible and is caught by isRunning() below.
         probeBind(bindAddress, port);
@@ -72,7 +89,7 @@ public final class AdminServer {
                 .port(boundPort)
                 .shutdownHook(false)
                 .shutdownGracePeriod(Duration.ofSeconds(1))
-                .routing(routing -> routing(routing, registry, readiness, serviceRoutes))
+                .routing(routing -> routing(routing, registry, families, readiness, serviceRoutes))
                 .build();
         WebServer server = builder.apply(port);
         try {
@@ -149,11 +166,18 @@ public final class AdminServer {
     }
 
     /** The routes, shared by production and tests. */
-    static void routing(HttpRouting.Builder routing, PrometheusMeterRegistry registry, Readiness readiness,
-                        Consumer<HttpRouting.Builder> serviceRoutes) {
+    static void routing(HttpRouting.Builder routing, PrometheusMeterRegistry registry, List<MetricFamilies> families,
+                        Readiness readiness, Consumer<HttpRouting.Builder> serviceRoutes) {
         routing.get("/metrics", (req, res) -> {
             res.header(HeaderNames.CONTENT_TYPE, METRICS_CONTENT_TYPE);
-            res.send(registry.scrape().getBytes(StandardCharsets.UTF_8));
+            if (families.isEmpty()) {
+                res.send(registry.scrape().getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            // Streamed: a service's own families can be 100,000 series, never held as one text.
+            try (OutputStream out = res.outputStream()) {
+                Exposition.writeOnPlatformThread(registry, families, out);
+            }
         });
         routing.get("/health/live", (req, res) -> Json.send(res, new Health("UP")));
         routing.get("/health/ready", (req, res) -> {

@@ -1,5 +1,6 @@
 package dev.netlab.kit.lifecycle;
 
+import dev.netlab.kit.metrics.MetricFamilies;
 import io.helidon.webserver.http.HttpRouting;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +14,11 @@ public interface Engine {
 
     /** Adds the service's own admin routes (its JSON API). None by default. */
     default void routing(HttpRouting.Builder routing) {
+    }
+
+    /** Families the engine writes into {@code /metrics} itself, from its own counters. None by default. */
+    default List<MetricFamilies> metricFamilies() {
+        return List.of();
     }
 
     /** Words the start line adds after the listeners, such as {@code relay=none}. None by default. */

@@ -4,6 +4,7 @@ import dev.netlab.kit.admin.AdminServer;
 import dev.netlab.kit.admin.Readiness;
 import dev.netlab.kit.config.InvalidConfigException;
 import dev.netlab.kit.config.Settings;
+import dev.netlab.kit.metrics.Exposition;
 import dev.netlab.kit.metrics.MeterRegistries;
 import dev.netlab.kit.metrics.MetricTags;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -80,7 +81,8 @@ public final class RunningService implements AutoCloseable {
         settings = null;
         Readiness readiness = new Readiness();
         readiness.details(engine::readinessDetails);
-        AdminServer admin = AdminServer.start(adminBind, adminPort, registry, readiness, engine::routing);
+        AdminServer admin = AdminServer.start(adminBind, adminPort, registry, engine.metricFamilies(), readiness,
+                engine::routing);
         List<Endpoint> bound = new ArrayList<>();
         try {
             bound.addAll(engine.start());
@@ -117,6 +119,11 @@ public final class RunningService implements AutoCloseable {
     /** The registry the service exports. */
     public PrometheusMeterRegistry registry() {
         return registry;
+    }
+
+    /** What {@code /metrics} serves now: the registry's families and the engine's own. */
+    public String scrape() {
+        return Exposition.scrape(registry, engine.metricFamilies());
     }
 
     /** Whether {@code /health/ready} answers 200. */

@@ -3,16 +3,21 @@ package dev.netlab.kit.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netlab.kit.metrics.MeterRegistries;
+import dev.netlab.kit.metrics.MetricFamilies;
 import dev.netlab.kit.metrics.PrometheusText;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.Writer;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,6 +62,39 @@ class AdminServerTest {
                 "process_resident_memory_bytes");
         assertThat(scrape.valueOf("demo_events_total", "node", "test-node")).isZero();
         assertThat(scrape.valueOf("process_resident_memory_bytes")).isGreaterThan(1_000_000);
+    }
+
+    @Test
+    void aServicesOwnFamiliesAreStreamedWithTheRegistrys() throws Exception {
+        // Large enough to pass through several of the writer's buffers: 20,000 series.
+        AtomicBoolean onVirtualThread = new AtomicBoolean(true);
+        MetricFamilies own = new MetricFamilies() {
+            @Override
+            public List<String> names() {
+                return List.of("own_series");
+            }
+
+            @Override
+            public void write(String name, Writer out) throws IOException {
+                onVirtualThread.set(Thread.currentThread().isVirtual());
+                out.write("# HELP own_series Own\n# TYPE own_series gauge\n");
+                for (int i = 0; i < 20_000; i++) {
+                    out.write("own_series{i=\"" + i + "\"} " + i + ".0\n");
+                }
+            }
+        };
+        admin.stop();
+        admin = AdminServer.start(InetAddress.getLoopbackAddress(), 0, registry, List.of(own), readiness, routing -> {
+        });
+
+        HttpResponse<String> response = get("/metrics");
+
+        assertThat(response.headers().firstValue("Content-Type")).contains("text/plain; version=0.0.4; charset=utf-8");
+        PrometheusText.Scrape scrape = PrometheusText.parse(response.body());
+        assertThat(scrape.samples("own_series")).hasSize(20_000);
+        assertThat(scrape.valueOf("own_series", "i", "19999")).isEqualTo(19_999.0);
+        assertThat(scrape.valueOf("demo_events_total", "node", "test-node")).isZero();
+        assertThat(onVirtualThread).as("written on a platform thread, which the OS preempts").isFalse();
     }
 
     @Test
