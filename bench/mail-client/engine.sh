@@ -42,18 +42,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "fetching postfix's smtp-sink and smtp-source (not installed)..."
-(cd "$WORK" && apt-get download postfix >/dev/null 2>&1) || die "apt-get download postfix failed"
-dpkg -x "$WORK"/postfix_*.deb "$WORK/postfix"
-export LD_LIBRARY_PATH="$WORK/postfix/usr/lib/postfix"
+# shellcheck source=bench/mail-client/postfix-tools.sh
+. "$ROOT/bench/mail-client/postfix-tools.sh"
+fetch_postfix "$WORK"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-taskset -c "$SINK_CPU" "$WORK/postfix/usr/sbin/smtp-sink" -u nobody -c "127.0.0.1:$PORT" 1024 >/dev/null 2>&1 &
+taskset -c "$SINK_CPU" "$SINK" -u nobody -c "127.0.0.1:$PORT" 1024 >/dev/null 2>&1 &
 SINK_PID=$!
 for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
 
 # smtp-source: wall seconds and CPU seconds (user + system, from GNU time).
 anchor() {
-  /usr/bin/time -f '%e %U %S' -o "$WORK/anchor.time" taskset -c "$CLIENT_CPU" "$WORK/postfix/usr/sbin/smtp-source" \
+  /usr/bin/time -f '%e %U %S' -o "$WORK/anchor.time" taskset -c "$CLIENT_CPU" "$SOURCE" \
     -d -s "$SESSIONS" -m "$MESSAGES" -l 120 -f a@example.org -t b@example.org "127.0.0.1:$PORT" \
     || die "smtp-source failed"
   awk '{print $1, $2 + $3}' "$WORK/anchor.time"

@@ -41,12 +41,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "fetching postfix's smtp-sink and smtp-source (not installed)..."
-(cd "$WORK" && apt-get download postfix >/dev/null 2>&1) || die "apt-get download postfix failed"
-dpkg -x "$WORK"/postfix_*.deb "$WORK/postfix"
-export LD_LIBRARY_PATH="$WORK/postfix/usr/lib/postfix"
-SINK="$WORK/postfix/usr/sbin/smtp-sink"
-SOURCE="$WORK/postfix/usr/sbin/smtp-source"
+# shellcheck source=bench/mail-client/postfix-tools.sh
+. "$ROOT/bench/mail-client/postfix-tools.sh"
+fetch_postfix "$WORK"
 
 # BENCH_MAIL_JAR=path skips the build and uses that jar (its libs/ beside it): the online build can hang on a machine
 # without network, so build offline first (./mvnw -B -o -pl mail-client -am package -DskipTests). Not MAILCLIENT_*:
