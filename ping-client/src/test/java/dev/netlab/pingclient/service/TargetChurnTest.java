@@ -113,9 +113,12 @@ class TargetChurnTest {
         InetAddress[] one = thousand(1);
         answer.set(one);
         await().atMost(WAIT).untilAsserted(() -> assertThat(addresses(scrape(), "mesh")).isEqualTo(labels(one, port)));
-        assertThat(ThreadCensus.threads(dir, "probe-mesh-")).hasSize(1_000);
-        assertThat(ThreadCensus.openDescriptors()).as("two sockets per stream").isGreaterThanOrEqualTo(
-                descriptorsBefore + 2 * 999);
+        // A stream's series is listed as soon as it exists; its sockets open moments later on its own thread.
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(ThreadCensus.threads(dir, "probe-mesh-")).hasSize(1_000);
+            assertThat(ThreadCensus.openDescriptors()).as("two sockets per stream").isGreaterThanOrEqualTo(
+                    descriptorsBefore + 2 * 999);
+        });
 
         // 127.1.0.1 is one of them and kept its stream: its count went on.
         double firstBeforeRemoval = scrape().valueOf(SENT, "target", "mesh", "address", firstLabel);
