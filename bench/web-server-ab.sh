@@ -24,6 +24,7 @@ BENCH="web-server ab"
 . "$HERE/bench/web-server-lib.sh"
 
 for build in $BUILDS; do [ -f "$build/web-server.jar" ] || die "no web-server.jar in $build"; done
+# shellcheck disable=SC2119 # no optional tools needed
 web_bench_setup
 set_shape pinned
 names=()
@@ -60,7 +61,7 @@ for round in $(seq "$ROUNDS"); do
     echo "# round $round ($(load_average))"
     for row in $ROWS; do for name in "${names[@]}"; do
         before=$(cpu_ticks "${PID_OF[$name]}")
-        read -r rps p50 p99 p999 max errors bytes <<< "$(measure "$name" "$row" "$DURATION")"
+        read -r rps p50 p99 p999 max errors _ <<< "$(measure "$name" "$row" "$DURATION")"
         after=$(cpu_ticks "${PID_OF[$name]}")
         [ "$errors" = 0 ] || echo "# $name $row: $errors errors"
         printf '%-6s %-5s %-6s %9s %8s %8s %8s %8s %8.1f\n' "$round" "$row" "$name" "$rps" "$p50" "$p99" "$p999" \

@@ -213,9 +213,11 @@ hold_idle() {
     done
     sleep 1
     settle "$1"
+    # shellcheck disable=SC2034 # read by the sourcing script
     HELD_RSS=$(rss_kib "$1")
     exec 3>&-
     wait "$client" || die "idle client against $1 failed: $(cat "$WORK/idle-out")"
+    # shellcheck disable=SC2034 # read by the sourcing script
     HELD_OPEN=$(awk '$1 == "open" { print $2 }' "$WORK/idle-out")
     rm -f "$WORK/idle-in" "$WORK/idle-out"
 }

@@ -61,7 +61,7 @@ for name in "${SERVERS[@]}"; do latency "$name-tls" 1k 64 "$TLS_WARMUP" >/dev/nu
 for round in $(seq "$ROUNDS"); do
     echo "tls round $round of $ROUNDS ($(load_average))" >&2
     for name in "${SERVERS[@]}"; do
-        read -r rps p50 p99 p999 max errors _ <<< "$(latency "$name-tls" 1k 64 "$DURATION")"
+        read -r rps p50 p99 _ max errors _ <<< "$(latency "$name-tls" 1k 64 "$DURATION")"
         echo "tls $round $name req/s $rps p50 $p50 ms p99 $p99 ms max $max ms errors $errors"
     done
 done
