@@ -379,13 +379,14 @@ public final class MessageBuilder {
         return StandardCharsets.US_ASCII.newEncoder().canEncode(s);
     }
 
-    /** A message whose Message-ID is ours (Jakarta Mail would otherwise derive one from the local host name). */
+    /** A session whose headers may carry UTF-8 ({@code mail.mime.allowutf8}) or not. */
     private static Session session(boolean allowUtf8) {
         Properties properties = new Properties();
         properties.setProperty("mail.mime.allowutf8", Boolean.toString(allowUtf8));
         return Session.getInstance(properties);
     }
 
+    /** A message whose Message-ID is ours (Jakarta Mail would otherwise derive one from the local host name). */
     private static final class FixedIdMessage extends MimeMessage {
         private final String messageId;
 

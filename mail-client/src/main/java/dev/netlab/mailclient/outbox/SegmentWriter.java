@@ -10,9 +10,10 @@ import java.util.List;
 
 /**
  * Writes accepted messages durably, one segment per group commit: every message that waits for the same batch is
- * appended to one new file in {@code tmp/} (one gathering write of every frame's pieces), which is fsynced once, renamed into {@code queue/}, and the directory
- * fsynced once; then every caller of the batch learns where its message is. A batch of N messages costs two fsyncs,
- * not N + 1. When any step fails, every caller gets the error and the segment is not left in {@code queue/}.
+ * appended to one new file in {@code tmp/} (one gathering write of every frame's pieces), which is fsynced once,
+ * renamed into {@code queue/}, and the directory fsynced once; then every caller of the batch learns where its
+ * message is. A batch of N messages costs two fsyncs, not N + 1. When any step fails, every caller gets the error
+ * and the segment is not left in {@code queue/}.
  */
 final class SegmentWriter {
 

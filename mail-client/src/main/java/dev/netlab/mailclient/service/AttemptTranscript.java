@@ -120,7 +120,7 @@ final class AttemptTranscript implements SmtpObserver {
 
     @Override
     public void messageData(byte[] encoded, int lines, boolean tls) {
-        add(segment(sending), TranscriptLine.sent("<" + lines + " lines, " + encoded.length + " octets of message data>",
-                tls));
+        String summary = "<" + lines + " lines, " + encoded.length + " octets of message data>";
+        add(segment(sending), TranscriptLine.sent(summary, tls));
     }
 }

@@ -8,6 +8,7 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The counts of one {@code {target,address}} pair in one {@code long[]}: the six packet counters, the error kinds,
@@ -48,7 +49,7 @@ public final class StreamCounters implements ProbeEvents {
      * @param nowMillis     the clock of the decaying maximum (Micrometer's: two minutes, three rotating buffers)
      * @param jitterSeconds what {@code pingclient_jitter_seconds} shows
      */
-    public StreamCounters(SeriesLabels labels, DoubleSupplier jitterSeconds, java.util.function.LongSupplier nowMillis) {
+    public StreamCounters(SeriesLabels labels, DoubleSupplier jitterSeconds, LongSupplier nowMillis) {
         this.labels = labels;
         this.jitterSeconds = jitterSeconds;
         this.max = new WindowMax(counts, MAX, nowMillis);

@@ -64,12 +64,12 @@ final class TargetSupervisor {
     private Thread resolverThread;
 
     /** One address's stream. */
-    private record Running(StreamSpec spec, StreamStats stats, StreamCounters meters, RecentProbes recent, Thread thread,
-                           AtomicReference<ProbeStream> stream, CountDownLatch stopped) {
+    private record Running(StreamSpec spec, StreamStats stats, StreamCounters meters, RecentProbes recent,
+                           Thread thread, AtomicReference<ProbeStream> stream, CountDownLatch stopped) {
     }
 
-    TargetSupervisor(TargetConfig target, ProberConfig config, PingFamilies families, Map<String, String> constantLabels,
-                     List<String> labelKeys, Clock clock, Resolver resolver) {
+    TargetSupervisor(TargetConfig target, ProberConfig config, PingFamilies families,
+                     Map<String, String> constantLabels, List<String> labelKeys, Clock clock, Resolver resolver) {
         this.target = target;
         this.config = config;
         this.families = families;
