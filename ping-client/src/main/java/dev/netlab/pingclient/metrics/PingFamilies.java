@@ -50,11 +50,11 @@ public final class PingFamilies implements MetricFamilies {
     }
 
     /** Every pair's counters and every name's count of failed resolutions, in series order. */
-    private final ConcurrentSkipListMap<String, Object> series = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<String, Member> series = new ConcurrentSkipListMap<>();
 
     /** Exports {@code counters} from now on, until {@link #remove}. */
     public void add(StreamCounters counters) {
-        series.put(counters.labels().sortKey(), counters);
+        series.put(counters.labels().sortKey(), new Pair(counters));
     }
 
     /** A name's {@code kind="resolve"} count before it has any address ({@code address="unresolved"}). */
@@ -122,9 +122,9 @@ public final class PingFamilies implements MetricFamilies {
     /** Series sorted by their labels with {@code kind} among them: pairs alike before {@code kind} interleave. */
     private void errors(SampleWriter w) throws IOException {
         w.family(ERRORS, "Datagrams and failures counted and dropped, by kind", "counter");
-        List<Object> group = new ArrayList<>();
-        for (Object next : series.values()) {
-            if (!group.isEmpty() && !labels(group.getFirst()).sameGroup(labels(next))) {
+        List<Member> group = new ArrayList<>();
+        for (Member next : series.values()) {
+            if (!group.isEmpty() && !group.getFirst().labels().sameGroup(next.labels())) {
                 errorGroup(w, group);
                 group.clear();
             }
@@ -133,28 +133,41 @@ public final class PingFamilies implements MetricFamilies {
         errorGroup(w, group);
     }
 
-    private static void errorGroup(SampleWriter w, List<Object> group) throws IOException {
+    private static void errorGroup(SampleWriter w, List<Member> group) throws IOException {
         for (ErrorKind kind : KINDS_BY_LABEL) {
-            for (Object member : group) {
+            for (Member member : group) {
                 switch (member) {
-                    case StreamCounters c -> w.startKind(ERRORS, c.labels(), kind.label()).wholeDouble(c.errors(kind));
+                    case Pair(StreamCounters c) ->
+                            w.startKind(ERRORS, c.labels(), kind.label()).wholeDouble(c.errors(kind));
                     case Unresolved u when kind == ErrorKind.RESOLVE ->
                             w.startKind(ERRORS, u.labels(), kind.label()).wholeDouble(u.count().get());
-                    default -> {
+                    case Unresolved u -> {
                     }
                 }
             }
         }
     }
 
-    private static SeriesLabels labels(Object member) {
-        return member instanceof StreamCounters c ? c.labels() : ((Unresolved) member).labels();
-    }
-
     /** The pairs' counters, in series order. */
     private Iterable<StreamCounters> streams() {
-        return () -> series.values().stream().filter(StreamCounters.class::isInstance)
-                .map(StreamCounters.class::cast).iterator();
+        return () -> series.values().stream().<StreamCounters>mapMulti((member, out) -> {
+            if (member instanceof Pair(StreamCounters c)) {
+                out.accept(c);
+            }
+        }).iterator();
+    }
+
+    /** One entry of the series order: a pair's counters, or a name's resolve failures before it has addresses. */
+    private sealed interface Member permits Pair, Unresolved {
+        SeriesLabels labels();
+    }
+
+    /** A {@code {target,address}} pair. */
+    private record Pair(StreamCounters counters) implements Member {
+        @Override
+        public SeriesLabels labels() {
+            return counters.labels();
+        }
     }
 
     /** A packet counter family. */
@@ -162,6 +175,6 @@ public final class PingFamilies implements MetricFamilies {
     }
 
     /** The resolve failures of a name without addresses. */
-    private record Unresolved(SeriesLabels labels, AtomicLong count) {
+    private record Unresolved(SeriesLabels labels, AtomicLong count) implements Member {
     }
 }
