@@ -46,7 +46,7 @@ public final class StreamCounters implements ProbeEvents {
     private final DoubleSupplier jitterSeconds;
 
     /**
-     * @param nowMillis     the clock of the decaying maximum (Micrometer's: two minutes, three rotating buffers)
+     * @param nowMillis     the clock of the decaying maximum (Micrometer's: three buffers, one reset every minute)
      * @param jitterSeconds what {@code pingclient_jitter_seconds} shows
      */
     public StreamCounters(SeriesLabels labels, DoubleSupplier jitterSeconds, LongSupplier nowMillis) {

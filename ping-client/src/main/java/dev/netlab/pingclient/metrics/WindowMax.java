@@ -5,15 +5,17 @@ import java.lang.invoke.VarHandle;
 import java.util.function.LongSupplier;
 
 /**
- * The largest value of the last two minutes, as Micrometer's {@code TimeWindowMax} keeps it (three buffers rotated
- * every 40 s, each the maximum since its last reset), in five slots of a shared {@code long[]}. The recording thread
+ * The decaying maximum as Micrometer's {@code TimeWindowMax} keeps it for a Prometheus registry's timer: three
+ * buffers, each the maximum since its last reset, one of them reset every expiry (the registry's step, one minute), so
+ * a value is shown for two to three minutes. It lives in five slots of a shared {@code long[]}. The recording thread
  * rotates; a reader computes what a rotation would show without changing anything.
  */
 final class WindowMax {
 
     static final int SLOTS = 5;
     private static final int BUFFERS = 3;
-    private static final long ROTATE_MILLIS = 120_000 / BUFFERS;
+    /** Micrometer rotates once per expiry, not once per expiry divided by the buffers. */
+    private static final long ROTATE_MILLIS = 60_000;
     private static final VarHandle AT = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final long[] slots;

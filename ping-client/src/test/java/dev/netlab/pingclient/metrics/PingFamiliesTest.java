@@ -78,7 +78,8 @@ class PingFamiliesTest {
 
     @Test
     void writesWhatMicrometerWroteForTheSameCounts() {
-        long seed = System.nanoTime();
+        // A failure prints its seed; -Dpingfamilies.seed=N runs that case again.
+        long seed = Long.getLong("pingfamilies.seed", System.nanoTime());
         Random random = new Random(seed);
         pair("t2", "127.0.0.1:7", "", 0.0);
         pair("a\"b\\c\nd", "127.0.0.1:9", "z1", 0.000123);
@@ -142,6 +143,23 @@ class PingFamiliesTest {
             assertThat(PrometheusText.parse(oursText()).valueOf("pingclient_rtt_seconds_max"))
                     .as("at %d s", second)
                     .isEqualTo(PrometheusText.parse(micrometer.scrape()).valueOf("pingclient_rtt_seconds_max"));
+        }
+    }
+
+    @Test
+    void aLargeValueDecaysWhenMicrometersDoes() {
+        // A large value, then smaller ones: the maximum shown falls back exactly when Micrometer's does.
+        Pair pair = pair("t", "127.0.0.1:7", "", 0.0);
+        for (int second = 0; second < 400; second += 10) {
+            if (second == 100 || second == 150 || second == 200) {
+                long rtt = second == 100 ? 7_000_000_000L : 5_000_000_001L;
+                pair.micrometer().received(second, rtt, 56, null, false, null);
+                pair.ours().received(second, rtt, 56, null, false, null);
+            }
+            assertThat(PrometheusText.parse(oursText()).valueOf("pingclient_rtt_seconds_max"))
+                    .as("at %d s", second)
+                    .isEqualTo(PrometheusText.parse(micrometer.scrape()).valueOf("pingclient_rtt_seconds_max"));
+            clock.add(Duration.ofSeconds(10));
         }
     }
 
