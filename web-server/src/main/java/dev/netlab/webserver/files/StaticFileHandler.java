@@ -43,6 +43,7 @@ public final class StaticFileHandler implements RequestHandler {
     private final PathResolver resolver;
     private final ServingPolicy policy;
     private final FileCache cache;
+    private final AbsentSiblings absentSiblings;
 
     /** A handler whose cache tells settled files by {@code clock} (the wall clock: file times are wall-clock times). */
     public StaticFileHandler(PathResolver resolver, boolean listing, Clock clock) {
@@ -62,6 +63,7 @@ public final class StaticFileHandler implements RequestHandler {
         this.resolver = resolver;
         this.policy = policy;
         this.cache = cache;
+        this.absentSiblings = new AbsentSiblings(cache.clock());
     }
 
     @Override
@@ -113,7 +115,7 @@ public final class StaticFileHandler implements RequestHandler {
         String coding = null;
         Resolution.File selected = original;
         if (policy.precompressed()) {
-            List<Precompressed.Sibling> siblings = Precompressed.find(resolver, original);
+            List<Precompressed.Sibling> siblings = Precompressed.find(resolver, original, absentSiblings);
             if (!siblings.isEmpty()) {
                 // Every answer for this path depends on Accept-Encoding, the identity one included.
                 extra.add("Vary", "Accept-Encoding");
