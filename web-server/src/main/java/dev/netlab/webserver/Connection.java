@@ -152,9 +152,11 @@ final class Connection implements Runnable {
                 input.shrink();
                 giveBack();
                 idle = true;
-                if (!first && !left) {
+                // A new connection's request is often a few microseconds behind its accept: a turn lets it arrive.
+                if (!left && (!first || stream.available() == 0)) {
                     // Let the other connections run first: by then the client's next request has usually
-                    // arrived, and the read finds it without parking and a round trip through the poller.
+                    // arrived, and the read finds it without parking (a timed park costs a timer on the scheduler's
+                    // delay thread) and a round trip through the poller.
                     SchedulerWatch.SHARED.yieldTurn();
                 }
                 try {
