@@ -2,6 +2,7 @@
 # A/B benchmark: two or more builds of our web-server and nginx (1 worker, sendfile on, access_log off) side by
 # side in one run, each server on SERVER_CPU (taskset), wrk -t1 on CLIENT_CPU, 64 keep-alive connections, rows:
 #   1k, 64k  the 1 KiB / 64 KiB file;  304  the 1 KiB file with If-None-Match: <that server's ETag> (a revalidation)
+#   1k-close, 64k-close  the same files with Connection: close (a new connection per answer; ROWS="1k-close 64k-close")
 # Every row is warmed up on every server, then ROUNDS rounds measure every row on every server one after the other
 # (interleaved). CPU/req is the server's utime + stime over the measurement (/proc/PID/stat; nginx: its worker)
 # divided by the answers. Each build is a directory holding web-server.jar and its libs/ (copy them out of
@@ -49,7 +50,8 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 measure() {
     local file=1k
     WRK_HEADERS=()
-    if [ "$2" = 64k ]; then file=64k; fi
+    case $2 in 64k*) file=64k ;; esac
+    case $2 in *-close) WRK_HEADERS=("Connection: close") ;; esac
     if [ "$2" = 304 ]; then WRK_HEADERS=("If-None-Match: ${ETAG[$1]}"); fi
     latency "$1" "$file" "$CONNECTIONS" "$3"
 }

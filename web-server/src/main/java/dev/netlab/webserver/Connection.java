@@ -152,9 +152,11 @@ final class Connection implements Runnable {
                 input.shrink();
                 giveBack();
                 idle = true;
-                if (!first && !left) {
+                // A new connection's request is often a few microseconds behind its accept: a turn lets it arrive.
+                if (!left && (!first || stream.available() == 0)) {
                     // Let the other connections run first: by then the client's next request has usually
-                    // arrived, and the read finds it without parking and a round trip through the poller.
+                    // arrived, and the read finds it without parking (a timed park costs a timer on the scheduler's
+                    // delay thread) and a round trip through the poller.
                     SchedulerWatch.SHARED.yieldTurn();
                 }
                 try {
@@ -227,7 +229,7 @@ final class Connection implements Runnable {
         metrics.request(head.method(), response.status(), bytes, nanos);
         accessLog.record(remote, head, head.method(), response.status().code(), bytes, nanos);
         if (!keepAlive) {
-            lingeringClose(stream, input);
+            closeAfterAnswer(stream, input, bodyUnread);
         }
         return keepAlive;
     }
@@ -300,6 +302,18 @@ final class Connection implements Runnable {
             } catch (IOException e) {
                 LOG.log(Level.FINEST, "408 not delivered", e);
             }
+        }
+    }
+
+    /**
+     * Ends the connection after a normal answer: at once when the client has sent nothing more (no parked read, no
+     * timer, as nginx's lingering_close decides), lingering when it has sent more or a body was left unread.
+     */
+    private void closeAfterAnswer(DeadlineInputStream stream, HttpInput input, boolean bodyUnread) throws IOException {
+        if (bodyUnread || input.hasBuffered() || stream.available() > 0) {
+            lingeringClose(stream, input);
+        } else {
+            closeOutput();
         }
     }
 

@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Small files' bytes and head fields, reused only while the stat the resolver already made shows the same file:
  * same device and inode (a file replaced by rename is another file), same size, same modification time to the
- * nanosecond. A hit saves the open, fstat, pread and close of every request.
+ * nanosecond. A hit saves the open, fstat, pread and close of every request (and for a file larger than the answer
+ * buffer, the head's own write and the sendfile).
  *
  * <p>A write in the same clock tick as an earlier one can leave the modification time unchanged, so a file is only
  * cached once its modification time is {@link #SETTLE} old when its bytes are read (git's "racily clean" rule):
@@ -20,8 +21,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class FileCache {
 
-    /** Files up to this size are cached: what goes out in one write with its head anyway. */
-    static final int MAX_FILE_BYTES = 15 * 1024;
+    /**
+     * Files up to this size are cached: what goes out in one write with its head (copied into the answer buffer up
+     * to {@link #MAX_ARRAY_BYTES}, in a gathering write from a direct buffer above), instead of an open, two fstat,
+     * a write of the head, a sendfile and a close.
+     */
+    static final int MAX_FILE_BYTES = 64 * 1024;
+    /** Files up to this size are cached as arrays, copied after the head into the answer buffer. */
+    static final int MAX_ARRAY_BYTES = 15 * 1024;
     /** A file is cached once its modification time is this old (then a later write changes it). */
     static final Duration SETTLE = Duration.ofSeconds(1);
     private static final long MAX_TOTAL_BYTES = 32L * 1024 * 1024;

@@ -3,6 +3,7 @@ package dev.netlab.webserver.files;
 import dev.netlab.webserver.http.Body;
 import dev.netlab.webserver.http.Headers;
 import dev.netlab.webserver.http.HttpDate;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.time.Instant;
 
@@ -65,6 +66,12 @@ public final class FileRepresentation {
     static FileRepresentation of(byte[] bytes, String fileName, Instant modified) {
         return new FileRepresentation(new Body.Bytes(bytes), MimeTypes.forFileName(fileName), bytes.length, modified,
                 etag(modified, bytes.length), null, true);
+    }
+
+    /** The representation of a cached file's bytes in a read-only direct {@code buffer}: cached and reused. */
+    static FileRepresentation of(ByteBuffer buffer, String fileName, Instant modified) {
+        return new FileRepresentation(new Body.Shared(buffer), MimeTypes.forFileName(fileName), buffer.remaining(),
+                modified, etag(modified, buffer.remaining()), null, true);
     }
 
     public Body body() {

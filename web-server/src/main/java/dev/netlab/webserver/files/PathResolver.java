@@ -102,6 +102,20 @@ public final class PathResolver {
         return step == null ? Resolution.NOT_FOUND : file(step.path(), step.attributes(), file.directory(), name);
     }
 
+    /**
+     * Whether an entry named as {@code file} with {@code suffix} appended exists in its directory in any form (a link
+     * not followed, a directory, an entry the policies refuse): only when none does may its absence be remembered.
+     */
+    public boolean siblingNamed(Resolution.File file, String suffix) {
+        try {
+            return Files.exists(file.directory().resolve(file.name() + suffix), LinkOption.NOFOLLOW_LINKS);
+        } catch (InvalidPathException e) {
+            return false;
+        } catch (SecurityException e) {
+            return true;
+        }
+    }
+
     /** The decoded URL path {@code segments} lead to ("/a/b.css", "/dir/" for a directory), for per-path rules. */
     static String urlPath(List<String> segments, boolean directory) {
         List<String> names = normalise(segments);

@@ -1,5 +1,6 @@
 package dev.netlab.webserver.files;
 
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,7 +21,33 @@ final class Precompressed {
     private Precompressed() {
     }
 
-    /** The usable siblings of {@code original}, in order of preference. */
+    /**
+     * The usable siblings of {@code original}, in order of preference; none without a lookup when {@code absent}
+     * knows the file has none under its directory's present stat.
+     */
+    static List<Sibling> find(PathResolver resolver, Resolution.File original, AbsentSiblings absent) {
+        // Taken before the lookups: an entry made after it changes the directory's time.
+        BasicFileAttributes directory = AbsentSiblings.directoryOf(original);
+        if (directory != null && absent.known(original, directory)) {
+            return List.of();
+        }
+        List<Sibling> found = find(resolver, original);
+        if (found.isEmpty() && directory != null && noSiblingNamed(resolver, original)) {
+            absent.remember(original, directory);
+        }
+        return found;
+    }
+
+    private static boolean noSiblingNamed(PathResolver resolver, Resolution.File original) {
+        for (String[] form : FORMS) {
+            if (resolver.siblingNamed(original, form[1])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The usable siblings of {@code original}, in order of preference, each looked up. */
     static List<Sibling> find(PathResolver resolver, Resolution.File original) {
         List<Sibling> found = new ArrayList<>(FORMS.size());
         for (String[] form : FORMS) {

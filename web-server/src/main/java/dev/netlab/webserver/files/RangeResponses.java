@@ -76,6 +76,8 @@ final class RangeResponses {
     private static Body slice(Body body, ByteRanges.Range range) {
         return switch (body) {
             case Body.Bytes bytes -> new Body.Slice(bytes.data(), (int) range.first(), (int) range.length());
+            case Body.Shared shared ->
+                    new Body.Shared(shared.data().slice((int) range.first(), (int) range.length()));
             case Body.FileRegion region ->
                     new Body.FileRegion(region.channel(), region.position() + range.first(), range.length());
             default -> throw new IllegalArgumentException("not a file's body: " + body);

@@ -43,6 +43,7 @@ public final class StaticFileHandler implements RequestHandler {
     private final PathResolver resolver;
     private final ServingPolicy policy;
     private final FileCache cache;
+    private final AbsentSiblings absentSiblings;
 
     /** A handler whose cache tells settled files by {@code clock} (the wall clock: file times are wall-clock times). */
     public StaticFileHandler(PathResolver resolver, boolean listing, Clock clock) {
@@ -62,6 +63,7 @@ public final class StaticFileHandler implements RequestHandler {
         this.resolver = resolver;
         this.policy = policy;
         this.cache = cache;
+        this.absentSiblings = new AbsentSiblings(cache.clock());
     }
 
     @Override
@@ -113,7 +115,7 @@ public final class StaticFileHandler implements RequestHandler {
         String coding = null;
         Resolution.File selected = original;
         if (policy.precompressed()) {
-            List<Precompressed.Sibling> siblings = Precompressed.find(resolver, original);
+            List<Precompressed.Sibling> siblings = Precompressed.find(resolver, original, absentSiblings);
             if (!siblings.isEmpty()) {
                 // Every answer for this path depends on Accept-Encoding, the identity one included.
                 extra.add("Vary", "Accept-Encoding");
@@ -198,6 +200,12 @@ public final class StaticFileHandler implements RequestHandler {
         try (Body body = representation.body()) {
             gzip = switch (body) {
                 case Body.Bytes bytes -> OnTheFlyGzip.compress(bytes.data(), 0, bytes.data().length);
+                case Body.Shared shared -> {
+                    ByteBuffer view = shared.view();
+                    byte[] content = new byte[view.remaining()];
+                    view.get(content);
+                    yield OnTheFlyGzip.compress(content, 0, content.length);
+                }
                 case Body.FileRegion region -> {
                     ByteBuffer content = ByteBuffer.allocate((int) region.length());
                     while (content.hasRemaining()) {
@@ -271,7 +279,9 @@ public final class StaticFileHandler implements RequestHandler {
     private FileRepresentation readSmall(Resolution.File file, FileChannel channel, String name, Instant modified)
             throws IOException {
         int size = (int) file.attributes().size();
-        ByteBuffer bytes = ByteBuffer.allocate(size);
+        // A file too large to be copied into the answer buffer is kept where a gathering write sends it from.
+        boolean direct = size > FileCache.MAX_ARRAY_BYTES;
+        ByteBuffer bytes = direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
         long position = 0;
         while (bytes.hasRemaining()) {
             int n = channel.read(bytes, position);
@@ -289,7 +299,9 @@ public final class StaticFileHandler implements RequestHandler {
         if (channel.size() != size) {
             return null;
         }
-        FileRepresentation representation = FileRepresentation.of(bytes.array(), name, modified);
+        FileRepresentation representation = direct
+                ? FileRepresentation.of(bytes.flip().asReadOnlyBuffer(), name, modified)
+                : FileRepresentation.of(bytes.array(), name, modified);
         if (!cache.put(file.path(), file.attributes(), after, representation)) {
             return null;
         }

@@ -1,6 +1,7 @@
 package dev.netlab.webserver.http;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.List;
 import java.util.Objects;
@@ -28,6 +29,28 @@ public sealed interface Body extends AutoCloseable {
         @Override
         public long length() {
             return data.length;
+        }
+    }
+
+    /**
+     * A cached file's bytes in a read-only direct buffer that every answer shares: each sends its own view, so the
+     * head and the bytes can go out in one gathering write without a copy into the answer buffer.
+     */
+    record Shared(ByteBuffer data) implements Body {
+        public Shared {
+            if (!data.isDirect() || !data.isReadOnly()) {
+                throw new IllegalArgumentException("not a read-only direct buffer: " + data);
+            }
+        }
+
+        @Override
+        public long length() {
+            return data.remaining();
+        }
+
+        /** A view of the bytes for one answer (its own position). */
+        public ByteBuffer view() {
+            return data.duplicate();
         }
     }
 

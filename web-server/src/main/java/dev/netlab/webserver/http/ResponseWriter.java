@@ -3,14 +3,16 @@ package dev.netlab.webserver.http;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Writes responses on one connection. A small body goes out in the same write as the head (one system call); a file
- * larger than the buffer goes out with {@code FileChannel.transferTo}, which is sendfile(2) on Linux: no copy
- * through the heap. Not thread-safe: one per connection.
+ * Writes responses on one connection. A small body goes out in the same write as the head (one system call), a
+ * larger one in memory in a gathering write with it (still one); a file larger than the buffer goes out with
+ * {@code FileChannel.transferTo}, which is sendfile(2) on Linux: no copy through the heap. Not thread-safe: one per
+ * connection.
  */
 public final class ResponseWriter {
 
@@ -114,6 +116,14 @@ public final class ResponseWriter {
             }
             case Body.Bytes bytes -> append(bytes.data(), 0, bytes.data().length);
             case Body.Slice slice -> append(slice.data(), slice.offset(), slice.size());
+            case Body.Shared shared -> {
+                ByteBuffer view = shared.view();
+                if (view.remaining() <= buffer.remaining()) {
+                    buffer.put(view);
+                } else {
+                    gather(view);
+                }
+            }
             case Body.FileRegion region -> {
                 if (region.length() <= buffer.remaining()) {
                     readInto(region);
@@ -134,9 +144,27 @@ public final class ResponseWriter {
         if (length <= buffer.remaining()) {
             buffer.put(data, offset, length);
         } else {
-            flush();
-            writeFully(ByteBuffer.wrap(data, offset, length));
+            gather(ByteBuffer.wrap(data, offset, length));
         }
+    }
+
+    /**
+     * Sends what the buffer holds, then {@code body}: in one gathering write where the channel takes one (a socket:
+     * one system call, and the head does not go out in a packet of its own), else one after the other.
+     */
+    private void gather(ByteBuffer body) throws IOException {
+        buffer.flip();
+        if (channel instanceof GatheringByteChannel gathering) {
+            ByteBuffer[] pieces = {buffer, body};
+            while (body.hasRemaining()) {
+                beforeWrite.run();
+                sent += gathering.write(pieces);
+            }
+        } else {
+            writeFully(buffer);
+            writeFully(body);
+        }
+        buffer.clear();
     }
 
     /** Copies a small file region after the head: one write instead of a write and a sendfile. */

@@ -96,6 +96,28 @@ class FileCacheTest {
     }
 
     @Test
+    void aFileUpTo64KiBIsCachedInADirectBufferAndServedWholeAndInRanges() throws Exception {
+        byte[] content = new byte[64 * 1024];
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) (i * 31 + i / 251);
+        }
+        Path medium = root.resolve("medium.bin");
+        Files.write(medium, content);
+        Files.setLastModifiedTime(medium, FileTime.from(OLD));
+        get("/medium.bin").body().close();
+        Response cached = get("/medium.bin");
+        assertThat(cached.body()).isInstanceOf(Body.Shared.class);
+        assertThat(cache.size()).isEqualTo(1);
+        assertThat(bytes(cached)).isEqualTo(content);
+        // Every answer has its own view: a second one sends the same bytes again.
+        assertThat(bytes(get("/medium.bin"))).isEqualTo(content);
+        Response range = handler.handle(new RequestHead("GET", "/medium.bin", HttpVersion.HTTP_1_1,
+                new Headers().add("Host", "t").add("Range", "bytes=1000-1999"), BodyFraming.NONE));
+        assertThat(range.status().code()).isEqualTo(206);
+        assertThat(bytes(range)).isEqualTo(java.util.Arrays.copyOfRange(content, 1000, 2000));
+    }
+
+    @Test
     void aDeletedFileIs404AndLeavesTheCache() throws Exception {
         get("/page.html");
         Files.delete(page);
@@ -145,6 +167,15 @@ class FileCacheTest {
         Files.writeString(file, text, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE);
         Files.setLastModifiedTime(file, FileTime.from(modified));
+    }
+
+    private static byte[] bytes(Response response) throws IOException {
+        try (Body body = response.body()) {
+            ByteBuffer view = ((Body.Shared) body).view();
+            byte[] bytes = new byte[view.remaining()];
+            view.get(bytes);
+            return bytes;
+        }
     }
 
     private static String text(Response response) throws IOException {
