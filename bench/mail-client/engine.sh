@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The engine alone against postfix's smtp-sink, next to postfix's smtp-source -d with the same sessions, ROUNDS times
 # in turn (anchor, then each engine variant): MESSAGES small messages over SESSIONS connections kept for many
-# messages. Engine variants (bench/mail-client/BulkSend.java, one JVM each, a 1,000-message warm-up first):
+# messages. Engine variants (bench/mail-client/BulkSend.java, one JVM each, warm-up rounds until the JIT settles):
 #   send      SmtpSession.send per message (as the service's delivery workers), RSET pipelined into the next group
 #   sendAll   SmtpSession.sendAll with BATCH messages per call: each group written behind the previous data
-#   before    (only with BENCH_MAIL_JAR_BEFORE=jar) send per message with that older jar, for a before/after run
-# Prints messages/s, the ratio to smtp-source in the same round, and client CPU per message (the JVM's CPU time in
-# the timed round; smtp-source's from GNU time). Clients on CPU 0, the sink on CPU 1. Loopback only; stops what it started.
+#   sendAll platform   the same on platform threads instead of virtual ones
+#   before    (only with BENCH_MAIL_JAR_BEFORE=jar) send and sendAll with that older jar, for a before/after run
+# Prints messages/s, the ratio to smtp-source in the same round, client CPU per message (the JVM's CPU time in
+# the timed round; smtp-source's from GNU time) and the sink's (from /proc, whole run: the warm-up included for ours). Clients on CPU 0, the sink on CPU 1. Loopback only; stops what it started.
 # Needs: root (smtp-sink drops to nobody), apt-get, dpkg, taskset, python3, GNU time, a JDK >= 21; the jar built beforehand
 # (./mvnw -B -o -pl mail-client -am package -DskipTests), given as BENCH_MAIL_JAR (default mail-client/target).
 # Usage: [BENCH_MAIL_JAR=jar] [BENCH_MAIL_JAR_BEFORE=jar] bench/mail-client.sh engine [MESSAGES] [SESSIONS] [ROUNDS] [BATCH]
@@ -58,34 +59,47 @@ anchor() {
   awk '{print $1, $2 + $3}' "$WORK/anchor.time"
 }
 
-# One engine variant: jar, threads, batch -> "seconds cpu-seconds failed".
+# One engine variant: jar, batch, threads (virtual or platform) -> "seconds cpu-seconds failed warm-up-messages".
 engine() {
   local out
   out=$(taskset -c "$CLIENT_CPU" "$JAVA" -cp "$1" "$ROOT/bench/mail-client/BulkSend.java" 127.0.0.1 "$PORT" \
-    "$MESSAGES" "$SESSIONS" virtual "$2") || die "BulkSend failed"
+    "$MESSAGES" "$SESSIONS" "$3" "$2" 2>"$WORK/engine.err") || die "BulkSend failed: $(cat "$WORK/engine.err")"
   read -r _ seconds failed cpu <<<"$out"
-  echo "$seconds $cpu $failed"
+  echo "$seconds $cpu $failed $(awk '/^warm-up:/ {print $2 * 5000}' "$WORK/engine.err")"
 }
 
-row() {  # name seconds cpu anchor-seconds [failed]
+# The sink's CPU time so far, in clock ticks (user + system).
+sink_ticks() { awk '{print $14 + $15}' "/proc/$SINK_PID/stat"; }
+TICK=$(getconf CLK_TCK)
+
+row() {  # name seconds cpu anchor-seconds failed sink-ticks-before [messages the sink served]
+  local served=${7:-$MESSAGES}
   python3 -c "
-m=$MESSAGES; s=$2; c=$3; a=$4
-print(f'%-34s %10.0f %7.2f %10.1f  %s' % ('$1', m / s, a / s, c / m * 1e6, '${5:+failed=$5}'))"
+m=$MESSAGES; s=$2; c=$3; a=$4; sink=($(sink_ticks) - $6) / $TICK
+print(f'%-34s %10.0f %7.2f %10.1f %10.1f  %s' % ('$1', m / s, a / s, c / m * 1e6, sink / $served * 1e6,
+      '${5:+failed=$5}' if '$5' not in ('', '0') else ''))"
 }
 
 echo "messages=$MESSAGES sessions=$SESSIONS batch=$BATCH jar=$JAR${BEFORE:+ before=$BEFORE}"
 echo "load at start: $(uptime | sed 's/.*load average: //')"
-printf '%-34s %10s %7s %10s\n' "round / path" "msgs/s" "ratio" "CPU us/msg"
+printf '%-34s %10s %7s %10s %10s\n' "round / path" "msgs/s" "ratio" "CPU us/msg" "sink us/msg"
+# One engine variant's row: name jar batch [threads]; the sink also served the warm-up rounds (their count on stderr).
+engine_row() {
+  local t0 sec cpu failed
+  t0=$(sink_ticks)
+  read -r sec cpu failed warm < <(engine "$2" "$3" "${4:-virtual}")
+  row "$1" "$sec" "$cpu" "$a_sec" "$failed" "$t0" $((MESSAGES + warm))
+}
 for round in $(seq 1 "$ROUNDS"); do
+  t0=$(sink_ticks)
   read -r a_sec a_cpu < <(anchor)
-  row "$round smtp-source -d (anchor)" "$a_sec" "$a_cpu" "$a_sec"
+  row "$round smtp-source -d (anchor)" "$a_sec" "$a_cpu" "$a_sec" "" "$t0"
   if [ -n "$BEFORE" ]; then
-    read -r sec cpu failed < <(engine "$BEFORE" 1)
-    row "$round engine before: send" "$sec" "$cpu" "$a_sec" "$failed"
+    engine_row "$round engine before: send" "$BEFORE" 1
+    engine_row "$round engine before: sendAll" "$BEFORE" "$BATCH"
   fi
-  read -r sec cpu failed < <(engine "$JAR" 1)
-  row "$round engine send" "$sec" "$cpu" "$a_sec" "$failed"
-  read -r sec cpu failed < <(engine "$JAR" "$BATCH")
-  row "$round engine sendAll (batch $BATCH)" "$sec" "$cpu" "$a_sec" "$failed"
+  engine_row "$round engine send" "$JAR" 1
+  engine_row "$round engine sendAll (batch $BATCH)" "$JAR" "$BATCH"
+  engine_row "$round engine sendAll platform" "$JAR" "$BATCH" platform
 done
 echo "load at end: $(uptime | sed 's/.*load average: //')"

@@ -1,6 +1,6 @@
 package dev.netlab.mailclient.smtp;
 
-import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 
 /**
  * Prepares message content for DATA (RFC 5321 sections 2.3.8, 4.5.2 and 4.5.3.1.6): every line ends in CRLF (a bare
@@ -24,7 +24,10 @@ public final class DataEncoder {
      *                                  raw content that has them is refused, not folded)
      */
     public static Encoded encode(byte[] content) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(content.length + content.length / 32 + 8);
+        // One array sized for the worst case (no ByteArrayOutputStream, whose every write takes its lock).
+        int bound = content.length + 5 + Math.min(content.length, growthBound(content));
+        byte[] out = new byte[bound];
+        int n = 0;
         int lineLength = 0;
         int lines = 0;
         boolean atLineStart = true;
@@ -34,31 +37,45 @@ public final class DataEncoder {
                 if (b == '\r' && i + 1 < content.length && content[i + 1] == '\n') {
                     i++;
                 }
-                out.write('\r');
-                out.write('\n');
+                out[n++] = '\r';
+                out[n++] = '\n';
                 lines++;
                 lineLength = 0;
                 atLineStart = true;
                 continue;
             }
             if (atLineStart && b == '.') {
-                out.write('.');
+                out[n++] = '.';
             }
             atLineStart = false;
-            out.write(b);
+            out[n++] = b;
             if (++lineLength > MAX_LINE_OCTETS) {
                 throw new IllegalArgumentException("line " + (lines + 1) + " is longer than " + MAX_LINE_OCTETS
                         + " octets");
             }
         }
         if (!atLineStart) {
-            out.write('\r');
-            out.write('\n');
+            out[n++] = '\r';
+            out[n++] = '\n';
             lines++;
         }
-        out.write('.');
-        out.write('\r');
-        out.write('\n');
-        return new Encoded(out.toByteArray(), lines);
+        out[n++] = '.';
+        out[n++] = '\r';
+        out[n++] = '\n';
+        return new Encoded(n == out.length ? out : Arrays.copyOf(out, n), lines);
+    }
+
+    /**
+     * How many octets may grow on the way: each bare CR or LF (to CRLF) and each dot at a line start (stuffed) adds
+     * one; counting every CR, LF and dot over-estimates, which is enough for a bound.
+     */
+    private static int growthBound(byte[] content) {
+        int count = 1;
+        for (byte b : content) {
+            if (b == '\r' || b == '\n' || b == '.') {
+                count++;
+            }
+        }
+        return count;
     }
 }

@@ -36,6 +36,9 @@ public final class ReplyReader {
     private final byte[] line = new byte[MAX_LINE_OCTETS];
     private int position;
     private int limit;
+    /** When the reply being read must be complete by, once a read from the socket has started its clock. */
+    private long deadline;
+    private boolean deadlineSet;
 
     public ReplyReader(InputStream in, ReadTimeout readTimeout, LongSupplier nanoTime) {
         this.in = in;
@@ -57,12 +60,14 @@ public final class ReplyReader {
      * @throws SmtpProtocolException when a line is malformed or too long, codes differ, or the server closes
      */
     public Reply read(Duration timeout, boolean enhanced) throws SmtpException {
-        long deadline = nanoTime.getAsLong() + timeout.toNanos();
+        // The clock starts at the first read from the socket: a reply already buffered (the usual case in a
+        // pipelined group) costs no clock reading, and nothing blocks before that read.
+        deadlineSet = false;
         String text = null;
         List<String> texts = null;
         int code = -1;
         while (true) {
-            String line = readLine(deadline, timeout);
+            String line = readLine(timeout);
             int lineCode = parseCode(line);
             if (code >= 0 && lineCode != code) {
                 throw new SmtpProtocolException("reply lines with different codes: " + code + " and " + lineCode);
@@ -135,11 +140,11 @@ public final class ReplyReader {
         return count >= 1 && count <= 3 ? i : -1;
     }
 
-    private String readLine(long deadline, Duration timeout) throws SmtpException {
+    private String readLine(Duration timeout) throws SmtpException {
         int length = 0;
         while (true) {
             if (position == limit) {
-                fill(deadline, timeout);
+                fill(timeout);
             }
             byte b = buffer[position++];
             if (b == '\n') {
@@ -155,8 +160,13 @@ public final class ReplyReader {
         }
     }
 
-    private void fill(long deadline, Duration timeout) throws SmtpException {
-        long remaining = deadline - nanoTime.getAsLong();
+    private void fill(Duration timeout) throws SmtpException {
+        long now = nanoTime.getAsLong();
+        if (!deadlineSet) {
+            deadline = now + timeout.toNanos();
+            deadlineSet = true;
+        }
+        long remaining = deadline - now;
         if (remaining <= 0) {
             throw new SmtpTimeoutException("waiting for a complete reply", timeout);
         }
