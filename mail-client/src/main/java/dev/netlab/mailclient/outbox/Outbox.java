@@ -11,11 +11,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,9 +29,11 @@ import java.util.stream.Stream;
 
 /**
  * The durable outbox: accepted messages in segment files in {@code queue/}, one segment per group commit, written
- * whole before the callers answer 202 (a message in a segment alone means queued; {@link SegmentWriter}); one status
- * record per message in {@code state/}, written atomically only after an attempt changes it; {@code tmp/} for writes
- * in progress and {@code corrupt/} for what cannot be read, put aside so it never blocks the others. A segment
+ * whole before the callers answer 202 (a message in a segment alone means queued; {@link SegmentWriter}); status
+ * records in {@code state/}, written atomically only after an attempt changes them: one file per deferred or failed
+ * message, and one file per batch of sent messages ({@link #sentAll}: {@code .recs}, framed like a segment);
+ * {@code tmp/} for writes in progress and {@code corrupt/} for what cannot be read, put aside so it never blocks the
+ * others. A segment
  * leaves {@code queue/} only after every message in it has its final status (sent or failed) on disk, so a crash at
  * any moment loses nothing: at most a message the relay took just before the crash is sent again.
  *
@@ -42,6 +47,8 @@ public final class Outbox {
     private static final HexFormat HEX = HexFormat.of();
     // The longest a worker sleeps without looking at the clock again (a test's clock moves without telling us).
     private static final Duration MAX_WAIT = Duration.ofMillis(200);
+    /** A file of sent records written together ({@link #sentAll}) ends so. */
+    static final String RECORDS_SUFFIX = ".recs";
 
     /** Told about files moved aside, so they can be counted. */
     public interface CorruptionListener {
@@ -54,6 +61,10 @@ public final class Outbox {
 
     /** The answer to an accept: the id, and whether an earlier request with the same idempotency key made it. */
     public record Accepted(String id, boolean duplicate) {
+    }
+
+    /** A message the relay took, with its final reply, for {@link #sentAll}. */
+    public record Sent(Claim claim, String finalReply, List<String> rejected, List<String> transcript) {
     }
 
     /** One page of a listing; {@code next} is the id to pass as {@code after} for the next page. */
@@ -73,6 +84,8 @@ public final class Outbox {
     private final Path corruptDir;
     private final DurableFiles files;
     private final SegmentWriter segments;
+    // Batches of sent records: one file in state/ per batch, its frames each one message's MessageState.
+    private final SegmentWriter records;
     private final Clock clock;
     private final RetryPolicy retry;
     private final RandomGenerator random;
@@ -80,6 +93,8 @@ public final class Outbox {
     private final ConcurrentSkipListMap<String, MessageState> index = new ConcurrentSkipListMap<>();
     // Where each waiting message is; an entry leaves when its message is finished or given up.
     private final Map<String, Segment.Entry> entries = new ConcurrentHashMap<>();
+    // Where each finished message's record is when it was written in a batch (state/*.recs).
+    private final Map<String, Segment.Entry> batchedRecords = new ConcurrentHashMap<>();
     private final Map<String, String> idsByKey = new ConcurrentHashMap<>();
     private final ReentrantLock keyedAccepts = new ReentrantLock();
     private final ReentrantLock dueLock = new ReentrantLock();
@@ -95,6 +110,7 @@ public final class Outbox {
         this.corruptDir = dir.resolve("corrupt");
         this.files = new DurableFiles(dir.resolve("tmp"), durability);
         this.segments = new SegmentWriter(dir.resolve("tmp"), queueDir, durability);
+        this.records = new SegmentWriter(dir.resolve("tmp"), stateDir, durability);
         this.clock = clock;
         this.retry = retry;
         this.random = random;
@@ -127,6 +143,7 @@ public final class Outbox {
             Files.deleteIfExists(leftover);
         }
         Map<String, MessageState> states = new ConcurrentHashMap<>();
+        Map<String, Segment.Entry> batched = new HashMap<>();
         Instant now = clock.instant();
         for (Path file : list(stateDir, ".json")) {
             try {
@@ -141,40 +158,93 @@ public final class Outbox {
                 moveAside(file, "unreadable status record: " + e.getMessage());
             }
         }
-        for (Path file : list(queueDir, Segment.SUFFIX)) {
-            loadSegment(file, states, now);
+        for (Path file : list(stateDir, RECORDS_SUFFIX)) {
+            loadRecords(file, states, batched);
         }
-        migrateMessageFiles(states, now);
+        for (Path file : list(queueDir, Segment.SUFFIX)) {
+            loadSegment(file, states, batched, now);
+        }
+        migrateMessageFiles(states, batched, now);
         for (MessageState state : states.values()) {
-            Path file = stateDir.resolve(state.id() + ".json");
+            Segment.Entry entry = batched.get(state.id());
             boolean stale = state.statusValue().isWaiting()
                     || retry.expired(Instant.parse(state.updatedAt()), now);
-            if (stale) {
+            if (stale && entry == null) {
                 // A waiting record without its message, or a finished one older than max-age: nothing to keep.
+                files.delete(stateDir.resolve(state.id() + ".json"));
+            } else if (!stale) {
+                indexFinished(state, entry);
+            }
+        }
+        Set<Path> recordFilesInUse = new HashSet<>();
+        batchedRecords.values().forEach(entry -> recordFilesInUse.add(entry.segment().file()));
+        for (Path file : list(stateDir, RECORDS_SUFFIX)) {
+            if (!recordFilesInUse.contains(file)) {
+                // Every record in it is older than max-age (or was damaged and put aside).
                 files.delete(file);
-            } else {
-                index(state);
             }
         }
     }
 
+    /**
+     * Reads one batch of sent records: each replaces the same message's record from a single file (a deferred one,
+     * now superseded: its file is deleted); damaged frames are put aside like a segment's.
+     */
+    private void loadRecords(Path file, Map<String, MessageState> states, Map<String, Segment.Entry> batched)
+            throws IOException {
+        SegmentReader.Scan<MessageState> scan = SegmentReader.scan(file, Outbox::decodeState);
+        for (SegmentReader.Damage damage : scan.damaged()) {
+            putAside(file.getFileName() + "@" + damage.offset(), damage.bytes(), damage.reason());
+        }
+        Segment segment = new Segment(file, 0);
+        for (SegmentReader.Found<MessageState> found : scan.found()) {
+            MessageState state = found.value();
+            MessageState earlier = states.put(state.id(), state);
+            if (earlier != null && !batched.containsKey(state.id())) {
+                files.delete(stateDir.resolve(state.id() + ".json"));
+            }
+            batched.put(state.id(), new Segment.Entry(segment, found.offset(), found.length()));
+        }
+    }
+
+    private static MessageState decodeState(byte[] payload) throws CorruptMessageException {
+        try {
+            MessageState state = MAPPER.readValue(payload, MessageState.class);
+            if (state.id() == null || state.status() == null || state.updatedAt() == null) {
+                throw new CorruptMessageException("a status record lacks a field");
+            }
+            return state;
+        } catch (IOException e) {
+            throw new CorruptMessageException("unreadable status record: " + e.getClass().getSimpleName());
+        }
+    }
+
+    // A finished message's record: in memory its summary, on disk in its own file or in a batch (entry).
+    private void indexFinished(MessageState state, Segment.Entry entry) {
+        index(state);
+        if (entry != null) {
+            batchedRecords.put(state.id(), entry);
+        }
+    }
+
     // Indexes the segment's waiting messages; puts its damaged stretches aside; deletes it when nothing waits in it.
-    private void loadSegment(Path file, Map<String, MessageState> states, Instant now) throws IOException {
-        SegmentReader.Scan scan = SegmentReader.scan(file);
+    private void loadSegment(Path file, Map<String, MessageState> states, Map<String, Segment.Entry> batched,
+                             Instant now) throws IOException {
+        SegmentReader.Scan<QueuedMessage> scan = SegmentReader.scan(file);
         Segment segment = new Segment(file, 0);
         for (SegmentReader.Damage damage : scan.damaged()) {
             putAside(file.getFileName() + "@" + damage.offset(), damage.bytes(), damage.reason());
         }
         int waitingHere = 0;
-        for (SegmentReader.Found found : scan.found()) {
-            QueuedMessage message = found.message();
+        for (SegmentReader.Found<QueuedMessage> found : scan.found()) {
+            QueuedMessage message = found.value();
             if (entries.containsKey(message.id())) {
                 continue;
             }
             MessageState state = states.remove(message.id());
             if (state != null && !state.statusValue().isWaiting()) {
                 // Finished: the final record was written before the crash, the segment not yet removed.
-                index(state);
+                indexFinished(state, batched.get(state.id()));
                 continue;
             }
             waitingHere++;
@@ -199,7 +269,8 @@ public final class Outbox {
     }
 
     // One file per message (the layout before segments): rewritten into segments, then removed.
-    private void migrateMessageFiles(Map<String, MessageState> states, Instant now) throws IOException {
+    private void migrateMessageFiles(Map<String, MessageState> states, Map<String, Segment.Entry> batched,
+                                     Instant now) throws IOException {
         List<Path> legacy = list(queueDir, ".msg");
         for (int from = 0; from < legacy.size(); from += GroupCommit.MAX_BATCH) {
             List<Path> chunk = legacy.subList(from, Math.min(legacy.size(), from + GroupCommit.MAX_BATCH));
@@ -220,7 +291,7 @@ public final class Outbox {
                     continue;
                 }
                 if (state != null && !state.statusValue().isWaiting()) {
-                    index(states.remove(message.id()));
+                    indexFinished(states.remove(message.id()), batched.get(message.id()));
                     continue;
                 }
                 moving.add(message);
@@ -431,7 +502,37 @@ public final class Outbox {
     /** Records that the relay took the message; it leaves the queue. */
     public void sent(Claim claim, String finalReply, List<String> rejected, List<String> transcript)
             throws IOException {
-        finish(claim, Status.SENT, finalReply, finalReply, rejected, transcript);
+        sentAll(List.of(new Sent(claim, finalReply, rejected, transcript)));
+    }
+
+    /**
+     * Records that the relay took every message in {@code batch}; they leave the queue. The records are one new
+     * file in {@code state/} (one file fsync and one directory fsync for the whole batch, not one per message);
+     * when it cannot be written nothing is recorded and the messages stay claimed (the caller releases them).
+     */
+    public void sentAll(List<Sent> batch) throws IOException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        String updatedAt = clock.instant().toString();
+        List<MessageState> finished = new ArrayList<>(batch.size());
+        List<byte[]> payloads = new ArrayList<>(batch.size());
+        for (Sent sent : batch) {
+            MessageState before = sent.claim().state();
+            MessageState after = new MessageState(before.id(), Status.SENT.label(), before.attempts() + 1,
+                    before.acceptedAt(), updatedAt, null, sent.finalReply(), sent.finalReply(),
+                    merge(before.rejected(), sent.rejected()), null, before.idempotencyKey(), sent.transcript());
+            finished.add(after);
+            payloads.add(MAPPER.writeValueAsBytes(after));
+        }
+        List<Segment.Entry> written = records.writeFrames(finished.get(0).id() + RECORDS_SUFFIX, payloads);
+        for (int i = 0; i < finished.size(); i++) {
+            MessageState after = finished.get(i);
+            batchedRecords.put(after.id(), written.get(i));
+            leaveSegment(after.id());
+            index.put(after.id(), after.summary());
+            waiting.decrementAndGet();
+        }
     }
 
     /** Records a permanent failure; the message leaves the queue. */
@@ -447,6 +548,7 @@ public final class Outbox {
                 clock.instant().toString(), null, reply, queueId, merge(before.rejected(), rejected), null,
                 before.idempotencyKey(), transcript);
         writeState(after);
+        batchedRecords.remove(id);
         leaveSegment(id);
         index.put(id, after.summary());
         waiting.decrementAndGet();
@@ -507,11 +609,12 @@ public final class Outbox {
             return Optional.empty();
         }
         try {
-            MessageState stored = MAPPER.readValue(Files.readAllBytes(stateDir.resolve(id + ".json")),
-                    MessageState.class);
+            Segment.Entry batched = batchedRecords.get(id);
+            MessageState stored = batched != null ? SegmentReader.read(batched, Outbox::decodeState)
+                    : MAPPER.readValue(Files.readAllBytes(stateDir.resolve(id + ".json")), MessageState.class);
             // The status in memory is newer while an attempt is under way (sending is never written).
             return Optional.of(stored.withStatus(summary.statusValue()));
-        } catch (IOException e) {
+        } catch (IOException | CorruptMessageException e) {
             return Optional.of(summary);
         }
     }

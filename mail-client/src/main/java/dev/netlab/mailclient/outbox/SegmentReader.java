@@ -18,8 +18,14 @@ import java.util.List;
  */
 final class SegmentReader {
 
-    /** A whole frame: its message and where it is. */
-    record Found(QueuedMessage message, long offset, int length) {
+    /** Turns one intact frame's payload into what it holds, or says why it cannot. */
+    @FunctionalInterface
+    interface Decoder<T> {
+        T decode(byte[] payload) throws CorruptMessageException;
+    }
+
+    /** A whole frame: what it holds (a message, a status record) and where it is. */
+    record Found<T>(T value, long offset, int length) {
     }
 
     /** A stretch of the file that holds no readable message, and why. */
@@ -27,7 +33,7 @@ final class SegmentReader {
     }
 
     /** What one pass over a segment found. */
-    record Scan(List<Found> found, List<Damage> damaged) {
+    record Scan<T>(List<Found<T>> found, List<Damage> damaged) {
     }
 
     private static final int SEARCH_CHUNK = 64 * 1024;
@@ -36,8 +42,13 @@ final class SegmentReader {
     }
 
     /** Every message in {@code file} and every damaged stretch between them. */
-    static Scan scan(Path file) throws IOException {
-        List<Found> found = new ArrayList<>();
+    static Scan<QueuedMessage> scan(Path file) throws IOException {
+        return scan(file, MessageFile::decode);
+    }
+
+    /** Every frame in {@code file}, decoded, and every damaged stretch between them. */
+    static <T> Scan<T> scan(Path file, Decoder<T> decoder) throws IOException {
+        List<Found<T>> found = new ArrayList<>();
         List<Damage> damaged = new ArrayList<>();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
@@ -53,24 +64,29 @@ final class SegmentReader {
                 }
                 int length = Segment.FRAME_HEADER + payload.length;
                 try {
-                    found.add(new Found(MessageFile.decode(payload), offset, length));
+                    found.add(new Found<>(decoder.decode(payload), offset, length));
                 } catch (CorruptMessageException e) {
                     damaged.add(new Damage(offset, readFully(channel, offset, length), e.getMessage()));
                 }
                 offset += length;
             }
         }
-        return new Scan(found, damaged);
+        return new Scan<>(found, damaged);
     }
 
     /** The message at {@code entry}, or why it cannot be read any more. */
     static QueuedMessage read(Segment.Entry entry) throws IOException, CorruptMessageException {
+        return read(entry, MessageFile::decode);
+    }
+
+    /** What the frame at {@code entry} holds, or why it cannot be read any more. */
+    static <T> T read(Segment.Entry entry, Decoder<T> decoder) throws IOException, CorruptMessageException {
         try (FileChannel channel = FileChannel.open(entry.segment().file(), StandardOpenOption.READ)) {
             byte[] payload = intactPayload(channel, entry.offset(), channel.size());
             if (payload == null || Segment.FRAME_HEADER + payload.length != entry.length()) {
                 throw new CorruptMessageException(describe(channel, entry.offset(), channel.size()));
             }
-            return MessageFile.decode(payload);
+            return decoder.decode(payload);
         }
     }
 

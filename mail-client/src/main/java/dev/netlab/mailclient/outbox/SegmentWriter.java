@@ -36,6 +36,7 @@ final class SegmentWriter {
     }
 
     private final Path tmp;
+    // Where finished files go: queue/ for segments, state/ for batches of status records.
     private final Path queue;
     private final Durability durability;
     private final GroupCommit<Append> commits;
@@ -44,7 +45,7 @@ final class SegmentWriter {
         this.tmp = tmp;
         this.queue = queue;
         this.durability = durability;
-        this.commits = new GroupCommit<>(this::writeSegment);
+        this.commits = new GroupCommit<>(batch -> writeSegment(batch.get(0).id + Segment.SUFFIX, batch));
     }
 
     /** Returns once {@code message} is on disk in a segment (data fsynced, name durable), with its place. */
@@ -64,7 +65,20 @@ final class SegmentWriter {
         for (QueuedMessage message : messages) {
             appends.add(new Append(message.id(), Segment.frame(MessageFile.encode(message))));
         }
-        writeSegment(appends);
+        writeSegment(appends.get(0).id + Segment.SUFFIX, appends);
+        return appends.stream().map(a -> a.entry).toList();
+    }
+
+    /**
+     * Writes {@code payloads} as the frames of one new file {@code name} in the target directory now (one file
+     * fsync, one directory fsync), without batching; returns where each frame is.
+     */
+    List<Segment.Entry> writeFrames(String name, List<byte[]> payloads) throws IOException {
+        List<Append> appends = new ArrayList<>();
+        for (byte[] payload : payloads) {
+            appends.add(new Append(name, Segment.frame(payload)));
+        }
+        writeSegment(name, appends);
         return appends.stream().map(a -> a.entry).toList();
     }
 
@@ -73,9 +87,8 @@ final class SegmentWriter {
         return commits.waiting();
     }
 
-    // The segment is named after its first message, so names are unique and sort by acceptance.
-    private void writeSegment(List<Append> batch) throws IOException {
-        String name = batch.get(0).id + Segment.SUFFIX;
+    // A segment is named after its first message, so names are unique and sort by acceptance.
+    private void writeSegment(String name, List<Append> batch) throws IOException {
         Path temporary = tmp.resolve(name);
         Path target = queue.resolve(name);
         boolean renamed = false;

@@ -49,8 +49,8 @@ final class DeliveryWorkers {
     private final SmtpMetrics metrics;
     private final Clock clock;
     private final List<Thread> threads = new ArrayList<>();
-    // Sent records are written off the worker's path, many at once, so their fsyncs share the file system's journal
-    // commits; a crash before one is on disk means that message is sent again (at least once).
+    // Each batch's sent records are written off the worker's path as one file; a crash before it is on disk means
+    // those messages are sent again (at least once).
     private final Semaphore recordSlots = new Semaphore(MAX_PENDING_RECORDS);
     private final Phaser pendingRecords = new Phaser(1);
     private volatile boolean stopping;
@@ -192,6 +192,7 @@ final class DeliveryWorkers {
             outcomes = session.sendAll(messages);
         }
         int onTheWire = 0;
+        List<Outbox.Sent> sent = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             Claim claim = batch.get(i);
             DeliveryOutcome outcome = outcomes.get(i);
@@ -199,8 +200,9 @@ final class DeliveryWorkers {
             if (!refusedLocally(outcome)) {
                 onTheWire++;
             }
-            recordSafely(claim, () -> record(claim, outcome, lines));
+            recordSafely(claim, () -> record(claim, outcome, lines, sent));
         }
+        recordSent(sent);
         return session.isUsable() ? session : closeQuietly(session);
     }
 
@@ -233,7 +235,9 @@ final class DeliveryWorkers {
                 && (failed.stage() == Stage.MAIL);
     }
 
-    private void record(Claim claim, DeliveryOutcome outcome, List<String> transcript) throws IOException {
+    /** Records one message's outcome; a sent one is only added to {@code sent}, recorded with its batch. */
+    private void record(Claim claim, DeliveryOutcome outcome, List<String> transcript, List<Outbox.Sent> sent)
+            throws IOException {
         List<String> left = new ArrayList<>();
         List<String> rejected = new ArrayList<>();
         for (RecipientResult recipient : outcome.recipients()) {
@@ -247,10 +251,11 @@ final class DeliveryWorkers {
             }
         }
         switch (outcome) {
-            case DeliveryOutcome.Delivered d -> sent(claim, d.reply(), List.of(), transcript);
+            case DeliveryOutcome.Delivered d -> sent.add(new Outbox.Sent(claim, d.reply().toString(), List.of(),
+                    transcript));
             case DeliveryOutcome.PartiallyDelivered p -> {
                 if (left.isEmpty()) {
-                    sent(claim, p.reply(), rejected, transcript);
+                    sent.add(new Outbox.Sent(claim, p.reply().toString(), rejected, transcript));
                 } else {
                     defer(claim, p.reply().toString() + "; " + left.size() + " recipient(s) to retry", left, rejected,
                             transcript);
@@ -281,18 +286,26 @@ final class DeliveryWorkers {
         }
     }
 
-    private void sent(Claim claim, Reply reply, List<String> rejected, List<String> lines) {
+    /**
+     * Records the batch's sent messages as one write (one file, one fsync: {@link Outbox#sentAll}), off the worker's
+     * path so that the next batch goes out meanwhile.
+     */
+    private void recordSent(List<Outbox.Sent> sent) {
+        if (sent.isEmpty()) {
+            return;
+        }
         recordSlots.acquireUninterruptibly();
         pendingRecords.register();
-        Thread.ofVirtual().name("record-" + claim.state().id()).start(() -> {
+        Thread.ofVirtual().name("record-" + sent.get(0).claim().state().id()).start(() -> {
             try {
-                outbox.sent(claim, reply.toString(), rejected, lines);
-                metrics.sent(Duration.between(claim.message().acceptedAt(), Instant.now(clock)));
+                outbox.sentAll(sent);
+                Instant now = Instant.now(clock);
+                sent.forEach(s -> metrics.sent(Duration.between(s.claim().message().acceptedAt(), now)));
             } catch (IOException | RuntimeException e) {
-                // The relay has it but our record failed (disk full?): it stays queued and is sent again later.
-                LOG.log(System.Logger.Level.ERROR, "delivery: cannot record that " + claim.state().id()
-                        + " was sent: " + e);
-                outbox.release(claim, RECORD_RETRY);
+                // The relay has them but our record failed (disk full?): they stay queued and are sent again later.
+                LOG.log(System.Logger.Level.ERROR, "delivery: cannot record that " + sent.size() + " messages from "
+                        + sent.get(0).claim().state().id() + " on were sent: " + e);
+                sent.forEach(s -> outbox.release(s.claim(), RECORD_RETRY));
             } finally {
                 pendingRecords.arriveAndDeregister();
                 recordSlots.release();

@@ -112,9 +112,9 @@ class GroupCommitTest {
         List<List<String>> segments = new ArrayList<>();
         for (String name : files("queue")) {
             assertThat(name).endsWith(Segment.SUFFIX);
-            SegmentReader.Scan scan = SegmentReader.scan(dir.resolve("queue").resolve(name));
+            SegmentReader.Scan<QueuedMessage> scan = SegmentReader.scan(dir.resolve("queue").resolve(name));
             assertThat(scan.damaged()).isEmpty();
-            segments.add(scan.found().stream().map(f -> f.message().id()).toList());
+            segments.add(scan.found().stream().map(f -> f.value().id()).toList());
         }
         return segments;
     }

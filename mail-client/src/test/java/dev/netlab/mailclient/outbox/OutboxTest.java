@@ -1,6 +1,7 @@
 package dev.netlab.mailclient.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.netlab.kit.testing.MutableClock;
 import dev.netlab.mailclient.smtp.OutgoingMessage;
@@ -253,6 +254,120 @@ class OutboxTest {
         assertThat(claim.message().id()).isEqualTo(id);
         assertThat(claim.state().attempts()).isEqualTo(1);
         assertThat(dir.resolve("tmp")).isEmptyDirectory();
+    }
+
+    /** Real fsyncs, counted. */
+    private static final class CountedDurability implements Durability {
+        int files;
+        int directories;
+        boolean failFiles;
+
+        @Override
+        public void forceFile(Path file) throws java.io.IOException {
+            if (failFiles) {
+                throw new java.io.IOException("disk full (test)");
+            }
+            files++;
+            FSYNC.forceFile(file);
+        }
+
+        @Override
+        public void forceDirectory(Path directory) throws java.io.IOException {
+            directories++;
+            FSYNC.forceDirectory(directory);
+        }
+    }
+
+    private static List<Outbox.Sent> sentWithTranscripts(List<Outbox.Claim> claims) {
+        return claims.stream().map(claim -> new Outbox.Sent(claim, "250 2.0.0 Ok: queued as " + claim.message().id(),
+                List.of(), List.of("> DATA", "< 250 for " + claim.message().id()))).toList();
+    }
+
+    @Test
+    void theSentRecordsOfABatchAreOneFileWithOneFileAndOneDirectoryFsyncAndSurviveARestart() throws Exception {
+        QueuedMessage[] messages = new QueuedMessage[32];
+        for (int i = 0; i < messages.length; i++) {
+            messages[i] = queued(i + 1);
+        }
+        segment(dir, messages);
+        CountedDurability durability = new CountedDurability();
+        Outbox outbox = open(dir, durability);
+        List<Outbox.Claim> claims = new ArrayList<>();
+        for (Optional<Outbox.Claim> claim = outbox.pollDue(); claim.isPresent(); claim = outbox.pollDue()) {
+            claims.add(claim.get());
+        }
+        assertThat(claims).hasSize(32);
+        int filesBefore = durability.files;
+        int directoriesBefore = durability.directories;
+
+        outbox.sentAll(sentWithTranscripts(claims));
+
+        assertThat(durability.files - filesBefore).isEqualTo(1);
+        assertThat(durability.directories - directoriesBefore).isEqualTo(1);
+        assertThat(outbox.waiting()).isZero();
+        assertThat(names("queue")).isEmpty();
+        assertThat(outbox.state(queued(5).id()).orElseThrow().transcript()).containsExactly("> DATA",
+                "< 250 for " + queued(5).id());
+
+        Outbox again = open();
+        assertThat(again.waiting()).isZero();
+        assertThat(again.pollDue()).isEmpty();
+        for (QueuedMessage message : messages) {
+            MessageState state = again.state(message.id()).orElseThrow();
+            assertThat(state.status()).isEqualTo("sent");
+            assertThat(state.queueId()).isEqualTo("250 2.0.0 Ok: queued as " + message.id());
+            assertThat(state.transcript()).containsExactly("> DATA", "< 250 for " + message.id());
+        }
+        assertThat(again.list(Optional.of(Status.SENT), Optional.empty(), 100).messages()).hasSize(32);
+    }
+
+    @Test
+    void aSentRecordInABatchReplacesTheDeferredRecordOfTheSameMessageAcrossRestarts() throws Exception {
+        Outbox first = open();
+        String id = first.accept(message("b@example.org"), Optional.empty()).id();
+        first.deferred(first.pollDue().orElseThrow(), "451 later", List.of("b@example.org"), List.of(),
+                List.of("< 451 later"));
+        Outbox second = open();
+        second.sentAll(sentWithTranscripts(List.of(second.pollDue().orElseThrow())));
+        assertThat(second.state(id).orElseThrow().attempts()).isEqualTo(2);
+
+        Outbox third = open();
+        assertThat(third.pollDue()).isEmpty();
+        MessageState state = third.state(id).orElseThrow();
+        assertThat(state.status()).isEqualTo("sent");
+        assertThat(state.attempts()).isEqualTo(2);
+        assertThat(names("state")).noneMatch(name -> name.equals(id + ".json"));
+    }
+
+    @Test
+    void aBatchOfSentRecordsThatCannotBeWrittenLeavesNoRecordAndItsMessagesAreSentAgainAfterARestart()
+            throws Exception {
+        segment(dir, queued(1), queued(2));
+        CountedDurability durability = new CountedDurability();
+        Outbox outbox = open(dir, durability);
+        List<Outbox.Claim> claims = List.of(outbox.pollDue().orElseThrow(), outbox.pollDue().orElseThrow());
+        durability.failFiles = true;
+
+        assertThatThrownBy(() -> outbox.sentAll(sentWithTranscripts(claims))).isInstanceOf(
+                java.io.IOException.class);
+        assertThat(names("state")).isEmpty();
+        assertThat(names("tmp")).isEmpty();
+        assertThat(outbox.waiting()).isEqualTo(2);
+
+        assertThat(claimAll(open())).containsExactly(queued(1).id(), queued(2).id());
+    }
+
+    @Test
+    void finishedRecordsOlderThanMaxAgeAreRemovedWithTheirBatchFileAtTheNextStart() throws Exception {
+        segment(dir, queued(1), queued(2));
+        Outbox outbox = open();
+        outbox.sentAll(sentWithTranscripts(List.of(outbox.pollDue().orElseThrow(), outbox.pollDue().orElseThrow())));
+        assertThat(names("state")).hasSize(1);
+        clock.advance(Duration.ofHours(25));
+
+        Outbox later = open();
+        assertThat(names("state")).isEmpty();
+        assertThat(later.state(queued(1).id())).isEmpty();
     }
 
     @Test

@@ -104,6 +104,31 @@ class BatchDeliveryTest {
     }
 
     @Test
+    void theSentRecordsOfOneBatchAreWrittenAsOneFileAndReadBackPerMessageAfterARestart() throws Exception {
+        List<String> ids = queuedWithoutRelay("one@example.org", "two@example.org", "three@example.org",
+                "four@example.org", "five@example.org");
+        try (EmbeddedSmtpServer relay = EmbeddedSmtpServer.plain(0, r -> 250)) {
+            try (RunningMailService service = RunningMailService.start(relayedTo(relay.port()), Resolver.system(),
+                    Clock.systemUTC())) {
+                ids.forEach(id -> awaitStatus(service, id, "sent"));
+            }
+            try (var files = java.nio.file.Files.list(outbox.resolve("state"))) {
+                assertThat(files.map(f -> f.getFileName().toString()).toList())
+                        .containsExactly(ids.get(0) + ".recs");
+            }
+            try (RunningMailService restarted = RunningMailService.start(relayedTo(relay.port()),
+                    Resolver.system(), Clock.systemUTC())) {
+                for (int i = 0; i < ids.size(); i++) {
+                    JsonNode message = restarted.message(ids.get(i));
+                    assertThat(message.get("status").asText()).isEqualTo("sent");
+                    assertThat(transcript(message)).anyMatch(l -> l.contains("queued as EMBEDDED"));
+                }
+                assertThat(relay.received()).hasSize(5);
+            }
+        }
+    }
+
+    @Test
     void aConnectionDroppedMidBatchLeavesTheDeliveredOnesSentAndDefersTheRestForARetry() throws Exception {
         List<String> ids = queuedWithoutRelay("one@example.org", "two@example.org", "three@example.org",
                 "four@example.org");
