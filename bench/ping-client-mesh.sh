@@ -41,7 +41,7 @@ if [ -n "$KEEP_DIR" ]; then mkdir -p "$KEEP_DIR"; LAUNCHER_FLAGS+=(-XX:NativeMem
 
 await_line() {
     local file="$1" pattern="$2" i
-    for i in $(seq 1 1200); do
+    for i in $(seq 1 $((${START_WAIT_SECONDS:-120} * 10))); do
         if grep -qE "$pattern" "$file" 2>/dev/null; then grep -m1 -E "$pattern" "$file"; return 0; fi
         sleep 0.1
     done
@@ -109,7 +109,9 @@ for n in $TARGETS_LIST; do
         --config "$WORK/mesh.yaml" >"$WORK/service.log" 2>&1 &
     pid=$!
     PIDS+=("$pid")
-    admin="$(await_line "$WORK/service.log" 'admin=tcp/' | sed -E 's/.*admin=tcp\/127\.0\.0\.1:([0-9]+).*/\1/')"
+    started="$(await_line "$WORK/service.log" 'admin=tcp/')"
+    echo "         ${started%% admin=*}"
+    admin="$(sed -E 's/.*admin=tcp\/127\.0\.0\.1:([0-9]+).*/\1/' <<<"$started")"
     sleep 10
     curl -fsS -o "$WORK/metrics-start.txt" "http://127.0.0.1:$admin/metrics"
     t0=$(cpu_ticks "$pid"); s0=$(date +%s.%N)

@@ -3,6 +3,11 @@
 #
 #   bench/ping-client.sh            # ~3 minutes; loopback only; stops everything it starts
 #   ACCURACY_SECONDS=10 SCALE_SECONDS=30 TARGETS=1000 bench/ping-client.sh
+#   JAR=/tmp/old/ping-client.jar CLIENT_FLAGS="-Djdk.pollerMode=1" PINGCLIENT_RECEIVE_dash_THREAD=platform \
+#       PINGSERVER_RECEIVE_dash_THREAD=platform bench/ping-client.sh
+#
+# JAR runs another build (copied with its libs/; no build then), CLIENT_FLAGS are JVM flags for our prober (command
+# and service); the receive-thread settings are read from the environment by the services, as always.
 #
 # Accuracy: median RTT on loopback of our prober against an echo reflector (the ping-server jar's echo listener
 # when ping-server/target/ping-server.jar exists, else bench/ping-client/EchoReflector.java), next to
@@ -26,10 +31,14 @@ command -v sockperf >/dev/null || die "sockperf is not installed (apt-get instal
 command -v taskset >/dev/null || die "taskset is missing (util-linux)"
 command -v curl >/dev/null || die "curl is missing"
 
-echo "== building ping-client"
-(cd "$ROOT" && ./mvnw -B -pl ping-client -am package -DskipTests >"$WORK/build.log" 2>&1) \
-    || { tail -30 "$WORK/build.log"; die "build failed"; }
-JAR="$ROOT/ping-client/target/ping-client.jar"
+if [ -z "${JAR:-}" ]; then
+    echo "== building ping-client"
+    (cd "$ROOT" && ./mvnw -B -pl ping-client -am package -DskipTests >"$WORK/build.log" 2>&1) \
+        || { tail -30 "$WORK/build.log"; die "build failed"; }
+    JAR="$ROOT/ping-client/target/ping-client.jar"
+fi
+read -r -a CLIENT_JVM <<<"${CLIENT_FLAGS:-}"
+SERVICE_THREAD="${PINGCLIENT_RECEIVE_dash_THREAD:-virtual}"
 
 # Waits for a line matching $2 in file $1 (10 s), prints it.
 await_line() {
@@ -46,7 +55,7 @@ start_reflector() {
     local log="$WORK/reflector.log"
     local total=$((ACCURACY_SECONDS * 3 + SCALE_SECONDS * 2 + 120))
     if [ -f "$ROOT/ping-server/target/ping-server.jar" ]; then
-        REFLECTOR="ping-server (echo listener)"
+        REFLECTOR="ping-server (echo listener, ${PINGSERVER_RECEIVE_dash_THREAD:-virtual} receive thread)"
         ADMIN_PORT=0 PINGSERVER_LISTENERS_ECHO_PORT=0 PINGSERVER_LISTENERS_LAB_PORT=0 PINGSERVER_LISTENERS_STAMP_PORT=0 \
             taskset -c "$SERVER_CORE" "$JAVA" -jar "$ROOT/ping-server/target/ping-server.jar" >"$log" 2>&1 &
     else
@@ -62,7 +71,7 @@ json_field() { python3 -c "import json,sys; d=json.load(open('$1')); print($2)";
 
 # Starts the service with config $1, log $2; sets SERVICE_PID and SERVICE_ADMIN.
 start_service() {
-    ADMIN_PORT=0 taskset -c "$CLIENT_CORE" "$JAVA" -jar "$JAR" --config "$1" >"$2" 2>&1 &
+    ADMIN_PORT=0 taskset -c "$CLIENT_CORE" "$JAVA" "${CLIENT_JVM[@]}" -jar "$JAR" --config "$1" >"$2" 2>&1 &
     SERVICE_PID=$!
     PIDS+=("$SERVICE_PID")
     SERVICE_ADMIN="$(await_line "$2" 'admin=tcp/' | sed -E 's/.*admin=tcp\/127\.0\.0\.1:([0-9]+).*/\1/')"
@@ -91,15 +100,15 @@ SP_RTT=$(python3 -c "print(round(2 * $SP_HALF, 3))")
 echo "   sockperf median half-RTT ${SP_HALF} us -> RTT ${SP_RTT} us"
 
 echo "== accuracy: ping-client ping (platform thread), warm-up then ${COUNT} probes"
-taskset -c "$CLIENT_CORE" "$JAVA" -jar "$JAR" ping "127.0.0.1:$ECHO_PORT" --mode echo -c 1000 -i "$RATE_INTERVAL" \
+taskset -c "$CLIENT_CORE" "$JAVA" "${CLIENT_JVM[@]}" -jar "$JAR" ping "127.0.0.1:$ECHO_PORT" --mode echo -c 1000 -i "$RATE_INTERVAL" \
     -q >/dev/null
-taskset -c "$CLIENT_CORE" "$JAVA" -jar "$JAR" ping "127.0.0.1:$ECHO_PORT" --mode echo -c "$COUNT" \
+taskset -c "$CLIENT_CORE" "$JAVA" "${CLIENT_JVM[@]}" -jar "$JAR" ping "127.0.0.1:$ECHO_PORT" --mode echo -c "$COUNT" \
     -i "$RATE_INTERVAL" -W 1 --format json >"$WORK/ours-command.json" || true
 OURS_CMD=$(json_field "$WORK/ours-command.json" "round(d['rtt_ms']['p50'] * 1000, 1)")
 OURS_CMD_LOSS=$(json_field "$WORK/ours-command.json" "d['loss_percent']")
 echo "   ours (command) median RTT ${OURS_CMD} us, loss ${OURS_CMD_LOSS}%"
 
-echo "== accuracy: ping-client service (virtual thread), ${ACCURACY_SECONDS}s after a warm-up"
+echo "== accuracy: ping-client service (${SERVICE_THREAD} thread), ${ACCURACY_SECONDS}s after a warm-up"
 WINDOW=$COUNT
 cat >"$WORK/one.yaml" <<YAML
 pingclient:
@@ -167,7 +176,7 @@ echo
 echo "== results ($(nproc) cores, $(uname -r); shared machine, figures are noisy)"
 printf '%-44s %12s\n' "median RTT, sockperf ping-pong (2 x half)" "${SP_RTT} us"
 printf '%-44s %12s\n' "median RTT, ours: ping command (platform)" "${OURS_CMD} us"
-printf '%-44s %12s\n' "median RTT, ours: service (virtual thread)" "${OURS_SVC} us"
+printf '%-44s %12s\n' "median RTT, ours: service (${SERVICE_THREAD} thread)" "${OURS_SVC} us"
 python3 - <<PY
 sp, cmd, svc = $SP_RTT, $OURS_CMD, $OURS_SVC
 print(f"{'ours/anchor (command)':44s} {cmd / sp:12.2f}   gap {cmd - sp:+.1f} us")
