@@ -65,8 +65,38 @@ final class SchedulerWatch {
     /** The canary is to wake the leavers and end the drain. */
     private volatile boolean releaseAsked;
     private volatile boolean asleep;
+    private final Interleaving interleaving;
+    private final long longestDrainNanos;
+
+    /** Points where a test holds the canary or the watcher to force an interleaving; nothing in production. */
+    interface Interleaving {
+        Interleaving NONE = new Interleaving() { };
+
+        /** The canary is about to wait for its next wake-up. */
+        default void canaryWaits() {
+        }
+
+        /** The canary was woken and is about to record that it ran. */
+        default void canaryWoke() {
+        }
+
+        /** The watcher decided to start a drain and is about to open it. */
+        default void drainOpening() {
+        }
+    }
+
+    /** Whether a drain is on. */
+    boolean draining() {
+        return draining;
+    }
 
     SchedulerWatch(Duration turn, Duration tick) {
+        this(turn, tick, Duration.ofNanos(MAX_TURN_NANOS), Interleaving.NONE);
+    }
+
+    SchedulerWatch(Duration turn, Duration tick, Duration longestDrain, Interleaving interleaving) {
+        this.interleaving = interleaving;
+        this.longestDrainNanos = longestDrain.toNanos();
         if (turn.isNegative() || tick.isNegative() || tick.isZero()) {
             throw new IllegalArgumentException("a turn of " + turn + " and a tick of " + tick);
         }
@@ -123,7 +153,9 @@ final class SchedulerWatch {
 
     private void canary() {
         while (true) {
+            interleaving.canaryWaits();
             LockSupport.park(this);
+            interleaving.canaryWoke();
             if (releaseAsked) {
                 releaseAsked = false;
                 draining = false;
@@ -169,6 +201,7 @@ final class SchedulerWatch {
                     canaryWokenAt = now;
                     LockSupport.unpark(canary);
                 } else if (now - wokenAt > turnNanos) {
+                    interleaving.drainOpening();
                     drainStart = now;
                     canarySeenAt = 0;
                     canaryRan = false;
@@ -208,7 +241,7 @@ final class SchedulerWatch {
                 releaseAsked = true;
                 LockSupport.unpark(canary);
             }
-        } else if (now - drainStart > MAX_TURN_NANOS) {
+        } else if (now - drainStart > longestDrainNanos) {
             release();
         }
     }
