@@ -62,6 +62,11 @@ class SchedulerWatchDrainsTest {
 
             Poll.until(ENDS, "the drain ended", () -> !watch.draining());
             requests.assertServedAfterTheDrain();
+            Poll.until(ENDS, "the drain counted", () -> watch.drains().drains() > 0);
+            DrainTally.Totals drains = watch.drains();
+            assertThat(drains.drains()).as("%s", drains).isPositive();
+            assertThat(drains.endedByFallback()).as("%s", drains).isZero();
+            assertThat(drains.canaryRearms()).as("%s", drains).isPositive();
         } finally {
             decided.countDown();
         }
@@ -87,8 +92,11 @@ class SchedulerWatchDrainsTest {
         try (Requests requests = new Requests(watch)) {
             Poll.until(ENDS, "a drain started", opening::get);
 
-            Poll.until(ENDS, "the drain ended", () -> !watch.draining());
+            // Drains the fallback ends follow each other a turn apart: counted, since a poll can miss the gaps.
+            Poll.until(ENDS, "the drain ended", () -> watch.drains().endedByFallback() > 0);
             requests.assertServedAfterTheDrain();
+            assertThat(watch.drains().longest()).as("the fallback waits for the longest drain")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(20));
         } finally {
             never.countDown();
         }
@@ -120,7 +128,7 @@ class SchedulerWatchDrainsTest {
         try (Requests requests = new Requests(watch)) {
             Poll.until(ENDS, "the canary ran in the drain and was asked to release", () -> wakes.get() >= 2);
 
-            Poll.until(ENDS, "the drain ended", () -> !watch.draining());
+            Poll.until(ENDS, "the drain ended", () -> watch.drains().endedByFallback() > 0);
             requests.assertServedAfterTheDrain();
         } finally {
             never.countDown();
