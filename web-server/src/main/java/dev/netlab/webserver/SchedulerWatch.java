@@ -255,9 +255,12 @@ final class SchedulerWatch {
                 }
                 idleTicks = 0;
             } else if (++idleTicks > IDLE_TICKS && !draining) {
+                // The drains of the busy period are reported before the sleep, not after the next wake-up.
+                reported = report(reported, now - lastReport);
                 sleepUntilRequest(count);
                 idleTicks = 0;
                 lastTick = System.nanoTime();
+                lastReport = lastTick;
                 lastCount = requests.sum();
                 lastLeaves = leaves.sum();
                 continue;
