@@ -38,8 +38,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class SchedulerWatch {
 
-    /** The JVM's watch: all connections share the scheduler's carriers. */
-    static final SchedulerWatch SHARED = new SchedulerWatch(Duration.ofMillis(1), Duration.ofNanos(500_000));
     private static final System.Logger LOG = System.getLogger(SchedulerWatch.class.getName());
     /** The longest turn, however many connections: work from outside never waits much longer than this. */
     private static final long MAX_TURN_NANOS = Duration.ofMillis(50).toNanos();
@@ -53,6 +51,8 @@ final class SchedulerWatch {
     private static final int IDLE_TICKS = 100;
     /** How often the drains are summed up in a debug line, when there were any. */
     private static final long REPORT_NANOS = Duration.ofSeconds(1).toNanos();
+    /** The JVM's watch: all connections share the scheduler's carriers. Made after the constants it reads. */
+    static final SchedulerWatch SHARED = new SchedulerWatch(Duration.ofMillis(1), Duration.ofNanos(500_000));
 
     private final long minTurnNanos;
     private final long tickNanos;
@@ -161,6 +161,11 @@ final class SchedulerWatch {
     /** Whether a drain is on. */
     boolean draining() {
         return openDrain.get() != 0;
+    }
+
+    /** How long a drain may last before the watcher ends it. */
+    Duration longestDrain() {
+        return Duration.ofNanos(longestDrainNanos);
     }
 
     /** The drains that have ended so far. */

@@ -23,6 +23,12 @@ class SchedulerWatchDrainsTest {
     /** Generous: a drain ends within a millisecond or within the longest drain; a stuck one never ends. */
     private static final Duration ENDS = Duration.ofSeconds(5);
 
+    /** The connections' watch was made before its constants once, and ended every drain at the next tick. */
+    @Test
+    void theSharedWatchLetsADrainLastUpToFiftyMilliseconds() {
+        assertThat(SchedulerWatch.SHARED.longestDrain()).isEqualTo(Duration.ofMillis(50));
+    }
+
     /**
      * The canary runs after the watcher decided to drain but before the drain is on: it does not see the drain, and
      * the drain must still be ended by the canary (woken again), not by the fallback. It stayed on forever before.
