@@ -33,8 +33,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Every drain ends within the longest drain (50 ms), whatever the interleaving: a canary that ran just before the
  * drain opened, or is otherwise not pending while the drain waits for it, is woken again; and when the canary has
- * not ended the drain in time (the carriers never reached it), the watcher ends it and wakes the leavers from
- * outside, after which no drain starts for a turn.
+ * not ended the drain in time (the carriers are busy with work that does not leave, such as TLS handshakes), the
+ * watcher ends it and wakes the leavers from outside; holding the connections longer would not help, so no drain
+ * starts again until the canary has run.
  */
 final class SchedulerWatch {
 
@@ -68,8 +69,8 @@ final class SchedulerWatch {
     private long drainsOpened;
     /** When the watcher saw that the canary had run in the current drain (0: not yet; the watcher's thread only). */
     private long canarySeenAt;
-    /** No drain opens before this time: a turn after a drain the fallback ended (the watcher's thread only). */
-    private long calmUntil;
+    /** The fallback ended the last drain and the canary has not run since: no drain opens (the watcher's only). */
+    private boolean awaitingCanary;
     private final ConcurrentLinkedQueue<Thread> leaving = new ConcurrentLinkedQueue<>();
     private final Thread canary;
     private final Thread watcher;
@@ -230,7 +231,6 @@ final class SchedulerWatch {
         long lastCount = requests.sum();
         long lastLeaves = leaves.sum();
         long lastReport = lastTick;
-        calmUntil = lastTick;
         DrainTally.Totals reported = tally.totals();
         while (true) {
             long now = System.nanoTime();
@@ -244,8 +244,9 @@ final class SchedulerWatch {
                 release();
                 long wokenAt = canaryWokenAt;
                 if (wokenAt == 0) {
+                    awaitingCanary = false;
                     wakeCanary(now);
-                } else if (now - wokenAt > turnNanos && now - calmUntil >= 0) {
+                } else if (now - wokenAt > turnNanos && !awaitingCanary) {
                     open(now);
                 }
             }
@@ -295,7 +296,7 @@ final class SchedulerWatch {
     private void watchDrain(long drain, long now, boolean still) {
         if (now - drainStart > longestDrainNanos) {
             end(drain, true);
-            calmUntil = now + turnNanos;
+            awaitingCanary = true;
         } else if (canaryRanIn == drain) {
             if (canarySeenAt == 0) {
                 canarySeenAt = now;
