@@ -129,7 +129,8 @@ class SchedulerWatchDrainsTest {
                 }
             }
         };
-        SchedulerWatch watch = new SchedulerWatch(Duration.ofMillis(1), TICK, Duration.ofMillis(20), interleaving);
+        // A drain long enough for the canary's poll to see it on.
+        SchedulerWatch watch = new SchedulerWatch(Duration.ofMillis(1), TICK, Duration.ofMillis(500), interleaving);
         watched.set(watch);
         try (Requests requests = new Requests(watch)) {
             Poll.until(ENDS, "the canary ran in the drain and was asked to release", () -> wakes.get() >= 2);
