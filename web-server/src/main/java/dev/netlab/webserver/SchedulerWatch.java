@@ -31,17 +31,20 @@ import java.util.concurrent.locks.LockSupport;
  * back through a second queue and were served less often than the ones the poller woke). With no starvation the
  * watch costs a wake-up per tick and nothing per request; with no requests it sleeps.
  *
- * <p>Every drain ends within the longest drain (50 ms), whatever the interleaving: a canary that ran just before the
- * drain opened, or is otherwise not pending while the drain waits for it, is woken again; and when the canary has
- * not ended the drain in time (the carriers are busy with work that does not leave, such as TLS handshakes), the
- * watcher ends it and wakes the leavers from outside; holding the connections longer would not help, so no drain
- * starts again until the canary has run.
+ * <p>No connection is held longer than the hold (50 ms) and every drain ends, whatever the interleaving: a canary
+ * that ran just before the drain opened, or is otherwise not pending while the drain waits for it, is woken again.
+ * When the carriers are busy with work that does not leave (the TLS handshakes of new connections), the canary can
+ * wait longer than the hold: the watcher then wakes the leavers from outside every drain tick, so they queue behind
+ * the canary instead of filling the local queue again, until the canary runs; after twenty holds it ends the drain
+ * itself, and a new one opens if the canary still waits.
  */
 final class SchedulerWatch {
 
     private static final System.Logger LOG = System.getLogger(SchedulerWatch.class.getName());
     /** The longest turn, however many connections: work from outside never waits much longer than this. */
     private static final long MAX_TURN_NANOS = Duration.ofMillis(50).toNanos();
+    /** The longest a drain lasts, in holds: a bound for the case the canary is never run. */
+    private static final int HOLDS_PER_DRAIN = 20;
     /** Turns are this many rounds of the connections. */
     private static final int ROUNDS_PER_TURN = 1;
     /** How often the watcher looks at a drain in progress. */
@@ -57,7 +60,7 @@ final class SchedulerWatch {
 
     private final long minTurnNanos;
     private final long tickNanos;
-    private final long longestDrainNanos;
+    private final long longestHoldNanos;
     private final Interleaving interleaving;
     private final LongAdder requests = new LongAdder();
     private final LongAdder leaves = new LongAdder();
@@ -69,8 +72,6 @@ final class SchedulerWatch {
     private long drainsOpened;
     /** When the watcher saw that the canary had run in the current drain (0: not yet; the watcher's thread only). */
     private long canarySeenAt;
-    /** The fallback ended the last drain and the canary has not run since: no drain opens (the watcher's only). */
-    private boolean awaitingCanary;
     private final ConcurrentLinkedQueue<Thread> leaving = new ConcurrentLinkedQueue<>();
     private final Thread canary;
     private final Thread watcher;
@@ -107,16 +108,19 @@ final class SchedulerWatch {
         this(turn, tick, Duration.ofNanos(MAX_TURN_NANOS), Interleaving.NONE);
     }
 
-    /** A watch whose drains the watcher ends after {@code longestDrain} if the canary has not. */
-    SchedulerWatch(Duration turn, Duration tick, Duration longestDrain, Interleaving interleaving) {
-        if (turn.isNegative() || tick.isNegative() || tick.isZero() || longestDrain.isNegative()) {
+    /**
+     * A watch that holds the leavers of a drain at most {@code longestHold} (then the watcher wakes them from outside
+     * until the canary runs) and ends a drain after twenty of them if the canary has not.
+     */
+    SchedulerWatch(Duration turn, Duration tick, Duration longestHold, Interleaving interleaving) {
+        if (turn.isNegative() || tick.isNegative() || tick.isZero() || longestHold.isNegative()) {
             throw new IllegalArgumentException(
-                    "a turn of " + turn + ", a tick of " + tick + " and drains of at most " + longestDrain);
+                    "a turn of " + turn + ", a tick of " + tick + " and holds of at most " + longestHold);
         }
         this.minTurnNanos = turn.toNanos();
         this.turnNanos = minTurnNanos;
         this.tickNanos = tick.toNanos();
-        this.longestDrainNanos = longestDrain.toNanos();
+        this.longestHoldNanos = longestHold.toNanos();
         this.interleaving = interleaving;
         this.canary = Thread.ofVirtual().name("web-scheduler-canary").start(this::canary);
         this.watcher = Thread.ofPlatform().daemon().name("web-scheduler-watch").start(this::watch);
@@ -164,9 +168,9 @@ final class SchedulerWatch {
         return openDrain.get() != 0;
     }
 
-    /** How long a drain may last before the watcher ends it. */
-    Duration longestDrain() {
-        return Duration.ofNanos(longestDrainNanos);
+    /** How long a drain holds its leavers before the watcher wakes them from outside. */
+    Duration longestHold() {
+        return Duration.ofNanos(longestHoldNanos);
     }
 
     /** The drains that have ended so far. */
@@ -209,7 +213,8 @@ final class SchedulerWatch {
         long start = drainStart;
         if (openDrain.compareAndSet(drain, 0)) {
             release();
-            tally.ended(System.nanoTime() - start, byFallback);
+            long length = System.nanoTime() - start;
+            tally.ended(length, length > longestHoldNanos, byFallback);
         }
     }
 
@@ -244,9 +249,8 @@ final class SchedulerWatch {
                 release();
                 long wokenAt = canaryWokenAt;
                 if (wokenAt == 0) {
-                    awaitingCanary = false;
                     wakeCanary(now);
-                } else if (now - wokenAt > turnNanos && !awaitingCanary) {
+                } else if (now - wokenAt > turnNanos) {
                     open(now);
                 }
             }
@@ -290,14 +294,21 @@ final class SchedulerWatch {
 
     /**
      * Ends the drain once the canary ran in it: asks the canary to release the leavers when the carriers went still
-     * for a drain tick (the work from outside has run) or the hold is over. Wakes the canary again if it is not
-     * pending and has not run in the drain; ends the drain from here if it has lasted the longest a drain may.
+     * for a drain tick (the work from outside has run) or the hold after it is over. Wakes the canary again if it is
+     * not pending and has not run in the drain. Past the longest hold, wakes the leavers from here; past twenty, ends
+     * the drain.
      */
     private void watchDrain(long drain, long now, boolean still) {
-        if (now - drainStart > longestDrainNanos) {
+        long age = now - drainStart;
+        if (age > HOLDS_PER_DRAIN * longestHoldNanos) {
             end(drain, true);
-            awaitingCanary = true;
-        } else if (canaryRanIn == drain) {
+            return;
+        }
+        if (age > longestHoldNanos) {
+            // Woken from outside, they queue behind the canary instead of filling the carriers' local queues.
+            release();
+        }
+        if (canaryRanIn == drain) {
             if (canarySeenAt == 0) {
                 canarySeenAt = now;
             }
@@ -323,10 +334,10 @@ final class SchedulerWatch {
         DrainTally.Totals recent = totals.since(reported);
         Duration longest = tally.takeRecentLongest();
         if (recent.drains() > 0 && LOG.isLoggable(Level.DEBUG)) {
-            LOG.log(Level.DEBUG, String.format("scheduler drains in %.1f s: %d, longest %.3f ms, %d ended by the"
-                            + " fallback, canary woken again %d times",
-                    periodNanos / 1e9, recent.drains(), longest.toNanos() / 1e6, recent.endedByFallback(),
-                    recent.canaryRearms()));
+            LOG.log(Level.DEBUG, String.format("scheduler drains in %.1f s: %d, longest %.3f ms, past the hold %d,"
+                            + " ended by the fallback %d, canary woken again %d",
+                    periodNanos / 1e9, recent.drains(), longest.toNanos() / 1e6, recent.pastTheHold(),
+                    recent.endedByFallback(), recent.canaryRearms()));
         }
         return totals;
     }
