@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class SchedulerWatchDrainsTest {
 
     private static final Duration TICK = Duration.ofNanos(500_000);
-    /** Generous: a drain ends within a millisecond or within the longest drain; a stuck one never ends. */
+    /** Generous: a drain ends within a millisecond, or after twenty holds by the fallback; a stuck one never ends. */
     private static final Duration ENDS = Duration.ofSeconds(5);
 
     /** The connections' watch was made before its constants once, and ended every drain at the next tick. */
