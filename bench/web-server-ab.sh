@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # A/B benchmark: two or more builds of our web-server and nginx (1 worker, sendfile on, access_log off) side by
 # side in one run, each server on SERVER_CPU (taskset), wrk -t1 on CLIENT_CPU, 64 keep-alive connections, rows:
-#   1k, 64k  the 1 KiB / 64 KiB file;  304  the 1 KiB file with If-None-Match: <that server's ETag> (a revalidation)
-#   1k-close, 64k-close  the same files with Connection: close (a new connection per answer; ROWS="1k-close 64k-close")
+#   1k, 64k  the 1 KiB / 64 KiB file;  304  the 1 KiB file with If-None-Match: <that server's ETag> (a revalidation);
+#   1k-close, 64k-close  the same files with Connection: close (a new connection per answer; ROWS="1k-close 64k-close");
+#   tls  the 1 KiB file over TLS (every server with its TLS listener, one openssl-made EC P-256 certificate; needs
+#   openssl); a row ROW:N takes N connections instead of CONNECTIONS (ROWS="tls 1k:1000").
+# The drains column sums our scheduler watch's debug lines over the measurement (builds that have them): drains,
+# the longest in ms, how many held their leavers past the 50 ms hold, and how many the fallback ended. LOGS=DIR keeps each build's log (bN.log) there.
 # Every row is warmed up on every server, then ROUNDS rounds measure every row on every server one after the other
 # (interleaved). CPU/req is the server's utime + stime over the measurement (/proc/PID/stat; nginx: its worker)
 # divided by the answers. Each build is a directory holding web-server.jar and its libs/ (copy them out of
@@ -25,17 +29,28 @@ BENCH="web-server ab"
 . "$HERE/bench/web-server-lib.sh"
 
 for build in $BUILDS; do [ -f "$build/web-server.jar" ] || die "no web-server.jar in $build"; done
-# shellcheck disable=SC2119 # no optional tools needed
-web_bench_setup
+tls=()
+case " $ROWS " in *" tls "* | *" tls:"*) tls=(openssl) ;; esac
+web_bench_setup "${tls[@]}"
+if [ ${#tls[@]} -gt 0 ]; then make_tls_cert; fi
+# The scheduler watch's debug line (one a second while it drains) in each build's own log.
+# shellcheck disable=SC2016 # the formatter's pattern, not an expansion
+printf '%s\n' handlers=java.util.logging.ConsoleHandler .level=INFO java.util.logging.ConsoleHandler.level=ALL \
+    java.util.logging.ConsoleHandler.formatter=java.util.logging.SimpleFormatter \
+    'java.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n' io.helidon.level=WARNING \
+    dev.netlab.webserver.SchedulerWatch.level=FINE > "$WORK/logging.properties"
+JAVA_OPTS="${JAVA_OPTS:-} -Djava.util.logging.config.file=$WORK/logging.properties"
 set_shape pinned
 names=()
 i=0
 for build in $BUILDS; do
     i=$((i + 1))
-    JAR="$build/web-server.jar" start_ours
-    PORT[b$i]=${PORT[ours]}; PID_OF[b$i]=${PID_OF[ours]}; names+=("b$i")
+    if [ ${#tls[@]} -gt 0 ]; then PORT[ours-tls]=$(free_port); fi
+    JAR="$build/web-server.jar" OURS_LOG="$WORK/b$i.log" start_ours
+    PORT[b$i]=${PORT[ours]}; PID_OF[b$i]=${PID_OF[ours]}; PORT[b$i-tls]=${PORT[ours-tls]:-}; names+=("b$i")
     echo "b$i: $build" >&2
 done
+if [ ${#tls[@]} -gt 0 ]; then PORT[nginx-tls]=$(free_port); fi
 start_nginx
 PID_OF[nginx]=${PID_OF[nginx-worker]}
 names+=(nginx)
@@ -48,25 +63,53 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 # measure NAME ROW SECONDS: what latency prints for that row.
 measure() {
-    local file=1k
+    local file=1k row=${2%%:*} connections=$CONNECTIONS
+    if [ "$row" != "$2" ]; then connections=${2#*:}; fi
     WRK_HEADERS=()
-    case $2 in 64k*) file=64k ;; esac
-    case $2 in *-close) WRK_HEADERS=("Connection: close") ;; esac
-    if [ "$2" = 304 ]; then WRK_HEADERS=("If-None-Match: ${ETAG[$1]}"); fi
-    latency "$1" "$file" "$CONNECTIONS" "$3"
+    case $row in 64k*) file=64k ;; esac
+    case $row in *-close) WRK_HEADERS=("Connection: close") ;; esac
+    if [ "$row" = 304 ]; then WRK_HEADERS=("If-None-Match: ${ETAG[$1]}"); fi
+    if [ "$row" = tls ]; then
+        SCHEME=https latency "$1-tls" "$file" "$connections" "$3"
+    else
+        latency "$1" "$file" "$connections" "$3"
+    fi
+}
+
+# drains NAME: DRAINS is "drains/longest_ms/past_hold/fallbacks" from the watch's debug lines NAME logged since the last call,
+# or "-" (not in a subshell: it keeps its place in each log).
+declare -A LOG_LINES
+drains() {
+    local log="$WORK/$1.log" seen=${LOG_LINES[$1]:-0} total
+    DRAINS=-
+    if [ ! -f "$log" ]; then return; fi
+    total=$(wc -l < "$log")
+    LOG_LINES[$1]=$total
+    if [ -n "${LOGS:-}" ]; then mkdir -p "$LOGS" && cp "$log" "$LOGS/"; fi
+    DRAINS=$(tail -n +"$((seen + 1))" "$log" | head -n "$((total - seen))" | awk '
+        /scheduler drains in/ { sub(/.*scheduler drains in [0-9.]+ s: /, ""); gsub(/,/, ""); n += $1; h += $8
+            f += $13; if ($3 > longest) longest = $3; lines++ }
+        END { if (lines) printf "%d/%.1f/%d/%d\n", n, longest, h, f; else print "-" }')
 }
 
 for row in $ROWS; do for name in "${names[@]}"; do measure "$name" "$row" "$WARMUP" >/dev/null; done; done
+for name in "${names[@]}"; do drains "$name"; done
 ticks=$(getconf CLK_TCK)
-printf '%-6s %-5s %-6s %9s %8s %8s %8s %8s %8s\n' round row server req/s p50_ms p99_ms p99.9_ms max_ms cpu_us
+printf '%-6s %-7s %-6s %9s %8s %8s %8s %8s %8s %s\n' round row server req/s p50_ms p99_ms p99.9_ms max_ms cpu_us \
+    drains/longest_ms/past_hold/fallbacks
 for round in $(seq "$ROUNDS"); do
     echo "# round $round ($(load_average))"
     for row in $ROWS; do for name in "${names[@]}"; do
+        echo "# $(date -u +%T.%N) $name $row measuring" >> "$WORK/$name.log"
         before=$(cpu_ticks "${PID_OF[$name]}")
         read -r rps p50 p99 p999 max errors _ <<< "$(measure "$name" "$row" "$DURATION")"
         after=$(cpu_ticks "${PID_OF[$name]}")
         [ "$errors" = 0 ] || echo "# $name $row: $errors errors"
-        printf '%-6s %-5s %-6s %9s %8s %8s %8s %8s %8.1f\n' "$round" "$row" "$name" "$rps" "$p50" "$p99" "$p999" \
-            "$max" "$(echo "($after - $before) * 1000000 / $ticks / ($rps * $DURATION)" | bc -l)"
+        # The watch reports a period's drains once it goes idle, 50 ms after the load.
+        sleep 0.2
+        echo "# $(date -u +%T.%N) $name $row measured" >> "$WORK/$name.log"
+        drains "$name"
+        printf '%-6s %-7s %-6s %9s %8s %8s %8s %8s %8.1f %s\n' "$round" "$row" "$name" "$rps" "$p50" "$p99" "$p999" \
+            "$max" "$(echo "($after - $before) * 1000000 / $ticks / ($rps * $DURATION)" | bc -l)" "$DRAINS"
     done; done
 done

@@ -93,7 +93,8 @@ make_tls_cert() {
         2>/dev/null || die "openssl could not make a certificate"
 }
 
-# start_ours: our server on PORT[ours] (a fresh free port), plus a TLS listener on PORT[ours-tls] when that is set.
+# start_ours: our server on PORT[ours] (a fresh free port), plus a TLS listener on PORT[ours-tls] when that is set;
+# its output goes to OURS_LOG (default $WORK/ours.log).
 start_ours() {
     PORT[ours]=$(free_port)
     local java_opts tls=()
@@ -105,7 +106,7 @@ start_ours() {
     # nginx keeps a connection for 1,000,000 requests: ours the same, or wrk would measure reconnects.
     env ADMIN_PORT=0 WEBSERVER_LIMITS_KEEPALIVE_dash_REQUESTS=1000000 "${tls[@]}" \
         "${SERVER_PREFIX[@]}" "$JDK/bin/java" "${java_opts[@]}" -jar "$JAR" --root "$WORK/www" --port "${PORT[ours]}" \
-        >>"$WORK/ours.log" 2>&1 &
+        >>"${OURS_LOG:-$WORK/ours.log}" 2>&1 &
     PIDS+=($!); PID_OF[ours]=$!
     wait_http "${PORT[ours]}"
     if [ -n "${PORT[ours-tls]:-}" ]; then wait_http "${PORT[ours-tls]}" https; fi

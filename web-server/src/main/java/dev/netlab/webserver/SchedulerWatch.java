@@ -1,8 +1,10 @@
 package dev.netlab.webserver;
 
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
@@ -28,13 +30,21 @@ import java.util.concurrent.locks.LockSupport;
  * order, and the connections keep one round-robin order across drains (released from outside instead, they came
  * back through a second queue and were served less often than the ones the poller woke). With no starvation the
  * watch costs a wake-up per tick and nothing per request; with no requests it sleeps.
+ *
+ * <p>No connection is held longer than the hold (50 ms) and every drain ends, whatever the interleaving: a canary
+ * that ran just before the drain opened, or is otherwise not pending while the drain waits for it, is woken again.
+ * When the carriers are busy with work that does not leave (the TLS handshakes of new connections), the canary can
+ * wait longer than the hold: the watcher then wakes the leavers from outside every drain tick, so they queue behind
+ * the canary instead of filling the local queue again, until the canary runs; after twenty holds it ends the drain
+ * itself, and a new one opens if the canary still waits.
  */
 final class SchedulerWatch {
 
-    /** The JVM's watch: all connections share the scheduler's carriers. */
-    static final SchedulerWatch SHARED = new SchedulerWatch(Duration.ofMillis(1), Duration.ofNanos(500_000));
+    private static final System.Logger LOG = System.getLogger(SchedulerWatch.class.getName());
     /** The longest turn, however many connections: work from outside never waits much longer than this. */
     private static final long MAX_TURN_NANOS = Duration.ofMillis(50).toNanos();
+    /** The longest a drain lasts, in holds: a bound for the case the canary is never run. */
+    private static final int HOLDS_PER_DRAIN = 20;
     /** Turns are this many rounds of the connections. */
     private static final int ROUNDS_PER_TURN = 1;
     /** How often the watcher looks at a drain in progress. */
@@ -43,36 +53,75 @@ final class SchedulerWatch {
     private static final long HOLD_NANOS = 200_000;
     /** Ticks without a request after which the watcher sleeps until the next request. */
     private static final int IDLE_TICKS = 100;
+    /** How often the drains are summed up in a debug line, when there were any. */
+    private static final long REPORT_NANOS = Duration.ofSeconds(1).toNanos();
+    /** The JVM's watch: all connections share the scheduler's carriers. Made after the constants it reads. */
+    static final SchedulerWatch SHARED = new SchedulerWatch(Duration.ofMillis(1), Duration.ofNanos(500_000));
 
     private final long minTurnNanos;
     private final long tickNanos;
+    private final long longestHoldNanos;
+    private final Interleaving interleaving;
     private final LongAdder requests = new LongAdder();
     private final LongAdder leaves = new LongAdder();
     private final AtomicInteger connections = new AtomicInteger();
+    private final DrainTally tally = new DrainTally();
     /** The current turn, from the last measured round (the watcher's thread only). */
     private long turnNanos;
-    /** When the current drain started, and when the watcher saw that the canary had run in it (0: not yet). */
-    private long drainStart;
+    /** The number of the last drain the watcher opened (the watcher's thread only). */
+    private long drainsOpened;
+    /** When the watcher saw that the canary had run in the current drain (0: not yet; the watcher's thread only). */
     private long canarySeenAt;
     private final ConcurrentLinkedQueue<Thread> leaving = new ConcurrentLinkedQueue<>();
     private final Thread canary;
     private final Thread watcher;
+    /** The number of the drain on, or 0; whoever moves it to 0 (the canary or the fallback) ends the drain. */
+    private final AtomicLong openDrain = new AtomicLong();
+    /** When the current drain started (System.nanoTime). */
+    private volatile long drainStart;
     /** When the canary was woken and has not run since (System.nanoTime), or 0 once it ran. */
     private volatile long canaryWokenAt;
-    private volatile boolean draining;
-    /** The canary ran during the current drain: the carriers have reached the work from outside. */
-    private volatile boolean canaryRan;
-    /** The canary is to wake the leavers and end the drain. */
-    private volatile boolean releaseAsked;
+    /** The last drain the canary ran in: the carriers had reached the work from outside. */
+    private volatile long canaryRanIn;
+    /** The drain the canary is to end by waking the leavers. */
+    private volatile long releaseAskedFor;
     private volatile boolean asleep;
 
+    /** Points where a test holds the canary or the watcher to force an interleaving; nothing in production. */
+    interface Interleaving {
+        Interleaving NONE = new Interleaving() { };
+
+        /** The canary is about to wait for its next wake-up. */
+        default void canaryWaits() {
+        }
+
+        /** The canary was woken and is about to record that it ran. */
+        default void canaryWoke() {
+        }
+
+        /** The watcher decided to start a drain and is about to open it. */
+        default void drainOpening() {
+        }
+    }
+
     SchedulerWatch(Duration turn, Duration tick) {
-        if (turn.isNegative() || tick.isNegative() || tick.isZero()) {
-            throw new IllegalArgumentException("a turn of " + turn + " and a tick of " + tick);
+        this(turn, tick, Duration.ofNanos(MAX_TURN_NANOS), Interleaving.NONE);
+    }
+
+    /**
+     * A watch that holds the leavers of a drain at most {@code longestHold} (then the watcher wakes them from outside
+     * until the canary runs) and ends a drain after twenty of them if the canary has not.
+     */
+    SchedulerWatch(Duration turn, Duration tick, Duration longestHold, Interleaving interleaving) {
+        if (turn.isNegative() || tick.isNegative() || tick.isZero() || longestHold.isNegative()) {
+            throw new IllegalArgumentException(
+                    "a turn of " + turn + ", a tick of " + tick + " and holds of at most " + longestHold);
         }
         this.minTurnNanos = turn.toNanos();
         this.turnNanos = minTurnNanos;
         this.tickNanos = tick.toNanos();
+        this.longestHoldNanos = longestHold.toNanos();
+        this.interleaving = interleaving;
         this.canary = Thread.ofVirtual().name("web-scheduler-canary").start(this::canary);
         this.watcher = Thread.ofPlatform().daemon().name("web-scheduler-watch").start(this::watch);
     }
@@ -86,7 +135,7 @@ final class SchedulerWatch {
         if (asleep) {
             LockSupport.unpark(watcher);
         }
-        if (!draining) {
+        if (openDrain.get() == 0) {
             return false;
         }
         leave();
@@ -99,7 +148,7 @@ final class SchedulerWatch {
      */
     void yieldTurn() {
         Thread.yield();
-        if (draining) {
+        if (openDrain.get() != 0) {
             leave();
         }
     }
@@ -114,6 +163,21 @@ final class SchedulerWatch {
         connections.decrementAndGet();
     }
 
+    /** Whether a drain is on. */
+    boolean draining() {
+        return openDrain.get() != 0;
+    }
+
+    /** How long a drain holds its leavers before the watcher wakes them from outside. */
+    Duration longestHold() {
+        return Duration.ofNanos(longestHoldNanos);
+    }
+
+    /** The drains that have ended so far. */
+    DrainTally.Totals drains() {
+        return tally.totals();
+    }
+
     private void leave() {
         leaving.add(Thread.currentThread());
         leaves.increment();
@@ -123,18 +187,34 @@ final class SchedulerWatch {
 
     private void canary() {
         while (true) {
+            interleaving.canaryWaits();
             LockSupport.park(this);
-            if (releaseAsked) {
-                releaseAsked = false;
-                draining = false;
+            interleaving.canaryWoke();
+            long drain = openDrain.get();
+            if (drain != 0 && releaseAskedFor == drain) {
                 // Woken from a carrier, the leavers go to its local queue, in the order they left.
-                release();
-            } else if (canaryWokenAt != 0) {
-                canaryWokenAt = 0;
-                if (draining) {
-                    canaryRan = true;
-                }
+                end(drain, false);
+            } else if (drain != 0) {
+                canaryRanIn = drain;
             }
+            // Cleared last: the watcher wakes the canary again when it is not pending and has not run in the drain.
+            canaryWokenAt = 0;
+        }
+    }
+
+    private void wakeCanary(long now) {
+        canaryWokenAt = now;
+        LockSupport.unpark(canary);
+    }
+
+    /** Ends the drain numbered {@code drain} unless it has ended already, and wakes its leavers from this thread. */
+    private void end(long drain, boolean byFallback) {
+        // Read while the drain is still on: no other drain can have started.
+        long start = drainStart;
+        if (openDrain.compareAndSet(drain, 0)) {
+            release();
+            long length = System.nanoTime() - start;
+            tally.ended(length, length > longestHoldNanos, byFallback);
         }
     }
 
@@ -144,7 +224,7 @@ final class SchedulerWatch {
                 watchUntilFailure();
             } catch (Throwable e) {
                 // Threads parked in a drain wait for this thread: whatever went wrong, none may stay parked.
-                draining = false;
+                openDrain.set(0);
                 release();
             }
         }
@@ -155,35 +235,42 @@ final class SchedulerWatch {
         long lastTick = System.nanoTime();
         long lastCount = requests.sum();
         long lastLeaves = leaves.sum();
+        long lastReport = lastTick;
+        DrainTally.Totals reported = tally.totals();
         while (true) {
             long now = System.nanoTime();
             long count = requests.sum();
             long left = leaves.sum();
-            if (draining) {
-                watchDrain(now, count == lastCount && left == lastLeaves);
+            long drain = openDrain.get();
+            if (drain != 0) {
+                watchDrain(drain, now, count == lastCount && left == lastLeaves);
             } else {
                 // A thread that saw the drain just before it ended and parked after the canary's release.
                 release();
                 long wokenAt = canaryWokenAt;
                 if (wokenAt == 0) {
-                    canaryWokenAt = now;
-                    LockSupport.unpark(canary);
+                    wakeCanary(now);
                 } else if (now - wokenAt > turnNanos) {
-                    drainStart = now;
-                    canarySeenAt = 0;
-                    canaryRan = false;
-                    draining = true;
+                    open(now);
                 }
             }
+            if (now - lastReport >= REPORT_NANOS) {
+                reported = report(reported, now - lastReport);
+                lastReport = now;
+            }
+            boolean draining = openDrain.get() != 0;
             if (count != lastCount) {
                 if (!draining) {
                     measureTurn(count - lastCount, now - lastTick);
                 }
                 idleTicks = 0;
             } else if (++idleTicks > IDLE_TICKS && !draining) {
+                // The drains of the busy period are reported before the sleep, not after the next wake-up.
+                reported = report(reported, now - lastReport);
                 sleepUntilRequest(count);
                 idleTicks = 0;
                 lastTick = System.nanoTime();
+                lastReport = lastTick;
                 lastCount = requests.sum();
                 lastLeaves = leaves.sum();
                 continue;
@@ -195,22 +282,64 @@ final class SchedulerWatch {
         }
     }
 
+    private void open(long now) {
+        interleaving.drainOpening();
+        drainStart = now;
+        canarySeenAt = 0;
+        long drain = ++drainsOpened;
+        openDrain.set(drain);
+        // The canary may have run between the decision and now without seeing the drain.
+        wakeCanaryIfIdle(drain, now);
+    }
+
     /**
-     * Once the canary ran, asks it to release the leavers when the carriers went still for a drain tick (the work
-     * from outside has run) or the hold is over; if the carriers never reach the canary, releases them from here.
+     * Ends the drain once the canary ran in it: asks the canary to release the leavers when the carriers went still
+     * for a drain tick (the work from outside has run) or the hold after it is over. Wakes the canary again if it is
+     * not pending and has not run in the drain. Past the longest hold, wakes the leavers from here; past twenty, ends
+     * the drain.
      */
-    private void watchDrain(long now, boolean still) {
-        if (canaryRan) {
+    private void watchDrain(long drain, long now, boolean still) {
+        long age = now - drainStart;
+        if (age > HOLDS_PER_DRAIN * longestHoldNanos) {
+            end(drain, true);
+            return;
+        }
+        if (age > longestHoldNanos) {
+            // Woken from outside, they queue behind the canary instead of filling the carriers' local queues.
+            release();
+        }
+        if (canaryRanIn == drain) {
             if (canarySeenAt == 0) {
                 canarySeenAt = now;
             }
-            if (!releaseAsked && (still || now - canarySeenAt >= HOLD_NANOS)) {
-                releaseAsked = true;
-                LockSupport.unpark(canary);
+            if (releaseAskedFor != drain && (still || now - canarySeenAt >= HOLD_NANOS)) {
+                releaseAskedFor = drain;
+                wakeCanary(now);
             }
-        } else if (now - drainStart > MAX_TURN_NANOS) {
-            release();
+        } else {
+            wakeCanaryIfIdle(drain, now);
         }
+    }
+
+    private void wakeCanaryIfIdle(long drain, long now) {
+        if (canaryWokenAt == 0 && canaryRanIn != drain) {
+            tally.canaryRearmed();
+            wakeCanary(now);
+        }
+    }
+
+    /** A debug line with the drains of the period, when there were any; the totals it reported up to. */
+    private DrainTally.Totals report(DrainTally.Totals reported, long periodNanos) {
+        DrainTally.Totals totals = tally.totals();
+        DrainTally.Totals recent = totals.since(reported);
+        Duration longest = tally.takeRecentLongest();
+        if (recent.drains() > 0 && LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(Level.DEBUG, String.format("scheduler drains in %.1f s: %d, longest %.3f ms, past the hold %d,"
+                            + " ended by the fallback %d, canary woken again %d",
+                    periodNanos / 1e9, recent.drains(), longest.toNanos() / 1e6, recent.pastTheHold(),
+                    recent.endedByFallback(), recent.canaryRearms()));
+        }
+        return totals;
     }
 
     /** A turn of a few rounds: each connection's request takes the time the carriers took per request this tick. */
