@@ -30,6 +30,7 @@ final class TlsTransport implements Transport {
     private final SSLSocketFactory factory;
     private final SSLParameters parameters;
     private final ScheduledExecutorService timer;
+    private final HandshakeWorkers handshakes;
     private volatile boolean handshakeCut;
     private SSLSocket socket;
     private WritableByteChannel output;
@@ -37,11 +38,12 @@ final class TlsTransport implements Transport {
     private boolean plaintext;
 
     TlsTransport(SocketChannel channel, SSLSocketFactory factory, SSLParameters parameters,
-                 ScheduledExecutorService timer) {
+                 ScheduledExecutorService timer, HandshakeWorkers handshakes) {
         this.tcp = new PlainTransport(channel);
         this.factory = factory;
         this.parameters = parameters;
         this.timer = timer;
+        this.handshakes = handshakes;
     }
 
     @Override
@@ -67,7 +69,7 @@ final class TlsTransport implements Transport {
             }
             socket = (SSLSocket) factory.createSocket(raw, new ByteArrayInputStream(new byte[] {(byte) first}), true);
             socket.setSSLParameters(parameters);
-            socket.startHandshake();
+            handshakes.handshake(socket);
         } catch (PlaintextOnTlsPort e) {
             throw e;
         } catch (IOException e) {

@@ -75,6 +75,8 @@ final class WebServerEngine implements Engine, Connection.Owner {
     private final Condition drained = lock.newCondition();
     // Also the TLS handshake's deadline timer: a cancelled deadline leaves its queue at once.
     private final ScheduledThreadPoolExecutor watchdog = watchdog();
+    /** Where the TLS listener's handshakes run, off the carriers (made with the listener). */
+    private volatile HandshakeWorkers handshakes;
     private volatile boolean draining;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final List<Thread> acceptors = new CopyOnWriteArrayList<>();
@@ -135,8 +137,10 @@ final class WebServerEngine implements Engine, Connection.Owner {
         tls.ifPresent(settings -> {
             SSLSocketFactory factory = settings.context().getSocketFactory();
             SSLParameters parameters = settings.parameters();
+            HandshakeWorkers workers = new HandshakeWorkers(Runtime.getRuntime().availableProcessors());
+            handshakes = workers;
             endpoints.add(bind("tls", settings.bindAddress(), settings.port(),
-                    channel -> new TlsTransport(channel, factory, parameters, watchdog), false));
+                    channel -> new TlsTransport(channel, factory, parameters, watchdog, workers), false));
         });
         limitConnections(DescriptorBudget.ofThisProcess());
         accessLog.start();
@@ -362,6 +366,10 @@ final class WebServerEngine implements Engine, Connection.Owner {
         connections.forEach(Connection::abort);
         threads.shutdownNow();
         watchdog.shutdownNow();
+        HandshakeWorkers workers = handshakes;
+        if (workers != null) {
+            workers.close();
+        }
         acceptors.forEach(Thread::interrupt);
         // After the drain: every answered request's line is queued; write them all and flush.
         accessLog.close();
