@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -20,6 +21,13 @@ import java.util.function.Supplier;
  * {@link ConfigSchema} before they are merged, so an error names the file, variable or option it came from.
  */
 public final class ConfigLoader {
+
+    /**
+     * How many Helidon trees this class has built: Helidon 4.2 flattens a tree with a {@code Stream.concat} per list
+     * entry (three times per build), which grows faster than the square of a list's length, so a load builds as few
+     * as it can (a test counts them).
+     */
+    static final AtomicLong TREES_BUILT = new AtomicLong();
 
     private ConfigLoader() {
     }
@@ -77,6 +85,7 @@ public final class ConfigLoader {
 
     /** The tree of {@code sources}, the first one winning, with nothing but YAML parsing added. */
     static Config tree(List<Supplier<? extends ConfigSource>> sources) {
+        TREES_BUILT.incrementAndGet();
         Config config = Config.builder()
                 .sources(sources)
                 .disableEnvironmentVariablesSource()

@@ -31,6 +31,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aFileIsBuiltIntoTwoTreesAndIntoAThirdOnlyWhenTheEnvironmentReachesIntoIt() throws IOException {
+        // Each Helidon tree of a 5,000-entry list costs seconds: one tree checks the file, one merges everything, and
+        // the file merged with the defaults is built only to check the list indexes environment variables name.
+        Path config = file("demo:\n  targets:\n    - host: a\n    - host: b\n");
+        ConfigSchema schema = ConfigSchema.ofClasspath(List.of());
+        long before = ConfigLoader.TREES_BUILT.get();
+        ConfigLoader.load(Optional.of(config), Map.of("HOME", "/root"), Map.of(), schema);
+        assertThat(ConfigLoader.TREES_BUILT.get() - before).as("trees without a variable of ours").isEqualTo(2);
+
+        before = ConfigLoader.TREES_BUILT.get();
+        Settings s = ConfigLoader.load(Optional.of(config), Map.of("DEMO_TARGETS_1_PORT", "9"), Map.of(), schema);
+        assertThat(ConfigLoader.TREES_BUILT.get() - before).as("trees with DEMO_TARGETS_1_PORT").isEqualTo(3);
+        assertThat(s.string("demo.targets.1.port")).isEqualTo("9");
+    }
+
+    @Test
     void aFileOverridesTheClasspathKeyByKey() throws IOException {
         Path config = file("demo:\n  greeting: from-file\n");
         Settings s = ConfigLoader.load(Optional.of(config), Map.of(), Map.of());
