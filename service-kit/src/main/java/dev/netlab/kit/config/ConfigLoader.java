@@ -59,13 +59,18 @@ public final class ConfigLoader {
         Map<String, String> ours = EnvironmentKeys.under(schema.roots(), variables);
         ours.forEach((key, variable) ->
                 schema.checkValue(key, environment.get(variable), "from environment variable " + variable));
-        schema.check(tree(ConfigSources.create(overrides, "command line")), "from the command line");
+        if (!overrides.isEmpty()) {
+            schema.check(tree(ConfigSources.create(overrides, "command line")), "from the command line");
+        }
 
         List<Supplier<? extends ConfigSource>> defaults = new ArrayList<>();
         file.ifPresent(path -> defaults.add(ConfigSources.file(path)));
         defaults.add(ConfigSources.classpath("application.yaml").optional(true));
-        // Helidon merges a list as a whole, so the environment can only reach entries the file or defaults have.
-        ConfigFiles.checkListIndexes(tree(defaults), ours, environment);
+        // Helidon merges a list as a whole, so the environment can only reach entries the file or defaults have
+        // (checked on a tree of its own, built only when needed: each tree of a long list costs seconds).
+        if (!ours.isEmpty()) {
+            ConfigFiles.checkListIndexes(tree(defaults), ours, environment);
+        }
 
         List<Supplier<? extends ConfigSource>> sources = new ArrayList<>();
         // Helidon gives the first source the highest priority.
