@@ -23,11 +23,11 @@ import java.util.function.Supplier;
 public final class ConfigLoader {
 
     /**
-     * How many Helidon trees this class has built: Helidon 4.2 flattens a tree with a {@code Stream.concat} per list
-     * entry (three times per build), which grows faster than the square of a list's length, so a load builds as few
-     * as it can (a test counts them).
+     * How many nodes the Helidon trees this class built held: Helidon 4.2 flattens a tree with a {@code Stream.concat}
+     * per list entry (three times per build), which grows faster than the square of a list's length, so a load builds
+     * the file into as few trees as it can (a test counts them).
      */
-    static final AtomicLong TREES_BUILT = new AtomicLong();
+    static final AtomicLong NODES_BUILT = new AtomicLong();
 
     private ConfigLoader() {
     }
@@ -63,20 +63,21 @@ public final class ConfigLoader {
             schema.check(tree(ConfigSources.create(overrides, "command line")), "from the command line");
         }
 
-        List<Supplier<? extends ConfigSource>> defaults = new ArrayList<>();
-        file.ifPresent(path -> defaults.add(ConfigSources.file(path)));
-        defaults.add(ConfigSources.classpath("application.yaml").optional(true));
-        // Helidon merges a list as a whole, so the environment can only reach entries the file or defaults have
-        // (checked on a tree of its own, built only when needed: each tree of a long list costs seconds).
+        Supplier<? extends ConfigSource> defaults = ConfigSources.classpath("application.yaml").optional(true);
         if (!ours.isEmpty()) {
-            ConfigFiles.checkListIndexes(tree(defaults), ours, environment);
+            // Helidon merges a list as a whole, so the environment can only reach entries the file or defaults have.
+            List<Config> layers = new ArrayList<>();
+            fileTree.ifPresent(layers::add);
+            layers.add(tree(defaults));
+            ConfigFiles.checkListIndexes(layers, ours, environment);
         }
 
         List<Supplier<? extends ConfigSource>> sources = new ArrayList<>();
         // Helidon gives the first source the highest priority.
         sources.add(ConfigSources.create(overrides, "command line"));
         sources.add(ConfigSources.create(EnvironmentVariables.expand(environment), "environment"));
-        sources.addAll(defaults);
+        file.ifPresent(path -> sources.add(ConfigSources.file(path)));
+        sources.add(defaults);
         Config config;
         try {
             config = tree(sources);
@@ -90,7 +91,6 @@ public final class ConfigLoader {
 
     /** The tree of {@code sources}, the first one winning, with nothing but YAML parsing added. */
     static Config tree(List<Supplier<? extends ConfigSource>> sources) {
-        TREES_BUILT.incrementAndGet();
         Config config = Config.builder()
                 .sources(sources)
                 .disableEnvironmentVariablesSource()
@@ -113,6 +113,7 @@ public final class ConfigLoader {
      * {@code traverse()} chains a {@code Stream.concat} per sibling, which overflows the stack on a list of thousands.
      */
     private static void touch(Config node) {
+        NODES_BUILT.incrementAndGet();
         if (node.type() != Config.Type.VALUE) {
             for (Config child : node.asNodeList().orElse(List.of())) {
                 touch(child);
