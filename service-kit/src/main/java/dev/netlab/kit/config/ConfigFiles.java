@@ -115,15 +115,17 @@ final class ConfigFiles {
      * Checks that each key {@code variables} sets reaches into a list only at an index the list has: Helidon cannot
      * merge {@code pingclient.targets.5.port} over a list of two.
      *
-     * @param base        the file and the defaults, merged
+     * @param layers      the file's tree, then the defaults' tree: the first layer that has a list gives all of it,
+     *                    as Helidon merges a list as a whole (walked apart, so that a long list is not built again)
      * @param variables   each key the environment sets, with its variable
      * @param environment the variables' values
      */
-    static void checkListIndexes(Config base, Map<String, String> variables, Map<String, String> environment) {
+    static void checkListIndexes(List<Config> layers, Map<String, String> variables, Map<String, String> environment) {
         variables.forEach((key, variable) -> {
             String[] names = key.split("\\.");
-            Config node = base;
+            List<Config> nodes = layers;
             for (String name : names) {
+                Config node = nodes.getFirst();
                 if (node.type() == Config.Type.LIST) {
                     int size = node.asNodeList().orElse(List.of()).size();
                     if (!name.matches("\\d{1,9}") || Integer.parseInt(name) >= size) {
@@ -132,9 +134,10 @@ final class ConfigFiles {
                                         + (size == 1 ? " entry" : " entries") + " (indexes 0 to " + (size - 1) + "): the environment sets values"
                                         + " of entries the --config file lists, and a list comes from that file");
                     }
+                    nodes = List.of(node);
                 }
-                node = node.get(name);
-                if (!node.exists()) {
+                nodes = nodes.stream().map(n -> n.get(name)).filter(Config::exists).toList();
+                if (nodes.isEmpty()) {
                     return;
                 }
             }

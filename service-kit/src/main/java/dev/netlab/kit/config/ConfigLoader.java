@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -20,6 +21,13 @@ import java.util.function.Supplier;
  * {@link ConfigSchema} before they are merged, so an error names the file, variable or option it came from.
  */
 public final class ConfigLoader {
+
+    /**
+     * How many nodes the Helidon trees this class built held: Helidon 4.2 flattens a tree with a {@code Stream.concat}
+     * per list entry (three times per build), which grows faster than the square of a list's length, so a load builds
+     * the file into as few trees as it can (a test counts them).
+     */
+    static final AtomicLong NODES_BUILT = new AtomicLong();
 
     private ConfigLoader() {
     }
@@ -51,19 +59,25 @@ public final class ConfigLoader {
         Map<String, String> ours = EnvironmentKeys.under(schema.roots(), variables);
         ours.forEach((key, variable) ->
                 schema.checkValue(key, environment.get(variable), "from environment variable " + variable));
-        schema.check(tree(ConfigSources.create(overrides, "command line")), "from the command line");
+        if (!overrides.isEmpty()) {
+            schema.check(tree(ConfigSources.create(overrides, "command line")), "from the command line");
+        }
 
-        List<Supplier<? extends ConfigSource>> defaults = new ArrayList<>();
-        file.ifPresent(path -> defaults.add(ConfigSources.file(path)));
-        defaults.add(ConfigSources.classpath("application.yaml").optional(true));
-        // Helidon merges a list as a whole, so the environment can only reach entries the file or defaults have.
-        ConfigFiles.checkListIndexes(tree(defaults), ours, environment);
+        Supplier<? extends ConfigSource> defaults = ConfigSources.classpath("application.yaml").optional(true);
+        if (!ours.isEmpty()) {
+            // Helidon merges a list as a whole, so the environment can only reach entries the file or defaults have.
+            List<Config> layers = new ArrayList<>();
+            fileTree.ifPresent(layers::add);
+            layers.add(tree(defaults));
+            ConfigFiles.checkListIndexes(layers, ours, environment);
+        }
 
         List<Supplier<? extends ConfigSource>> sources = new ArrayList<>();
         // Helidon gives the first source the highest priority.
         sources.add(ConfigSources.create(overrides, "command line"));
         sources.add(ConfigSources.create(EnvironmentVariables.expand(environment), "environment"));
-        sources.addAll(defaults);
+        file.ifPresent(path -> sources.add(ConfigSources.file(path)));
+        sources.add(defaults);
         Config config;
         try {
             config = tree(sources);
@@ -99,6 +113,7 @@ public final class ConfigLoader {
      * {@code traverse()} chains a {@code Stream.concat} per sibling, which overflows the stack on a list of thousands.
      */
     private static void touch(Config node) {
+        NODES_BUILT.incrementAndGet();
         if (node.type() != Config.Type.VALUE) {
             for (Config child : node.asNodeList().orElse(List.of())) {
                 touch(child);
