@@ -65,7 +65,12 @@ class ServiceProcessIT {
                             .statusCode();
                 }
                 assertThat(status).isEqualTo(503);
-                assertThat(refusesConnections(ports.get("demo"))).isTrue();
+                // Readiness turns 503 just before the listener closes (so a balancer stops sending first): poll.
+                boolean refused = false;
+                while (!refused && System.nanoTime() < deadline) {
+                    refused = refusesConnections(ports.get("demo"));
+                }
+                assertThat(refused).as("the protocol port refuses connections while draining").isTrue();
                 assertThat(service.process().isAlive()).as("still draining the connection in flight").isTrue();
 
                 inFlight.getOutputStream().write("bye\n".getBytes(StandardCharsets.US_ASCII));
