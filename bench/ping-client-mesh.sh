@@ -129,6 +129,7 @@ for n in $TARGETS_LIST; do
         head -28 "$WORK/histogram.txt" >"$KEEP_DIR/histogram-$n.txt"
         "$JCMD" "$pid" VM.native_memory summary >"$KEEP_DIR/nmt-$n.txt"
         cp "$WORK/metrics.txt" "$KEEP_DIR/metrics-$n.txt"
+        cp "$WORK/metrics-start.txt" "$KEEP_DIR/metrics-start-$n.txt"
     fi
     kill "$pid"; wait "$pid" 2>/dev/null || true
     after="$(reflected)"
