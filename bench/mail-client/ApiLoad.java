@@ -69,8 +69,8 @@ public final class ApiLoad {
             thread.join();
         }
         double accepted = (System.nanoTime() - start) / 1e9;
-        while (waitSent && value(SENT, scrape(http, metrics)) - sentBefore < messages - refused.get()) {
-            Thread.sleep(25);
+        if (waitSent) {
+            awaitSent(http, metrics, sentBefore + messages - refused.get());
         }
         double total = (System.nanoTime() - start) / 1e9;
         long[] sorted = Arrays.stream(latencies).flatMapToLong(Arrays::stream).filter(l -> l > 0).sorted().toArray();
@@ -163,6 +163,16 @@ public final class ApiLoad {
         }
     }
 
+    /** Scrapes the service every 25 ms until its sent counter reaches {@code target}; the last scrape. */
+    private static String awaitSent(HttpClient http, URI metrics, double target) throws Exception {
+        String last = scrape(http, metrics);
+        while (value(SENT, last) < target) {
+            Thread.sleep(25);
+            last = scrape(http, metrics);
+        }
+        return last;
+    }
+
     private static void drain(HttpClient http, URI metrics, int messages, long sinkPid) throws Exception {
         String first = scrape(http, metrics);
         long start = System.nanoTime();
@@ -170,11 +180,7 @@ public final class ApiLoad {
             // The relay was stopped before the service started: nothing has been sent yet; let it go now.
             new ProcessBuilder("kill", "-CONT", Long.toString(sinkPid)).inheritIO().start().waitFor();
         }
-        String last = first;
-        while (value(SENT, last) < messages) {
-            Thread.sleep(25);
-            last = scrape(http, metrics);
-        }
+        String last = awaitSent(http, metrics, messages);
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("%.0f %.3f %.3f%n", value(SENT, last) - value(SENT, first), seconds,
                 value(CPU, last) - value(CPU, first));

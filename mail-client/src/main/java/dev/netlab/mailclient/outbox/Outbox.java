@@ -518,10 +518,8 @@ public final class Outbox {
         List<MessageState> finished = new ArrayList<>(batch.size());
         List<byte[]> payloads = new ArrayList<>(batch.size());
         for (Sent sent : batch) {
-            MessageState before = sent.claim().state();
-            MessageState after = new MessageState(before.id(), Status.SENT.label(), before.attempts() + 1,
-                    before.acceptedAt(), updatedAt, null, sent.finalReply(), sent.finalReply(),
-                    merge(before.rejected(), sent.rejected()), null, before.idempotencyKey(), sent.transcript());
+            MessageState after = finalState(sent.claim().state(), Status.SENT, sent.finalReply(), sent.finalReply(),
+                    sent.rejected(), sent.transcript(), updatedAt);
             finished.add(after);
             payloads.add(MAPPER.writeValueAsBytes(after));
         }
@@ -529,9 +527,7 @@ public final class Outbox {
         for (int i = 0; i < finished.size(); i++) {
             MessageState after = finished.get(i);
             batchedRecords.put(after.id(), written.get(i));
-            leaveSegment(after.id());
-            index.put(after.id(), after.summary());
-            waiting.decrementAndGet();
+            leaveQueue(after);
         }
     }
 
@@ -542,15 +538,24 @@ public final class Outbox {
 
     private void finish(Claim claim, Status status, String reply, String queueId, List<String> rejected,
                         List<String> transcript) throws IOException {
-        MessageState before = claim.state();
-        String id = before.id();
-        MessageState after = new MessageState(id, status.label(), before.attempts() + 1, before.acceptedAt(),
-                clock.instant().toString(), null, reply, queueId, merge(before.rejected(), rejected), null,
-                before.idempotencyKey(), transcript);
+        MessageState after = finalState(claim.state(), status, reply, queueId, rejected, transcript,
+                clock.instant().toString());
         writeState(after);
-        batchedRecords.remove(id);
-        leaveSegment(id);
-        index.put(id, after.summary());
+        batchedRecords.remove(after.id());
+        leaveQueue(after);
+    }
+
+    /** The final record of a claimed message after this attempt. */
+    private static MessageState finalState(MessageState before, Status status, String reply, String queueId,
+                                           List<String> rejected, List<String> transcript, String updatedAt) {
+        return new MessageState(before.id(), status.label(), before.attempts() + 1, before.acceptedAt(), updatedAt,
+                null, reply, queueId, merge(before.rejected(), rejected), null, before.idempotencyKey(), transcript);
+    }
+
+    /** A finished message whose record is on disk leaves the queue. */
+    private void leaveQueue(MessageState after) {
+        leaveSegment(after.id());
+        index.put(after.id(), after.summary());
         waiting.decrementAndGet();
     }
 
