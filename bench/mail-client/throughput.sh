@@ -129,13 +129,17 @@ start_service() {
   ADMIN_PORT=$(sed -n 's/.*admin=tcp\/127.0.0.1:\([0-9]*\).*/\1/p' "$log" | head -1)
   [ -n "$ADMIN_PORT" ] || die "the service did not start: $(cat "$log")"
 }
-cat > "$WORK/relayed.yaml" <<YAML
+# relayed_config FILE OUTBOX: a service configuration that delivers from OUTBOX to smtp-sink.
+relayed_config() {
+  cat > "$1" <<YAML
 admin: {port: 0}
 mailclient:
   relay: {server: "127.0.0.1:$SINK_PORT", tls: none}
-  outbox: {dir: "$WORK/outbox-relayed"}
+  outbox: {dir: "$2"}
   delivery: {concurrency: $SESSIONS}
 YAML
+}
+relayed_config "$WORK/relayed.yaml" "$WORK/outbox-relayed"
 start_service "$WORK/relayed.yaml" "$WORK/relayed.log"
 taskset -c "$LOAD_CPU" "$JAVA" "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" "$WARMUP" "$CLIENTS" 1 >/dev/null
 cpu_before=$(cpu_ms)
@@ -173,13 +177,7 @@ segments=$(find "$WORK/outbox-queued/queue" -name '*.seg' | wc -l)
 kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
 
 # Delivery only: the same outbox, now with the relay; timed until every waiting message is sent.
-cat > "$WORK/drain.yaml" <<YAML
-admin: {port: 0}
-mailclient:
-  relay: {server: "127.0.0.1:$SINK_PORT", tls: none}
-  outbox: {dir: "$WORK/outbox-queued"}
-  delivery: {concurrency: $SESSIONS}
-YAML
+relayed_config "$WORK/drain.yaml" "$WORK/outbox-queued"
 # The relay is stopped while the service starts (its workers connect and wait for the greeting); ApiLoad continues
 # it after its first look at the metrics and times from there, so every waiting message is timed.
 kill -STOP "$SINK_PID"
