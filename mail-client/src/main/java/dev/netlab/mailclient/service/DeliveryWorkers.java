@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Phaser;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -143,20 +142,7 @@ final class DeliveryWorkers {
      * due right now. Claimed messages are this worker's alone until it records or releases them.
      */
     private List<Claim> claimBatch(boolean mayWait) throws InterruptedException {
-        Optional<Claim> first = mayWait ? outbox.awaitDue(IDLE_WAIT) : outbox.pollDue();
-        if (first.isEmpty()) {
-            return List.of();
-        }
-        List<Claim> batch = new ArrayList<>(BATCH);
-        batch.add(first.get());
-        while (batch.size() < BATCH) {
-            Optional<Claim> more = outbox.pollDue();
-            if (more.isEmpty()) {
-                break;
-            }
-            batch.add(more.get());
-        }
-        return batch;
+        return outbox.awaitDue(BATCH, mayWait ? IDLE_WAIT : Duration.ZERO);
     }
 
     /** Sends the batch with one pipelined call and records each message's outcome; returns the session to reuse. */
