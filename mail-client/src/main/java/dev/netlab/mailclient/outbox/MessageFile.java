@@ -25,7 +25,7 @@ final class MessageFile {
 
     private static final String MAGIC = "netlab-outbox 1 ";
     private static final byte[] MAGIC_BYTES = MAGIC.getBytes(StandardCharsets.US_ASCII);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = Mappers.JSON;
 
     /** The JSON header line. */
     record Header(@JsonProperty("id") String id, @JsonProperty("accepted_at") String acceptedAt,

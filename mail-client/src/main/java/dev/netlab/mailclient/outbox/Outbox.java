@@ -44,7 +44,7 @@ import java.util.stream.Stream;
 public final class Outbox {
 
     private static final System.Logger LOG = System.getLogger(Outbox.class.getName());
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = Mappers.JSON;
     private static final HexFormat HEX = HexFormat.of();
     // The longest a worker sleeps without looking at the clock again (a test's clock moves without telling us).
     private static final Duration MAX_WAIT = Duration.ofMillis(200);
