@@ -110,7 +110,7 @@ public final class Outbox {
         this.stateDir = dir.resolve("state");
         this.corruptDir = dir.resolve("corrupt");
         this.files = new DurableFiles(dir.resolve("tmp"), durability);
-        this.segments = new SegmentWriter(dir.resolve("tmp"), queueDir, durability);
+        this.segments = new SegmentWriter(dir.resolve("tmp"), queueDir, durability, this::queued);
         this.records = new SegmentWriter(dir.resolve("tmp"), stateDir, durability);
         this.clock = clock;
         this.retry = retry;
@@ -385,12 +385,30 @@ public final class Outbox {
         Instant now = clock.instant();
         // Ids sort by acceptance time, so listings come out oldest first: 13 hex digits of milliseconds, 16 random.
         String id = HEX.toHexDigits(now.toEpochMilli()).substring(3) + "-" + HEX.toHexDigits(random.nextLong());
-        QueuedMessage queued = new QueuedMessage(id, now, idempotencyKey, message);
-        entries.put(id, segments.append(queued));
-        index(queuedState(queued));
-        waiting.incrementAndGet();
-        makeDue(id, now);
+        segments.append(new QueuedMessage(id, now, idempotencyKey, message));
         return id;
+    }
+
+    // A group commit's messages, on disk now: indexed and made due together, so one worker wakes for the batch.
+    private void queued(List<QueuedMessage> messages, List<Segment.Entry> written) {
+        for (int i = 0; i < messages.size(); i++) {
+            QueuedMessage queued = messages.get(i);
+            entries.put(queued.id(), written.get(i));
+            index(queuedState(queued));
+            waiting.incrementAndGet();
+        }
+        dueLock.lock();
+        try {
+            for (QueuedMessage queued : messages) {
+                due.add(new Due(queued.acceptedAt(), queued.id()));
+            }
+            // One worker per claim's worth of messages (a worker claims up to 32 at once).
+            for (int woken = 0; woken < messages.size(); woken += 32) {
+                dueChanged.signal();
+            }
+        } finally {
+            dueLock.unlock();
+        }
     }
 
     private void makeDue(String id, Instant at) {
