@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import dev.netlab.mailclient.message.Attachment;
 import dev.netlab.mailclient.message.MessageSpec;
+import dev.netlab.mailclient.outbox.Mappers;
 import io.helidon.http.Status;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
@@ -26,7 +27,7 @@ import java.util.regex.Pattern;
  */
 record MessageRequest(MessageSpec spec, Optional<String> idempotencyKey) {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = Mappers.JSON;
     private static final Set<String> FIELDS = Set.of("from", "to", "cc", "bcc", "subject", "text", "html",
             "attachments", "idempotency_key");
     private static final Set<String> ATTACHMENT_FIELDS = Set.of("filename", "content_type", "content_base64");

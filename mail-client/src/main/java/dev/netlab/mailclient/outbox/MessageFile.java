@@ -25,7 +25,7 @@ final class MessageFile {
 
     private static final String MAGIC = "netlab-outbox 1 ";
     private static final byte[] MAGIC_BYTES = MAGIC.getBytes(StandardCharsets.US_ASCII);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = Mappers.JSON;
 
     /** The JSON header line. */
     record Header(@JsonProperty("id") String id, @JsonProperty("accepted_at") String acceptedAt,
@@ -62,8 +62,20 @@ final class MessageFile {
         return new byte[][] {line.toByteArray(), content};
     }
 
-    /** The message in {@code bytes}, or why they are not one. */
+    /** The message in {@code bytes} (a file of the layout before segments), or why they are not one. */
     static QueuedMessage decode(byte[] bytes) throws CorruptMessageException {
+        return decode(bytes, true);
+    }
+
+    /**
+     * The message in a segment frame's payload, whose SHA-256 has been checked already: it covers the content too,
+     * so the header's own SHA-256 of the content is not computed again.
+     */
+    static QueuedMessage decodeFramed(byte[] payload) throws CorruptMessageException {
+        return decode(payload, false);
+    }
+
+    private static QueuedMessage decode(byte[] bytes, boolean checkContent) throws CorruptMessageException {
         int newline = indexOf(bytes, (byte) '\n');
         if (newline < 0 || !new String(bytes, 0, Math.min(bytes.length, MAGIC.length()), StandardCharsets.UTF_8)
                 .equals(MAGIC)) {
@@ -84,7 +96,7 @@ final class MessageFile {
             throw new CorruptMessageException("content is " + content.length + " bytes, the header says "
                     + header.size() + " (truncated?)");
         }
-        if (!HexFormat.of().formatHex(sha256(content)).equals(header.sha256())) {
+        if (checkContent && !HexFormat.of().formatHex(sha256(content)).equals(header.sha256())) {
             throw new CorruptMessageException("content does not match its SHA-256");
         }
         try {

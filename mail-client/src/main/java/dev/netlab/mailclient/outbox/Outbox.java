@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,13 +38,13 @@ import java.util.stream.Stream;
  * leaves {@code queue/} only after every message in it has its final status (sent or failed) on disk, so a crash at
  * any moment loses nothing: at most a message the relay took just before the crash is sent again.
  *
- * <p>After a start every waiting message is due at once. Workers {@link #awaitDue claim} due messages one at a time
- * and report each attempt's outcome back.
+ * <p>After a start every waiting message is due at once. Workers {@link #awaitDue(int, Duration) claim} due messages
+ * in batches (one read per segment for a batch) and report each attempt's outcome back.
  */
 public final class Outbox {
 
     private static final System.Logger LOG = System.getLogger(Outbox.class.getName());
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = Mappers.JSON;
     private static final HexFormat HEX = HexFormat.of();
     // The longest a worker sleeps without looking at the clock again (a test's clock moves without telling us).
     private static final Duration MAX_WAIT = Duration.ofMillis(200);
@@ -109,7 +110,7 @@ public final class Outbox {
         this.stateDir = dir.resolve("state");
         this.corruptDir = dir.resolve("corrupt");
         this.files = new DurableFiles(dir.resolve("tmp"), durability);
-        this.segments = new SegmentWriter(dir.resolve("tmp"), queueDir, durability);
+        this.segments = new SegmentWriter(dir.resolve("tmp"), queueDir, durability, this::queued);
         this.records = new SegmentWriter(dir.resolve("tmp"), stateDir, durability);
         this.clock = clock;
         this.retry = retry;
@@ -384,12 +385,30 @@ public final class Outbox {
         Instant now = clock.instant();
         // Ids sort by acceptance time, so listings come out oldest first: 13 hex digits of milliseconds, 16 random.
         String id = HEX.toHexDigits(now.toEpochMilli()).substring(3) + "-" + HEX.toHexDigits(random.nextLong());
-        QueuedMessage queued = new QueuedMessage(id, now, idempotencyKey, message);
-        entries.put(id, segments.append(queued));
-        index(queuedState(queued));
-        waiting.incrementAndGet();
-        makeDue(id, now);
+        segments.append(new QueuedMessage(id, now, idempotencyKey, message));
         return id;
+    }
+
+    // A group commit's messages, on disk now: indexed and made due together, so one worker wakes for the batch.
+    private void queued(List<QueuedMessage> messages, List<Segment.Entry> written) {
+        for (int i = 0; i < messages.size(); i++) {
+            QueuedMessage queued = messages.get(i);
+            entries.put(queued.id(), written.get(i));
+            index(queuedState(queued));
+            waiting.incrementAndGet();
+        }
+        dueLock.lock();
+        try {
+            for (QueuedMessage queued : messages) {
+                due.add(new Due(queued.acceptedAt(), queued.id()));
+            }
+            // One worker per claim's worth of messages (a worker claims up to 32 at once).
+            for (int woken = 0; woken < messages.size(); woken += 32) {
+                dueChanged.signal();
+            }
+        } finally {
+            dueLock.unlock();
+        }
     }
 
     private void makeDue(String id, Instant at) {
@@ -407,17 +426,7 @@ public final class Outbox {
      * is moved aside and skipped.
      */
     public Optional<Claim> awaitDue(Duration maxWait) throws InterruptedException {
-        long deadline = System.nanoTime() + maxWait.toNanos();
-        while (true) {
-            String id = nextDueId(deadline);
-            if (id == null) {
-                return Optional.empty();
-            }
-            Optional<Claim> claim = claim(id);
-            if (claim.isPresent()) {
-                return claim;
-            }
-        }
+        return awaitDue(1, maxWait).stream().findFirst();
     }
 
     /** Claims a message that is due right now, without waiting. */
@@ -425,55 +434,106 @@ public final class Outbox {
         return awaitDue(Duration.ZERO);
     }
 
-    private String nextDueId(long deadline) throws InterruptedException {
+    /**
+     * Claims up to {@code max} messages, in the order they fell due: waits up to {@code maxWait} for the first, then
+     * takes those due right now. The batch's messages are read with one read per segment; one whose frame has
+     * become unreadable is moved aside and skipped.
+     */
+    public List<Claim> awaitDue(int max, Duration maxWait) throws InterruptedException {
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        while (true) {
+            List<String> ids = nextDueIds(max, deadline);
+            if (ids.isEmpty()) {
+                return List.of();
+            }
+            List<Claim> claims = claimAll(ids);
+            if (!claims.isEmpty()) {
+                return claims;
+            }
+        }
+    }
+
+    // Up to max ids that are due, waiting until deadline for the first; empty when none came or handing out stopped.
+    private List<String> nextDueIds(int max, long deadline) throws InterruptedException {
         dueLock.lock();
         try {
             while (handingOut) {
                 Due first = due.peek();
                 Instant now = clock.instant();
                 if (first != null && !first.at().isAfter(now)) {
-                    return due.poll().id();
+                    List<String> ids = new ArrayList<>(Math.min(max, due.size()));
+                    while (ids.size() < max && !due.isEmpty() && !due.peek().at().isAfter(now)) {
+                        ids.add(due.poll().id());
+                    }
+                    return ids;
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    return null;
+                    return List.of();
                 }
                 long untilDue = first == null ? Long.MAX_VALUE : Duration.between(now, first.at()).toNanos();
                 dueChanged.awaitNanos(Math.min(left, Math.min(untilDue, MAX_WAIT.toNanos())));
             }
-            return null;
+            return List.of();
         } finally {
             dueLock.unlock();
         }
     }
 
-    private Optional<Claim> claim(String id) {
-        MessageState state = index.get(id);
-        if (state == null || !state.statusValue().isWaiting() || state.statusValue() == Status.SENDING) {
-            return Optional.empty();
+    /** One due message about to be claimed: its record and where its frame is. */
+    private record Claimable(int position, MessageState state, Segment.Entry entry) {
+    }
+
+    // Claims the messages that can still be claimed, reading each segment once; the result keeps the ids' order.
+    private List<Claim> claimAll(List<String> ids) {
+        Map<Segment, List<Claimable>> bySegment = new LinkedHashMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            MessageState state = index.get(ids.get(i));
+            Segment.Entry entry = entries.get(ids.get(i));
+            if (state == null || !state.statusValue().isWaiting() || state.statusValue() == Status.SENDING
+                    || entry == null) {
+                continue;
+            }
+            bySegment.computeIfAbsent(entry.segment(), s -> new ArrayList<>()).add(new Claimable(i, state, entry));
         }
-        Segment.Entry entry = entries.get(id);
-        if (entry == null) {
-            return Optional.empty();
+        Claim[] claimed = new Claim[ids.size()];
+        for (List<Claimable> group : bySegment.values()) {
+            List<SegmentReader.Read<QueuedMessage>> reads;
+            try {
+                reads = SegmentReader.readAll(group.stream().map(Claimable::entry).toList(),
+                        MessageFile::decodeFramed);
+            } catch (NoSuchFileException e) {
+                group.forEach(c -> forget(c.state().id(), c.state()));
+                continue;
+            } catch (IOException e) {
+                for (Claimable c : group) {
+                    putAside(c.entry().name(), bytesOf(c.entry()), e.getMessage());
+                    forget(c.state().id(), c.state());
+                }
+                continue;
+            }
+            for (int i = 0; i < group.size(); i++) {
+                Claimable c = group.get(i);
+                SegmentReader.Read<QueuedMessage> read = reads.get(i);
+                if (read.value() == null) {
+                    putAside(c.entry().name(), read.bytes(), read.failure());
+                    forget(c.state().id(), c.state());
+                    continue;
+                }
+                QueuedMessage message = c.state().recipientsLeft() == null ? read.value()
+                        : read.value().forRecipients(c.state().recipientsLeft());
+                if (index.replace(c.state().id(), c.state(), c.state().withStatus(Status.SENDING))) {
+                    claimed[c.position()] = new Claim(message, c.state());
+                }
+            }
         }
-        QueuedMessage message;
-        try {
-            message = SegmentReader.read(entry);
-        } catch (NoSuchFileException e) {
-            forget(id, state);
-            return Optional.empty();
-        } catch (IOException | CorruptMessageException e) {
-            putAside(entry.name(), bytesOf(entry), e.getMessage());
-            forget(id, state);
-            return Optional.empty();
+        List<Claim> claims = new ArrayList<>(ids.size());
+        for (Claim claim : claimed) {
+            if (claim != null) {
+                claims.add(claim);
+            }
         }
-        if (state.recipientsLeft() != null) {
-            message = message.forRecipients(state.recipientsLeft());
-        }
-        if (!index.replace(id, state, state.withStatus(Status.SENDING))) {
-            return Optional.empty();
-        }
-        return Optional.of(new Claim(message, state));
+        return claims;
     }
 
     private static byte[] bytesOf(Segment.Entry entry) {

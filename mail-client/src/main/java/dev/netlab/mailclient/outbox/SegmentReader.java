@@ -43,7 +43,7 @@ final class SegmentReader {
 
     /** Every message in {@code file} and every damaged stretch between them. */
     static Scan<QueuedMessage> scan(Path file) throws IOException {
-        return scan(file, MessageFile::decode);
+        return scan(file, MessageFile::decodeFramed);
     }
 
     /** Every frame in {@code file}, decoded, and every damaged stretch between them. */
@@ -74,11 +74,6 @@ final class SegmentReader {
         return new Scan<>(found, damaged);
     }
 
-    /** The message at {@code entry}, or why it cannot be read any more. */
-    static QueuedMessage read(Segment.Entry entry) throws IOException, CorruptMessageException {
-        return read(entry, MessageFile::decode);
-    }
-
     /** What the frame at {@code entry} holds, or why it cannot be read any more. */
     static <T> T read(Segment.Entry entry, Decoder<T> decoder) throws IOException, CorruptMessageException {
         try (FileChannel channel = FileChannel.open(entry.segment().file(), StandardOpenOption.READ)) {
@@ -87,6 +82,79 @@ final class SegmentReader {
                 throw new CorruptMessageException(describe(channel, entry.offset(), channel.size()));
             }
             return decoder.decode(payload);
+        }
+    }
+
+    /**
+     * What reading one frame of a batch gave: its value, or why it cannot be read with the frame's bytes as far as
+     * they are there (to put it aside).
+     */
+    record Read<T>(T value, String failure, byte[] bytes) {
+    }
+
+    // A batch's frames are read with one read when they lie within this span (they are usually neighbours).
+    private static final int MAX_SPAN = 8 * 1024 * 1024;
+
+    /**
+     * What the frames at {@code entries} (all in one segment) hold, in their order, from one open of the file and one
+     * read of the stretch that spans them; each frame still checks its own magic, length and SHA-256.
+     *
+     * @throws java.nio.file.NoSuchFileException when the segment is gone
+     */
+    static <T> List<Read<T>> readAll(List<Segment.Entry> entries, Decoder<T> decoder) throws IOException {
+        long from = Long.MAX_VALUE;
+        long to = 0;
+        for (Segment.Entry entry : entries) {
+            from = Math.min(from, entry.offset());
+            to = Math.max(to, entry.offset() + entry.length());
+        }
+        List<Read<T>> reads = new ArrayList<>(entries.size());
+        try (FileChannel channel = FileChannel.open(entries.get(0).segment().file(), StandardOpenOption.READ)) {
+            long size = channel.size();
+            long end = Math.min(to, size);
+            byte[] span = end - from <= MAX_SPAN && end > from ? readFully(channel, from, (int) (end - from)) : null;
+            for (Segment.Entry entry : entries) {
+                byte[] frame = span != null ? slice(span, entry.offset() - from, entry.length())
+                        : readFully(channel, entry.offset(), (int) Math.max(0, Math.min(entry.length(),
+                                size - entry.offset())));
+                reads.add(decodeFrame(frame, entry.length(), decoder));
+            }
+        }
+        return reads;
+    }
+
+    // The part of span for one frame, as far as the file held it.
+    private static byte[] slice(byte[] span, long at, int length) {
+        int start = (int) Math.min(at, span.length);
+        return Arrays.copyOfRange(span, start, (int) Math.min(span.length, at + length));
+    }
+
+    // One frame's bytes (the whole frame, or what is left of it) checked and decoded.
+    private static <T> Read<T> decodeFrame(byte[] frame, int length, Decoder<T> decoder) {
+        if (frame.length < Segment.FRAME_HEADER) {
+            return new Read<>(null, "a frame cut short after " + frame.length + " bytes (truncated?)", frame);
+        }
+        ByteBuffer header = ByteBuffer.wrap(frame, 0, Segment.FRAME_HEADER);
+        byte[] magic = new byte[Segment.MAGIC.length];
+        header.get(magic);
+        int payloadLength = header.getInt();
+        if (!Arrays.equals(magic, Segment.MAGIC)) {
+            return new Read<>(null, "not an outbox frame", frame);
+        }
+        if (payloadLength != length - Segment.FRAME_HEADER || frame.length != length) {
+            return new Read<>(null, "the frame says " + payloadLength + " bytes, "
+                    + (frame.length - Segment.FRAME_HEADER) + " are there (truncated?)", frame);
+        }
+        byte[] sha256 = new byte[32];
+        header.get(sha256);
+        byte[] payload = Arrays.copyOfRange(frame, Segment.FRAME_HEADER, frame.length);
+        if (!MessageDigest.isEqual(sha256, MessageFile.sha256(payload))) {
+            return new Read<>(null, "the frame does not match its SHA-256", frame);
+        }
+        try {
+            return new Read<>(decoder.decode(payload), null, frame);
+        } catch (CorruptMessageException e) {
+            return new Read<>(null, e.getMessage(), frame);
         }
     }
 

@@ -17,15 +17,27 @@ import java.util.List;
  */
 final class SegmentWriter {
 
+    /** Told, by the batch's leader, about every message of a batch once it is durable, before any caller returns. */
+    @FunctionalInterface
+    interface Committed {
+        void committed(List<QueuedMessage> messages, List<Segment.Entry> entries);
+    }
+
     /** One caller's message, framed in its own thread (the frame's pieces, not copied), and where the batch put it. */
     private static final class Append {
         final String id;
+        final QueuedMessage message;
         final byte[][] frame;
         final int length;
         Segment.Entry entry;
 
         Append(String id, byte[][] frame) {
+            this(id, null, frame);
+        }
+
+        Append(String id, QueuedMessage message, byte[][] frame) {
             this.id = id;
+            this.message = message;
             this.frame = frame;
             int sum = 0;
             for (byte[] piece : frame) {
@@ -42,15 +54,27 @@ final class SegmentWriter {
     private final GroupCommit<Append> commits;
 
     SegmentWriter(Path tmp, Path queue, Durability durability) {
+        this(tmp, queue, durability, (messages, entries) -> { });
+    }
+
+    /** As the other, telling {@code committed} about each group commit's messages as one batch. */
+    SegmentWriter(Path tmp, Path queue, Durability durability, Committed committed) {
         this.tmp = tmp;
         this.queue = queue;
         this.durability = durability;
-        this.commits = new GroupCommit<>(batch -> writeSegment(batch.get(0).id + Segment.SUFFIX, batch));
+        this.commits = new GroupCommit<>(batch -> {
+            writeSegment(batch.get(0).id + Segment.SUFFIX, batch);
+            committed.committed(batch.stream().map(a -> a.message).toList(),
+                    batch.stream().map(a -> a.entry).toList());
+        });
     }
 
-    /** Returns once {@code message} is on disk in a segment (data fsynced, name durable), with its place. */
+    /**
+     * Returns once {@code message} is on disk in a segment (data fsynced, name durable), with its place; the
+     * {@link Committed} listener has been told about it (with the rest of its batch) by then.
+     */
     Segment.Entry append(QueuedMessage message) throws IOException {
-        Append append = new Append(message.id(), Segment.frame(MessageFile.encode(message)));
+        Append append = new Append(message.id(), message, Segment.frame(MessageFile.encode(message)));
         try {
             commits.commit(append);
         } catch (IOException e) {

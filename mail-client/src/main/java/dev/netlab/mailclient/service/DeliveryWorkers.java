@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Phaser;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +27,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Delivers the outbox's due messages to the relay: {@code concurrency} virtual threads, each holding at most one
- * session and reusing it while more messages are due, then saying QUIT. Each worker claims up to {@link #BATCH} due
+ * session and reusing it while more messages come within {@link #LINGER} of each other, then saying QUIT. Each worker claims up to {@link #BATCH} due
  * messages at once and pipelines them in one {@link SmtpSession#sendAll} call (RSET between messages); every message
  * still gets its own outcome, transcript and metrics. 4xx replies and connection errors defer a message (the
  * outbox's retry policy decides when it is tried again; after a connection drop mid-batch the unsent rest is
@@ -43,6 +42,10 @@ final class DeliveryWorkers {
     // Messages one worker claims and pipelines at once (SmtpSession.sendAll); the engine's bench measured 32.
     static final int BATCH = 32;
 
+    // How long a worker keeps an idle connection for the next due message (postfix's connection cache keeps one 2 s).
+    static final Duration LINGER = Duration.ofSeconds(2);
+
+    private final Duration linger;
     private final Outbox outbox;
     private final SessionOptions relay;
     private final Resolver resolver;
@@ -56,6 +59,13 @@ final class DeliveryWorkers {
     private volatile boolean stopping;
 
     DeliveryWorkers(Outbox outbox, SessionOptions relay, Resolver resolver, SmtpMetrics metrics, Clock clock) {
+        this(outbox, relay, resolver, metrics, clock, LINGER);
+    }
+
+    /** As the other, with how long a worker keeps its connection once nothing is due ({@code linger}). */
+    DeliveryWorkers(Outbox outbox, SessionOptions relay, Resolver resolver, SmtpMetrics metrics, Clock clock,
+                    Duration linger) {
+        this.linger = linger;
         this.outbox = outbox;
         this.relay = relay;
         this.resolver = resolver;
@@ -108,7 +118,7 @@ final class DeliveryWorkers {
                 try {
                     List<Claim> batch = claimBatch(session == null);
                     if (batch.isEmpty()) {
-                        // Nothing more is due now: let the relay go rather than hold its connection.
+                        // Nothing came within the linger: let the relay go rather than hold its connection.
                         session = closeQuietly(session);
                         continue;
                     }
@@ -139,24 +149,12 @@ final class DeliveryWorkers {
     }
 
     /**
-     * Claims up to {@link #BATCH} due messages: waits for the first only when no session is open, then takes what is
-     * due right now. Claimed messages are this worker's alone until it records or releases them.
+     * Claims up to {@link #BATCH} due messages: waits for the first up to the linger while a session is open, longer
+     * when none is, then takes what is due right now. Claimed messages are this worker's alone until it records or
+     * releases them.
      */
-    private List<Claim> claimBatch(boolean mayWait) throws InterruptedException {
-        Optional<Claim> first = mayWait ? outbox.awaitDue(IDLE_WAIT) : outbox.pollDue();
-        if (first.isEmpty()) {
-            return List.of();
-        }
-        List<Claim> batch = new ArrayList<>(BATCH);
-        batch.add(first.get());
-        while (batch.size() < BATCH) {
-            Optional<Claim> more = outbox.pollDue();
-            if (more.isEmpty()) {
-                break;
-            }
-            batch.add(more.get());
-        }
-        return batch;
+    private List<Claim> claimBatch(boolean noSession) throws InterruptedException {
+        return outbox.awaitDue(BATCH, noSession ? IDLE_WAIT : linger);
     }
 
     /** Sends the batch with one pipelined call and records each message's outcome; returns the session to reuse. */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
@@ -46,8 +47,14 @@ public final class SmtpMetrics implements SmtpObserver {
             Map.entry(SmtpCommand.RSET, List.of(250, 421)),
             Map.entry(SmtpCommand.QUIT, List.of(221)));
 
+    // Reply codes are three digits: a slot for each per command.
+    private static final int CODES = 1000;
+
     private final MeterRegistry registry;
     private final Map<String, Counter> replies = new ConcurrentHashMap<>();
+    // The same counters by command and code, so that a reply costs an array read, not a key string and a lookup.
+    private final AtomicReferenceArray<Counter> repliesBySlot = new AtomicReferenceArray<>(
+            SmtpCommand.values().length * CODES);
     private final Map<Outcome, Counter> messages = new ConcurrentHashMap<>();
     private final Counter corruptFiles;
     private final Timer deliveryDuration;
@@ -96,7 +103,16 @@ public final class SmtpMetrics implements SmtpObserver {
 
     @Override
     public void reply(SmtpCommand command, Reply reply) {
-        replyCounter(command, reply.code()).increment();
+        int code = reply.code();
+        int slot = command.ordinal() * CODES + code;
+        Counter counter = code >= 0 && code < CODES ? repliesBySlot.get(slot) : null;
+        if (counter == null) {
+            counter = replyCounter(command, code);
+            if (code >= 0 && code < CODES) {
+                repliesBySlot.set(slot, counter);
+            }
+        }
+        counter.increment();
     }
 
     /** Counts one attempt's outcome. */

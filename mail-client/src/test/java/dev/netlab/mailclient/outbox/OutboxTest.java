@@ -223,6 +223,45 @@ class OutboxTest {
     }
 
     @Test
+    void aBatchClaimTakesUpToItsSizeInDueOrderAcrossSegmentsAndPutsAsideOnlyTheFrameThatWentBad() throws Exception {
+        List<Segment.Entry> first = segment(dir, queued(1), queued(2), queued(3));
+        segment(dir, queued(4), queued(5));
+        Outbox outbox = open();
+        Path file = first.get(0).segment().file();
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[(int) first.get(1).offset() + Segment.FRAME_HEADER + 10] ^= 1;
+        Files.write(file, bytes);
+
+        List<Outbox.Claim> claims = outbox.awaitDue(4, Duration.ZERO);
+        assertThat(claims).extracting(claim -> claim.message().id())
+                .containsExactly(queued(1).id(), queued(3).id(), queued(4).id());
+        assertThat(claims.get(2).message().message().recipients()).containsExactly("r4@example.org");
+        assertThat(new String(claims.get(1).message().message().content(), StandardCharsets.US_ASCII))
+                .isEqualTo("Subject: for r3@example.org\r\n\r\nhi\r\n");
+        assertThat(corrupt).singleElement().asString()
+                .startsWith(file.getFileName() + "@" + first.get(1).offset() + ": ");
+        assertThat(outbox.waiting()).isEqualTo(4);
+        assertThat(outbox.state(queued(1).id()).orElseThrow().status()).isEqualTo("sending");
+        // The rest: what is due, no more; then nothing, without waiting.
+        assertThat(outbox.awaitDue(4, Duration.ZERO)).extracting(claim -> claim.message().id())
+                .containsExactly(queued(5).id());
+        assertThat(outbox.awaitDue(4, Duration.ZERO)).isEmpty();
+    }
+
+    @Test
+    void aBatchClaimWhoseSegmentVanishedForgetsItsMessagesAndTakesTheNextSegment() throws Exception {
+        List<Segment.Entry> gone = segment(dir, queued(1), queued(2));
+        segment(dir, queued(3));
+        Outbox outbox = open();
+        Files.delete(gone.get(0).segment().file());
+
+        assertThat(outbox.awaitDue(32, Duration.ZERO)).extracting(claim -> claim.message().id())
+                .containsExactly(queued(3).id());
+        assertThat(outbox.waiting()).isEqualTo(1);
+        assertThat(corrupt).isEmpty();
+    }
+
+    @Test
     void aCrashAfterTheSentRecordButBeforeTheSegmentWasRemovedDoesNotSendAgain() throws Exception {
         Outbox first = open();
         String id = first.accept(message("b@example.org"), Optional.of("key-1")).id();
