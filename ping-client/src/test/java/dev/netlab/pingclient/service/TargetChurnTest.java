@@ -145,7 +145,8 @@ class TargetChurnTest {
         // ahead of the replies already arriving, which came in after their timeout: up to 2,040 probes counted lost.
         StringBuilder targets = new StringBuilder();
         for (int i = 0; i < 500; i++) {
-            targets.append("    - {host: 127.0.0.1, port: 9, mode: echo, interval: 1h, name: t").append(i).append("}\n");
+            targets.append("    - {host: 127.0.0.1, port: 9, mode: echo, interval: 1h, name: t").append(i)
+                    .append("}\n");
         }
         Path file = write(targets.toString());
         long descriptorsBefore = ThreadCensus.openDescriptors();

@@ -54,7 +54,7 @@ final class ConfigFiles {
         return parse(text, path.toString());
     }
 
-    /** The document of the {@code application.yaml} on the classpath, as Helidon's classpath source finds it; empty when there is none. */
+    /** The document of the {@code application.yaml} on the classpath (as Helidon's classpath source finds it), or empty. */
     static Map<String, Object> defaults() {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         URL resource = (loader != null ? loader : ConfigFiles.class.getClassLoader()).getResource(DEFAULTS);

@@ -139,7 +139,8 @@ sealed interface Node permits Node.Tree, Node.Document {
             if (present && data instanceof Map<?, ?> map && map.containsKey(name)) {
                 return of(key, map.get(name));
             }
-            if (present && data instanceof List<?> list && name.matches("\\d{1,9}") && Integer.parseInt(name) < list.size()) {
+            if (present && data instanceof List<?> list && name.matches("\\d{1,9}")
+                    && Integer.parseInt(name) < list.size()) {
                 return of(key, list.get(Integer.parseInt(name)));
             }
             return new Document(key, null, false);

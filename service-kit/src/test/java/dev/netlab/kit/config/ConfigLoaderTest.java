@@ -181,7 +181,8 @@ class ConfigLoaderTest {
                 .hasMessage("invalid configuration: demo.level = '1': expected an integer from 5 to 9");
     }
 
-    private static InvalidConfigException catchInvalid(Runnable read) {
+    /** The error {@code read} throws. */
+    static InvalidConfigException catchInvalid(Runnable read) {
         try {
             read.run();
         } catch (InvalidConfigException e) {

@@ -33,7 +33,8 @@ class LongListsTest {
 
     @Test
     void aLongListIsNeverBuiltIntoHelidonsTree() throws IOException {
-        Optional<Path> config = file("demo:\n  greeting: hi\n  targets:\n" + "    - {host: a, port: 7}\n".repeat(3_000));
+        Optional<Path> config = file("demo:\n  greeting: hi\n  targets:\n"
+                + "    - {host: a, port: 7}\n".repeat(3_000));
         long before = ConfigLoader.NODES_BUILT.get();
         Settings s = ConfigLoader.load(config, Map.of("DEMO_TARGETS_2999_PORT", "9"), Map.of(), LONG);
         assertThat(ConfigLoader.NODES_BUILT.get() - before).as("Helidon nodes built").isLessThan(100);
@@ -104,10 +105,12 @@ class LongListsTest {
         Optional<Path> badPort = file("demo:\n  targets:\n    - host: a\n    - {host: b, port: x}\n");
         Settings s = ConfigLoader.load(badPort, Map.of("DEMO_TARGETS_0_PORT", "y"), Map.of(), LONG);
         Settings second = s.list("demo.targets").get(1);
-        assertThat(s.attributed(catchInvalid(() -> second.port("port")))).hasMessage("invalid configuration:"
+        assertThat(s.attributed(ConfigLoaderTest.catchInvalid(() -> second.port("port"))))
+                .hasMessage("invalid configuration:"
                 + " demo.targets.1.port = 'x' (in " + badPort.orElseThrow() + "): expected an integer from 0 to 65535");
         Settings first = s.list("demo.targets").get(0);
-        assertThat(s.attributed(catchInvalid(() -> first.port("port")))).hasMessage("invalid configuration:"
+        assertThat(s.attributed(ConfigLoaderTest.catchInvalid(() -> first.port("port"))))
+                .hasMessage("invalid configuration:"
                 + " demo.targets.0.port = 'y' (from environment variable DEMO_TARGETS_0_PORT): expected an integer"
                 + " from 0 to 65535");
         assertThatThrownBy(() -> ConfigLoader.load(file("demo:\n  targets: none\n"), Map.of(), Map.of(), LONG))
@@ -125,14 +128,5 @@ class LongListsTest {
     void onlyAListOfApplicationYamlCanBeDeclaredLong() {
         assertThatThrownBy(() -> ConfigSchema.ofClasspath(List.of(), List.of("demo.greeting")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("demo.greeting");
-    }
-
-    private static InvalidConfigException catchInvalid(Runnable read) {
-        try {
-            read.run();
-        } catch (InvalidConfigException e) {
-            return e;
-        }
-        throw new AssertionError("expected an InvalidConfigException");
     }
 }
