@@ -13,7 +13,8 @@
 # start), plus the heap this script gives per target count (HEAP_BASE_MB + HEAP_PER_1000_MB per 1,000 targets, the
 # rule ping-client/README.md states) and MALLOC_ARENA_MAX=2 (unless MALLOC_ARENA_MAX is set). Per count: RSS, CPU of
 # the prober over SECONDS_MEASURED after a warm-up, the live heap after a full GC, probes the reflector answered
-# against probes counted lost, and 10 scrapes of /metrics (time, size, allocation from jstat) next to a quiet period.
+# against probes counted lost, and 10 scrapes of /metrics (time, size, allocation from jstat) next to a quiet period;
+# 10 s after the start line, the peak RSS so far (VmHWM: the start's peak) and the probes counted lost and late by then.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -114,6 +115,12 @@ for n in $TARGETS_LIST; do
     admin="$(sed -E 's/.*admin=tcp\/127\.0\.0\.1:([0-9]+).*/\1/' <<<"$started")"
     sleep 10
     curl -fsS -o "$WORK/metrics-start.txt" "http://127.0.0.1:$admin/metrics"
+    # The start's peak: the process's RSS high-water mark 10 s after the start line, and what it counted by then.
+    awk -v hwm="$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$pid/status")" \
+        '/^pingclient_packets_(sent|lost|late)_total\{/ {split($1, n, "{"); t[n[1]] += $2}
+         END {printf "         10 s after the start line: peak RSS %s MiB, sent %d, lost %d, late %d\n", hwm,
+              t["pingclient_packets_sent_total"], t["pingclient_packets_lost_total"], t["pingclient_packets_late_total"]}' \
+        "$WORK/metrics-start.txt"
     t0=$(cpu_ticks "$pid"); s0=$(date +%s.%N)
     quiet=$(eden_allocated_during "$pid" sleep "$SECONDS_MEASURED")
     t1=$(cpu_ticks "$pid"); s1=$(date +%s.%N)

@@ -105,6 +105,12 @@ public final class Main extends ServiceCommand implements Service {
                 "pingclient.targets.*.name", "pingclient.targets.*.labels.*");
     }
 
+    /** The targets: a mesh gives each node thousands, which Helidon's tree cannot hold in reasonable time. */
+    @Override
+    public List<String> longLists() {
+        return List.of("pingclient.targets");
+    }
+
     @Override
     public Engine createEngine(ServiceContext context) {
         ProberConfig config = ProberConfig.read(context.settings());

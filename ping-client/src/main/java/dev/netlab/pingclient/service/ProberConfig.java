@@ -7,7 +7,6 @@ import dev.netlab.pingclient.probe.ProbeCodec;
 import dev.netlab.pingclient.probe.ProbeMemory;
 import dev.netlab.pingclient.probe.TargetAddress;
 import dev.netlab.pingprotocol.Mode;
-import io.helidon.config.Config;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -47,10 +46,7 @@ public record ProberConfig(List<TargetConfig> targets, Duration resolveInterval,
         Duration timeout = defaults.duration("timeout", Duration.ofMillis(1), Duration.ofDays(1));
         List<TargetConfig> targets = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        Config list = pc.raw().get("targets");
-        List<Config> nodes = list.asNodeList().orElse(List.of());
-        for (Config node : nodes) {
-            Settings t = Settings.of(node);
+        for (Settings t : pc.list("targets")) {
             TargetConfig target = target(t, interval, timeout);
             String misfit = ProbeMemory.misfit(target.interval(), target.timeout(), maxOutstanding,
                     t.fullKey("timeout"), t.fullKey("interval"));
@@ -60,7 +56,7 @@ public record ProberConfig(List<TargetConfig> targets, Duration resolveInterval,
                         misfit + ": raise it, or shorten the timeout or lengthen the interval");
             }
             if (!names.add(target.name())) {
-                throw InvalidConfigException.invalid(Settings.of(node).fullKey("name"), target.name(),
+                throw InvalidConfigException.invalid(t.fullKey("name"), target.name(),
                         "expected a name no other target has");
             }
             targets.add(target);

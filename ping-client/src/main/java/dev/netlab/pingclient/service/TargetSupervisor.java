@@ -1,5 +1,6 @@
 package dev.netlab.pingclient.service;
 
+import dev.netlab.kit.config.Durations;
 import dev.netlab.kit.log.ThrottledLog;
 import dev.netlab.pingclient.metrics.PingFamilies;
 import dev.netlab.pingclient.metrics.SeriesLabels;
@@ -42,6 +43,8 @@ final class TargetSupervisor {
     /** Retry sooner than the resolve interval while a name does not resolve at all. */
     private static final Duration RESOLVE_RETRY = Duration.ofSeconds(5);
     private static final Duration SOCKET_RETRY = Duration.ofSeconds(1);
+    /** The longest a launch waits for its stream's sockets to open (a few milliseconds unless the machine stalls). */
+    private static final Duration OPEN_WAIT = Duration.ofSeconds(10);
     /** The {@code address} label of failures that happen before any address is known. */
     static final String UNRESOLVED = "unresolved";
 
@@ -172,11 +175,17 @@ final class TargetSupervisor {
         ProbeEvents events = ProbeEvents.all(stats, meters, recent);
         AtomicReference<ProbeStream> current = new AtomicReference<>();
         CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch opened = new CountDownLatch(1);
         String name = "probe-" + target.name() + "-" + spec.addressLabel();
         Thread thread = config.receiveThread().builder(name).unstarted(() -> {
             while (stopped.getCount() > 0) {
                 try {
-                    ProbeStream stream = ProbeStream.open(spec, events, clock, random.nextLong());
+                    ProbeStream stream;
+                    try {
+                        stream = ProbeStream.open(spec, events, clock, random.nextLong());
+                    } finally {
+                        opened.countDown();
+                    }
                     current.set(stream);
                     if (stopped.getCount() == 0) {
                         stream.close();
@@ -205,6 +214,16 @@ final class TargetSupervisor {
         });
         Running running = new Running(spec, stats, meters, recent, thread, current, stopped);
         thread.start();
+        // One stream's sockets open before the next stream starts: launched faster than the carriers can open them,
+        // thousands of streams would queue seconds of start-up work ahead of the replies already on their way.
+        try {
+            if (!opened.await(OPEN_WAIT.toNanos(), TimeUnit.NANOSECONDS)) {
+                streamFailures.log(Level.WARNING, () -> name + ": its sockets did not open within "
+                        + Durations.format(OPEN_WAIT) + "; starting the next stream anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         return running;
     }
 

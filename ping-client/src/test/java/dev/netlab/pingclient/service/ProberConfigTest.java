@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.netlab.kit.config.ConfigLoader;
+import dev.netlab.kit.config.ConfigSchema;
 import dev.netlab.kit.config.InvalidConfigException;
+import dev.netlab.kit.config.Settings;
+import dev.netlab.kit.lifecycle.ServiceMain;
 import dev.netlab.kit.lifecycle.ThreadKind;
+import dev.netlab.pingclient.Main;
 import dev.netlab.pingprotocol.Mode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -17,20 +22,45 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@code pingclient.*}: defaults, files, environment overrides, and every bad value stopping startup. */
+/**
+ * {@code pingclient.*}: defaults, files, environment overrides, and every bad value stopping startup, read with the
+ * service's own schema (as the service reads it: {@code pingclient.targets} kept out of Helidon's tree).
+ */
 class ProberConfigTest {
+
+    private static final ConfigSchema SCHEMA = ServiceMain.schema(new Main());
 
     @TempDir
     Path dir;
 
     private ProberConfig read(String yaml, Map<String, String> env) throws Exception {
+        return ProberConfig.read(load(yaml, env));
+    }
+
+    private Settings load(String yaml, Map<String, String> env) throws Exception {
         Optional<Path> file = Optional.empty();
         if (yaml != null) {
             Path path = dir.resolve("c.yaml");
             Files.writeString(path, yaml);
             file = Optional.of(path);
         }
-        return ProberConfig.read(ConfigLoader.load(file, env, Map.of()));
+        return ConfigLoader.load(file, env, Map.of(), SCHEMA);
+    }
+
+    @Test
+    void theTargetsAreALongListReadOutsideHelidonsTree() throws Exception {
+        // Helidon's list handling is quadratic in a list's length: 5,000 targets took 42-45 s to start in it.
+        StringBuilder yaml = new StringBuilder("pingclient:\n  targets:\n");
+        for (int i = 0; i < 5_000; i++) {
+            yaml.append("    - {host: 127.0.0.1, port: 7, mode: echo, name: t").append(i).append("}\n");
+        }
+        Settings settings = load(yaml.toString(), Map.of("PINGCLIENT_TARGETS_4999_PORT", "9"));
+        assertThat(settings.child("pingclient").raw().get("targets").exists()).isFalse();
+        List<TargetConfig> targets = ProberConfig.read(settings).targets();
+        assertThat(targets).hasSize(5_000);
+        assertThat(targets.get(4_998).port()).isEqualTo(7);
+        assertThat(targets.get(4_999)).isEqualTo(new TargetConfig("t4999", "127.0.0.1", 9, Mode.ECHO,
+                Duration.ofSeconds(1), Duration.ofSeconds(1), 56, Map.of()));
     }
 
     @Test

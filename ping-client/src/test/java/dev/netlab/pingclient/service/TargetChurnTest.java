@@ -140,6 +140,22 @@ class TargetChurnTest {
     }
 
     @Test
+    void theServiceStartsOnceEveryStreamsSocketsAreOpen() throws Exception {
+        // Launched faster than the carrier could open their sockets, 5,000 streams queued seconds of start-up work
+        // ahead of the replies already arriving, which came in after their timeout: up to 2,040 probes counted lost.
+        StringBuilder targets = new StringBuilder();
+        for (int i = 0; i < 500; i++) {
+            targets.append("    - {host: 127.0.0.1, port: 9, mode: echo, interval: 1h, name: t").append(i)
+                    .append("}\n");
+        }
+        Path file = write(targets.toString());
+        long descriptorsBefore = ThreadCensus.openDescriptors();
+        running = RunningService.start(new Main(), load(file), Clock.systemUTC());
+        assertThat(ThreadCensus.openDescriptors() - descriptorsBefore).as("descriptors open once started")
+                .isGreaterThanOrEqualTo(2 * 500);
+    }
+
+    @Test
     void aReloadedConfigurationStartsNewTargetsAtZeroAndRemovesTheSeriesOfOldOnes() throws Exception {
         String kept = """
                     - {host: 127.0.0.1, port: 9, mode: echo, interval: 50ms, name: kept}

@@ -8,9 +8,12 @@ import io.helidon.config.yaml.YamlConfigParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -53,31 +56,37 @@ public final class ConfigLoader {
      */
     public static Settings load(Optional<Path> file, Map<String, String> environment, Map<String, String> overrides,
                                 ConfigSchema schema) {
-        Optional<Config> fileTree = file.map(ConfigFiles::read);
-        fileTree.ifPresent(tree -> schema.check(tree, "in " + file.orElseThrow()));
+        // Files are read as YAML documents: Helidon builds one tree, of everything but the long lists.
+        Optional<Map<String, Object>> fileDocument = file.map(ConfigFiles::read);
+        Optional<Node> fileKeys = fileDocument.map(document -> Node.Document.of("", document));
+        fileKeys.ifPresent(document -> schema.check(document, "in " + file.orElseThrow()));
         Map<String, String> variables = EnvironmentKeys.variables(environment);
         Map<String, String> ours = EnvironmentKeys.under(schema.roots(), variables);
         ours.forEach((key, variable) ->
                 schema.checkValue(key, environment.get(variable), "from environment variable " + variable));
         if (!overrides.isEmpty()) {
-            schema.check(tree(ConfigSources.create(overrides, "command line")), "from the command line");
+            schema.check(new Node.Tree(tree(ConfigSources.create(overrides, "command line"))), "from the command line");
         }
 
-        Supplier<? extends ConfigSource> defaults = ConfigSources.classpath("application.yaml").optional(true);
+        Map<String, Object> defaults = ConfigFiles.defaults();
+        List<Node> layers = new ArrayList<>();
+        fileKeys.ifPresent(layers::add);
+        layers.add(Node.Document.of("", defaults));
         if (!ours.isEmpty()) {
             // Helidon merges a list as a whole, so the environment can only reach entries the file or defaults have.
-            List<Config> layers = new ArrayList<>();
-            fileTree.ifPresent(layers::add);
-            layers.add(tree(defaults));
             ConfigFiles.checkListIndexes(layers, ours, environment);
         }
+        Set<String> cut = schema.longLists();
+        Map<String, Node> longLists = LongLists.read(cut, layers, ours, environment);
 
         List<Supplier<? extends ConfigSource>> sources = new ArrayList<>();
         // Helidon gives the first source the highest priority.
         sources.add(ConfigSources.create(overrides, "command line"));
-        sources.add(ConfigSources.create(EnvironmentVariables.expand(environment), "environment"));
-        file.ifPresent(path -> sources.add(ConfigSources.file(path)));
-        sources.add(defaults);
+        Map<String, String> expanded = new HashMap<>(EnvironmentVariables.expand(environment));
+        expanded.keySet().removeIf(key -> LongLists.inside(cut, key.toLowerCase(Locale.ROOT)));
+        sources.add(ConfigSources.create(expanded, "environment"));
+        fileDocument.ifPresent(document -> sources.add(ConfigFiles.source(document, cut)));
+        sources.add(ConfigFiles.source(defaults, cut));
         Config config;
         try {
             config = tree(sources);
@@ -86,7 +95,7 @@ public final class ConfigLoader {
             throw InvalidConfigException.unreadable("the environment over " + file.map(Path::toString)
                     .orElse("application.yaml"), "cannot be merged (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }
-        return Settings.of(config, new ConfigOrigins(file, fileTree, variables, overrides.keySet()));
+        return Settings.of(config, new ConfigOrigins(file, fileKeys, variables, overrides.keySet()), longLists);
     }
 
     /** The tree of {@code sources}, the first one winning, with nothing but YAML parsing added. */

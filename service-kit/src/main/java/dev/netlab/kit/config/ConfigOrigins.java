@@ -1,6 +1,5 @@
 package dev.netlab.kit.config;
 
-import io.helidon.config.Config;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -10,11 +9,11 @@ import java.util.Set;
  * Where each key's value came from, so that an error names the variable or file to fix rather than only the key.
  *
  * @param file      the {@code --config} file, if given
- * @param fileTree  its keys
+ * @param fileTree  its keys (its YAML document, long lists included)
  * @param variables each key the environment sets, with its variable
  * @param options   the keys command-line options set
  */
-record ConfigOrigins(Optional<Path> file, Optional<Config> fileTree, Map<String, String> variables,
+record ConfigOrigins(Optional<Path> file, Optional<Node> fileTree, Map<String, String> variables,
                      Set<String> options) {
 
     /** Nothing known: every value is a default. */

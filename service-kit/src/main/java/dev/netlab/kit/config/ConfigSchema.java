@@ -53,17 +53,23 @@ public final class ConfigSchema {
     private final Map<List<String>, Shape> shapes;
     private final Set<String> roots;
     private final List<List<String>> leaves;
+    private final Set<String> longLists;
 
     private ConfigSchema(Map<List<String>, Shape> shapes) {
+        this(shapes, Set.of());
+    }
+
+    private ConfigSchema(Map<List<String>, Shape> shapes, Set<String> longLists) {
         this.shapes = shapes;
         this.roots = shapes.keySet().stream().map(List::getFirst).collect(Collectors.toUnmodifiableSet());
         this.leaves = shapes.keySet().stream().filter(key -> !hasChildren(shapes, key)).toList();
+        this.longLists = longLists;
     }
 
     /** The schema of {@code defaults} (a service's {@code application.yaml}) plus {@code optionalKeys}. */
     public static ConfigSchema of(Config defaults, Collection<String> optionalKeys) {
         Map<List<String>, Shape> shapes = new LinkedHashMap<>();
-        addDefaults(defaults, List.of(), shapes);
+        addDefaults(new Node.Tree(defaults), List.of(), shapes);
         for (String key : optionalKeys) {
             List<String> segments = List.of(key.split("\\."));
             for (int i = 1; i < segments.size(); i++) {
@@ -79,13 +85,36 @@ public final class ConfigSchema {
         return of(ConfigLoader.tree(ConfigSources.classpath("application.yaml").optional(true)), optionalKeys);
     }
 
+    /**
+     * The schema of the {@code application.yaml} on the classpath plus {@code optionalKeys}, whose lists at
+     * {@code longLists} ({@code pingclient.targets}) may hold thousands of entries: {@link ConfigLoader} reads those
+     * from the YAML documents and never builds them into Helidon's tree, whose list handling is quadratic in a list's
+     * length (5,000 entries: tens of seconds and hundreds of MiB).
+     *
+     * @throws IllegalArgumentException when a key of {@code longLists} is not a list of {@code application.yaml}
+     */
+    public static ConfigSchema ofClasspath(Collection<String> optionalKeys, Collection<String> longLists) {
+        ConfigSchema schema = ofClasspath(optionalKeys);
+        for (String key : longLists) {
+            if (schema.shapes.get(List.of(key.split("\\."))) != Shape.LIST) {
+                throw new IllegalArgumentException(key + " is not a list of application.yaml");
+            }
+        }
+        return new ConfigSchema(schema.shapes, Set.copyOf(longLists));
+    }
+
     /** The top-level names whose keys this schema checks. */
     public Set<String> roots() {
         return roots;
     }
 
-    private static void addDefaults(Config node, List<String> path, Map<List<String>, Shape> shapes) {
-        for (Config child : children(node)) {
+    /** The keys of the lists read from the YAML documents rather than Helidon's tree. */
+    Set<String> longLists() {
+        return longLists;
+    }
+
+    private static void addDefaults(Node node, List<String> path, Map<List<String>, Shape> shapes) {
+        for (Node child : node.children()) {
             List<String> childPath = append(path, node.type() == Config.Type.LIST ? ANY : child.name());
             shapes.putIfAbsent(childPath, Shape.of(child.type()));
             addDefaults(child, childPath, shapes);
@@ -97,21 +126,21 @@ public final class ConfigSchema {
      *
      * @throws InvalidConfigException for the first unknown key or value of the wrong shape
      */
-    void check(Config tree, String origin) {
-        for (Config child : children(tree)) {
+    void check(Node tree, String origin) {
+        for (Node child : tree.children()) {
             if (roots.contains(child.name())) {
                 checkNode(child, List.of(child.name()), origin);
             }
         }
     }
 
-    private void checkNode(Config node, List<String> path, String origin) {
+    void checkNode(Node node, List<String> path, String origin) {
         Shape expected = shape(path).orElseThrow(() -> unknown(firstLeaf(node, path), origin, false));
         if (!expected.accepts(node.type())) {
             throw InvalidConfigException.invalidFrom(String.join(".", path), shown(node), origin,
                     "expected " + describe(expected, path) + ", not " + noun(node));
         }
-        for (Config child : children(node)) {
+        for (Node child : node.children()) {
             checkNode(child, append(path, child.name()), origin);
         }
     }
@@ -207,37 +236,32 @@ public final class ConfigSchema {
         };
     }
 
-    private static String noun(Config node) {
+    private static String noun(Node node) {
         return switch (node.type()) {
             case OBJECT -> "a map";
             case LIST -> "a list";
-            default -> node.asString().orElse("").isEmpty() ? "an empty value" : "a single value";
+            default -> node.value().orElse("").isEmpty() ? "an empty value" : "a single value";
         };
     }
 
     /** The value as YAML's flow style writes it, cut short: {@code 'text'}, {@code {a: 1}}, {@code [1, 2]}. */
-    private static String shown(Config node) {
+    private static String shown(Node node) {
         String text = flow(node, true);
         return text.length() <= SHOWN_LENGTH ? text : text.substring(0, SHOWN_LENGTH - 3) + "...";
     }
 
-    private static String flow(Config node, boolean quoted) {
+    private static String flow(Node node, boolean quoted) {
         return switch (node.type()) {
-            case OBJECT -> children(node).stream().map(c -> c.name() + ": " + flow(c, false))
+            case OBJECT -> node.children().stream().map(c -> c.name() + ": " + flow(c, false))
                     .collect(Collectors.joining(", ", "{", "}"));
-            case LIST -> children(node).stream().map(c -> flow(c, false)).collect(Collectors.joining(", ", "[", "]"));
-            default -> quoted ? "'" + node.asString().orElse("") + "'" : node.asString().orElse("");
+            case LIST -> node.children().stream().map(c -> flow(c, false)).collect(Collectors.joining(", ", "[", "]"));
+            default -> quoted ? "'" + node.value().orElse("") + "'" : node.value().orElse("");
         };
     }
 
-    private static List<String> firstLeaf(Config node, List<String> path) {
-        List<Config> children = children(node);
+    private static List<String> firstLeaf(Node node, List<String> path) {
+        List<Node> children = node.children();
         return children.isEmpty() ? path : firstLeaf(children.getFirst(), append(path, children.getFirst().name()));
-    }
-
-    /** The members of a map or list; none for a single value (which Helidon would try to map to a list). */
-    private static List<Config> children(Config node) {
-        return node.type() == Config.Type.VALUE ? List.of() : node.asNodeList().orElse(List.of());
     }
 
     private static boolean hasChildren(Map<List<String>, Shape> shapes, List<String> key) {

@@ -1,7 +1,6 @@
 package dev.netlab.kit.config;
 
 import io.helidon.config.Config;
-import io.helidon.config.ConfigException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -19,30 +18,49 @@ import java.util.stream.Collectors;
  * settings before binding anything, so a bad value stops startup with exit code 2.
  *
  * <p>Keys are relative to this node; {@link #child(String)} narrows to a section such as
- * {@code pingserver.listeners.lab} while messages keep naming the full key.
+ * {@code pingserver.listeners.lab} while messages keep naming the full key. A long list (see
+ * {@link ConfigSchema#ofClasspath(java.util.Collection, java.util.Collection)}) is read from the YAML document instead
+ * of Helidon's tree, through the same accessors and {@link #list(String)}.
  */
 public final class Settings {
 
-    private final Config node;
+    private final Node node;
     private final ConfigOrigins origins;
+    /** The long lists, by full key: each read from its YAML document, the environment's values applied. */
+    private final Map<String, Node> longLists;
 
-    private Settings(Config node, ConfigOrigins origins) {
+    private Settings(Node node, ConfigOrigins origins, Map<String, Node> longLists) {
         this.node = node;
         this.origins = origins;
+        this.longLists = longLists;
     }
 
     /** Settings over a Helidon config tree (usually from {@link ConfigLoader}). */
     public static Settings of(Config config) {
-        return new Settings(config, ConfigOrigins.NONE);
+        return new Settings(new Node.Tree(config), ConfigOrigins.NONE, Map.of());
     }
 
-    static Settings of(Config config, ConfigOrigins origins) {
-        return new Settings(config, origins);
+    static Settings of(Config config, ConfigOrigins origins, Map<String, Node> longLists) {
+        return new Settings(new Node.Tree(config), origins, Map.copyOf(longLists));
     }
 
     /** The section under {@code key}, present or not. */
     public Settings child(String key) {
-        return new Settings(node.get(key), origins);
+        return new Settings(at(key), origins, longLists);
+    }
+
+    /**
+     * The entries of the list at {@code key}, each as settings whose messages name its index
+     * ({@code pingclient.targets.3.host}); none when the key is absent.
+     *
+     * @throws InvalidConfigException when the key holds a single value
+     */
+    public List<Settings> list(String key) {
+        Node list = at(key);
+        if (list.type() == Config.Type.VALUE) {
+            throw InvalidConfigException.invalid(fullKey(key), list.value().orElse(""), "expected a list");
+        }
+        return list.children().stream().map(entry -> new Settings(entry, origins, longLists)).toList();
     }
 
     /** {@code error} saying where its value came from, when that was not the defaults: a variable, a file, an option. */
@@ -50,20 +68,28 @@ public final class Settings {
         return origins.of(error.key()).map(error::from).orElse(error);
     }
 
-    /** The raw Helidon node, for structures (lists of targets) that a service maps itself. */
+    /**
+     * The raw Helidon node, for structures that a service maps itself; a long list is not in it (read it with
+     * {@link #list(String)}).
+     *
+     * @throws IllegalStateException for settings inside a long list, which has no Helidon node
+     */
     public Config raw() {
-        return node;
+        if (node instanceof Node.Tree tree) {
+            return tree.config();
+        }
+        throw new IllegalStateException(node.key() + " is read from its YAML document, not from Helidon's tree");
     }
 
     /** The full key of {@code key} below this node, as messages show it. */
     public String fullKey(String key) {
-        String base = node.key().toString();
+        String base = node.key();
         return base.isEmpty() ? key : base + "." + key;
     }
 
     /** Whether {@code key} has a value or children. */
     public boolean has(String key) {
-        return node.get(key).exists();
+        return at(key).exists();
     }
 
     /** A required string value. */
@@ -73,12 +99,12 @@ public final class Settings {
 
     /** A string value, or empty when the key is absent or blank. */
     public Optional<String> optionalString(String key) {
-        try {
-            return node.get(key).asString().asOptional().map(String::strip).filter(s -> !s.isEmpty());
-        } catch (ConfigException e) {
+        Node value = at(key);
+        if (value.type() == Config.Type.OBJECT || value.type() == Config.Type.LIST) {
             // An object or list where a scalar belongs.
-            throw InvalidConfigException.invalid(fullKey(key), "<" + node.get(key).type() + ">", "a single value");
+            throw InvalidConfigException.invalid(fullKey(key), "<" + value.type() + ">", "a single value");
         }
+        return value.value().map(String::strip).filter(s -> !s.isEmpty());
     }
 
     /** A required integer within {@code [min, max]}. */
@@ -188,11 +214,12 @@ public final class Settings {
     /** The string values under {@code key}, as a map from child name to value (constant metric tags, labels). */
     public Map<String, String> stringMap(String key) {
         Map<String, String> values = new LinkedHashMap<>();
-        if (node.get(key).type() == Config.Type.VALUE) {
+        Node map = at(key);
+        if (map.type() == Config.Type.VALUE) {
             throw InvalidConfigException.invalid(fullKey(key), string(key), "expected a map of names to values");
         }
-        for (Config child : node.get(key).asNodeList().orElse(List.of())) {
-            child.asString().asOptional().ifPresent(v -> values.put(child.name(), v));
+        for (Node child : map.children()) {
+            child.value().ifPresent(v -> values.put(child.name(), v));
         }
         return values;
     }
@@ -200,6 +227,21 @@ public final class Settings {
     /** How a constant of {@code choice} is written in configuration. */
     public static String spelling(Enum<?> constant) {
         return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** The node at {@code key}: inside a long list when the full key is, else below this node. */
+    private Node at(String key) {
+        String full = fullKey(key);
+        for (Map.Entry<String, Node> list : longLists.entrySet()) {
+            String root = list.getKey();
+            if (full.equals(root)) {
+                return list.getValue();
+            }
+            if (full.startsWith(root + ".")) {
+                return list.getValue().get(full.substring(root.length() + 1));
+            }
+        }
+        return node.get(key);
     }
 
     private String required(String key, String allowed) {

@@ -21,6 +21,14 @@ public interface Service {
     }
 
     /**
+     * Lists of its {@code application.yaml} that may hold thousands of entries ({@code pingclient.targets}): read from
+     * the YAML documents, never built into Helidon's tree, and read with {@code Settings.list}.
+     */
+    default List<String> longLists() {
+        return List.of();
+    }
+
+    /**
      * Creates the engine from validated configuration, binding nothing yet.
      *
      * @throws dev.netlab.kit.config.InvalidConfigException when a setting is not usable

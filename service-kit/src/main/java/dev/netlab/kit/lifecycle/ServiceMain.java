@@ -62,7 +62,7 @@ public final class ServiceMain {
     public static ConfigSchema schema(Service service) {
         List<String> optional = new ArrayList<>(List.of(MetricTags.KEY + ".*"));
         optional.addAll(service.optionalKeys());
-        return ConfigSchema.ofClasspath(optional);
+        return ConfigSchema.ofClasspath(optional, service.longLists());
     }
 
     /** The entry point of every service jar: {@code System.exit(ServiceMain.run(new XCommand(), args))}. */

@@ -51,6 +51,34 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aFilesValuesReadAsHelidonsYamlParserReadsThem() throws IOException {
+        Path config = file("""
+                demo.greeting: dotted
+                demo:
+                  level: 0x10
+                  ratio: .5
+                  flag: yes
+                  nothing:
+                  empty: ''
+                  map: {1: one, a.b: two}
+                  list: [1, 2.50, [x]]
+                """);
+        Settings s = ConfigLoader.load(Optional.of(config), Map.of(), Map.of());
+        assertThat(s.string("demo.greeting")).isEqualTo("dotted");
+        assertThat(s.string("demo.level")).isEqualTo("16");
+        assertThat(s.string("demo.ratio")).isEqualTo("0.5");
+        assertThat(s.string("demo.flag")).isEqualTo("true");
+        assertThat(s.has("demo.nothing")).isTrue();
+        assertThat(s.optionalString("demo.nothing")).isEmpty();
+        assertThat(s.has("demo.empty")).isTrue();
+        assertThat(s.stringMap("demo.map")).isEqualTo(Map.of("1", "one"));
+        assertThat(s.string("demo.map.a.b")).isEqualTo("two");
+        assertThat(s.string("demo.list.1")).isEqualTo("2.5");
+        assertThat(s.string("demo.list.2.0")).isEqualTo("x");
+        assertThat(s.integer("demo.port", 0, 0)).as("a default the file leaves alone").isZero();
+    }
+
+    @Test
     void aFileOverridesTheClasspathKeyByKey() throws IOException {
         Path config = file("demo:\n  greeting: from-file\n");
         Settings s = ConfigLoader.load(Optional.of(config), Map.of(), Map.of());
@@ -153,7 +181,8 @@ class ConfigLoaderTest {
                 .hasMessage("invalid configuration: demo.level = '1': expected an integer from 5 to 9");
     }
 
-    private static InvalidConfigException catchInvalid(Runnable read) {
+    /** The error {@code read} throws. */
+    static InvalidConfigException catchInvalid(Runnable read) {
         try {
             read.run();
         } catch (InvalidConfigException e) {
