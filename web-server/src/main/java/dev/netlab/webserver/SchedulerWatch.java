@@ -106,10 +106,6 @@ final class SchedulerWatch {
         /** The watcher decided to start a drain and is about to open it. */
         default void drainOpening() {
         }
-
-        /** A connection's thread that left in a drain has been woken and is about to see whether a drain is on. */
-        default void released() {
-        }
     }
 
     SchedulerWatch(Duration turn, Duration tick) {
@@ -192,25 +188,10 @@ final class SchedulerWatch {
     }
 
     private void leave() {
-        long drain = openDrain.get();
-        while (true) {
-            leaving.add(Thread.currentThread());
-            leaves.increment();
-            if (asleep) {
-                // The drain ended before this thread was queued: the watcher releases it.
-                LockSupport.unpark(watcher);
-            }
-            // Woken by the canary once the carriers have run the work from outside (or by the watcher as a fallback).
-            LockSupport.park(this);
-            interleaving.released();
-            long now = openDrain.get();
-            if (now == 0 || now == drain) {
-                return;
-            }
-            // Released, but a newer drain opened before this thread ran: it leaves again at once, in its place in
-            // the order, instead of serving a request first and making the drain last another round.
-            drain = now;
-        }
+        leaving.add(Thread.currentThread());
+        leaves.increment();
+        // Woken by the canary once the carriers have run the work from outside (or by the watcher as a fallback).
+        LockSupport.park(this);
     }
 
     private void canary() {
@@ -414,7 +395,7 @@ final class SchedulerWatch {
     private void sleepUntilRequest(long count) {
         asleep = true;
         // A request counted before asleep was visible is seen here; one counted after it unparks the watcher.
-        while (requests.sum() == count && leaving.isEmpty()) {
+        while (requests.sum() == count) {
             LockSupport.park(this);
         }
         asleep = false;
