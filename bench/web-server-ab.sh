@@ -10,7 +10,8 @@
 # Every row is warmed up on every server, then ROUNDS rounds measure every row on every server one after the other
 # (interleaved). CPU/req is the server's utime + stime over the measurement (/proc/PID/stat; nginx: its worker)
 # divided by the answers. Each build is a directory holding web-server.jar and its libs/ (copy them out of
-# web-server/target before changing the code), for example:
+# web-server/target before changing the code; a file java-opts beside them adds JVM options for that build alone, so one
+# jar can run as two builds with different flags), for example:
 #   BUILDS="/tmp/before /tmp/after" WARMUP=8 DURATION=5 ROUNDS=4 bench/web-server-ab.sh
 # Needs what bench/web-server.sh needs.
 set -euo pipefail
@@ -46,9 +47,11 @@ i=0
 for build in $BUILDS; do
     i=$((i + 1))
     if [ ${#tls[@]} -gt 0 ]; then PORT[ours-tls]=$(free_port); fi
-    JAR="$build/web-server.jar" OURS_LOG="$WORK/b$i.log" start_ours
+    build_opts=""
+    if [ -f "$build/java-opts" ]; then build_opts=$(cat "$build/java-opts"); fi
+    JAVA_OPTS="$JAVA_OPTS $build_opts" JAR="$build/web-server.jar" OURS_LOG="$WORK/b$i.log" start_ours
     PORT[b$i]=${PORT[ours]}; PID_OF[b$i]=${PID_OF[ours]}; PORT[b$i-tls]=${PORT[ours-tls]:-}; names+=("b$i")
-    echo "b$i: $build" >&2
+    echo "b$i: $build${build_opts:+ ($build_opts)}" >&2
 done
 if [ ${#tls[@]} -gt 0 ]; then PORT[nginx-tls]=$(free_port); fi
 start_nginx

@@ -18,8 +18,10 @@ import java.util.concurrent.locks.LockSupport;
  * takes anything submitted from outside: a thread the poller woke, a new connection, a timer. At saturation the
  * yielding threads kept the local queue full and such work waited for seconds.
  *
- * <p>So a canary virtual thread is woken from outside every tick. When it has waited longer than a turn, the
- * scheduler is starving that work, and a drain starts. A turn is one round of the connections (their number times
+ * <p>So a canary virtual thread is woken from outside, again once it has run (at most once a tick). When it has
+ * waited longer than a turn, the scheduler is starving that work, and a drain starts. The watcher sleeps while it has
+ * nothing to decide (until the canary is late; in a drain, until the canary runs), since its every wake-up takes the
+ * CPU from a carrier. A turn is one round of the connections (their number times
  * the time one request takes, measured each tick), at least a millisecond and at most 50: work from outside then
  * waits about as long as a yielding connection does, whether 64 or 1,000 connections share the carriers. In a drain
  * each connection thread parks in a queue of leavers instead of running its next request: the threads waiting in
@@ -29,7 +31,7 @@ import java.util.concurrent.locks.LockSupport;
  * then the canary, itself on a carrier, wakes them in the order they left: they return to its local queue in that
  * order, and the connections keep one round-robin order across drains (released from outside instead, they came
  * back through a second queue and were served less often than the ones the poller woke). With no starvation the
- * watch costs a wake-up per tick and nothing per request; with no requests it sleeps.
+ * watch costs a wake-up per turn and nothing per request; with no requests it sleeps.
  *
  * <p>No connection is held longer than the hold (50 ms) and every drain ends, whatever the interleaving: a canary
  * that ran just before the drain opened, or is otherwise not pending while the drain waits for it, is woken again.
@@ -51,7 +53,7 @@ final class SchedulerWatch {
     private static final long DRAIN_TICK_NANOS = 50_000;
     /** The longest the leavers are held after the canary ran, when the carriers stay busy. */
     private static final long HOLD_NANOS = 200_000;
-    /** Ticks without a request after which the watcher sleeps until the next request. */
+    /** Ticks' worth of time without a request after which the watcher sleeps until the next request. */
     private static final int IDLE_TICKS = 100;
     /** How often the drains are summed up in a debug line, when there were any. */
     private static final long REPORT_NANOS = Duration.ofSeconds(1).toNanos();
@@ -64,6 +66,8 @@ final class SchedulerWatch {
     private final Interleaving interleaving;
     private final LongAdder requests = new LongAdder();
     private final LongAdder leaves = new LongAdder();
+    /** The watcher's wake-ups: each takes a carrier's CPU for a context switch. */
+    private final LongAdder wakeUps = new LongAdder();
     private final AtomicInteger connections = new AtomicInteger();
     private final DrainTally tally = new DrainTally();
     /** The current turn, from the last measured round (the watcher's thread only). */
@@ -173,6 +177,11 @@ final class SchedulerWatch {
         return Duration.ofNanos(longestHoldNanos);
     }
 
+    /** How often the watcher has woken so far. */
+    long wakeUps() {
+        return wakeUps.sum();
+    }
+
     /** The drains that have ended so far. */
     DrainTally.Totals drains() {
         return tally.totals();
@@ -199,6 +208,11 @@ final class SchedulerWatch {
             }
             // Cleared last: the watcher wakes the canary again when it is not pending and has not run in the drain.
             canaryWokenAt = 0;
+            // In a drain the watcher sleeps until the canary has run (or until the hold is over); read again after
+            // the clear, a drain opened meanwhile wakes it too, so it can wake the canary again.
+            if (drain != 0 || openDrain.get() != 0) {
+                LockSupport.unpark(watcher);
+            }
         }
     }
 
@@ -231,13 +245,14 @@ final class SchedulerWatch {
     }
 
     private void watchUntilFailure() {
-        int idleTicks = 0;
         long lastTick = System.nanoTime();
+        long lastRequestAt = lastTick;
         long lastCount = requests.sum();
         long lastLeaves = leaves.sum();
         long lastReport = lastTick;
         DrainTally.Totals reported = tally.totals();
         while (true) {
+            wakeUps.increment();
             long now = System.nanoTime();
             long count = requests.sum();
             long left = leaves.sum();
@@ -263,13 +278,13 @@ final class SchedulerWatch {
                 if (!draining) {
                     measureTurn(count - lastCount, now - lastTick);
                 }
-                idleTicks = 0;
-            } else if (++idleTicks > IDLE_TICKS && !draining) {
+                lastRequestAt = now;
+            } else if (!draining && now - lastRequestAt > IDLE_TICKS * tickNanos) {
                 // The drains of the busy period are reported before the sleep, not after the next wake-up.
                 reported = report(reported, now - lastReport);
                 sleepUntilRequest(count);
-                idleTicks = 0;
                 lastTick = System.nanoTime();
+                lastRequestAt = lastTick;
                 lastReport = lastTick;
                 lastCount = requests.sum();
                 lastLeaves = leaves.sum();
@@ -278,8 +293,27 @@ final class SchedulerWatch {
             lastTick = now;
             lastCount = count;
             lastLeaves = left;
-            LockSupport.parkNanos(this, draining ? DRAIN_TICK_NANOS : tickNanos);
+            LockSupport.parkNanos(this, sleepNanos(System.nanoTime()));
         }
+    }
+
+    /**
+     * How long the watcher has nothing to do: outside a drain, until the canary woken is late (a tick when it is not
+     * pending); in a drain whose pending canary has not run yet, until the hold is over (the canary wakes the watcher
+     * when it runs); otherwise a drain tick. Each wake-up takes a carrier's CPU: at 1,000 connections a turn is
+     * tens of ticks and a drain tens of drain ticks.
+     */
+    private long sleepNanos(long now) {
+        long drain = openDrain.get();
+        long wokenAt = canaryWokenAt;
+        if (drain == 0) {
+            return wokenAt == 0 ? tickNanos : Math.max(tickNanos, wokenAt + turnNanos - now + 1);
+        }
+        long age = now - drainStart;
+        if (canaryRanIn != drain && wokenAt != 0 && age < longestHoldNanos) {
+            return longestHoldNanos - age + 1;
+        }
+        return DRAIN_TICK_NANOS;
     }
 
     private void open(long now) {

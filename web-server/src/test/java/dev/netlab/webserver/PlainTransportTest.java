@@ -1,0 +1,94 @@
+package dev.netlab.webserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/** What opening a plain connection does to its socket. */
+class PlainTransportTest {
+
+    /** O_NONBLOCK in /proc/self/fdinfo's octal flags (Linux). */
+    private static final int O_NONBLOCK = 04000;
+
+    /**
+     * A timed read on a socket still in blocking mode switches it to non-blocking and back (four fcntl calls) until
+     * the socket's first write; opened on the connection's virtual thread, the socket is non-blocking for good.
+     */
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void aSocketOpenedOnAVirtualThreadStaysNonBlockingAcrossATimedRead() throws Exception {
+        try (ServerSocketChannel server = ServerSocketChannel.open()
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             SocketChannel client = SocketChannel.open(server.getLocalAddress());
+             SocketChannel accepted = server.accept()) {
+            PlainTransport transport = new PlainTransport(accepted);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    Socket socket = transport.open(System.nanoTime() + 1_000_000_000L);
+                    socket.setSoTimeout(20);
+                    assertThatThrownBy(() -> socket.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            }).join();
+            assertThat(failure.get()).isNull();
+            int local = ((InetSocketAddress) accepted.getLocalAddress()).getPort();
+            int remote = ((InetSocketAddress) client.getLocalAddress()).getPort();
+            assertThat(fileStatusFlags(socketInode(local, remote)) & O_NONBLOCK)
+                    .as("O_NONBLOCK on the accepted socket after a timed read").isEqualTo(O_NONBLOCK);
+        }
+    }
+
+    /** The inode of this process's IPv4 or IPv6 loopback TCP socket with those ports, from /proc/net/tcp{,6}. */
+    private static long socketInode(int localPort, int remotePort) throws IOException {
+        String local = String.format(Locale.ROOT, ":%04X", localPort);
+        String remote = String.format(Locale.ROOT, ":%04X", remotePort);
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            for (String line : Files.readAllLines(Path.of(table))) {
+                String[] fields = line.trim().split("\\s+");
+                if (fields.length > 9 && fields[1].endsWith(local) && fields[2].endsWith(remote)) {
+                    return Long.parseLong(fields[9]);
+                }
+            }
+        }
+        throw new AssertionError("no socket " + localPort + " -> " + remotePort + " in /proc/net/tcp");
+    }
+
+    /** The open file status flags of this process's descriptor for the socket with that inode. */
+    private static int fileStatusFlags(long inode) throws IOException {
+        String target = "socket:[" + inode + "]";
+        try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path descriptor : descriptors.toList()) {
+                try {
+                    if (Files.readSymbolicLink(descriptor).toString().equals(target)) {
+                        for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo", descriptor.getFileName().toString()))) {
+                            if (line.startsWith("flags:")) {
+                                return Integer.parseInt(line.substring("flags:".length()).trim(), 8);
+                            }
+                        }
+                    }
+                } catch (IOException e) {
+                    // a descriptor closed while listing (the listing's own)
+                }
+            }
+        }
+        throw new AssertionError("no descriptor for " + target);
+    }
+}
