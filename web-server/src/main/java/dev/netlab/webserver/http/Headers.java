@@ -95,6 +95,16 @@ public final class Headers {
         return found;
     }
 
+    /** Whether any field's name starts with {@code prefix} (case-insensitive): one pass for a family of fields. */
+    public boolean anyNameStartingWith(String prefix) {
+        for (String n : names) {
+            if (n.regionMatches(true, 0, prefix, 0, prefix.length())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** How many fields are called {@code name}. */
     public int count(String name) {
         int count = 0;
