@@ -95,14 +95,15 @@ public final class Headers {
         return found;
     }
 
-    /** Whether any field's name starts with {@code prefix} (case-insensitive): one pass for a family of fields. */
-    public boolean anyNameStartingWith(String prefix) {
+    /** How many fields' names start with {@code prefix} (case-insensitive): one pass for a family of fields. */
+    public int countNamesStartingWith(String prefix) {
+        int count = 0;
         for (String n : names) {
             if (n.regionMatches(true, 0, prefix, 0, prefix.length())) {
-                return true;
+                count++;
             }
         }
-        return false;
+        return count;
     }
 
     /** How many fields are called {@code name}. */
