@@ -17,8 +17,9 @@ public final class Headers {
     private final byte[] encoded;
 
     public Headers() {
-        this.names = new ArrayList<>(8);
-        this.values = new ArrayList<>(8);
+        // Lists with no array until the first field: many answers add none.
+        this.names = new ArrayList<>();
+        this.values = new ArrayList<>();
         this.encoded = null;
     }
 
