@@ -7,13 +7,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * What each recent request target comes to before the file system is asked (parsed, decoded, normalised, the path
  * of each step, the file's type and Cache-Control), kept by the target's text: a site's answers come from a few
  * targets, and these steps cost more than the stat that follows. Every file-system step of a request is still taken
- * for each request. Bounded: targets longer than {@link #MAX_TARGET_CHARS} are not kept, and at
- * {@link #MAX_ENTRIES} the memory starts over.
+ * for each request. Bounded (a route holds a path per segment, each as long as the path to it): targets longer than
+ * {@link #MAX_TARGET_CHARS} or deeper than {@link #MAX_SEGMENTS} are not kept, and at {@link #MAX_ENTRIES} the
+ * memory starts over.
  */
 final class TargetRoutes {
 
     /** At most this many targets are kept. */
-    static final int MAX_ENTRIES = 4096;
+    static final int MAX_ENTRIES = 1024;
+    /** Targets of more path segments are worked out per request. */
+    static final int MAX_SEGMENTS = 16;
     /** Longer targets are worked out per request (they are rare, and the memory's bound is in characters). */
     static final int MAX_TARGET_CHARS = 256;
 
@@ -58,7 +61,9 @@ final class TargetRoutes {
             control = cacheControl.valueFor(PathResolver.urlPath(plan.names(), false));
         }
         route = new Route(target, plan, type, control, new RecentAnswers());
-        if (rawTarget.length() <= MAX_TARGET_CHARS) {
+        boolean small = rawTarget.length() <= MAX_TARGET_CHARS
+                && (plan.names() == null || plan.names().size() <= MAX_SEGMENTS);
+        if (small) {
             if (routes.size() >= MAX_ENTRIES) {
                 routes.clear();
             }

@@ -50,10 +50,15 @@ class TargetRoutesTest {
     }
 
     @Test
-    void longTargetsAreNotKeptAndTheMemoryIsBounded() throws Exception {
+    void longAndDeepTargetsAreNotKeptAndTheMemoryIsBounded() throws Exception {
         String longTarget = "/" + "a".repeat(TargetRoutes.MAX_TARGET_CHARS);
         assertThat(routes.route(longTarget).plan().names()).containsExactly("a".repeat(TargetRoutes.MAX_TARGET_CHARS));
         assertThat(routes.size()).isZero();
+        String deep = "/d".repeat(TargetRoutes.MAX_SEGMENTS + 1);
+        assertThat(routes.route(deep).plan().names()).hasSize(TargetRoutes.MAX_SEGMENTS + 1);
+        assertThat(routes.size()).isZero();
+        routes.route("/d".repeat(TargetRoutes.MAX_SEGMENTS));
+        assertThat(routes.size()).isOne();
         for (int i = 0; i <= TargetRoutes.MAX_ENTRIES; i++) {
             routes.route("/file-" + i);
         }
