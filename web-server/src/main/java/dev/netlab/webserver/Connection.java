@@ -62,6 +62,8 @@ final class Connection implements Runnable {
     private ExchangeBuffers.Lease lease;
     /** The writer over the lease's output buffer, null with it. */
     private ResponseWriter writer;
+    /** When the last answer was written (System.nanoTime; its own thread only): the idle wait starts there. */
+    private long answeredAt;
     private volatile boolean idle = true;
     /** When the write in progress must have finished (System.nanoTime), or 0 when not writing. */
     private volatile long sendDeadline;
@@ -142,7 +144,7 @@ final class Connection implements Runnable {
         boolean first = true;
         while (true) {
             // The first request's head is timed from the connection's start; later ones wait idle first.
-            long waitStart = System.nanoTime();
+            long waitStart = first ? System.nanoTime() : answeredAt;
             stream.deadline(waitStart + (first ? config.headTimeout() : config.idleTimeout()).toNanos());
             // While the scheduler starves work submitted from outside, the thread leaves instead of yielding.
             boolean left = !first && SchedulerWatch.SHARED.leaveIfDraining();
@@ -225,7 +227,8 @@ final class Connection implements Runnable {
                 && ++requests < config.keepAliveRequests();
         long bytes = send(writer, response, head.method().equals("HEAD"), !keepAlive,
                 keepAlive && head.version() == HttpVersion.HTTP_1_0);
-        long nanos = System.nanoTime() - start;
+        answeredAt = System.nanoTime();
+        long nanos = answeredAt - start;
         metrics.request(head.method(), response.status(), bytes, nanos);
         accessLog.record(remote, head, head.method(), response.status().code(), bytes, nanos);
         if (!keepAlive) {

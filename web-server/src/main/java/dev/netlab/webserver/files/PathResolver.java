@@ -47,29 +47,85 @@ public final class PathResolver {
 
     /** Resolves a request path's segments. */
     public Resolution resolve(List<String> segments) {
+        return resolve(plan(segments));
+    }
+
+    /**
+     * The part of resolving {@code segments} that asks nothing of the file system (normalising, the dotfile policy,
+     * the path of each step): the same for every request with these segments, so it can be kept and reused.
+     */
+    public Plan plan(List<String> segments) {
         List<String> names = normalise(segments);
         if (names == null) {
+            return Plan.REFUSED;
+        }
+        Path[] paths = new Path[names.size()];
+        Path current = root;
+        for (int i = 0; i < paths.length; i++) {
+            current = pathOf(current, names.get(i));
+            if (current == null) {
+                return Plan.REFUSED;
+            }
+            paths[i] = current;
+        }
+        return new Plan(List.copyOf(names), paths);
+    }
+
+    /** Resolves a path planned by {@link #plan}: every step is looked up in the file system now. */
+    public Resolution resolve(Plan plan) {
+        if (plan.names() == null) {
             return Resolution.NOT_FOUND;
         }
+        List<String> names = plan.names();
         Path current = root;
         Path parent = root;
         BasicFileAttributes attributes = null;
-        for (String name : names) {
+        for (int i = 0; i < names.size(); i++) {
             if (attributes != null && !attributes.isDirectory()) {
                 return Resolution.NOT_FOUND;
             }
-            Step next = step(current, name, false);
-            if (next == null) {
+            // The planned path holds while no link has replaced a directory on the way by its real path.
+            Path planned = plan.path(i);
+            Path next = current == (i == 0 ? root : plan.path(i - 1)) ? planned : pathOf(current, names.get(i));
+            Step step = next == null ? null : look(next, false);
+            if (step == null) {
                 return Resolution.NOT_FOUND;
             }
-            attributes = next.attributes();
+            attributes = step.attributes();
             parent = current;
-            current = next.path();
+            current = step.path();
         }
         if (attributes == null || attributes.isDirectory()) {
             return new Resolution.Directory(current, names);
         }
         return file(current, attributes, parent, names.getLast());
+    }
+
+    /**
+     * What {@link #plan} keeps of a request path: its normalised names and the path each is looked up at, or no
+     * names when the path is refused whatever the file system holds.
+     */
+    public static final class Plan {
+
+        static final Plan REFUSED = new Plan(null, new Path[0]);
+
+        private final List<String> names;
+        private final Path[] paths;
+
+        private Plan(List<String> names, Path[] paths) {
+            this.names = names;
+            this.paths = paths;
+        }
+
+        /** The normalised names, or null when the path is refused. */
+        public List<String> names() {
+            return names;
+        }
+
+        /** The path of step {@code index} (the root joined with the names up to it), before links are followed. */
+        Path path(int index) {
+            return paths[index];
+        }
     }
 
     private static Resolution file(Path path, BasicFileAttributes attributes, Path directory, String name) {
@@ -156,6 +212,12 @@ public final class PathResolver {
      *                     the rest of a cached answer)
      */
     private Step step(Path directory, String name, boolean likelyAbsent) {
+        Path next = pathOf(directory, name);
+        return next == null ? null : look(next, likelyAbsent);
+    }
+
+    /** {@code directory/name}, or null when the dotfile policy refuses the name or it is not one segment. */
+    private Path pathOf(Path directory, String name) {
         if (dotfiles == DotfilePolicy.REFUSE && name.startsWith(".")) {
             return null;
         }
@@ -166,9 +228,11 @@ public final class PathResolver {
             return null;
         }
         // The name must stay one segment: resolve() must not have interpreted it.
-        if (!directory.equals(next.getParent())) {
-            return null;
-        }
+        return directory.equals(next.getParent()) ? next : null;
+    }
+
+    /** What is at {@code next} if it exists and the symlink policy allows it (a link replaced by its real path). */
+    private Step look(Path next, boolean likelyAbsent) {
         if (likelyAbsent && absent(next)) {
             return null;
         }

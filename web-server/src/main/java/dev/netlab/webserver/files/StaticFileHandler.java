@@ -44,6 +44,7 @@ public final class StaticFileHandler implements RequestHandler {
     private final ServingPolicy policy;
     private final FileCache cache;
     private final AbsentSiblings absentSiblings;
+    private final TargetRoutes routes;
 
     /** A handler whose cache tells settled files by {@code clock} (the wall clock: file times are wall-clock times). */
     public StaticFileHandler(PathResolver resolver, boolean listing, Clock clock) {
@@ -64,15 +65,17 @@ public final class StaticFileHandler implements RequestHandler {
         this.policy = policy;
         this.cache = cache;
         this.absentSiblings = new AbsentSiblings(cache.clock());
+        this.routes = new TargetRoutes(resolver, policy.cacheControl());
     }
 
     @Override
     public Response handle(RequestHead head) throws HttpException {
-        RequestTarget target = RequestTarget.parse(head.target());
-        return switch (resolver.resolve(target.segments())) {
+        TargetRoutes.Route route = routes.route(head.target());
+        RequestTarget target = route.target();
+        return switch (resolver.resolve(route.plan())) {
             case Resolution.NotFound notFound -> notFound();
             // "/page.html/" names a directory that does not exist.
-            case Resolution.File file -> target.trailingSlash() ? notFound() : file(head, file, target.segments());
+            case Resolution.File file -> target.trailingSlash() ? notFound() : file(head, file, route);
             case Resolution.Directory directory -> directory(head, directory, target);
         };
     }
@@ -88,7 +91,8 @@ public final class StaticFileHandler implements RequestHandler {
         if (resolver.child(directory, "index.html") instanceof Resolution.File index) {
             List<String> segments = new ArrayList<>(directory.segments());
             segments.add("index.html");
-            return file(head, index, segments);
+            return file(head, index, MimeTypes.forFileName(index.path().getFileName().toString()),
+                    policy.cacheControl().valueFor(PathResolver.urlPath(segments, false)), new RecentAnswers());
         }
         if (!policy.listing()) {
             return notFound();
@@ -106,11 +110,23 @@ public final class StaticFileHandler implements RequestHandler {
     }
 
     /**
-     * Answers for a file reached by {@code segments}: picks the representation (the file or a precompressed sibling),
+     * Answers for a file reached by {@code route}: picks the representation (the file or a precompressed sibling),
      * evaluates the request's preconditions against the validators of the resolver's stat, so a 304 or 412 never
      * opens the file (nor reads the cache), then serves it whole or in ranges.
      */
-    private Response file(RequestHead head, Resolution.File original, List<String> segments) {
+    private Response file(RequestHead head, Resolution.File original, TargetRoutes.Route route) {
+        // The route's type is its last name's: it holds while no link replaced the file by its real path.
+        String type = original.path() == route.plan().path(route.plan().names().size() - 1) ? route.type()
+                : MimeTypes.forFileName(original.path().getFileName().toString());
+        return file(head, original, type, route.cacheControl(), route.answers());
+    }
+
+    /**
+     * {@link #file(RequestHead, Resolution.File, TargetRoutes.Route)} with its type and Cache-Control known, and
+     * where the ETag and 304 head last made for it are remembered.
+     */
+    private Response file(RequestHead head, Resolution.File original, String type, String cacheControl,
+                          RecentAnswers answers) {
         Headers extra = new Headers();
         String coding = null;
         Resolution.File selected = original;
@@ -126,7 +142,6 @@ public final class StaticFileHandler implements RequestHandler {
                 }
             }
         }
-        String type = MimeTypes.forFileName(original.path().getFileName().toString());
         boolean gzipPerRequest = false;
         if (coding == null && policy.gzip().applies(type, original.attributes().size())) {
             if (extra.count("Vary") == 0) {
@@ -137,12 +152,11 @@ public final class StaticFileHandler implements RequestHandler {
                     && "gzip".equals(AcceptEncoding.choose(head.headers().all("Accept-Encoding"), List.of("gzip")));
             coding = gzipPerRequest ? "gzip" : null;
         }
-        String cacheControl = policy.cacheControl().valueFor(PathResolver.urlPath(segments, false));
         if (cacheControl != null) {
             extra.add("Cache-Control", cacheControl);
         }
         Instant modified = selected.attributes().lastModifiedTime().toInstant();
-        String etag = FileRepresentation.etag(modified, selected.attributes().size(), coding);
+        String etag = answers.etag(modified, selected.attributes().size(), coding);
         if (gzipPerRequest) {
             // Weak, as nginx makes it: equal in meaning, not promised to be equal in bytes.
             etag = "W/" + etag;
@@ -164,7 +178,7 @@ public final class StaticFileHandler implements RequestHandler {
                 yield ranged(head, representation, extra);
             }
             case NOT_MODIFIED -> new Response(Status.NOT_MODIFIED,
-                    FileRepresentation.validators(copy(extra), etag, modified, cache.clock().instant()), Body.EMPTY);
+                    answers.notModified(extra, etag, modified, cache.clock().instant()), Body.EMPTY);
             case PRECONDITION_FAILED -> Response.error(Status.PRECONDITION_FAILED, null);
         };
     }
@@ -225,7 +239,7 @@ public final class StaticFileHandler implements RequestHandler {
                 representation.lastModified(), etag, "gzip");
     }
 
-    private static Headers copy(Headers from) {
+    static Headers copy(Headers from) {
         return copy(from, new Headers());
     }
 

@@ -17,8 +17,9 @@ public final class Headers {
     private final byte[] encoded;
 
     public Headers() {
-        this.names = new ArrayList<>(8);
-        this.values = new ArrayList<>(8);
+        // Lists with no array until the first field: many answers add none.
+        this.names = new ArrayList<>();
+        this.values = new ArrayList<>();
         this.encoded = null;
     }
 
@@ -93,6 +94,17 @@ public final class Headers {
             }
         }
         return found;
+    }
+
+    /** How many fields' names start with {@code prefix} (case-insensitive): one pass for a family of fields. */
+    public int countNamesStartingWith(String prefix) {
+        int count = 0;
+        for (String n : names) {
+            if (n.regionMatches(true, 0, prefix, 0, prefix.length())) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** How many fields are called {@code name}. */

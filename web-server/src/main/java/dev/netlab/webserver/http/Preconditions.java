@@ -25,6 +25,16 @@ public final class Preconditions {
     /** The outcome of {@code head}'s conditional fields for a representation with {@code etag} and {@code modified}. */
     public static Outcome evaluate(RequestHead head, String etag, Instant modified) {
         Headers headers = head.headers();
+        // Most requests carry none of the four fields (all named If-...): one pass over the names answers.
+        int conditional = headers.countNamesStartingWith("If-");
+        if (conditional == 0) {
+            return Outcome.PROCEED;
+        }
+        boolean safe = head.method().equals("GET") || head.method().equals("HEAD");
+        // A revalidation sends back the one tag it was given: the same text is a match under any comparison.
+        if (safe && conditional == 1 && etag.equals(headers.first("If-None-Match"))) {
+            return Outcome.NOT_MODIFIED;
+        }
         EntityTag current = EntityTag.parse(etag);
         long modifiedSecond = modified.getEpochSecond();
         EntityTag.Condition ifMatch = condition(headers, "If-Match");
@@ -38,7 +48,6 @@ public final class Preconditions {
                 return Outcome.PRECONDITION_FAILED;
             }
         }
-        boolean safe = head.method().equals("GET") || head.method().equals("HEAD");
         EntityTag.Condition ifNoneMatch = condition(headers, "If-None-Match");
         if (ifNoneMatch != null) {
             if (ifNoneMatch.matches(current, false)) {

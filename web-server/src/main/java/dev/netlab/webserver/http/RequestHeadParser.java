@@ -120,6 +120,13 @@ public final class RequestHeadParser {
         if (end == 0 || end == length) {
             throw new HttpException(Status.BAD_REQUEST, "Malformed request line");
         }
+        // The methods of nearly every request as constants: no string per request, and compared at once.
+        if (end == 3 && line[0] == 'G' && line[1] == 'E' && line[2] == 'T') {
+            return "GET";
+        }
+        if (end == 4 && line[0] == 'H' && line[1] == 'E' && line[2] == 'A' && line[3] == 'D') {
+            return "HEAD";
+        }
         return new String(line, 0, end, StandardCharsets.US_ASCII);
     }
 

@@ -57,6 +57,29 @@ class PathResolverTest {
     }
 
     @Test
+    void aFileReachedThroughALinkedDirectoryIsWhereItReallyIs() throws Exception {
+        Path sub = root.toRealPath().resolve("sub");
+        assertThat(resolve(defaults(), "/in-dir/deep.txt")).isInstanceOfSatisfying(Resolution.File.class, f -> {
+            assertThat(f.path()).isEqualTo(sub.resolve("deep.txt"));
+            assertThat(f.directory()).isEqualTo(sub);
+        });
+    }
+
+    @Test
+    void aPlanKeptAcrossRequestsResolvesWhatIsThereNow() throws Exception {
+        PathResolver resolver = defaults();
+        PathResolver.Plan plan = resolver.plan(RequestTarget.parse("/sub/deep.txt").segments());
+        assertThat(resolver.resolve(plan)).isInstanceOf(Resolution.File.class);
+        Files.move(root.resolve("sub"), base.resolve("moved-sub"));
+        assertThat(resolver.resolve(plan)).isInstanceOf(Resolution.NotFound.class);
+        Files.createSymbolicLink(root.resolve("sub"), base.resolve("moved-sub"));
+        assertThat(resolver.resolve(plan)).isInstanceOf(Resolution.NotFound.class);
+        Files.delete(root.resolve("sub"));
+        Files.move(base.resolve("moved-sub"), root.resolve("sub"));
+        assertThat(resolver.resolve(plan)).isInstanceOf(Resolution.File.class);
+    }
+
+    @Test
     void dotSegmentsInsideTheRootAreNormalised() throws Exception {
         assertThat(resolve(defaults(), "/sub/../page.html")).isInstanceOf(Resolution.File.class);
         assertThat(resolve(defaults(), "/./sub/%2e/deep.txt")).isInstanceOf(Resolution.File.class);
