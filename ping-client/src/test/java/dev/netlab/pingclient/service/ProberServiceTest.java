@@ -269,7 +269,7 @@ class ProberServiceTest {
     }
 
     private List<String> probeThreads(String prefix) throws Exception {
-        return ThreadCensus.threads(dir, prefix);
+        return ThreadCensus.threads(prefix);
     }
 
     private static Service service(Resolver resolver) {

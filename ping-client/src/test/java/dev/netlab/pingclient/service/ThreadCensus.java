@@ -1,37 +1,57 @@
 package dev.netlab.pingclient.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.management.HotSpotDiagnosticMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
-/** This JVM's live threads, virtual ones included (a JSON thread dump), and its open file descriptors. */
+/**
+ * This JVM's live threads, virtual ones included, and its open file descriptors.
+ *
+ * <p>Threads are listed from the JDK's thread containers, the registry a thread dump lists them from, without the
+ * dump's stack snapshots: {@code HotSpotDiagnosticMXBean.dumpThreads} crashed this test JVM twice on Temurin 25.0.3
+ * (SIGSEGV in {@code GetThreadSnapshotClosure} while a virtual thread unparked in {@code afterYield}; OpenJDK
+ * JDK-8364343: dumping threads while virtual threads mount and unmount). The containers are JDK-internal, so the
+ * tests run with {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED} (this module's Surefire argLine).
+ */
 final class ThreadCensus {
 
     private ThreadCensus() {
     }
 
     /** The live threads whose name starts with {@code prefix}, as "name virtual|platform". */
-    static List<String> threads(Path dir, String prefix) throws IOException {
-        Path dump = dir.resolve("threads-" + System.nanoTime() + ".json");
-        ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
-                .dumpThreads(dump.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+    static List<String> threads(String prefix) {
         List<String> found = new ArrayList<>();
-        for (JsonNode container : new ObjectMapper().readTree(dump.toFile()).get("threadDump").get("threadContainers")) {
-            for (JsonNode thread : container.get("threads")) {
-                String name = thread.path("name").asText();
-                if (name.startsWith(prefix)) {
-                    found.add(name + (thread.path("virtual").asBoolean() ? " virtual" : " platform"));
+        try {
+            Method root = Class.forName("jdk.internal.vm.ThreadContainers").getMethod("root");
+            Class<?> container = Class.forName("jdk.internal.vm.ThreadContainer");
+            Method threads = container.getMethod("threads");
+            Method children = container.getMethod("children");
+            Deque<Object> containers = new ArrayDeque<>(List.of(root.invoke(null)));
+            while (!containers.isEmpty()) {
+                Object next = containers.pop();
+                try (Stream<?> members = (Stream<?>) threads.invoke(next)) {
+                    members.map(Thread.class::cast)
+                            .filter(thread -> thread.isAlive() && thread.getName().startsWith(prefix))
+                            .forEach(thread -> found.add(thread.getName()
+                                    + (thread.isVirtual() ? " virtual" : " platform")));
+                }
+                try (Stream<?> inner = (Stream<?>) children.invoke(next)) {
+                    inner.forEach(containers::push);
                 }
             }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("cannot list the JVM's threads (run with --add-exports "
+                    + "java.base/jdk.internal.vm=ALL-UNNAMED)", e);
         }
-        Files.delete(dump);
         return found;
     }
 
@@ -40,6 +60,39 @@ final class ThreadCensus {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.count();
         }
+    }
+
+    /**
+     * How many of this process's UDP sockets are connected to {@code port} on any address: its descriptors' socket
+     * inodes ({@code /proc/self/fd}) looked up in the kernel's UDP tables ({@code /proc/self/net/udp}, {@code udp6};
+     * Linux), so sockets an earlier test is still closing do not count.
+     */
+    static long udpSocketsConnectedTo(int port) throws IOException {
+        Set<String> inodes = new HashSet<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) {
+                        inodes.add(target.substring("socket:[".length(), target.length() - 1));
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // A descriptor closed between the listing and the read is not a socket of ours.
+                }
+            }
+        }
+        String remotePort = String.format(":%04X", port);
+        long connected = 0;
+        for (String table : List.of("/proc/self/net/udp", "/proc/self/net/udp6")) {
+            List<String> lines = Files.readAllLines(Path.of(table));
+            for (String line : lines.subList(1, lines.size())) {
+                String[] fields = line.trim().split("\\s+");
+                if (fields[2].endsWith(remotePort) && inodes.contains(fields[9])) {
+                    connected++;
+                }
+            }
+        }
+        return connected;
     }
 
     /** How many platform threads are alive. */
