@@ -216,7 +216,10 @@ public final class ProbeStream {
                 }
                 long waitNanos = wake - now;
                 // SO_TIMEOUT has millisecond granularity and 0 means forever: wait at least 1 ms and keep reading.
-                socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, waitNanos / 1_000_000)));
+                // Rounded up: rounded down, a wait for the next send woke just before it and waited again, two
+                // timed reads (each a poller registration and a timer) per probe instead of one.
+                long waitMillis = (waitNanos + 999_999) / 1_000_000;
+                socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, waitMillis)));
                 receiveOne(socket, tracker);
             }
             ended = !stopped.get();
