@@ -421,17 +421,9 @@ public final class Outbox {
         }
     }
 
-    /**
-     * Claims the next due message, waiting up to {@code maxWait} for one. A message whose file has become unreadable
-     * is moved aside and skipped.
-     */
-    public Optional<Claim> awaitDue(Duration maxWait) throws InterruptedException {
-        return awaitDue(1, maxWait).stream().findFirst();
-    }
-
-    /** Claims a message that is due right now, without waiting. */
+    /** Claims a message that is due right now, without waiting (one unreadable is moved aside and skipped). */
     public Optional<Claim> pollDue() throws InterruptedException {
-        return awaitDue(Duration.ZERO);
+        return awaitDue(1, Duration.ZERO).stream().findFirst();
     }
 
     /**

@@ -48,7 +48,8 @@ final class LongLists {
         return lists.stream().anyMatch(list -> under(list, key));
     }
 
-    private static boolean under(String list, String key) {
+    /** Whether {@code key} names something inside the list at {@code list} (an entry, or a key of one). */
+    static boolean under(String list, String key) {
         return key.length() > list.length() && key.startsWith(list) && key.charAt(list.length()) == '.';
     }
 

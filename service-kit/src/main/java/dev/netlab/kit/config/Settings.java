@@ -237,7 +237,7 @@ public final class Settings {
             if (full.equals(root)) {
                 return list.getValue();
             }
-            if (full.startsWith(root + ".")) {
+            if (LongLists.under(root, full)) {
                 return list.getValue().get(full.substring(root.length() + 1));
             }
         }
