@@ -162,6 +162,10 @@ final class SchedulerWatch {
         connections.incrementAndGet();
     }
 
+    int liveConnections() {
+        return connections.get();
+    }
+
     /** A connection's thread is ending. */
     void connectionEnded() {
         connections.decrementAndGet();
@@ -187,11 +191,24 @@ final class SchedulerWatch {
         return tally.totals();
     }
 
+    private static final boolean RELEAVE = Boolean.getBoolean("netlab.releave");
+
     private void leave() {
-        leaving.add(Thread.currentThread());
-        leaves.increment();
-        // Woken by the canary once the carriers have run the work from outside (or by the watcher as a fallback).
-        LockSupport.park(this);
+        long drain = openDrain.get();
+        while (true) {
+            leaving.add(Thread.currentThread());
+            leaves.increment();
+            if (RELEAVE && asleep) {
+                LockSupport.unpark(watcher);
+            }
+            // Woken by the canary once the carriers have run the work from outside (or by the watcher as a fallback).
+            LockSupport.park(this);
+            long now = openDrain.get();
+            if (!RELEAVE || now == 0 || now == drain) {
+                return;
+            }
+            drain = now;
+        }
     }
 
     private void canary() {
@@ -395,7 +412,7 @@ final class SchedulerWatch {
     private void sleepUntilRequest(long count) {
         asleep = true;
         // A request counted before asleep was visible is seen here; one counted after it unparks the watcher.
-        while (requests.sum() == count) {
+        while (requests.sum() == count && (!RELEAVE || leaving.isEmpty())) {
             LockSupport.park(this);
         }
         asleep = false;
