@@ -90,6 +90,10 @@ final class SchedulerWatch {
     /** The drain the canary is to end by waking the leavers. */
     private volatile long releaseAskedFor;
     private volatile boolean asleep;
+    /** The requests counted when the last drain released its leavers. */
+    private volatile long requestsAtRelease;
+    /** How many leavers the last drain released. */
+    private volatile long releasedByLastDrain;
 
     /** Points where a test holds the canary or the watcher to force an interleaving; nothing in production. */
     interface Interleaving {
@@ -243,7 +247,8 @@ final class SchedulerWatch {
         // Read while the drain is still on: no other drain can have started.
         long start = drainStart;
         if (openDrain.compareAndSet(drain, 0)) {
-            release();
+            requestsAtRelease = requests.sum();
+            releasedByLastDrain = release();
             long length = System.nanoTime() - start;
             tally.ended(length, length > longestHoldNanos, byFallback);
         }
@@ -282,7 +287,7 @@ final class SchedulerWatch {
                 long wokenAt = canaryWokenAt;
                 if (wokenAt == 0) {
                     wakeCanary(now);
-                } else if (now - wokenAt > turnNanos) {
+                } else if (now - wokenAt > turnNanos && (releasedServed(count) || now - wokenAt > MAX_TURN_NANOS)) {
                     open(now);
                 }
             }
@@ -386,9 +391,9 @@ final class SchedulerWatch {
         Duration longest = tally.takeRecentLongest();
         if (recent.drains() > 0 && LOG.isLoggable(Level.DEBUG)) {
             LOG.log(Level.DEBUG, String.format("scheduler drains in %.1f s: %d, longest %.3f ms, past the hold %d,"
-                            + " ended by the fallback %d, canary woken again %d",
+                            + " ended by the fallback %d, canary woken again %d, in drains %.1f ms",
                     periodNanos / 1e9, recent.drains(), longest.toNanos() / 1e6, recent.pastTheHold(),
-                    recent.endedByFallback(), recent.canaryRearms()));
+                    recent.endedByFallback(), recent.canaryRearms(), recent.total().toNanos() / 1e6));
         }
         return totals;
     }
@@ -401,12 +406,25 @@ final class SchedulerWatch {
         turnNanos = (3 * turnNanos + target) / 4;
     }
 
-    /** Wakes every thread that left, in the order they left. */
-    private void release() {
+    private static final boolean SERVED_FIRST = Boolean.getBoolean("netlab.servedFirst");
+
+    /**
+     * Whether the threads the last drain released have had their request served: as many requests were counted
+     * since then (they run in the order released, ahead of those that yield after them).
+     */
+    private boolean releasedServed(long count) {
+        return !SERVED_FIRST || count - requestsAtRelease >= releasedByLastDrain;
+    }
+
+    /** Wakes every thread that left, in the order they left; how many. */
+    private long release() {
+        long released = 0;
         Thread leaver;
         while ((leaver = leaving.poll()) != null) {
             LockSupport.unpark(leaver);
+            released++;
         }
+        return released;
     }
 
     private void sleepUntilRequest(long count) {
