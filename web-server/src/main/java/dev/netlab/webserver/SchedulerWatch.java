@@ -185,6 +185,11 @@ final class SchedulerWatch {
         return Duration.ofNanos(longestHoldNanos);
     }
 
+    /** How many times connection threads have left in drains so far. */
+    long leaves() {
+        return leaves.sum();
+    }
+
     /** How often the watcher has woken so far. */
     long wakeUps() {
         return wakeUps.sum();
