@@ -41,7 +41,6 @@ final class Connection implements Runnable {
     /** The answer buffer lent per request: a head and a small file go out in one write. */
     static final int OUTPUT_BUFFER = 16 * 1024;
     private static final long MAX_LINGER_BYTES = 1024 * 1024;
-    private static final int YIELD_BELOW = Integer.getInteger("netlab.yieldBelow", Integer.MAX_VALUE);
 
     /** What the connection needs from the server that owns it. */
     interface Owner {
@@ -166,8 +165,7 @@ final class Connection implements Runnable {
             boolean left = !first && watch.leaveIfDraining();
             if (waiting) {
                 // A new connection's request is often a few microseconds behind its accept: a turn lets it arrive.
-                if (!left && (!first || stream.available() == 0)
-                        && watch.liveConnections() <= YIELD_BELOW) {
+                if (!left && (!first || stream.available() == 0)) {
                     // Let the other connections run first: by then the client's next request has usually
                     // arrived, and the read finds it without parking (a timed park costs a timer on the scheduler's
                     // delay thread) and a round trip through the poller.

@@ -90,10 +90,6 @@ final class SchedulerWatch {
     /** The drain the canary is to end by waking the leavers. */
     private volatile long releaseAskedFor;
     private volatile boolean asleep;
-    /** The requests counted when the last drain released its leavers. */
-    private volatile long requestsAtRelease;
-    /** How many leavers the last drain released. */
-    private volatile long releasedByLastDrain;
 
     /** Points where a test holds the canary or the watcher to force an interleaving; nothing in production. */
     interface Interleaving {
@@ -166,10 +162,6 @@ final class SchedulerWatch {
         connections.incrementAndGet();
     }
 
-    int liveConnections() {
-        return connections.get();
-    }
-
     /** A connection's thread is ending. */
     void connectionEnded() {
         connections.decrementAndGet();
@@ -200,24 +192,11 @@ final class SchedulerWatch {
         return tally.totals();
     }
 
-    private static final boolean RELEAVE = Boolean.getBoolean("netlab.releave");
-
     private void leave() {
-        long drain = openDrain.get();
-        while (true) {
-            leaving.add(Thread.currentThread());
-            leaves.increment();
-            if (RELEAVE && asleep) {
-                LockSupport.unpark(watcher);
-            }
-            // Woken by the canary once the carriers have run the work from outside (or by the watcher as a fallback).
-            LockSupport.park(this);
-            long now = openDrain.get();
-            if (!RELEAVE || now == 0 || now == drain) {
-                return;
-            }
-            drain = now;
-        }
+        leaving.add(Thread.currentThread());
+        leaves.increment();
+        // Woken by the canary once the carriers have run the work from outside (or by the watcher as a fallback).
+        LockSupport.park(this);
     }
 
     private void canary() {
@@ -252,8 +231,7 @@ final class SchedulerWatch {
         // Read while the drain is still on: no other drain can have started.
         long start = drainStart;
         if (openDrain.compareAndSet(drain, 0)) {
-            requestsAtRelease = requests.sum();
-            releasedByLastDrain = release();
+            release();
             long length = System.nanoTime() - start;
             tally.ended(length, length > longestHoldNanos, byFallback);
         }
@@ -292,7 +270,7 @@ final class SchedulerWatch {
                 long wokenAt = canaryWokenAt;
                 if (wokenAt == 0) {
                     wakeCanary(now);
-                } else if (now - wokenAt > turnNanos && (releasedServed(count) || now - wokenAt > MAX_TURN_NANOS)) {
+                } else if (now - wokenAt > turnNanos) {
                     open(now);
                 }
             }
@@ -411,31 +389,18 @@ final class SchedulerWatch {
         turnNanos = (3 * turnNanos + target) / 4;
     }
 
-    private static final boolean SERVED_FIRST = Boolean.getBoolean("netlab.servedFirst");
-
-    /**
-     * Whether the threads the last drain released have had their request served: as many requests were counted
-     * since then (they run in the order released, ahead of those that yield after them).
-     */
-    private boolean releasedServed(long count) {
-        return !SERVED_FIRST || count - requestsAtRelease >= releasedByLastDrain;
-    }
-
-    /** Wakes every thread that left, in the order they left; how many. */
-    private long release() {
-        long released = 0;
+    /** Wakes every thread that left, in the order they left. */
+    private void release() {
         Thread leaver;
         while ((leaver = leaving.poll()) != null) {
             LockSupport.unpark(leaver);
-            released++;
         }
-        return released;
     }
 
     private void sleepUntilRequest(long count) {
         asleep = true;
         // A request counted before asleep was visible is seen here; one counted after it unparks the watcher.
-        while (requests.sum() == count && (!RELEAVE || leaving.isEmpty())) {
+        while (requests.sum() == count) {
             LockSupport.park(this);
         }
         asleep = false;
