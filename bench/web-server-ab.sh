@@ -6,7 +6,8 @@
 #   tls  the 1 KiB file over TLS (every server with its TLS listener, one openssl-made EC P-256 certificate; needs
 #   openssl); a row ROW:N takes N connections instead of CONNECTIONS (ROWS="tls 1k:1000").
 # The drains column sums our scheduler watch's debug lines over the measurement (builds that have them): drains,
-# the longest in ms, how many held their leavers past the 50 ms hold, and how many the fallback ended. LOGS=DIR keeps each build's log (bN.log) there.
+# the longest in ms, how many held their leavers past the 50 ms hold, how many the fallback ended, and their time
+# together in ms (0 from builds whose line lacks it). LOGS=DIR keeps each build's log (bN.log) there.
 # Every row is warmed up on every server, then ROUNDS rounds measure every row on every server one after the other
 # (interleaved). CPU/req is the server's utime + stime over the measurement (/proc/PID/stat; nginx: its worker)
 # divided by the answers. Each build is a directory holding web-server.jar and its libs/ (copy them out of
@@ -79,7 +80,7 @@ measure() {
     fi
 }
 
-# drains NAME: DRAINS is "drains/longest_ms/past_hold/fallbacks" from the watch's debug lines NAME logged since the last call,
+# drains NAME: DRAINS is "drains/longest_ms/past_hold/fallbacks/in_drains_ms" from the watch's debug lines NAME logged since the last call,
 # or "-" (not in a subshell: it keeps its place in each log).
 declare -A LOG_LINES
 drains() {
@@ -91,15 +92,15 @@ drains() {
     if [ -n "${LOGS:-}" ]; then mkdir -p "$LOGS" && cp "$log" "$LOGS/"; fi
     DRAINS=$(tail -n +"$((seen + 1))" "$log" | head -n "$((total - seen))" | awk '
         /scheduler drains in/ { sub(/.*scheduler drains in [0-9.]+ s: /, ""); gsub(/,/, ""); n += $1; h += $8
-            f += $13; if ($3 > longest) longest = $3; lines++ }
-        END { if (lines) printf "%d/%.1f/%d/%d\n", n, longest, h, f; else print "-" }')
+            f += $13; t += $20; if ($3 > longest) longest = $3; lines++ }
+        END { if (lines) printf "%d/%.1f/%d/%d/%.0f\n", n, longest, h, f, t; else print "-" }')
 }
 
 for row in $ROWS; do for name in "${names[@]}"; do measure "$name" "$row" "$WARMUP" >/dev/null; done; done
 for name in "${names[@]}"; do drains "$name"; done
 ticks=$(getconf CLK_TCK)
 printf '%-6s %-7s %-6s %9s %8s %8s %8s %8s %8s %s\n' round row server req/s p50_ms p99_ms p99.9_ms max_ms cpu_us \
-    drains/longest_ms/past_hold/fallbacks
+    drains/longest_ms/past_hold/fallbacks/in_drains_ms
 for round in $(seq "$ROUNDS"); do
     echo "# round $round ($(load_average))"
     for row in $ROWS; do for name in "${names[@]}"; do

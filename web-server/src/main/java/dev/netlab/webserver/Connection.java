@@ -47,6 +47,11 @@ final class Connection implements Runnable {
         boolean draining();
 
         void closed(Connection connection);
+
+        /** The watch of the scheduler its connections' threads run on. */
+        default SchedulerWatch watch() {
+            return SchedulerWatch.SHARED;
+        }
     }
 
     private final Transport transport;
@@ -57,6 +62,7 @@ final class Connection implements Runnable {
     private final HttpDate date;
     private final Owner owner;
     private final ExchangeBuffers buffers;
+    private final SchedulerWatch watch;
     private final Runnable startSendTimer;
     /** The buffers lent while a request is served, null while waiting (its own thread only). */
     private ExchangeBuffers.Lease lease;
@@ -84,6 +90,7 @@ final class Connection implements Runnable {
         this.date = date;
         this.owner = owner;
         this.buffers = buffers;
+        this.watch = owner.watch();
         long sendTimeout = config.sendTimeout().toNanos();
         this.startSendTimer = () -> sendDeadline = System.nanoTime() + sendTimeout;
     }
@@ -111,7 +118,7 @@ final class Connection implements Runnable {
 
     @Override
     public void run() {
-        SchedulerWatch.SHARED.connectionStarted();
+        watch.connectionStarted();
         try {
             DeadlineInputStream stream;
             try {
@@ -132,7 +139,7 @@ final class Connection implements Runnable {
         } catch (RuntimeException e) {
             FAILURES.log(System.Logger.Level.WARNING, "unexpected failure on a connection", e);
         } finally {
-            SchedulerWatch.SHARED.connectionEnded();
+            watch.connectionEnded();
             abort();
             giveBack();
             owner.closed(this);
@@ -146,20 +153,23 @@ final class Connection implements Runnable {
             // The first request's head is timed from the connection's start; later ones wait idle first.
             long waitStart = first ? System.nanoTime() : answeredAt;
             stream.deadline(waitStart + (first ? config.headTimeout() : config.idleTimeout()).toNanos());
-            // While the scheduler starves work submitted from outside, the thread leaves instead of yielding.
-            boolean left = !first && SchedulerWatch.SHARED.leaveIfDraining();
-            if (!input.hasBuffered()) {
+            boolean waiting = !input.hasBuffered();
+            if (waiting) {
                 // Waiting for a first byte: a drain may close the connection now without losing a request, and the
-                // connection holds no large buffer while it waits.
+                // connection holds no large buffer while it waits (in a scheduler drain too).
                 input.shrink();
                 giveBack();
                 idle = true;
+            }
+            // While the scheduler starves work submitted from outside, the thread leaves instead of yielding.
+            boolean left = !first && watch.leaveIfDraining();
+            if (waiting) {
                 // A new connection's request is often a few microseconds behind its accept: a turn lets it arrive.
                 if (!left && (!first || stream.available() == 0)) {
                     // Let the other connections run first: by then the client's next request has usually
                     // arrived, and the read finds it without parking (a timed park costs a timer on the scheduler's
                     // delay thread) and a round trip through the poller.
-                    SchedulerWatch.SHARED.yieldTurn();
+                    watch.yieldTurn();
                 }
                 try {
                     if (owner.draining() || !input.awaitData()) {

@@ -10,14 +10,18 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class DrainTally {
 
-    /** The drains so far: their number, those past the hold, those the watcher ended, re-arms, and the longest. */
-    record Totals(long drains, long pastTheHold, long endedByFallback, long canaryRearms, Duration longest) {
+    /**
+     * The drains so far: their number, those past the hold, those the watcher ended, re-arms, the longest and their
+     * time together.
+     */
+    record Totals(long drains, long pastTheHold, long endedByFallback, long canaryRearms, Duration longest,
+                  Duration total) {
 
         /** The drains since {@code earlier}; the longest is the longest since the tally began. */
         Totals since(Totals earlier) {
             return new Totals(drains - earlier.drains, pastTheHold - earlier.pastTheHold,
                     endedByFallback - earlier.endedByFallback,
-                    canaryRearms - earlier.canaryRearms, longest);
+                    canaryRearms - earlier.canaryRearms, longest, total.minus(earlier.total));
         }
     }
 
@@ -26,6 +30,7 @@ final class DrainTally {
     private final LongAdder endedByFallback = new LongAdder();
     private final LongAdder canaryRearms = new LongAdder();
     private final AtomicLong longestNanos = new AtomicLong();
+    private final LongAdder totalNanos = new LongAdder();
     /** The longest drain since the watcher last took it, for its periodic debug line. */
     private final AtomicLong recentLongestNanos = new AtomicLong();
 
@@ -38,6 +43,7 @@ final class DrainTally {
             endedByFallback.increment();
         }
         longestNanos.accumulateAndGet(lengthNanos, Math::max);
+        totalNanos.add(lengthNanos);
         recentLongestNanos.accumulateAndGet(lengthNanos, Math::max);
     }
 
@@ -47,7 +53,7 @@ final class DrainTally {
 
     Totals totals() {
         return new Totals(drains.sum(), pastTheHold.sum(), endedByFallback.sum(), canaryRearms.sum(),
-                Duration.ofNanos(longestNanos.get()));
+                Duration.ofNanos(longestNanos.get()), Duration.ofNanos(totalNanos.sum()));
     }
 
     /** The longest drain since the last call, and starts the next period. */

@@ -177,6 +177,11 @@ final class SchedulerWatch {
         return Duration.ofNanos(longestHoldNanos);
     }
 
+    /** How many times connection threads have left in drains so far. */
+    long leaves() {
+        return leaves.sum();
+    }
+
     /** How often the watcher has woken so far. */
     long wakeUps() {
         return wakeUps.sum();
@@ -369,9 +374,9 @@ final class SchedulerWatch {
         Duration longest = tally.takeRecentLongest();
         if (recent.drains() > 0 && LOG.isLoggable(Level.DEBUG)) {
             LOG.log(Level.DEBUG, String.format("scheduler drains in %.1f s: %d, longest %.3f ms, past the hold %d,"
-                            + " ended by the fallback %d, canary woken again %d",
+                            + " ended by the fallback %d, canary woken again %d, in drains %.1f ms",
                     periodNanos / 1e9, recent.drains(), longest.toNanos() / 1e6, recent.pastTheHold(),
-                    recent.endedByFallback(), recent.canaryRearms()));
+                    recent.endedByFallback(), recent.canaryRearms(), recent.total().toNanos() / 1e6));
         }
         return totals;
     }

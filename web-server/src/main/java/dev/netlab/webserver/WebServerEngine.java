@@ -81,6 +81,8 @@ final class WebServerEngine implements Engine, Connection.Owner {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final List<Thread> acceptors = new CopyOnWriteArrayList<>();
     private int maxConnections;
+    /** The scheduler watch the connections report to: the JVM's, or a test's own. */
+    private volatile SchedulerWatch watch = SchedulerWatch.SHARED;
     private int maxLingeringRefusals;
 
     WebServerEngine(WebServerConfig config, RequestHandler handler, MeterRegistry registry, Clock clock) {
@@ -312,6 +314,21 @@ final class WebServerEngine implements Engine, Connection.Owner {
                 connection.abort();
             }
         }
+    }
+
+    @Override
+    public SchedulerWatch watch() {
+        return watch;
+    }
+
+    /** Connections accepted from now on report to {@code watch} instead of the JVM's (tests). */
+    void useWatch(SchedulerWatch watch) {
+        this.watch = watch;
+    }
+
+    /** Exchange buffers waiting in the pool (tests). */
+    int idleBuffers() {
+        return buffers.idle();
     }
 
     @Override
