@@ -281,7 +281,8 @@ class MessageBuilderTest {
             "b".repeat(999)};
         int direct = 0;
         int jakarta = 0;
-        for (int round = 0; round < 400; round++) {
+        // About one message in thirteen qualifies for the direct path (random addresses and subjects rarely do).
+        for (int round = 0; round < 1500; round++) {
             List<String> to = addresses(random, locals, domains, random.nextInt(4));
             List<String> cc = addresses(random, locals, domains, random.nextInt(3));
             List<String> bcc = addresses(random, locals, domains, to.isEmpty() && cc.isEmpty() ? 1 : random.nextInt(2));
@@ -304,8 +305,8 @@ class MessageBuilderTest {
                 jakarta++;
             }
         }
-        assertThat(direct).as("seed %d", seed).isGreaterThan(40);
-        assertThat(jakarta).as("seed %d", seed).isGreaterThan(40);
+        assertThat(direct).as("seed %d", seed).isGreaterThan(50);
+        assertThat(jakarta).as("seed %d", seed).isGreaterThan(500);
     }
 
     private static List<String> addresses(SplittableRandom random, String[] locals, String[] domains, int n) {
