@@ -16,7 +16,9 @@
 # up with WARMUP messages through the whole path first (the JIT compiles for tens of seconds on one core: its CPU is
 # shown apart, "JIT"). The delivery-only half stops smtp-sink (SIGSTOP) before the service starts and continues it
 # when the timer starts, so all MESSAGES waiting messages are timed.
-# Usage: [BENCH_MAIL_JAR=mail-client/target/mail-client.jar] [BENCH_LOAD_CPU=1] [BENCH_WARMUP=10000]
+# BENCH_SERVICE_OPTS: JVM options for the service, split on whitespace (e.g. -XX:AOTCache=FILE, a JDK 25 AOT cache
+# trained on the same jar path).
+# Usage: [BENCH_MAIL_JAR=mail-client/target/mail-client.jar] [BENCH_LOAD_CPU=1] [BENCH_WARMUP=10000] [BENCH_SERVICE_OPTS=]
 #        bench/mail-client.sh throughput [MESSAGES] [SESSIONS] [CLIENTS]   (default 10000 4 32; the service runs on
 #        CPU 0)
 set -euo pipefail
@@ -29,6 +31,7 @@ SINK_CPU=1
 CLIENT_CPU=0
 LOAD_CPU=${BENCH_LOAD_CPU:-$SINK_CPU}
 WARMUP=${BENCH_WARMUP:-10000}
+read -r -a SERVICE_OPTS <<< "${BENCH_SERVICE_OPTS:-}"
 
 die() { echo "mail-client throughput bench: $*" >&2; exit 1; }
 
@@ -119,7 +122,7 @@ engine=$(rate "$MESSAGES" "$engine_seconds")
 # The service: POST to the API (group-committed fsyncs), delivered by SESSIONS workers to the sink.
 start_service() {
   local config=$1 log=$2
-  taskset -c "$CLIENT_CPU" "$JAVA" -jar "$JAR" --config "$config" >"$log" 2>&1 &
+  taskset -c "$CLIENT_CPU" "$JAVA" "${SERVICE_OPTS[@]}" -jar "$JAR" --config "$config" >"$log" 2>&1 &
   SERVICE_PID=$!
   PIDS+=("$SERVICE_PID")
   for _ in $(seq 1 200); do
@@ -191,7 +194,7 @@ drain=$(rate "$drained" "$drain_seconds")
 kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
 
 echo
-echo "messages=$MESSAGES sessions=$SESSIONS api-clients=$CLIENTS load: $(uptime | sed 's/.*load average: //')"
+echo "messages=$MESSAGES sessions=$SESSIONS api-clients=$CLIENTS service-opts=[${SERVICE_OPTS[*]}] load: $(uptime | sed 's/.*load average: //')"
 printf '%-32s %10s %8s\n' "path" "msgs/s" "ratio"
 printf '%-32s %10s %8s\n' "smtp-source -d (anchor)" "$anchor" "1.00"
 printf '%-32s %10s %8s  failed=%s\n' "engine bulk (SmtpSession)" "$engine" \

@@ -34,6 +34,7 @@ public final class Main extends ServiceCommand implements Service {
     }
 
     public static void main(String[] args) {
+        HelidonMappers.pinGlobal();
         System.exit(ServiceMain.run(new Main(), args));
     }
 

@@ -79,18 +79,21 @@ public final class MessageBuilder {
 
     private final Clock clock;
     private final RandomGenerator random;
-    private final boolean decideSevenBit;
+    private final boolean shortcuts;
     private volatile FormattedDate lastDate;
 
     public MessageBuilder(Clock clock, RandomGenerator random) {
         this(clock, random, true);
     }
 
-    /** With {@code decideSevenBit} false, Jakarta Mail chooses every transfer encoding itself (tests compare). */
-    MessageBuilder(Clock clock, RandomGenerator random, boolean decideSevenBit) {
+    /**
+     * With {@code shortcuts} false, Jakarta Mail writes every message and chooses every transfer encoding itself;
+     * true names 7bit texts and writes the plainest messages directly ({@link PlainTextMessage}). Tests compare.
+     */
+    MessageBuilder(Clock clock, RandomGenerator random, boolean shortcuts) {
         this.clock = clock;
         this.random = random;
-        this.decideSevenBit = decideSevenBit;
+        this.shortcuts = shortcuts;
     }
 
     /**
@@ -117,6 +120,10 @@ public final class MessageBuilder {
         Session session = utf8Addresses ? UTF8_HEADERS : ASCII_HEADERS;
         String messageId = messageId(extra).orElseGet(
                 () -> "<" + HexFormat.of().formatHex(randomBytes(16)) + "@" + domainOf(from.getAddress()) + ">");
+        if (shortcuts && PlainTextMessage.fits(spec, from, to, cc)) {
+            return new OutgoingMessage(from.getAddress(), envelope(to, cc, bcc), PlainTextMessage.write(dateHeader(),
+                    from, to, cc, messageId, spec.subject(), spec.text()));
+        }
         try {
             MimeMessage message = new FixedIdMessage(session, messageId);
             message.setFrom(from);
@@ -140,17 +147,22 @@ public final class MessageBuilder {
             message.saveChanges();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             message.writeTo(out);
-            List<String> envelope = new ArrayList<>();
-            to.forEach(a -> envelope.add(a.getAddress()));
-            cc.forEach(a -> envelope.add(a.getAddress()));
-            bcc.forEach(a -> envelope.add(a.getAddress()));
-            return new OutgoingMessage(from.getAddress(), envelope, out.toByteArray());
+            return new OutgoingMessage(from.getAddress(), envelope(to, cc, bcc), out.toByteArray());
         } catch (IllegalArgumentException e) {
             // An address valid in a header but not on the envelope (a quoted local part with a space).
             throw new MessageException(e.getMessage(), e);
         } catch (MessagingException | IOException e) {
             throw new MessageException("cannot build the message: " + e.getMessage(), e);
         }
+    }
+
+    private static List<String> envelope(List<InternetAddress> to, List<InternetAddress> cc,
+                                         List<InternetAddress> bcc) {
+        List<String> envelope = new ArrayList<>(to.size() + cc.size() + bcc.size());
+        to.forEach(a -> envelope.add(a.getAddress()));
+        cc.forEach(a -> envelope.add(a.getAddress()));
+        bcc.forEach(a -> envelope.add(a.getAddress()));
+        return envelope;
     }
 
     // The clock's zone, not the JVM's default: the same clock gives the same header everywhere. The header has
@@ -206,7 +218,7 @@ public final class MessageBuilder {
      */
     private void setText(MimePart part, String text, String subtype) throws MessagingException {
         part.setText(text, StandardCharsets.UTF_8.name(), subtype);
-        if (decideSevenBit && isSevenBit(text)) {
+        if (shortcuts && isSevenBit(text)) {
             part.setHeader("Content-Transfer-Encoding", "7bit");
         }
     }

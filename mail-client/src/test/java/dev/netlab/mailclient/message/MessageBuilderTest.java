@@ -7,6 +7,7 @@ import dev.netlab.mailclient.smtp.OutgoingMessage;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
@@ -265,6 +266,65 @@ class MessageBuilderTest {
         }
         assertThat(sevenBit).as("seed %d", seed).isGreaterThan(50);
         assertThat(other).as("seed %d", seed).isGreaterThan(50);
+    }
+
+    @Test
+    void thePlainestMessagesWrittenDirectlyAreTheBytesJakartaMailWrites() throws Exception {
+        long seed = System.nanoTime();
+        SplittableRandom random = new SplittableRandom(seed);
+        String[] locals = {"a", "bob", "x.y", "first_last+tag", "a-b", "o'brien", "j\u00f6rg", "Alice <alice",
+            "l".repeat(30)};
+        String[] domains = {"example.org", "mail.example-host.co.uk", "d".repeat(40) + ".org"};
+        String[] subjects = {"", "bench", "hello world", "trailing ", " leading", "tab\there", "caf\u00e9",
+            "=?utf-8?q?x?=", "two  spaces", "s".repeat(66), "s".repeat(67), "s".repeat(68), "w ".repeat(40)};
+        String[] pieces = {"a", "Z", " ", ".", "\t", "\r\n", "\n", "\u0001", "\u00e9", "a".repeat(997),
+            "b".repeat(999)};
+        int direct = 0;
+        int jakarta = 0;
+        // About one message in thirteen qualifies for the direct path (random addresses and subjects rarely do).
+        for (int round = 0; round < 1500; round++) {
+            List<String> to = addresses(random, locals, domains, random.nextInt(4));
+            List<String> cc = addresses(random, locals, domains, random.nextInt(3));
+            List<String> bcc = addresses(random, locals, domains, to.isEmpty() && cc.isEmpty() ? 1 : random.nextInt(2));
+            StringBuilder text = new StringBuilder();
+            int length = random.nextInt(0, 8);
+            for (int i = 0; i < length; i++) {
+                // Mostly printable ASCII, so the direct path is taken often; sometimes a piece it must refuse.
+                text.append(pieces[random.nextInt(random.nextInt(5) == 0 ? pieces.length : 4)]);
+            }
+            String from = addresses(random, locals, domains, 1).get(0);
+            MessageSpec spec = new MessageSpec(from, to, cc, bcc, subjects[random.nextInt(subjects.length)],
+                    text.toString(), Optional.empty(), List.of(), List.of(), List.of());
+            byte[] shortcut = new MessageBuilder(CLOCK, new SplittableRandom(round), true).build(spec).content();
+            byte[] jakartaOnly = new MessageBuilder(CLOCK, new SplittableRandom(round), false).build(spec).content();
+            assertThat(new String(shortcut, StandardCharsets.ISO_8859_1)).as("seed %d, round %d", seed, round)
+                    .isEqualTo(new String(jakartaOnly, StandardCharsets.ISO_8859_1));
+            if (PlainTextMessage.fits(spec, new InternetAddress(from), parsed(to), parsed(cc))) {
+                direct++;
+            } else {
+                jakarta++;
+            }
+        }
+        assertThat(direct).as("seed %d", seed).isGreaterThan(50);
+        assertThat(jakarta).as("seed %d", seed).isGreaterThan(500);
+    }
+
+    private static List<String> addresses(SplittableRandom random, String[] locals, String[] domains, int n) {
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String local = locals[random.nextInt(locals.length)];
+            String address = local.replace("Alice <", "") + "@" + domains[random.nextInt(domains.length)];
+            out.add(local.startsWith("Alice <") ? "Alice <" + address + ">" : address);
+        }
+        return out;
+    }
+
+    private static List<InternetAddress> parsed(List<String> addresses) throws Exception {
+        List<InternetAddress> out = new java.util.ArrayList<>();
+        for (String address : addresses) {
+            out.add(new InternetAddress(address));
+        }
+        return out;
     }
 
     @Test
