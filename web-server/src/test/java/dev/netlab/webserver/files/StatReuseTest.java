@@ -113,9 +113,10 @@ class StatReuseTest {
         Files.setLastModifiedTime(big, FileTime.from(OLD.plusSeconds(1)));
         clock.advance(Duration.ofMillis(1));
         Response after = get("/big.bin");
-        after.body().close();
-        // The reused stat would have promised the old length and tag: the file is stat'ed again before it is sent.
-        assertThat(after.headers().first("Content-Length")).isEqualTo(Integer.toString(longer.length));
+        try (Body body = after.body()) {
+            // The reused stat would have promised the old length and tag: the file is stat'ed again before it is sent.
+            assertThat(((Body.FileRegion) body).length()).isEqualTo(longer.length);
+        }
         assertThat(after.headers().first("ETag")).isNotEqualTo(before.headers().first("ETag"));
     }
 
