@@ -77,11 +77,12 @@ public final class StaticFileHandler implements RequestHandler {
     public Response handle(RequestHead head) throws HttpException {
         TargetRoutes.Route route = routes.route(head.target());
         RequestTarget target = route.target();
-        // Taken before the stat: a reused stat is never older than the interval.
-        long now = checkIntervalMillis > 0 ? cache.clock().millis() : 0;
-        RecentStat.Checked checked = checkIntervalMillis > 0 ? route.stat().reusable(now, checkIntervalMillis) : null;
+        // The present of the answer's fields, taken before the stat: a reused stat is never older than the interval.
+        Instant now = cache.clock().instant();
+        RecentStat.Checked checked = checkIntervalMillis > 0
+                ? route.stat().reusable(now.toEpochMilli(), checkIntervalMillis) : null;
         if (checked != null) {
-            Response reused = file(head, checked.file(), checked.siblings(), route, true);
+            Response reused = file(head, checked.file(), checked.siblings(), route, true, now);
             if (reused != null) {
                 return reused;
             }
@@ -90,11 +91,11 @@ public final class StaticFileHandler implements RequestHandler {
             case Resolution.NotFound notFound -> notFound();
             // "/page.html/" names a directory that does not exist.
             case Resolution.File file -> target.trailingSlash() ? notFound() : statted(head, file, route, now);
-            case Resolution.Directory directory -> directory(head, directory, target);
+            case Resolution.Directory directory -> directory(head, directory, target, now);
         };
     }
 
-    private Response directory(RequestHead head, Resolution.Directory directory, RequestTarget target) {
+    private Response directory(RequestHead head, Resolution.Directory directory, RequestTarget target, Instant now) {
         if (!target.trailingSlash() && !directory.segments().isEmpty()) {
             // Relative links in the page resolve against "/dir/", not "/"; the query goes along.
             String location = PathEncoding.path(directory.segments()) + "/"
@@ -106,7 +107,8 @@ public final class StaticFileHandler implements RequestHandler {
             List<String> segments = new ArrayList<>(directory.segments());
             segments.add("index.html");
             return file(head, index, siblings(index), MimeTypes.forFileName(index.path().getFileName().toString()),
-                    policy.cacheControl().valueFor(PathResolver.urlPath(segments, false)), new RecentAnswers(), false);
+                    policy.cacheControl().valueFor(PathResolver.urlPath(segments, false)), new RecentAnswers(), false,
+                    now);
         }
         if (!policy.listing()) {
             return notFound();
@@ -124,12 +126,12 @@ public final class StaticFileHandler implements RequestHandler {
     }
 
     /** Answers for a file just stat'ed for {@code route} (at {@code now}), remembered for the next requests. */
-    private Response statted(RequestHead head, Resolution.File original, TargetRoutes.Route route, long now) {
+    private Response statted(RequestHead head, Resolution.File original, TargetRoutes.Route route, Instant now) {
         List<Precompressed.Sibling> siblings = siblings(original);
         if (checkIntervalMillis > 0) {
-            route.stat().remember(original, siblings, now);
+            route.stat().remember(original, siblings, now.toEpochMilli());
         }
-        return file(head, original, siblings, route, false);
+        return file(head, original, siblings, route, false, now);
     }
 
     /** The usable precompressed siblings of {@code original}, none when they are not served. */
@@ -145,19 +147,19 @@ public final class StaticFileHandler implements RequestHandler {
      * than the stat's validators, so the caller stats again.
      */
     private Response file(RequestHead head, Resolution.File original, List<Precompressed.Sibling> siblings,
-                          TargetRoutes.Route route, boolean reused) {
+                          TargetRoutes.Route route, boolean reused, Instant now) {
         // The route's type is its last name's: it holds while no link replaced the file by its real path.
         String type = original.path() == route.plan().path(route.plan().names().size() - 1) ? route.type()
                 : MimeTypes.forFileName(original.path().getFileName().toString());
-        return file(head, original, siblings, type, route.cacheControl(), route.answers(), reused);
+        return file(head, original, siblings, type, route.cacheControl(), route.answers(), reused, now);
     }
 
     /**
-     * {@link #file(RequestHead, Resolution.File, List, TargetRoutes.Route, boolean)} with its type and Cache-Control
+     * {@link #file(RequestHead, Resolution.File, List, TargetRoutes.Route, boolean, Instant)} with its type and Cache-Control
      * known, and where the ETag and 304 head last made for it are remembered.
      */
     private Response file(RequestHead head, Resolution.File original, List<Precompressed.Sibling> siblings,
-                          String type, String cacheControl, RecentAnswers answers, boolean reused) {
+                          String type, String cacheControl, RecentAnswers answers, boolean reused, Instant now) {
         Headers extra = new Headers();
         String coding = null;
         Resolution.File selected = original;
@@ -206,10 +208,10 @@ public final class StaticFileHandler implements RequestHandler {
                 } else if (coding != null) {
                     representation = representation.encoded(type, coding);
                 }
-                yield ranged(head, representation, extra);
+                yield ranged(head, representation, extra, now);
             }
             case NOT_MODIFIED -> new Response(Status.NOT_MODIFIED,
-                    answers.notModified(extra, etag, modified, cache.clock().instant()), Body.EMPTY);
+                    answers.notModified(extra, etag, modified, now), Body.EMPTY);
             case PRECONDITION_FAILED -> Response.error(Status.PRECONDITION_FAILED, null);
         };
     }
@@ -219,8 +221,7 @@ public final class StaticFileHandler implements RequestHandler {
      * ranges asked or 416. Several ranges of a precompressed form get the whole of it: a multipart body's parts would
      * have no place to say their coding.
      */
-    private Response ranged(RequestHead head, FileRepresentation representation, Headers extra) {
-        Instant now = cache.clock().instant();
+    private Response ranged(RequestHead head, FileRepresentation representation, Headers extra, Instant now) {
         Headers request = head.headers();
         if (!head.method().equals("GET") || request.count("Range") != 1
                 || !IfRange.allows(request, representation.etag(), representation.lastModified(), now)) {
