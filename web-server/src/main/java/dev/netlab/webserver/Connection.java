@@ -326,7 +326,11 @@ final class Connection implements Runnable {
         if (bodyUnread || input.hasBuffered() || stream.available() > 0) {
             lingeringClose(stream, input);
         } else {
-            closeOutput();
+            try {
+                transport.endBeforeClose();
+            } catch (IOException e) {
+                LOG.log(Level.FINEST, "end of stream not sent", e);
+            }
         }
     }
 

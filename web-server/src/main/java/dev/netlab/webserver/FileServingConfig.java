@@ -7,6 +7,7 @@ import dev.netlab.webserver.files.OnTheFlyGzip;
 import dev.netlab.webserver.files.PathGlob;
 import dev.netlab.webserver.files.ServingPolicy;
 import io.helidon.config.Config;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,12 +15,18 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** The {@code webserver.*} settings of how files are answered: listing, precompressed siblings, Cache-Control, gzip per request. */
+/**
+ * The {@code webserver.*} settings of how files are answered: listing, precompressed siblings, Cache-Control, gzip
+ * per request, how long a stat is reused.
+ */
 final class FileServingConfig {
 
     /** Keys of a Cache-Control rule, which the bundled defaults (no rules) cannot show. */
     static final List<String> OPTIONAL_KEYS =
             List.of("webserver.cache-control.rules.*.pattern", "webserver.cache-control.rules.*.value");
+
+    /** A file changed on disk must not be answered as before for longer (nginx's open_file_cache_valid default). */
+    private static final Duration MAX_CHECK_INTERVAL = Duration.ofMinutes(1);
 
     private static final Pattern MEDIA_TYPE =
             Pattern.compile("[!#$%&'*+.^_`|~0-9a-z-]+/[!#$%&'*+.^_`|~0-9a-z-]+");
@@ -38,7 +45,8 @@ final class FileServingConfig {
         }
         String fallback = cache.optionalString("default").isEmpty() ? null : value(cache, "default");
         return new ServingPolicy(web.bool("directory-listing"), web.bool("precompressed"),
-                new CacheControlRules(rules, fallback), gzip(web.child("compression")));
+                new CacheControlRules(rules, fallback), gzip(web.child("compression")),
+                web.duration("file-check-interval", Duration.ZERO, MAX_CHECK_INTERVAL));
     }
 
     private static OnTheFlyGzip gzip(Settings compression) {

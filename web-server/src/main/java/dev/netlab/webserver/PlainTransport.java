@@ -43,6 +43,11 @@ record PlainTransport(SocketChannel channel) implements Transport {
     }
 
     @Override
+    public void endBeforeClose() {
+        // Nothing: the close sends the FIN, and nothing unread is left to turn it into a reset.
+    }
+
+    @Override
     public void abort() {
         try {
             channel.close();

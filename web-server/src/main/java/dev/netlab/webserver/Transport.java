@@ -26,6 +26,14 @@ interface Transport {
     /** Ends the server's side of the stream (TLS: close_notify first) while the client may still send. */
     void shutdownOutput() throws IOException;
 
+    /**
+     * Ends the stream before the socket is closed after a last answer with nothing more from the client: TLS sends
+     * close_notify; plain TCP sends nothing, the close that follows sends the FIN (no shutdown call of its own).
+     */
+    default void endBeforeClose() throws IOException {
+        shutdownOutput();
+    }
+
     /** Closes the socket at once: a blocked read or write (of any thread) fails. */
     void abort();
 

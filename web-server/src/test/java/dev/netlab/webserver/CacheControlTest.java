@@ -136,5 +136,13 @@ class CacheControlTest {
         assertThat(policy.listing()).isTrue();
         assertThat(policy.cacheControl().rules()).isEmpty();
         assertThat(policy.cacheControl().valueFor("/")).isNull();
+        assertThat(policy.fileCheckInterval()).isEqualTo(java.time.Duration.ofMillis(100));
+    }
+
+    @Test
+    void aFileCheckIntervalOverAMinuteNamesItsKey() {
+        assertThatThrownBy(() -> FileServingConfig.from(ConfigLoader.load(Optional.empty(), Map.of(),
+                Map.of("webserver.file-check-interval", "2m"))))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("webserver.file-check-interval");
     }
 }

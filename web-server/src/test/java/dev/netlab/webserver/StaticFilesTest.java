@@ -3,10 +3,12 @@ package dev.netlab.webserver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Random;
@@ -122,6 +124,25 @@ class StaticFilesTest {
             assertThat(after.text()).isEqualTo("p { color: red }\n");
             assertThat(after.header("ETag")).isNotEqualTo(before.header("ETag"));
         }
+    }
+
+    @Test
+    void aCachedFileChangedOnDiskIsServedFreshOnceTheDefaultCheckIntervalHasPassed() throws Exception {
+        Path page = root.resolve("HelloWorld.html");
+        // Settled, so the small-file cache holds it: the case where a reused stat answers from memory.
+        Files.setLastModifiedTime(page, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
+        RawHttp.Reply before = RawHttp.get(server.port(), "/HelloWorld.html");
+        RawHttp.get(server.port(), "/HelloWorld.html");
+        Files.writeString(page, "<p>changed</p>\n");
+        Files.setLastModifiedTime(page, FileTime.from(Instant.parse("2020-01-02T00:00:00Z")));
+        Poll.until(Duration.ofSeconds(5), "the changed file served", () -> {
+            try {
+                RawHttp.Reply after = RawHttp.get(server.port(), "/HelloWorld.html");
+                return after.text().equals("<p>changed</p>\n") && !after.header("ETag").equals(before.header("ETag"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     @Test

@@ -29,9 +29,11 @@ import java.util.logging.Logger;
 /**
  * GET and HEAD of files under the root: 200 with the file, 301 from "/dir" to "/dir/", index.html or a listing for a
  * directory, 404 for everything else. A file is opened per request, except a small one whose bytes the
- * {@link FileCache} holds and whose stat (made by the resolver for this request) shows it unchanged: a file changed
- * on disk is never served stale. A file with precompressed siblings is sent in the coding the client prefers, and a
- * GET with a Range gets the ranges of the representation it selected ({@link RangeResponses}).
+ * {@link FileCache} holds and whose stat shows it unchanged. The stat is made by the resolver for this request, or
+ * reused from an earlier request for the same target less than the policy's check interval ago: a file changed on
+ * disk is served as before for at most that interval (never as new bytes under the old validators). A file with
+ * precompressed siblings is sent in the coding the client prefers, and a GET with a Range gets the ranges of the
+ * representation it selected ({@link RangeResponses}).
  */
 public final class StaticFileHandler implements RequestHandler {
 
@@ -45,6 +47,8 @@ public final class StaticFileHandler implements RequestHandler {
     private final FileCache cache;
     private final AbsentSiblings absentSiblings;
     private final TargetRoutes routes;
+    /** How long a target's stat is reused, in milliseconds (0: a stat per request). */
+    private final long checkIntervalMillis;
 
     /** A handler whose cache tells settled files by {@code clock} (the wall clock: file times are wall-clock times). */
     public StaticFileHandler(PathResolver resolver, boolean listing, Clock clock) {
@@ -66,21 +70,32 @@ public final class StaticFileHandler implements RequestHandler {
         this.cache = cache;
         this.absentSiblings = new AbsentSiblings(cache.clock());
         this.routes = new TargetRoutes(resolver, policy.cacheControl());
+        this.checkIntervalMillis = policy.fileCheckInterval().toMillis();
     }
 
     @Override
     public Response handle(RequestHead head) throws HttpException {
         TargetRoutes.Route route = routes.route(head.target());
         RequestTarget target = route.target();
+        // The present of the answer's fields, taken before the stat: a reused stat is never older than the interval.
+        Instant now = cache.clock().instant();
+        RecentStat.Checked checked = checkIntervalMillis > 0
+                ? route.stat().reusable(now.toEpochMilli(), checkIntervalMillis) : null;
+        if (checked != null) {
+            Response reused = file(head, checked.file(), checked.siblings(), route, true, now);
+            if (reused != null) {
+                return reused;
+            }
+        }
         return switch (resolver.resolve(route.plan())) {
             case Resolution.NotFound notFound -> notFound();
             // "/page.html/" names a directory that does not exist.
-            case Resolution.File file -> target.trailingSlash() ? notFound() : file(head, file, route);
-            case Resolution.Directory directory -> directory(head, directory, target);
+            case Resolution.File file -> target.trailingSlash() ? notFound() : statted(head, file, route, now);
+            case Resolution.Directory directory -> directory(head, directory, target, now);
         };
     }
 
-    private Response directory(RequestHead head, Resolution.Directory directory, RequestTarget target) {
+    private Response directory(RequestHead head, Resolution.Directory directory, RequestTarget target, Instant now) {
         if (!target.trailingSlash() && !directory.segments().isEmpty()) {
             // Relative links in the page resolve against "/dir/", not "/"; the query goes along.
             String location = PathEncoding.path(directory.segments()) + "/"
@@ -91,8 +106,9 @@ public final class StaticFileHandler implements RequestHandler {
         if (resolver.child(directory, "index.html") instanceof Resolution.File index) {
             List<String> segments = new ArrayList<>(directory.segments());
             segments.add("index.html");
-            return file(head, index, MimeTypes.forFileName(index.path().getFileName().toString()),
-                    policy.cacheControl().valueFor(PathResolver.urlPath(segments, false)), new RecentAnswers());
+            return file(head, index, siblings(index), MimeTypes.forFileName(index.path().getFileName().toString()),
+                    policy.cacheControl().valueFor(PathResolver.urlPath(segments, false)), new RecentAnswers(), false,
+                    now);
         }
         if (!policy.listing()) {
             return notFound();
@@ -109,37 +125,50 @@ public final class StaticFileHandler implements RequestHandler {
         }
     }
 
-    /**
-     * Answers for a file reached by {@code route}: picks the representation (the file or a precompressed sibling),
-     * evaluates the request's preconditions against the validators of the resolver's stat, so a 304 or 412 never
-     * opens the file (nor reads the cache), then serves it whole or in ranges.
-     */
-    private Response file(RequestHead head, Resolution.File original, TargetRoutes.Route route) {
-        // The route's type is its last name's: it holds while no link replaced the file by its real path.
-        String type = original.path() == route.plan().path(route.plan().names().size() - 1) ? route.type()
-                : MimeTypes.forFileName(original.path().getFileName().toString());
-        return file(head, original, type, route.cacheControl(), route.answers());
+    /** Answers for a file just stat'ed for {@code route} (at {@code now}), remembered for the next requests. */
+    private Response statted(RequestHead head, Resolution.File original, TargetRoutes.Route route, Instant now) {
+        List<Precompressed.Sibling> siblings = siblings(original);
+        if (checkIntervalMillis > 0) {
+            route.stat().remember(original, siblings, now.toEpochMilli());
+        }
+        return file(head, original, siblings, route, false, now);
+    }
+
+    /** The usable precompressed siblings of {@code original}, none when they are not served. */
+    private List<Precompressed.Sibling> siblings(Resolution.File original) {
+        return policy.precompressed() ? Precompressed.find(resolver, original, absentSiblings) : List.of();
     }
 
     /**
-     * {@link #file(RequestHead, Resolution.File, TargetRoutes.Route)} with its type and Cache-Control known, and
-     * where the ETag and 304 head last made for it are remembered.
+     * Answers for a file reached by {@code route}: picks the representation (the file or a precompressed sibling),
+     * evaluates the request's preconditions against the validators of the stat, so a 304 or 412 never opens the file
+     * (nor reads the cache), then serves it whole or in ranges. Null when {@code reused} (the stat is an earlier
+     * request's) and the answer would read a file the cache does not hold under that stat: its bytes could be newer
+     * than the stat's validators, so the caller stats again.
      */
-    private Response file(RequestHead head, Resolution.File original, String type, String cacheControl,
-                          RecentAnswers answers) {
+    private Response file(RequestHead head, Resolution.File original, List<Precompressed.Sibling> siblings,
+                          TargetRoutes.Route route, boolean reused, Instant now) {
+        // The route's type is its last name's: it holds while no link replaced the file by its real path.
+        String type = original.path() == route.plan().path(route.plan().names().size() - 1) ? route.type()
+                : MimeTypes.forFileName(original.path().getFileName().toString());
+        return file(head, original, siblings, type, route.cacheControl(), route.answers(), reused, now);
+    }
+
+    /**
+     * {@link #file(RequestHead, Resolution.File, List, TargetRoutes.Route, boolean, Instant)} with its type and Cache-Control
+     * known, and where the ETag and 304 head last made for it are remembered.
+     */
+    private Response file(RequestHead head, Resolution.File original, List<Precompressed.Sibling> siblings,
+                          String type, String cacheControl, RecentAnswers answers, boolean reused, Instant now) {
         Headers extra = new Headers();
         String coding = null;
         Resolution.File selected = original;
-        if (policy.precompressed()) {
-            List<Precompressed.Sibling> siblings = Precompressed.find(resolver, original, absentSiblings);
-            if (!siblings.isEmpty()) {
-                // Every answer for this path depends on Accept-Encoding, the identity one included.
-                extra.add("Vary", "Accept-Encoding");
-                coding = AcceptEncoding.choose(head.headers().all("Accept-Encoding"),
-                        Precompressed.codings(siblings));
-                if (coding != null) {
-                    selected = Precompressed.of(siblings, coding);
-                }
+        if (!siblings.isEmpty()) {
+            // Every answer for this path depends on Accept-Encoding, the identity one included.
+            extra.add("Vary", "Accept-Encoding");
+            coding = AcceptEncoding.choose(head.headers().all("Accept-Encoding"), Precompressed.codings(siblings));
+            if (coding != null) {
+                selected = Precompressed.of(siblings, coding);
             }
         }
         boolean gzipPerRequest = false;
@@ -163,7 +192,11 @@ public final class StaticFileHandler implements RequestHandler {
         }
         return switch (Preconditions.evaluate(head, etag, modified)) {
             case PROCEED -> {
-                FileRepresentation representation = open(selected);
+                FileRepresentation representation = reused ? cache.lookup(selected.path(), selected.attributes())
+                        : open(selected);
+                if (representation == null && reused) {
+                    yield null;
+                }
                 if (representation == null) {
                     yield notFound();
                 }
@@ -175,10 +208,10 @@ public final class StaticFileHandler implements RequestHandler {
                 } else if (coding != null) {
                     representation = representation.encoded(type, coding);
                 }
-                yield ranged(head, representation, extra);
+                yield ranged(head, representation, extra, now);
             }
             case NOT_MODIFIED -> new Response(Status.NOT_MODIFIED,
-                    answers.notModified(extra, etag, modified, cache.clock().instant()), Body.EMPTY);
+                    answers.notModified(extra, etag, modified, now), Body.EMPTY);
             case PRECONDITION_FAILED -> Response.error(Status.PRECONDITION_FAILED, null);
         };
     }
@@ -188,8 +221,7 @@ public final class StaticFileHandler implements RequestHandler {
      * ranges asked or 416. Several ranges of a precompressed form get the whole of it: a multipart body's parts would
      * have no place to say their coding.
      */
-    private Response ranged(RequestHead head, FileRepresentation representation, Headers extra) {
-        Instant now = cache.clock().instant();
+    private Response ranged(RequestHead head, FileRepresentation representation, Headers extra, Instant now) {
         Headers request = head.headers();
         if (!head.method().equals("GET") || request.count("Range") != 1
                 || !IfRange.allows(request, representation.etag(), representation.lastModified(), now)) {

@@ -6,10 +6,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * What each recent request target comes to before the file system is asked (parsed, decoded, normalised, the path
  * of each step, the file's type and Cache-Control), kept by the target's text: a site's answers come from a few
- * targets, and these steps cost more than the stat that follows. Every file-system step of a request is still taken
- * for each request. Bounded (a route holds a path per segment, each as long as the path to it): targets longer than
- * {@link #MAX_TARGET_CHARS} or deeper than {@link #MAX_SEGMENTS} are not kept, and at {@link #MAX_ENTRIES} the
- * memory starts over.
+ * targets, and these steps cost more than the stat that follows. The file-system steps are taken for a request
+ * whenever the route's {@link RecentStat} is older than the check interval. Bounded (a route holds a path per
+ * segment, each as long as the path to it): targets longer than {@link #MAX_TARGET_CHARS} or deeper than
+ * {@link #MAX_SEGMENTS} are not kept, and at {@link #MAX_ENTRIES} the memory starts over.
  */
 final class TargetRoutes {
 
@@ -28,9 +28,10 @@ final class TargetRoutes {
      * @param type         the Content-Type of the file its last name names (when no link replaces it)
      * @param cacheControl the Cache-Control of its path as a file, or null
      * @param answers      what its last answers were built from, to build the next ones from
+     * @param stat         what its last stat found, reused within the check interval
      */
     record Route(RequestTarget target, PathResolver.Plan plan, String type, String cacheControl,
-                 RecentAnswers answers) {
+                 RecentAnswers answers, RecentStat stat) {
     }
 
     private final ConcurrentHashMap<String, Route> routes = new ConcurrentHashMap<>();
@@ -60,7 +61,7 @@ final class TargetRoutes {
             type = MimeTypes.forFileName(plan.names().getLast());
             control = cacheControl.valueFor(PathResolver.urlPath(plan.names(), false));
         }
-        route = new Route(target, plan, type, control, new RecentAnswers());
+        route = new Route(target, plan, type, control, new RecentAnswers(), new RecentStat());
         boolean small = rawTarget.length() <= MAX_TARGET_CHARS
                 && (plan.names() == null || plan.names().size() <= MAX_SEGMENTS);
         if (small) {

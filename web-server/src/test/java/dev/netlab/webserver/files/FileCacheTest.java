@@ -1,5 +1,7 @@
 package dev.netlab.webserver.files;
 
+import static dev.netlab.webserver.files.TestFiles.text;
+import static dev.netlab.webserver.files.TestFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netlab.webserver.http.Body;
@@ -10,11 +12,9 @@ import dev.netlab.webserver.http.RequestHead;
 import dev.netlab.webserver.http.Response;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
@@ -162,34 +162,12 @@ class FileCacheTest {
                 BodyFraming.NONE);
     }
 
-    /** Writes in place (same inode), then sets the modification time. */
-    private static void write(Path file, String text, Instant modified) throws IOException {
-        Files.writeString(file, text, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE);
-        Files.setLastModifiedTime(file, FileTime.from(modified));
-    }
-
     private static byte[] bytes(Response response) throws IOException {
         try (Body body = response.body()) {
             ByteBuffer view = ((Body.Shared) body).view();
             byte[] bytes = new byte[view.remaining()];
             view.get(bytes);
             return bytes;
-        }
-    }
-
-    private static String text(Response response) throws IOException {
-        try (Body body = response.body()) {
-            return switch (body) {
-                case Body.Bytes bytes -> new String(bytes.data(), StandardCharsets.UTF_8);
-                case Body.FileRegion region -> {
-                    ByteBuffer buffer = ByteBuffer.allocate((int) region.length());
-                    region.channel().read(buffer, region.position());
-                    yield new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
-                }
-                case Body.Empty empty -> "";
-                default -> throw new AssertionError("not a whole file's body: " + body);
-            };
         }
     }
 }
