@@ -165,6 +165,10 @@ final class TargetSupervisor {
         return true;
     }
 
+    // EXPERIMENT (removed before merge): pacing variants for the bench.
+    private static final dev.netlab.pingclient.probe.Pacing PACING = new dev.netlab.pingclient.probe.Pacing(
+            Long.getLong("pt.slotMicros", 10_000) * 1_000, Boolean.getBoolean("pt.readWhileIdle"));
+
     private Running launch(InetSocketAddress address) {
         StreamSpec spec = new StreamSpec(target.name(), address, target.mode(), target.interval(), target.timeout(),
                 target.size(), 0, null);
@@ -182,7 +186,7 @@ final class TargetSupervisor {
                 try {
                     ProbeStream stream;
                     try {
-                        stream = ProbeStream.open(spec, events, clock, random.nextLong());
+                        stream = ProbeStream.open(spec, PACING, events, clock, random.nextLong());
                     } finally {
                         opened.countDown();
                     }
