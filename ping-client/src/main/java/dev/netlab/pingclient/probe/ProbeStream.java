@@ -27,7 +27,8 @@ import java.util.concurrent.locks.LockSupport;
  * Probes one address from one thread (a virtual thread in the service): sends on a fixed-rate schedule whose
  * reference is the intended send time, so a slow reply or a stall never pushes later probes back (no coordinated
  * omission), and between sends waits for replies with a timeout that ends at the next send or the next probe's
- * deadline.
+ * deadline. Its {@link Pacing} may put the sends on a grid shared by every stream and let it sleep, without a read,
+ * while no reply is awaited.
  *
  * <p>The probe socket is a connected {@link DatagramChannel}, so an ICMP port unreachable surfaces as a
  * {@link PortUnreachableException}. A connected socket never sees datagrams from other addresses, so a second,
