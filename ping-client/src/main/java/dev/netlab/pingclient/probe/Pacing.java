@@ -4,9 +4,9 @@ import java.time.Duration;
 
 /**
  * How a stream times its sends and what it does between them. {@link #EXACT} (the command): every send at its
- * intended time, and a read always waiting for what arrives. {@link #SHARED} (the service): sends on a grid of
- * slots shared by every stream of the process, and a stream that waits for no reply sleeps until its next send, so
- * that the streams of one slot share their wake-ups instead of each waking an idle core on its own.
+ * intended time, and a read always waiting for what arrives. The service's (its {@code pingclient.send-slot}): sends
+ * on a grid of slots shared by every stream of the process, and a stream that waits for no reply sleeps until its
+ * next send, so that the streams of one slot share their wake-ups instead of each waking an idle core on its own.
  *
  * @param slotNanos     the grid's slot; 0 for no grid
  * @param readWhileIdle whether a stream with no probe waiting for its reply still reads (a duplicate or late reply
@@ -16,7 +16,7 @@ public record Pacing(long slotNanos, boolean readWhileIdle) {
 
     /** The command's pacing: the exact schedule, always reading. */
     public static final Pacing EXACT = new Pacing(0, true);
-    /** The service's pacing: 10 ms slots, asleep while no reply is awaited. */
+    /** A shared grid of 10 ms slots, asleep while no reply is awaited (the service's shape, with its own slot). */
     public static final Pacing SHARED = new Pacing(Duration.ofMillis(10).toNanos(), false);
     /** A schedule uses the grid only when its interval spans this many slots, so that no two sends share a slot. */
     static final long MIN_SLOTS_PER_INTERVAL = 10;

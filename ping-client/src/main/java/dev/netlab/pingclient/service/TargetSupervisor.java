@@ -5,7 +5,6 @@ import dev.netlab.kit.log.ThrottledLog;
 import dev.netlab.pingclient.metrics.PingFamilies;
 import dev.netlab.pingclient.metrics.SeriesLabels;
 import dev.netlab.pingclient.metrics.StreamCounters;
-import dev.netlab.pingclient.probe.Pacing;
 import dev.netlab.pingclient.probe.ProbeEvents;
 import dev.netlab.pingclient.probe.ProbeStream;
 import dev.netlab.pingclient.probe.ReportFields;
@@ -185,7 +184,7 @@ final class TargetSupervisor {
                     try {
                         // The service's streams share wake-ups (sends on a common grid, asleep while no reply is
                         // awaited): at 1,000 targets that halves the CPU the probing costs.
-                        stream = ProbeStream.open(spec, Pacing.SHARED, events, clock, random.nextLong());
+                        stream = ProbeStream.open(spec, config.pacing(), events, clock, random.nextLong());
                     } finally {
                         opened.countDown();
                     }
