@@ -125,6 +125,7 @@ for n in $TARGETS_LIST; do
     quiet=$(eden_allocated_during "$pid" sleep "$SECONDS_MEASURED")
     t1=$(cpu_ticks "$pid"); s1=$(date +%s.%N)
     rss=$(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$pid/status")
+    curl -fsS -o "$WORK/targets.json" "http://127.0.0.1:$admin/api/targets"
     # Ten scrapes back to back: time each, and the allocation above the quiet period's rate.
     : >"$WORK/scrape-times.txt"; s2=$(date +%s.%N)
     scraping=$(eden_allocated_during "$pid" scrape_ten "$admin")
@@ -141,10 +142,22 @@ for n in $TARGETS_LIST; do
     kill "$pid"; wait "$pid" 2>/dev/null || true
     after="$(reflected)"
     python3 - "$n" "$heap" "$rss" "$t0" "$t1" "$s0" "$s1" "$live" "$((after - before))" "$WORK/metrics.txt" \
-        "$scrape_ms" "$quiet" "$scraping" "$s2" "$s3" "$series" "$(getconf CLK_TCK)" "$WORK/metrics-start.txt" "$WORK/metrics-first.txt" <<'PY'
-import re, statistics, sys
+        "$scrape_ms" "$quiet" "$scraping" "$s2" "$s3" "$series" "$(getconf CLK_TCK)" "$WORK/metrics-start.txt" \
+        "$WORK/metrics-first.txt" "$WORK/targets.json" <<'PY'
+import json, re, statistics, sys
 (n, heap, rss, t0, t1, s0, s1, live, reflected, metrics, scrapes, quiet, scraping, s2, s3, series, hz,
- start, first) = sys.argv[1:]
+ start, first, targets) = sys.argv[1:]
+
+def rtts(node):
+    """Every address's rtt_ms statistics in GET /api/targets (recent replies, stats-window of them)."""
+    if isinstance(node, dict):
+        if isinstance(node.get('rtt_ms'), dict) and node['rtt_ms'].get('p50') is not None:
+            yield node['rtt_ms']
+        for value in node.values():
+            yield from rtts(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from rtts(value)
 
 def slow(path):
     """Replies received and those slower than 10 ms (the le="0.01" bucket), summed over addresses."""
@@ -168,6 +181,13 @@ print(f"{n:<8} {heap + 'm':>8} {rss:>9} {cpu:8.2f} {live:>8} {int(total['pingcli
       f"{reflected:>9} {int(total['pingclient_packets_lost_total']):>7} {int(total['pingclient_packets_late_total']):>9} "
       f"{statistics.median(times):10.1f} {scrape_alloc:10.1f} {quiet_rate / 1024:12.2f}   ({series} series,"
       f" scrape max {max(times):.0f} ms)")
+stats = list(rtts(json.load(open(targets))))
+if stats:
+    p50 = sorted(1000 * r['p50'] for r in stats)
+    p99 = sorted(1000 * r['p99'] for r in stats)
+    print(f"         RTT per address ({len(stats)}): median of p50 {statistics.median(p50):.0f} us"
+          f" (addresses' p50 from {p50[len(p50) // 10]:.0f} to {p50[len(p50) * 9 // 10]:.0f} us, 10th-90th),"
+          f" median of p99 {statistics.median(p99):.0f} us")
 (c0, s0_), (c1, s1_), (c2, s2_) = slow(start), slow(first), slow(metrics)
 print(f"         replies over 10 ms: quiet window {int(s1_ - s0_)} of {int(c1 - c0)},"
       f" scrape window {int(s2_ - s1_)} of {int(c2 - c1)}")

@@ -21,12 +21,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Probes one address from one thread (a virtual thread in the service): sends on a fixed-rate schedule whose
  * reference is the intended send time, so a slow reply or a stall never pushes later probes back (no coordinated
  * omission), and between sends waits for replies with a timeout that ends at the next send or the next probe's
- * deadline.
+ * deadline. Its {@link Pacing} may put the sends on a grid shared by every stream and let it sleep, without a read,
+ * while no reply is awaited.
  *
  * <p>The probe socket is a connected {@link DatagramChannel}, so an ICMP port unreachable surfaces as a
  * {@link PortUnreachableException}. A connected socket never sees datagrams from other addresses, so a second,
@@ -50,6 +52,7 @@ public final class ProbeStream {
     private static final java.util.Set<String> PORTS = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final StreamSpec spec;
+    private final Pacing pacing;
     private final ProbeEvents events;
     private final Clock clock;
     private final ProbeCodec codec;
@@ -61,10 +64,13 @@ public final class ProbeStream {
     private final String portKey;
     private final ThrottledLog stalls = ThrottledLog.every(LOG_INTERVAL, LOG);
     private final ThrottledLog replyFailures = ThrottledLog.every(LOG_INTERVAL, LOG);
+    /** The thread in {@link #run()}, which {@link #stop()} wakes when it sleeps between sends. */
+    private volatile Thread runner;
 
-    private ProbeStream(StreamSpec spec, ProbeEvents events, Clock clock, long session, DatagramChannel channel,
-                        DatagramChannel foreign, String portKey) {
+    private ProbeStream(StreamSpec spec, Pacing pacing, ProbeEvents events, Clock clock, long session,
+                        DatagramChannel channel, DatagramChannel foreign, String portKey) {
         this.portKey = portKey;
+        this.pacing = pacing;
         this.buffer = new byte[Math.max(MIN_BUFFER, spec.size() + 256)];
         this.spec = spec;
         this.events = events;
@@ -75,11 +81,21 @@ public final class ProbeStream {
     }
 
     /**
-     * Opens the stream's sockets.
+     * Opens the stream's sockets; the stream keeps the exact schedule ({@link Pacing#EXACT}).
      *
      * @throws IOException when no local socket can be opened or connected (a local socket error)
      */
     public static ProbeStream open(StreamSpec spec, ProbeEvents events, Clock clock, long session) throws IOException {
+        return open(spec, Pacing.EXACT, events, clock, session);
+    }
+
+    /**
+     * Opens the stream's sockets; the stream paces its sends and waits as {@code pacing} says.
+     *
+     * @throws IOException when no local socket can be opened or connected (a local socket error)
+     */
+    public static ProbeStream open(StreamSpec spec, Pacing pacing, ProbeEvents events, Clock clock, long session)
+            throws IOException {
         InetAddress target = spec.address().getAddress();
         StandardProtocolFamily family = target instanceof Inet6Address ? StandardProtocolFamily.INET6
                 : StandardProtocolFamily.INET;
@@ -96,7 +112,8 @@ public final class ProbeStream {
                 channel.bind(new InetSocketAddress(any, 0));
             }
             channel.connect(spec.address());
-            return new ProbeStream(spec, events, clock, session, channel, foreign, port < 0 ? null : family + ":" + port);
+            return new ProbeStream(spec, pacing, events, clock, session, channel, foreign,
+                    port < 0 ? null : family + ":" + port);
         } catch (IOException | RuntimeException e) {
             channel.close();
             if (foreign != null) {
@@ -176,6 +193,7 @@ public final class ProbeStream {
         long seq = 0;
         DatagramSocket socket = channel.socket();
         boolean ended = false;
+        runner = Thread.currentThread();
         try {
             while (!stopped.get()) {
                 long now = System.nanoTime();
@@ -184,7 +202,8 @@ public final class ProbeStream {
                     break;
                 }
                 boolean more = spec.count() == 0 || seq < spec.count();
-                if (more && now - nextSend >= 0) {
+                long sendAt = pacing.sendAt(nextSend, intervalNanos);
+                if (more && now - sendAt >= 0) {
                     // Once per send, not per wake-up: foreign datagrams are rare and the check is a system call.
                     drainForeign();
                     seq++;
@@ -205,7 +224,7 @@ public final class ProbeStream {
                 }
                 long wake = Long.MAX_VALUE;
                 if (more) {
-                    wake = nextSend;
+                    wake = sendAt;
                 }
                 long deadline = tracker.nextDeadline().orElse(Long.MAX_VALUE);
                 if (deadline != Long.MAX_VALUE && (wake == Long.MAX_VALUE || deadline - wake < 0)) {
@@ -215,6 +234,12 @@ public final class ProbeStream {
                     wake = end;
                 }
                 long waitNanos = wake - now;
+                if (!pacing.readWhileIdle() && tracker.outstanding() == 0) {
+                    // No reply is awaited: sleep without a read (no poller registration, no read that times out).
+                    // What arrives meanwhile waits in the socket's buffer until the next read.
+                    LockSupport.parkNanos(this, waitNanos);
+                    continue;
+                }
                 // SO_TIMEOUT has millisecond granularity and 0 means forever: wait at least 1 ms and keep reading.
                 // Rounded up: rounded down, a wait for the next send woke just before it and waited again, two
                 // timed reads (each a poller registration and a timer) per probe instead of one.
@@ -340,6 +365,10 @@ public final class ProbeStream {
     public void stop() {
         stopped.set(true);
         close();
+        Thread sleeping = runner;
+        if (sleeping != null) {
+            LockSupport.unpark(sleeping);
+        }
     }
 
     /** Releases the sockets. */

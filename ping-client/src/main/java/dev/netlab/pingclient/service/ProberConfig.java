@@ -3,6 +3,7 @@ package dev.netlab.pingclient.service;
 import dev.netlab.kit.config.InvalidConfigException;
 import dev.netlab.kit.config.Settings;
 import dev.netlab.kit.lifecycle.ThreadKind;
+import dev.netlab.pingclient.probe.Pacing;
 import dev.netlab.pingclient.probe.ProbeCodec;
 import dev.netlab.pingclient.probe.ProbeMemory;
 import dev.netlab.pingclient.probe.TargetAddress;
@@ -25,11 +26,15 @@ import java.util.regex.Pattern;
  * @param statsWindow     how many recent replies the API's RTT statistics cover
  * @param maxOutstanding  the most probes one stream may have waiting for their replies (interval x timeout fits)
  * @param receiveThread   the kind of thread each probe stream (its sends and receive loop) runs on
+ * @param sendSlot        the grid every stream's sends are put on, so that streams share their wake-ups; zero for
+ *                        each send at its exact time
  */
 public record ProberConfig(List<TargetConfig> targets, Duration resolveInterval, int maxAddresses, int statsWindow,
-                           int maxOutstanding, ThreadKind receiveThread) {
+                           int maxOutstanding, ThreadKind receiveThread, Duration sendSlot) {
 
     private static final String MAX_OUTSTANDING = "max-outstanding-probes";
+    /** A slot longer than this would move a send by more than a human notices on a 1 s schedule. */
+    private static final Duration MAX_SEND_SLOT = Duration.ofMillis(100);
 
     private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final Set<String> RESERVED = Set.of("target", "address", "kind", "le", "quantile");
@@ -62,7 +67,7 @@ public record ProberConfig(List<TargetConfig> targets, Duration resolveInterval,
             targets.add(target);
         }
         return new ProberConfig(List.copyOf(targets), resolveInterval, maxAddresses, window, maxOutstanding,
-                pc.choice("receive-thread", ThreadKind.class));
+                pc.choice("receive-thread", ThreadKind.class), pc.duration("send-slot", Duration.ZERO, MAX_SEND_SLOT));
     }
 
     private static TargetConfig target(Settings t, Duration defaultInterval, Duration defaultTimeout) {
@@ -92,6 +97,11 @@ public record ProberConfig(List<TargetConfig> targets, Duration resolveInterval,
         return new TargetConfig(name, host, port, mode, interval, timeout, size, Map.copyOf(labels));
     }
 
+    /** How the service's streams pace their sends: on the configured grid, asleep while no reply is awaited. */
+    public Pacing pacing() {
+        return new Pacing(sendSlot.toNanos(), false);
+    }
+
     /** Every label key some target sets: Prometheus wants one label set per metric name. */
     public List<String> labelKeys() {
         return targets.stream().flatMap(t -> t.labels().keySet().stream()).distinct().sorted().toList();
@@ -106,6 +116,7 @@ public record ProberConfig(List<TargetConfig> targets, Duration resolveInterval,
     }
 
     private ProberConfig withoutTargets() {
-        return new ProberConfig(List.of(), resolveInterval, maxAddresses, statsWindow, maxOutstanding, receiveThread);
+        return new ProberConfig(List.of(), resolveInterval, maxAddresses, statsWindow, maxOutstanding, receiveThread,
+                sendSlot);
     }
 }

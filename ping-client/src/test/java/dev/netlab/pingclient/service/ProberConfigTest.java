@@ -9,6 +9,7 @@ import dev.netlab.kit.config.InvalidConfigException;
 import dev.netlab.kit.config.Settings;
 import dev.netlab.kit.lifecycle.ServiceMain;
 import dev.netlab.kit.lifecycle.ThreadKind;
+import dev.netlab.pingclient.probe.Pacing;
 import dev.netlab.pingclient.Main;
 import dev.netlab.pingprotocol.Mode;
 import java.nio.file.Files;
@@ -156,6 +157,18 @@ class ProberConfigTest {
         assertThatThrownBy(() -> read(null, Map.of("PINGCLIENT_RECEIVE_dash_THREAD", "green")))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("pingclient.receive-thread").hasMessageContaining("green");
+        assertThatThrownBy(() -> read(null, Map.of("PINGCLIENT_SEND_dash_SLOT", "1s")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("pingclient.send-slot").hasMessageContaining("100ms");
+    }
+
+    @Test
+    void theSendSlotIsTwoMillisecondsAndZeroSendsAtTheExactTimes() throws Exception {
+        Pacing pacing = read(null, Map.of()).pacing();
+        assertThat(pacing.slotNanos()).isEqualTo(Duration.ofMillis(2).toNanos());
+        assertThat(pacing.readWhileIdle()).isFalse();
+        Pacing exact = read(null, Map.of("PINGCLIENT_SEND_dash_SLOT", "0s")).pacing();
+        assertThat(exact.sendAt(1_234_567L, Duration.ofSeconds(1).toNanos())).isEqualTo(1_234_567L);
     }
 
     @Test
