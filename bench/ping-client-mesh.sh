@@ -14,7 +14,10 @@
 # rule ping-client/README.md states) and MALLOC_ARENA_MAX=2 (unless MALLOC_ARENA_MAX is set). Per count: RSS, CPU of
 # the prober over SECONDS_MEASURED after a warm-up, the live heap after a full GC, probes the reflector answered
 # against probes counted lost, and 10 scrapes of /metrics (time, size, allocation from jstat) next to a quiet period;
-# 10 s after the start line, the peak RSS so far (VmHWM: the start's peak) and the probes counted lost and late by then.
+# 10 s after the start line, the peak RSS so far (VmHWM: the start's peak) and the probes counted lost and late by then;
+# after the measured window, the addresses' RTT from GET /api/targets (the median of their p50s, the 10th-90th
+# percentile of those p50s, the median of their p99s). The service's own settings pass through the environment
+# (PINGCLIENT_SEND_dash_SLOT=0s, say).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
