@@ -515,6 +515,21 @@ class LauncherIT {
                 .contains("Grafana is not installed").contains("Compose stack");
     }
 
+    /** The web-server starts with a 32 MB young generation (its tail at saturation), the others with 16 MB of heap. */
+    @Test
+    void theWebServerStartsWithAYoungGenerationForSaturationAndTheOthersWithASmallHeap() throws Exception {
+        ServiceProcess up = run(environment(), "up", "--dry-run", "--no-build");
+        assertThat(up.process().exitValue()).as(up.stderr()).isZero();
+        for (String service : SERVICES) {
+            String line = up.stdout().lines().filter(l -> l.contains("/" + service + ".jar")).findFirst().orElseThrow();
+            if (service.equals("web-server")) {
+                assertThat(line).contains(" -XX:+UseSerialGC -Xms48m -Xmn32m ");
+            } else {
+                assertThat(line).contains(" -XX:+UseSerialGC -Xms16m ").doesNotContain("-Xmn");
+            }
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "web-server                      | -pl web-server -am",
