@@ -20,19 +20,7 @@ class DrainWakeOrderTest {
     @Test
     void aConnectionAnsweredBeforeTheDrainIsWokenBeforeOneAnsweredInIt() throws Exception {
         CountDownLatch canaryMayRun = new CountDownLatch(1);
-        // A canary that does not run once woken, as behind a full local queue: the drain opens and stays on, its
-        // leavers held (the hold is longer than the test).
-        SchedulerWatch watch = new SchedulerWatch(Duration.ofMillis(1), Duration.ofNanos(500_000),
-                Duration.ofSeconds(30), new SchedulerWatch.Interleaving() {
-                    @Override
-                    public void canaryWoke() {
-                        try {
-                            canaryMayRun.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
-                });
+        SchedulerWatch watch = HeldCanaryWatch.until(canaryMayRun);
         Thread answeredInTheDrain = null;
         Thread answeredBefore = null;
         try {
