@@ -515,6 +515,21 @@ class LauncherIT {
                 .contains("Grafana is not installed").contains("Compose stack");
     }
 
+    /** The web-server starts with a larger young generation (its tail at saturation), the others with the default. */
+    @Test
+    void theWebServerStartsWithAYoungGenerationForSaturationAndTheOthersWithASmallHeap() throws Exception {
+        ServiceProcess up = run(environment(), "up", "--dry-run", "--no-build");
+        assertThat(up.process().exitValue()).as(up.stderr()).isZero();
+        for (String service : SERVICES) {
+            String line = up.stdout().lines().filter(l -> l.contains("/" + service + ".jar")).findFirst().orElseThrow();
+            if (service.equals("web-server")) {
+                assertThat(line).contains(" -XX:+UseSerialGC -Xms16m -XX:NewSize=32m ");
+            } else {
+                assertThat(line).contains(" -XX:+UseSerialGC -Xms16m ").doesNotContain("NewSize");
+            }
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "web-server                      | -pl web-server -am",

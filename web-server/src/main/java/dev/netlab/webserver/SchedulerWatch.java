@@ -2,6 +2,8 @@ package dev.netlab.webserver;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,10 +30,11 @@ import java.util.concurrent.locks.LockSupport;
  * the local queue leave as soon as they resume from their yield, so the local queue empties within a few
  * microseconds per connection, not a round of requests. The carriers then take the work from outside, the canary
  * among it. The leavers are held until the carriers have nothing else left to run (or briefly after the canary ran),
- * then the canary, itself on a carrier, wakes them in the order they left: they return to its local queue in that
- * order, and the connections keep one round-robin order across drains (released from outside instead, they came
- * back through a second queue and were served less often than the ones the poller woke). With no starvation the
- * watch costs a wake-up per turn and nothing per request; with no requests it sleeps.
+ * then the canary, itself on a carrier, wakes them in the order they were last answered (those that left as they
+ * resumed from their yield, then those answered in the drain, each in the order they left): they return to its local
+ * queue in that order, and the connections keep one round-robin order across drains (released from outside instead,
+ * they came back through a second queue and were served less often than the ones the poller woke). With no
+ * starvation the watch costs a wake-up per turn and nothing per request; with no requests it sleeps.
  *
  * <p>No connection is held longer than the hold (50 ms) and every drain ends, whatever the interleaving: a canary
  * that ran just before the drain opened, or is otherwise not pending while the drain waits for it, is woken again.
@@ -76,7 +79,10 @@ final class SchedulerWatch {
     private long drainsOpened;
     /** When the watcher saw that the canary had run in the current drain (0: not yet; the watcher's thread only). */
     private long canarySeenAt;
-    private final ConcurrentLinkedQueue<Thread> leaving = new ConcurrentLinkedQueue<>();
+    /** Leavers answered before the drain opened (they left as they resumed from their yield): woken first. */
+    private final ConcurrentLinkedQueue<Thread> leftAfterYield = new ConcurrentLinkedQueue<>();
+    /** Leavers answered in the drain (they left at their next wait): woken after those, as they were answered later. */
+    private final ConcurrentLinkedQueue<Thread> leftAfterAnswer = new ConcurrentLinkedQueue<>();
     private final Thread canary;
     private final Thread watcher;
     /** The number of the drain on, or 0; whoever moves it to 0 (the canary or the fallback) ends the drain. */
@@ -142,7 +148,7 @@ final class SchedulerWatch {
         if (openDrain.get() == 0) {
             return false;
         }
-        leave();
+        leave(leftAfterAnswer);
         return true;
     }
 
@@ -153,7 +159,7 @@ final class SchedulerWatch {
     void yieldTurn() {
         Thread.yield();
         if (openDrain.get() != 0) {
-            leave();
+            leave(leftAfterYield);
         }
     }
 
@@ -192,8 +198,8 @@ final class SchedulerWatch {
         return tally.totals();
     }
 
-    private void leave() {
-        leaving.add(Thread.currentThread());
+    private void leave(ConcurrentLinkedQueue<Thread> leavers) {
+        leavers.add(Thread.currentThread());
         leaves.increment();
         // Woken by the canary once the carriers have run the work from outside (or by the watcher as a fallback).
         LockSupport.park(this);
@@ -206,7 +212,7 @@ final class SchedulerWatch {
             interleaving.canaryWoke();
             long drain = openDrain.get();
             if (drain != 0 && releaseAskedFor == drain) {
-                // Woken from a carrier, the leavers go to its local queue, in the order they left.
+                // Woken from a carrier, the leavers go to its local queue, in the order they were last answered.
                 end(drain, false);
             } else if (drain != 0) {
                 canaryRanIn = drain;
@@ -389,12 +395,29 @@ final class SchedulerWatch {
         turnNanos = (3 * turnNanos + target) / 4;
     }
 
-    /** Wakes every thread that left, in the order they left. */
+    /**
+     * Wakes every thread that left, in the order their connections were last answered: first those that left after
+     * their yield, then those answered in the drain, each in the order they left. Woken in the order they left, the
+     * connections answered in a drain that opened mid-round were answered again before the ones that had waited since
+     * earlier in the round, which then waited up to two rounds.
+     */
     private void release() {
+        wake(leftAfterYield);
+        wake(leftAfterAnswer);
+    }
+
+    private static void wake(ConcurrentLinkedQueue<Thread> leavers) {
         Thread leaver;
-        while ((leaver = leaving.poll()) != null) {
+        while ((leaver = leavers.poll()) != null) {
             LockSupport.unpark(leaver);
         }
+    }
+
+    /** The threads waiting in the drain, in the order they will be woken (tests). */
+    List<Thread> leaversInWakeOrder() {
+        List<Thread> order = new ArrayList<>(leftAfterYield);
+        order.addAll(leftAfterAnswer);
+        return order;
     }
 
     private void sleepUntilRequest(long count) {

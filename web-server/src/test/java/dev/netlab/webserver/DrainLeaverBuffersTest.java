@@ -32,19 +32,7 @@ class DrainLeaverBuffersTest {
     @Test
     void aLeaverGivesItsBuffersBackBeforeItParks() throws Exception {
         CountDownLatch canaryMayRun = new CountDownLatch(1);
-        // A canary that never runs once woken, as behind a full local queue: the drain opens and stays on, its
-        // leavers held (the hold is longer than the test).
-        SchedulerWatch watch = new SchedulerWatch(Duration.ofMillis(1), Duration.ofNanos(500_000),
-                Duration.ofSeconds(30), new SchedulerWatch.Interleaving() {
-                    @Override
-                    public void canaryWoke() {
-                        try {
-                            canaryMayRun.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
-                });
+        SchedulerWatch watch = HeldCanaryWatch.until(canaryMayRun);
         WebServerConfig config = WebServerConfig.from(ConfigLoader.load(Optional.empty(), Map.of(),
                 Map.of("webserver.port", "0", "webserver.root", root.toString())));
         WebServerEngine engine = new WebServerEngine(config, head -> Response.error(Status.NOT_FOUND, null),
