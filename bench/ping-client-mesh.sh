@@ -139,10 +139,17 @@ for n in $TARGETS_LIST; do
     if [ -n "$KEEP_DIR" ]; then
         head -28 "$WORK/histogram.txt" >"$KEEP_DIR/histogram-$n.txt"
         "$JCMD" "$pid" VM.native_memory summary >"$KEEP_DIR/nmt-$n.txt"
+        # RSS by kind (anonymous, file-backed) and by mapping, largest first: what NMT's "committed" does not say.
+        cat "/proc/$pid/status" >"$KEEP_DIR/status-$n.txt"
+        awk '/^[0-9a-f]+-[0-9a-f]+ / {name = (NF >= 6) ? $6 : "anon " $1} /^Rss:/ {rss[name] += $2}
+             END {for (m in rss) printf "%8d KiB %s\n", rss[m], m}' "/proc/$pid/smaps" | sort -nr | head -30 \
+            >"$KEEP_DIR/smaps-$n.txt"
         cp "$WORK/metrics.txt" "$KEEP_DIR/metrics-$n.txt"
         cp "$WORK/metrics-start.txt" "$KEEP_DIR/metrics-start-$n.txt"
+        "$JCMD" "$pid" Compiler.memory >"$KEEP_DIR/compiler-memory-$n.txt" 2>&1 || true
     fi
     kill "$pid"; wait "$pid" 2>/dev/null || true
+    if [ -n "$KEEP_DIR" ]; then cp "$WORK/service.log" "$KEEP_DIR/service-$n.log"; fi
     after="$(reflected)"
     python3 - "$n" "$heap" "$rss" "$t0" "$t1" "$s0" "$s1" "$live" "$((after - before))" "$WORK/metrics.txt" \
         "$scrape_ms" "$quiet" "$scraping" "$s2" "$s3" "$series" "$(getconf CLK_TCK)" "$WORK/metrics-start.txt" \
