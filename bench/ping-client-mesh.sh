@@ -23,8 +23,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 TARGETS_LIST="${TARGETS_LIST:-1000 5000}"
 SECONDS_MEASURED="${SECONDS_MEASURED:-30}"
-HEAP_BASE_MB="${HEAP_BASE_MB:-10}"
-HEAP_PER_1000_MB="${HEAP_PER_1000_MB:-30}"
+HEAP_BASE_MB="${HEAP_BASE_MB:-0}"
+HEAP_PER_1000_MB="${HEAP_PER_1000_MB:-32}"
 SERVER_CORE="${SERVER_CORE:-0}"
 CLIENT_CORE="${CLIENT_CORE:-1}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
@@ -201,6 +201,24 @@ if stats:
 (c0, s0_), (c1, s1_), (c2, s2_) = slow(start), slow(first), slow(metrics)
 print(f"         replies over 10 ms: quiet window {int(s1_ - s0_)} of {int(c1 - c0)},"
       f" scrape window {int(s2_ - s1_)} of {int(c2 - c1)}")
+
+def buckets(path):
+    """Every address's RTT histogram summed: {upper bound in seconds: cumulative count}."""
+    summed = {}
+    for line in open(path):
+        if line.startswith('pingclient_rtt_seconds_bucket{'):
+            bound = re.search(r'le="([^"]+)"', line).group(1)
+            bound = float('inf') if bound == '+Inf' else float(bound)
+            summed[bound] = summed.get(bound, 0) + float(line.split()[-1])
+    return summed
+b0, b1 = buckets(start), buckets(first)
+window = {bound: b1[bound] - b0.get(bound, 0) for bound in b1}
+replies = window.get(float('inf'), 0)
+if replies:
+    def at(q):
+        return next(f"{b * 1e3:g} ms" for b in sorted(window) if window[b] >= q * replies)
+    print(f"         quiet window, all addresses' replies: p50 <= {at(0.5)}, p99 <= {at(0.99)},"
+          f" p99.9 <= {at(0.999)} (histogram bounds)")
 PY
 done
 echo

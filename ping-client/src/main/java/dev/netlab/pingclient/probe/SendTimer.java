@@ -22,7 +22,7 @@ public final class SendTimer {
     public static final long NEVER = Long.MAX_VALUE;
     private static final Logger LOG = System.getLogger(SendTimer.class.getName());
     /** The service's: started with its first stream, alive (and asleep when there is nothing to do) from then on. */
-    static final SendTimer SHARED = new SendTimer("probe-sends");
+    static final SendTimer SHARED = new SendTimer("send-timer");
 
     /** Timed work of one stream. */
     interface Task {
