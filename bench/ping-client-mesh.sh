@@ -7,7 +7,9 @@
 #
 # JAR picks another build (an earlier one copied with its libs/, for a before/after in one run); EXTRA_FLAGS are added
 # to the JVM flags; with KEEP_DIR set, each count also leaves there the NMT summary (the run adds
-# -XX:NativeMemoryTracking=summary) and the heap histogram's top 25 classes, taken after the scrapes.
+# -XX:NativeMemoryTracking=summary), the heap histogram's top 25 classes, taken after the scrapes, the resident set by
+# mapping (from /proc/PID/smaps), the JIT's memory per compilation (jcmd Compiler.memory, with
+# -XX:CompileCommand=MemStat,*.*,collect in EXTRA_FLAGS) and the service's log.
 #
 # JVM flags: the launcher's (./netlab: -XX:+UseSerialGC -Xms16m and a class-data-sharing archive, made by a first
 # start), plus the heap this script gives per target count (HEAP_BASE_MB + HEAP_PER_1000_MB per 1,000 targets, the
@@ -16,7 +18,8 @@
 # against probes counted lost, and 10 scrapes of /metrics (time, size, allocation from jstat) next to a quiet period;
 # 10 s after the start line, the peak RSS so far (VmHWM: the start's peak) and the probes counted lost and late by then;
 # after the measured window, the addresses' RTT from GET /api/targets (the median of their p50s, the 10th-90th
-# percentile of those p50s, the median of their p99s). The service's own settings pass through the environment
+# percentile of those p50s, the median of their p99s: over a 30 s run an address's p99 is its slowest reply since the
+# start) and the quiet window's RTT percentiles over every address's replies (from the histograms' buckets). The service's own settings pass through the environment
 # (PINGCLIENT_SEND_dash_SLOT=0s, say).
 set -euo pipefail
 
