@@ -365,6 +365,9 @@ public final class ProbeStream {
                 return wake == NO_WAKE ? now + intervalNanos : wake;
             } catch (IOException e) {
                 return finish(e);
+            } catch (RuntimeException | Error e) {
+                // Never a stream that silently stops sending: its run() ends with the failure, which is retried.
+                return finish(new IOException("sending failed: " + e, e));
             } finally {
                 lock.unlock();
             }
