@@ -7,7 +7,9 @@
 #
 # JAR picks another build (an earlier one copied with its libs/, for a before/after in one run); EXTRA_FLAGS are added
 # to the JVM flags; with KEEP_DIR set, each count also leaves there the NMT summary (the run adds
-# -XX:NativeMemoryTracking=summary) and the heap histogram's top 25 classes, taken after the scrapes.
+# -XX:NativeMemoryTracking=summary), the heap histogram's top 25 classes, taken after the scrapes, the resident set by
+# mapping (from /proc/PID/smaps), the JIT's memory per compilation (jcmd Compiler.memory, with
+# -XX:CompileCommand=MemStat,*.*,collect in EXTRA_FLAGS) and the service's log.
 #
 # JVM flags: the launcher's (./netlab: -XX:+UseSerialGC -Xms16m and a class-data-sharing archive, made by a first
 # start), plus the heap this script gives per target count (HEAP_BASE_MB + HEAP_PER_1000_MB per 1,000 targets, the
@@ -16,15 +18,16 @@
 # against probes counted lost, and 10 scrapes of /metrics (time, size, allocation from jstat) next to a quiet period;
 # 10 s after the start line, the peak RSS so far (VmHWM: the start's peak) and the probes counted lost and late by then;
 # after the measured window, the addresses' RTT from GET /api/targets (the median of their p50s, the 10th-90th
-# percentile of those p50s, the median of their p99s). The service's own settings pass through the environment
+# percentile of those p50s, the median of their p99s: over a 30 s run an address's p99 is its slowest reply since the
+# start) and the quiet window's RTT percentiles over every address's replies (from the histograms' buckets). The service's own settings pass through the environment
 # (PINGCLIENT_SEND_dash_SLOT=0s, say).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 TARGETS_LIST="${TARGETS_LIST:-1000 5000}"
 SECONDS_MEASURED="${SECONDS_MEASURED:-30}"
-HEAP_BASE_MB="${HEAP_BASE_MB:-10}"
-HEAP_PER_1000_MB="${HEAP_PER_1000_MB:-30}"
+HEAP_BASE_MB="${HEAP_BASE_MB:-0}"
+HEAP_PER_1000_MB="${HEAP_PER_1000_MB:-32}"
 SERVER_CORE="${SERVER_CORE:-0}"
 CLIENT_CORE="${CLIENT_CORE:-1}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
@@ -139,10 +142,17 @@ for n in $TARGETS_LIST; do
     if [ -n "$KEEP_DIR" ]; then
         head -28 "$WORK/histogram.txt" >"$KEEP_DIR/histogram-$n.txt"
         "$JCMD" "$pid" VM.native_memory summary >"$KEEP_DIR/nmt-$n.txt"
+        # RSS by kind (anonymous, file-backed) and by mapping, largest first: what NMT's "committed" does not say.
+        cat "/proc/$pid/status" >"$KEEP_DIR/status-$n.txt"
+        awk '/^[0-9a-f]+-[0-9a-f]+ / {name = (NF >= 6) ? $6 : "anon " $1} /^Rss:/ {rss[name] += $2}
+             END {for (m in rss) printf "%8d KiB %s\n", rss[m], m}' "/proc/$pid/smaps" | sort -nr | head -30 \
+            >"$KEEP_DIR/smaps-$n.txt"
         cp "$WORK/metrics.txt" "$KEEP_DIR/metrics-$n.txt"
         cp "$WORK/metrics-start.txt" "$KEEP_DIR/metrics-start-$n.txt"
+        "$JCMD" "$pid" Compiler.memory >"$KEEP_DIR/compiler-memory-$n.txt" 2>&1 || true
     fi
     kill "$pid"; wait "$pid" 2>/dev/null || true
+    if [ -n "$KEEP_DIR" ]; then cp "$WORK/service.log" "$KEEP_DIR/service-$n.log"; fi
     after="$(reflected)"
     python3 - "$n" "$heap" "$rss" "$t0" "$t1" "$s0" "$s1" "$live" "$((after - before))" "$WORK/metrics.txt" \
         "$scrape_ms" "$quiet" "$scraping" "$s2" "$s3" "$series" "$(getconf CLK_TCK)" "$WORK/metrics-start.txt" \
@@ -194,6 +204,24 @@ if stats:
 (c0, s0_), (c1, s1_), (c2, s2_) = slow(start), slow(first), slow(metrics)
 print(f"         replies over 10 ms: quiet window {int(s1_ - s0_)} of {int(c1 - c0)},"
       f" scrape window {int(s2_ - s1_)} of {int(c2 - c1)}")
+
+def buckets(path):
+    """Every address's RTT histogram summed: {upper bound in seconds: cumulative count}."""
+    summed = {}
+    for line in open(path):
+        if line.startswith('pingclient_rtt_seconds_bucket{'):
+            bound = re.search(r'le="([^"]+)"', line).group(1)
+            bound = float('inf') if bound == '+Inf' else float(bound)
+            summed[bound] = summed.get(bound, 0) + float(line.split()[-1])
+    return summed
+b0, b1 = buckets(start), buckets(first)
+window = {bound: b1[bound] - b0.get(bound, 0) for bound in b1}
+replies = window.get(float('inf'), 0)
+if replies:
+    def at(q):
+        return next(f"{b * 1e3:g} ms" for b in sorted(window) if window[b] >= q * replies)
+    print(f"         quiet window, all addresses' replies: p50 <= {at(0.5)}, p99 <= {at(0.99)},"
+          f" p99.9 <= {at(0.999)} (histogram bounds)")
 PY
 done
 echo

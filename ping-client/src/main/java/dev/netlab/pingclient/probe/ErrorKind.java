@@ -11,7 +11,10 @@ public enum ErrorKind {
     /** A reply from another address, or of another session. */
     FOREIGN;
 
+    /** Made once: a scrape writes it for every pair (5,000 pairs x 4 kinds a scrape at mesh scale). */
+    private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return label;
     }
 }

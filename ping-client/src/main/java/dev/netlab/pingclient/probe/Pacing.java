@@ -3,21 +3,22 @@ package dev.netlab.pingclient.probe;
 import java.time.Duration;
 
 /**
- * How a stream times its sends and what it does between them. {@link #EXACT} (the command): every send at its
- * intended time, and a read always waiting for what arrives. The service's (its {@code pingclient.send-slot}): sends
- * on a grid of slots shared by every stream of the process, and a stream that waits for no reply sleeps until its
- * next send, so that the streams of one slot share their wake-ups instead of each waking an idle core on its own.
+ * How a stream times its sends. {@link #EXACT} (the command): every send at its intended time, from the stream's own
+ * thread, which reads with a timeout in between. The service's (its {@code pingclient.send-slot}): sends on a grid of
+ * slots shared by every stream of the process, made by the {@link SendTimer}'s one thread, while each stream's own
+ * thread only reads; so the streams of one slot share one wake-up for their sends, and no stream's thread ever waits
+ * with a timeout.
  *
- * @param slotNanos     the grid's slot; 0 for no grid
- * @param readWhileIdle whether a stream with no probe waiting for its reply still reads (a duplicate or late reply
- *                      is then timed when it arrives, not at the next wake-up)
+ * @param slotNanos   the grid's slot; 0 for no grid
+ * @param sharedTimer whether the {@link SendTimer} makes the stream's sends and decides its timeouts (the service),
+ *                    instead of the stream's own thread (the command)
  */
-public record Pacing(long slotNanos, boolean readWhileIdle) {
+public record Pacing(long slotNanos, boolean sharedTimer) {
 
-    /** The command's pacing: the exact schedule, always reading. */
-    public static final Pacing EXACT = new Pacing(0, true);
-    /** A shared grid of 10 ms slots, asleep while no reply is awaited (the service's shape, with its own slot). */
-    public static final Pacing SHARED = new Pacing(Duration.ofMillis(10).toNanos(), false);
+    /** The command's pacing: the exact schedule, sends and timed reads on the stream's own thread. */
+    public static final Pacing EXACT = new Pacing(0, false);
+    /** A shared grid of 10 ms slots, sends from the shared timer (the service's shape, with its own slot). */
+    public static final Pacing SHARED = new Pacing(Duration.ofMillis(10).toNanos(), true);
     /** A schedule uses the grid only when its interval spans this many slots, so that no two sends share a slot. */
     static final long MIN_SLOTS_PER_INTERVAL = 10;
 

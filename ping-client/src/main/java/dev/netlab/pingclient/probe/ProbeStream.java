@@ -21,14 +21,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Probes one address from one thread (a virtual thread in the service): sends on a fixed-rate schedule whose
- * reference is the intended send time, so a slow reply or a stall never pushes later probes back (no coordinated
- * omission), and between sends waits for replies with a timeout that ends at the next send or the next probe's
- * deadline. Its {@link Pacing} may put the sends on a grid shared by every stream and let it sleep, without a read,
- * while no reply is awaited.
+ * Probes one address: sends on a fixed-rate schedule whose reference is the intended send time, so a slow reply or a
+ * stall never pushes later probes back (no coordinated omission). The command's stream ({@link Pacing#EXACT}) does it
+ * all on one thread, waiting for replies between sends with a timeout that ends at the next send or the next probe's
+ * deadline. The service's ({@link Pacing#sharedTimer()}) reads on its own thread (virtual by default) without a
+ * timeout, while the process's {@link SendTimer} sends on a grid shared by every stream and decides the timeouts.
  *
  * <p>The probe socket is a connected {@link DatagramChannel}, so an ICMP port unreachable surfaces as a
  * {@link PortUnreachableException}. A connected socket never sees datagrams from other addresses, so a second,
@@ -64,8 +64,6 @@ public final class ProbeStream {
     private final String portKey;
     private final ThrottledLog stalls = ThrottledLog.every(LOG_INTERVAL, LOG);
     private final ThrottledLog replyFailures = ThrottledLog.every(LOG_INTERVAL, LOG);
-    /** The thread in {@link #run()}, which {@link #stop()} wakes when it sleeps between sends. */
-    private volatile Thread runner;
 
     private ProbeStream(StreamSpec spec, Pacing pacing, ProbeEvents events, Clock clock, long session,
                         DatagramChannel channel, DatagramChannel foreign, String portKey) {
@@ -184,6 +182,10 @@ public final class ProbeStream {
      * @throws IOException on a local socket error other than an ICMP port unreachable
      */
     public void run() throws IOException {
+        if (pacing.sharedTimer()) {
+            runOnTimer(SendTimer.SHARED);
+            return;
+        }
         long intervalNanos = spec.interval().toNanos();
         long timeoutNanos = spec.timeout().toNanos();
         ProbeTracker tracker = new ProbeTracker(timeoutNanos, ProbeMemory.slots(spec.interval(), spec.timeout()), events);
@@ -193,7 +195,6 @@ public final class ProbeStream {
         long seq = 0;
         DatagramSocket socket = channel.socket();
         boolean ended = false;
-        runner = Thread.currentThread();
         try {
             while (!stopped.get()) {
                 long now = System.nanoTime();
@@ -204,19 +205,8 @@ public final class ProbeStream {
                 boolean more = spec.count() == 0 || seq < spec.count();
                 long sendAt = pacing.sendAt(nextSend, intervalNanos);
                 if (more && now - sendAt >= 0) {
-                    // Once per send, not per wake-up: foreign datagrams are rare and the check is a system call.
-                    drainForeign();
                     seq++;
-                    send(seq, tracker);
-                    // Fixed rate: the next intended time follows this one's, however late this one went out. After a
-                    // stall (a suspended machine) the missed sends go out back to back, but at most MAX_BURST of them.
-                    nextSend += intervalNanos;
-                    if (now - nextSend > MAX_BURST * intervalNanos) {
-                        long skipped = (now - nextSend) / intervalNanos;
-                        stalls.log(Level.WARNING, () -> spec.target() + " " + spec.addressLabel() + ": stalled; "
-                                + skipped + " intended sends skipped");
-                        nextSend += skipped * intervalNanos;
-                    }
+                    nextSend = sendNext(seq, tracker, now, nextSend, intervalNanos);
                     continue;
                 }
                 if (!more && tracker.outstanding() == 0) {
@@ -234,12 +224,6 @@ public final class ProbeStream {
                     wake = end;
                 }
                 long waitNanos = wake - now;
-                if (!pacing.readWhileIdle() && tracker.outstanding() == 0) {
-                    // No reply is awaited: sleep without a read (no poller registration, no read that times out).
-                    // What arrives meanwhile waits in the socket's buffer until the next read.
-                    LockSupport.parkNanos(this, waitNanos);
-                    continue;
-                }
                 // SO_TIMEOUT has millisecond granularity and 0 means forever: wait at least 1 ms and keep reading.
                 // Rounded up: rounded down, a wait for the next send woke just before it and waited again, two
                 // timed reads (each a poller registration and a timer) per probe instead of one.
@@ -261,6 +245,149 @@ public final class ProbeStream {
             drainForeign();
         }
     }
+
+    /**
+     * Sends probe {@code seq}, intended at {@code intendedNanos}, and returns the next intended time. Fixed rate: it
+     * follows this one's, however late this one went out; after a stall (a suspended machine) the missed sends go out
+     * back to back, but at most {@link #MAX_BURST} of them.
+     */
+    private long sendNext(long seq, ProbeTracker tracker, long now, long intendedNanos, long intervalNanos)
+            throws IOException {
+        // Once per send, not per wake-up: foreign datagrams are rare and the check is a system call.
+        drainForeign();
+        send(seq, tracker);
+        long next = intendedNanos + intervalNanos;
+        if (now - next > MAX_BURST * intervalNanos) {
+            long skipped = (now - next) / intervalNanos;
+            stalls.log(Level.WARNING, () -> spec.target() + " " + spec.addressLabel() + ": stalled; "
+                    + skipped + " intended sends skipped");
+            next += skipped * intervalNanos;
+        }
+        return next;
+    }
+
+    /**
+     * The service's loop: {@code timer}'s thread sends and decides timeouts ({@link Ticks}), this thread reads
+     * replies without a timeout and counts each one as it arrives. Ends as {@link #run()} does: the timer closes the
+     * probe socket once the count is sent and settled or the deadline passed, {@link #stop()} closes it too.
+     */
+    private void runOnTimer(SendTimer timer) throws IOException {
+        ProbeTracker tracker = new ProbeTracker(spec.timeout().toNanos(),
+                ProbeMemory.slots(spec.interval(), spec.timeout()), events);
+        Ticks ticks = new Ticks(tracker, System.nanoTime());
+        DatagramSocket socket = channel.socket();
+        socket.setSoTimeout(0);
+        timer.schedule(ticks, pacing.sendAt(ticks.nextSend, ticks.intervalNanos));
+        try {
+            while (!stopped.get() && !ticks.ended) {
+                DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+                try {
+                    socket.receive(packet);
+                } catch (PortUnreachableException e) {
+                    events.error(ErrorKind.UNREACHABLE, "ICMP port unreachable from " + spec.addressLabel());
+                    continue;
+                }
+                long receivedNanos = System.nanoTime();
+                ticks.lock.lock();
+                try {
+                    tracker.expire(receivedNanos);
+                    handleOrCount(packet.getLength(), receivedNanos, tracker);
+                } finally {
+                    ticks.lock.unlock();
+                }
+            }
+        } catch (ClosedChannelException | java.net.SocketException e) {
+            if (!stopped.get() && !ticks.ended) {
+                throw e;
+            }
+        } finally {
+            ticks.lock.lock();
+            try {
+                if (ticks.ended && ticks.failure == null) {
+                    // As run() does: a run that ended by its count or deadline decides every probe.
+                    tracker.settleAll();
+                }
+            } finally {
+                ticks.lock.unlock();
+            }
+            drainForeign();
+        }
+        if (ticks.failure != null) {
+            throw ticks.failure;
+        }
+    }
+
+    /** A stream's timed work on the {@link SendTimer}: its sends and its probes' timeouts, under its lock. */
+    private final class Ticks implements SendTimer.Task {
+
+        /** Between this (the timer's thread) and the reading thread: the tracker and the events. */
+        final ReentrantLock lock = new ReentrantLock();
+        final ProbeTracker tracker;
+        final long intervalNanos = spec.interval().toNanos();
+        final long end;
+        long nextSend;
+        long seq;
+        volatile boolean ended;
+        volatile IOException failure;
+
+        Ticks(ProbeTracker tracker, long start) {
+            this.tracker = tracker;
+            this.nextSend = start;
+            this.end = spec.deadline() == null ? Long.MAX_VALUE : start + spec.deadline().toNanos();
+        }
+
+        @Override
+        public long tick(long now) {
+            if (stopped.get() || ended) {
+                return SendTimer.NEVER;
+            }
+            lock.lock();
+            try {
+                tracker.expire(now);
+                boolean more = spec.count() == 0 || seq < spec.count();
+                if (spec.deadline() != null && now - end >= 0 || !more && tracker.outstanding() == 0) {
+                    return finish(null);
+                }
+                if (more && now - pacing.sendAt(nextSend, intervalNanos) >= 0) {
+                    seq++;
+                    nextSend = sendNext(seq, tracker, now, nextSend, intervalNanos);
+                    more = spec.count() == 0 || seq < spec.count();
+                }
+                long wake = more ? pacing.sendAt(nextSend, intervalNanos) : NO_WAKE;
+                long deadline = tracker.nextDeadline().orElse(NO_WAKE);
+                if (deadline != NO_WAKE && (wake == NO_WAKE || deadline + 1 - wake < 0)) {
+                    wake = deadline + 1;
+                }
+                if (spec.deadline() != null && (wake == NO_WAKE || end - wake < 0)) {
+                    wake = end;
+                }
+                // Unreachable (nothing more to send and nothing waiting ended the run above); a tick an interval on is harmless.
+                return wake == NO_WAKE ? now + intervalNanos : wake;
+            } catch (IOException e) {
+                return finish(e);
+            } catch (RuntimeException | Error e) {
+                // Never a stream that silently stops sending: its run() ends with the failure, which is retried.
+                return finish(new IOException("sending failed: " + e, e));
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Ends the run: the reading thread wakes from its read when the probe socket closes. */
+        private long finish(IOException e) {
+            failure = e;
+            ended = true;
+            try {
+                channel.close();
+            } catch (IOException closing) {
+                // closed anyway
+            }
+            return SendTimer.NEVER;
+        }
+    }
+
+    /** No wake-up wanted for this reason (a time is any long, so a flag stands apart from them). */
+    private static final long NO_WAKE = Long.MIN_VALUE;
 
     private void send(long seq, ProbeTracker tracker) throws IOException {
         // One moment for both clocks, before the probe is encoded: the RTT's start first, then the wall time that
@@ -300,7 +427,11 @@ public final class ProbeStream {
         }
         long receivedNanos = System.nanoTime();
         tracker.expire(receivedNanos);
-        int length = packet.getLength();
+        handleOrCount(packet.getLength(), receivedNanos, tracker);
+    }
+
+    /** Handles the datagram of {@code length} bytes in the buffer; whatever cannot be handled is counted. */
+    private void handleOrCount(int length, long receivedNanos, ProbeTracker tracker) {
         try {
             handle(ByteBuffer.wrap(buffer, 0, length), length, receivedNanos, tracker);
         } catch (Throwable e) {
@@ -365,10 +496,6 @@ public final class ProbeStream {
     public void stop() {
         stopped.set(true);
         close();
-        Thread sleeping = runner;
-        if (sleeping != null) {
-            LockSupport.unpark(sleeping);
-        }
     }
 
     /** Releases the sockets. */

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * @param maxAddresses    the most addresses one name expands to
  * @param statsWindow     how many recent replies the API's RTT statistics cover
  * @param maxOutstanding  the most probes one stream may have waiting for their replies (interval x timeout fits)
- * @param receiveThread   the kind of thread each probe stream (its sends and receive loop) runs on
+ * @param receiveThread   the kind of thread each probe stream's receive loop runs on (its sends go out from the
+ *                        process's one send timer thread)
  * @param sendSlot        the grid every stream's sends are put on, so that streams share their wake-ups; zero for
  *                        each send at its exact time
  */
@@ -97,9 +98,9 @@ public record ProberConfig(List<TargetConfig> targets, Duration resolveInterval,
         return new TargetConfig(name, host, port, mode, interval, timeout, size, Map.copyOf(labels));
     }
 
-    /** How the service's streams pace their sends: on the configured grid, asleep while no reply is awaited. */
+    /** How the service's streams pace their sends: on the configured grid, from the shared send timer. */
     public Pacing pacing() {
-        return new Pacing(sendSlot.toNanos(), false);
+        return new Pacing(sendSlot.toNanos(), true);
     }
 
     /** Every label key some target sets: Prometheus wants one label set per metric name. */

@@ -3,6 +3,8 @@ package dev.netlab.pingclient.service;
 import dev.netlab.kit.admin.Json;
 import dev.netlab.kit.lifecycle.Endpoint;
 import dev.netlab.kit.lifecycle.Engine;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import dev.netlab.kit.metrics.MetricFamilies;
 import dev.netlab.pingclient.metrics.PingFamilies;
@@ -58,7 +60,20 @@ public final class ProberEngine implements Engine {
 
     @Override
     public void routing(HttpRouting.Builder routing) {
-        routing.get("/api/targets", (req, res) -> Json.send(res, Map.of("targets", describe())));
+        // Snapshots and JSON off the carriers: a cold answer at mesh scale takes hundreds of milliseconds.
+        routing.get("/api/targets", (req, res) -> {
+            byte[] body = OffCarrier.call("api-targets", this::targetsJson);
+            res.header(HeaderNames.CONTENT_TYPE, "application/json");
+            res.send(body);
+        });
+    }
+
+    private byte[] targetsJson() {
+        try {
+            return Json.MAPPER.writeValueAsBytes(Map.of("targets", describe()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the targets as JSON", e);
+        }
     }
 
     /** Every target's and address's counts, as the API shows them. */

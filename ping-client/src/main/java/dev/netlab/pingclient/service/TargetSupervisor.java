@@ -182,8 +182,8 @@ final class TargetSupervisor {
                 try {
                     ProbeStream stream;
                     try {
-                        // The service's streams share wake-ups (sends on the pingclient.send-slot grid, asleep while
-                        // no reply is awaited): less CPU with many targets, a slightly larger RTT shown.
+                        // The service's streams share wake-ups (the send timer sends on the pingclient.send-slot
+                        // grid, this thread only reads): less CPU with many targets, a slightly larger RTT shown.
                         stream = ProbeStream.open(spec, config.pacing(), events, clock, random.nextLong());
                     } finally {
                         opened.countDown();

@@ -15,13 +15,13 @@ class PacingTest {
     @Test
     void theExactPacingSendsAtTheIntendedTime() {
         assertThat(Pacing.EXACT.sendAt(123_456_789L, SECOND)).isEqualTo(123_456_789L);
-        assertThat(Pacing.EXACT.readWhileIdle()).isTrue();
+        assertThat(Pacing.EXACT.sharedTimer()).isFalse();
     }
 
     @Test
     void theSharedPacingSendsAtTheFirstInstantOfTheGridAtOrAfterTheIntendedTime() {
         assertThat(Pacing.SHARED.slotNanos()).isEqualTo(SLOT);
-        assertThat(Pacing.SHARED.readWhileIdle()).isFalse();
+        assertThat(Pacing.SHARED.sharedTimer()).isTrue();
         for (long intended : new long[] {0, 1, SLOT - 1, SLOT, SLOT + 1, 987_654_321_012L, -1, -SLOT - 1,
                 Long.MIN_VALUE + SLOT}) {
             long at = Pacing.SHARED.sendAt(intended, SECOND);

@@ -117,4 +117,59 @@ class ProbeStreamPacingTest {
         }
         assertThat(events.sent).containsExactly(1L);
     }
+
+    /** Runs an endless stream with the service's pacing on a virtual thread. */
+    private Thread runForever(ProbeStream stream) {
+        return Thread.ofVirtual().start(() -> {
+            try {
+                stream.run();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    @Test
+    void aServiceStreamsThreadWaitsForRepliesWithoutATimeout() throws Exception {
+        // Every other probe unanswered, so the stream spends time both with and without a probe waiting. A timed wait
+        // of a virtual thread wakes the JDK's one delay-scheduler thread (two to three times per probe): the shared
+        // send timer makes the sends and decides the timeouts, the stream's thread only reads, untimed.
+        try (var reflector = FaultyReflector.start(Kind.ECHO, n -> n % 2 == 0 ? List.of(new Drop()) : List.of())) {
+            StreamSpec spec = new StreamSpec("t", reflector.address(), Mode.ECHO, Duration.ofMillis(200),
+                    Duration.ofMillis(150), 28, 0, null);
+            ProbeStream stream = ProbeStream.open(spec, Pacing.SHARED, events, Clock.systemUTC(), 9L);
+            Thread runner = runForever(stream);
+            java.util.Set<Thread.State> seen = java.util.EnumSet.noneOf(Thread.State.class);
+            // Watch the thread's state across six probes (three answered, two lost by now).
+            long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while ((events.sent.size() < 6 || events.lost.size() < 2) && System.nanoTime() - until < 0) {
+                seen.add(runner.getState());
+                LockSupport.parkNanos(100_000);
+            }
+            stream.stop();
+            assertThat(runner.join(Duration.ofSeconds(5))).as("run() returned after stop()").isTrue();
+            stream.close();
+            assertThat(seen).as("the stream thread's states").contains(Thread.State.WAITING)
+                    .doesNotContain(Thread.State.TIMED_WAITING);
+        }
+        assertThat(events.receivedSeqs()).startsWith(1L, 3L, 5L);
+    }
+
+    @Test
+    void aDuplicateReplyIsCountedWhenItArrivesNotAtTheNextSend() throws Exception {
+        try (var reflector = FaultyReflector.start(Kind.ECHO,
+                n -> n == 1 ? List.of(new Duplicate(2)) : List.of())) {
+            StreamSpec spec = new StreamSpec("t", reflector.address(), Mode.ECHO, Duration.ofSeconds(30),
+                    Duration.ofSeconds(1), 28, 0, null);
+            ProbeStream stream = ProbeStream.open(spec, Pacing.SHARED, events, Clock.systemUTC(), 10L);
+            Thread runner = runForever(stream);
+            // The next send is 30 s away: the duplicate is counted as it arrives.
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.duplicates.size() == 1);
+            stream.stop();
+            assertThat(runner.join(Duration.ofSeconds(5))).as("run() returned after stop()").isTrue();
+            stream.close();
+        }
+        assertThat(events.sent).containsExactly(1L);
+        assertThat(events.receivedSeqs()).containsExactly(1L);
+    }
 }

@@ -166,7 +166,7 @@ class ProberConfigTest {
     void theSendSlotIsTwoMillisecondsAndZeroSendsAtTheExactTimes() throws Exception {
         Pacing pacing = read(null, Map.of()).pacing();
         assertThat(pacing.slotNanos()).isEqualTo(Duration.ofMillis(2).toNanos());
-        assertThat(pacing.readWhileIdle()).isFalse();
+        assertThat(pacing.sharedTimer()).isTrue();
         Pacing exact = read(null, Map.of("PINGCLIENT_SEND_dash_SLOT", "0s")).pacing();
         assertThat(exact.sendAt(1_234_567L, Duration.ofSeconds(1).toNanos())).isEqualTo(1_234_567L);
     }
