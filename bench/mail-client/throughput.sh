@@ -18,6 +18,10 @@
 # when the timer starts, so all MESSAGES waiting messages are timed.
 # BENCH_SERVICE_OPTS: JVM options for the service, split on whitespace (e.g. -XX:AOTCache=FILE, a JDK 25 AOT cache
 # trained on the same jar path).
+# BENCH_PROFILE=DIR: records the service during POST..sent with `perf record -g` (DIR/perf.data; pass
+# -XX:+PreserveFramePointer -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit in BENCH_SERVICE_OPTS for Java
+# frames), each thread's CPU in that window (DIR/threads.txt) and the service's output (DIR/service.log, with the
+# line where the window starts and ends in DIR/window.txt, for -XX:+PrintCompilation).
 # Usage: [BENCH_MAIL_JAR=mail-client/target/mail-client.jar] [BENCH_LOAD_CPU=1] [BENCH_WARMUP=10000] [BENCH_SERVICE_OPTS=]
 #        bench/mail-client.sh throughput [MESSAGES] [SESSIONS] [CLIENTS]   (default 10000 4 32; the service runs on
 #        CPU 0)
@@ -32,6 +36,7 @@ CLIENT_CPU=0
 LOAD_CPU=${BENCH_LOAD_CPU:-$SINK_CPU}
 WARMUP=${BENCH_WARMUP:-10000}
 read -r -a SERVICE_OPTS <<< "${BENCH_SERVICE_OPTS:-}"
+PROFILE=${BENCH_PROFILE:-}
 
 die() { echo "mail-client throughput bench: $*" >&2; exit 1; }
 
@@ -145,6 +150,22 @@ YAML
 relayed_config "$WORK/relayed.yaml" "$WORK/outbox-relayed"
 start_service "$WORK/relayed.yaml" "$WORK/relayed.log"
 taskset -c "$LOAD_CPU" "$JAVA" "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" "$WARMUP" "$CLIENTS" 1 >/dev/null
+# Each thread's CPU time so far in milliseconds, as "name<TAB>ms" lines (for BENCH_PROFILE).
+thread_ms() {
+  local hz t
+  hz=$(getconf CLK_TCK)
+  for t in /proc/"$SERVICE_PID"/task/*; do
+    printf '%s\t%s\n' "$(cat "$t/comm" 2>/dev/null)" "$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk -v hz="$hz" '{ print ($12 + $13) * 1000 / hz }')"
+  done
+}
+if [ -n "$PROFILE" ]; then
+  mkdir -p "$PROFILE"
+  thread_ms > "$WORK/threads-before.txt"
+  echo "start $(wc -l < "$WORK/relayed.log")" > "$PROFILE/window.txt"
+  perf record -F 1999 -g -p "$SERVICE_PID" -o "$PROFILE/perf.data" >/dev/null 2>&1 &
+  PERF_PID=$!
+  sleep 0.5
+fi
 cpu_before=$(cpu_ms)
 jit_before=$(jit_ms)
 read -r _ api_accept_seconds api_seconds api_refused api_p99 api_client_cpu < <(taskset -c "$LOAD_CPU" "$JAVA" \
@@ -152,7 +173,16 @@ read -r _ api_accept_seconds api_seconds api_refused api_p99 api_client_cpu < <(
 api_cpu=$(per_msg "$cpu_before" "$(cpu_ms)" "$MESSAGES")
 api_jit=$(per_msg "$jit_before" "$(jit_ms)" "$MESSAGES")
 api=$(rate "$MESSAGES" "$api_seconds")
+if [ -n "$PROFILE" ]; then
+  kill -INT "$PERF_PID"; wait "$PERF_PID" 2>/dev/null || true
+  echo "end $(wc -l < "$WORK/relayed.log")" >> "$PROFILE/window.txt"
+  # Per thread name: CPU ms in the window (threads of one name summed; ones that ended count as zero).
+  thread_ms | awk -F'\t' 'NR == FNR { before[$1] += $2; next } { after[$1] += $2 }
+    END { for (n in after) { d = after[n] - before[n]; if (d > 0) printf "%8.0f ms  %s\n", d, n } }' \
+    "$WORK/threads-before.txt" - | sort -rn > "$PROFILE/threads.txt"
+fi
 kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
+[ -z "$PROFILE" ] || cp "$WORK/relayed.log" "$PROFILE/service.log"
 
 # RSS while the messages wait: no relay, so the outbox only grows.
 cat > "$WORK/queued.yaml" <<YAML
