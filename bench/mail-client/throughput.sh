@@ -22,6 +22,8 @@
 # -XX:+PreserveFramePointer -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit in BENCH_SERVICE_OPTS for Java
 # frames), each thread's CPU in that window (DIR/threads.txt) and the service's output (DIR/service.log, with the
 # line where the window starts and ends in DIR/window.txt, for -XX:+PrintCompilation).
+# BENCH_TRAIN=1: only the POST..sent half (warm-up and MESSAGES), then the service's stop; with
+# BENCH_SERVICE_OPTS=-XX:AOTCacheOutput=FILE this is the training run of a JDK 25 AOT cache (written at exit).
 # Usage: [BENCH_MAIL_JAR=mail-client/target/mail-client.jar] [BENCH_LOAD_CPU=1] [BENCH_WARMUP=10000] [BENCH_SERVICE_OPTS=]
 #        bench/mail-client.sh throughput [MESSAGES] [SESSIONS] [CLIENTS]   (default 10000 4 32; the service runs on
 #        CPU 0)
@@ -37,6 +39,7 @@ LOAD_CPU=${BENCH_LOAD_CPU:-$SINK_CPU}
 WARMUP=${BENCH_WARMUP:-10000}
 read -r -a SERVICE_OPTS <<< "${BENCH_SERVICE_OPTS:-}"
 PROFILE=${BENCH_PROFILE:-}
+TRAIN=${BENCH_TRAIN:-}
 
 die() { echo "mail-client throughput bench: $*" >&2; exit 1; }
 
@@ -112,6 +115,7 @@ PY
 )
 
 # The anchor: smtp-source keeps each connection for many messages (-d), like our workers.
+if [ -z "$TRAIN" ]; then
 start=$(date +%s.%N)
 taskset -c "$CLIENT_CPU" "$SOURCE" -d -s "$SESSIONS" -m "$MESSAGES" -l 120 -f a@example.org -t b@example.org \
   "127.0.0.1:$SINK_PORT"
@@ -123,6 +127,7 @@ anchor=$(rate "$MESSAGES" "$anchor_seconds")
 read -r _ engine_seconds engine_failed _ < <(taskset -c "$CLIENT_CPU" "$JAVA" -cp "$JAR" \
   "$ROOT/bench/mail-client/BulkSend.java" 127.0.0.1 "$SINK_PORT" "$MESSAGES" "$SESSIONS")
 engine=$(rate "$MESSAGES" "$engine_seconds")
+fi
 
 # The service: POST to the API (group-committed fsyncs), delivered by SESSIONS workers to the sink.
 start_service() {
@@ -136,6 +141,15 @@ start_service() {
   done
   ADMIN_PORT=$(sed -n 's/.*admin=tcp\/127.0.0.1:\([0-9]*\).*/\1/p' "$log" | head -1)
   [ -n "$ADMIN_PORT" ] || die "the service did not start: $(cat "$log")"
+  STARTED_IN=$(sed -n 's/.*started in \([0-9]* ms\).*/\1/p' "$log" | head -1)
+  START_RSS=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$SERVICE_PID/status")
+}
+# Stops the service with SIGTERM and sets STOP_SECONDS to the time until it exited.
+stop_service() {
+  local t0
+  t0=$(date +%s.%N)
+  kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
+  STOP_SECONDS=$(python3 -c "print(f'{$(date +%s.%N) - $t0:.1f}')")
 }
 # relayed_config FILE OUTBOX: a service configuration that delivers from OUTBOX to smtp-sink.
 relayed_config() {
@@ -181,8 +195,17 @@ if [ -n "$PROFILE" ]; then
     END { for (n in after) { d = after[n] - before[n]; if (d > 0) printf "%8.0f ms  %s\n", d, n } }' \
     "$WORK/threads-before.txt" - | sort -rn > "$PROFILE/threads.txt"
 fi
-kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
+api_started_in=$STARTED_IN
+api_start_rss=$START_RSS
+api_end_rss=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$SERVICE_PID/status")
+stop_service
+api_stop_seconds=$STOP_SECONDS
 [ -z "$PROFILE" ] || cp "$WORK/relayed.log" "$PROFILE/service.log"
+if [ -n "$TRAIN" ]; then
+  echo "trained: service-opts=[${SERVICE_OPTS[*]}] POST..sent $api msgs/s, CPU $api_cpu ms/msg (JIT $api_jit);" \
+    "started in $api_started_in, RSS $api_start_rss MiB at start, $api_end_rss MiB at the end; stopped in $api_stop_seconds s"
+  exit 0
+fi
 
 # RSS while the messages wait: no relay, so the outbox only grows.
 cat > "$WORK/queued.yaml" <<YAML
@@ -242,3 +265,5 @@ printf '%-32s %10s %8s  service CPU %s ms/msg (JIT %s; no warm-up; %s messages t
   "$drain_jit" "$drained"
 echo "fsync (file + directory) median: $fsync_ms ms; load client on CPU $LOAD_CPU, service on CPU $CLIENT_CPU"
 echo "service RSS while messages wait (queued:RSS): $rss_series"
+echo "POST..sent service: started in $api_started_in, RSS $api_start_rss MiB at start, $api_end_rss MiB after" \
+  "$((WARMUP + MESSAGES)) messages; stopped (SIGTERM to exit) in $api_stop_seconds s"
