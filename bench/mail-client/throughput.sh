@@ -20,8 +20,8 @@
 # trained on the same jar path).
 # BENCH_PROFILE=DIR: records the service during POST..sent with `perf record -g` (DIR/perf.data; pass
 # -XX:+PreserveFramePointer -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit in BENCH_SERVICE_OPTS for Java
-# frames), each thread's CPU in that window (DIR/threads.txt) and the service's output (DIR/service.log, with the
-# line where the window starts and ends in DIR/window.txt, for -XX:+PrintCompilation).
+# frames), each thread's CPU in that window (DIR/threads.txt) and the service's output (DIR/service.log; the log's
+# line and the wall time where the window starts and ends are in DIR/window.txt, for -XX:+PrintCompilation or JFR).
 # BENCH_TRAIN=1: only the POST..sent half (warm-up and MESSAGES), then the service's stop; with
 # BENCH_SERVICE_OPTS=-XX:AOTCacheOutput=FILE this is the training run of a JDK 25 AOT cache (written at exit).
 # Usage: [BENCH_MAIL_JAR=mail-client/target/mail-client.jar] [BENCH_LOAD_CPU=1] [BENCH_WARMUP=10000] [BENCH_SERVICE_OPTS=]
@@ -175,7 +175,7 @@ thread_ms() {
 if [ -n "$PROFILE" ]; then
   mkdir -p "$PROFILE"
   thread_ms > "$WORK/threads-before.txt"
-  echo "start $(wc -l < "$WORK/relayed.log")" > "$PROFILE/window.txt"
+  echo "start $(wc -l < "$WORK/relayed.log") $(date +%s.%N)" > "$PROFILE/window.txt"
   perf record -F 1999 -g -p "$SERVICE_PID" -o "$PROFILE/perf.data" >/dev/null 2>&1 &
   PERF_PID=$!
   sleep 0.5
@@ -189,7 +189,7 @@ api_jit=$(per_msg "$jit_before" "$(jit_ms)" "$MESSAGES")
 api=$(rate "$MESSAGES" "$api_seconds")
 if [ -n "$PROFILE" ]; then
   kill -INT "$PERF_PID"; wait "$PERF_PID" 2>/dev/null || true
-  echo "end $(wc -l < "$WORK/relayed.log")" >> "$PROFILE/window.txt"
+  echo "end $(wc -l < "$WORK/relayed.log") $(date +%s.%N)" >> "$PROFILE/window.txt"
   # Per thread name: CPU ms in the window (threads of one name summed; ones that ended count as zero).
   thread_ms | awk -F'\t' 'NR == FNR { before[$1] += $2; next } { after[$1] += $2 }
     END { for (n in after) { d = after[n] - before[n]; if (d > 0) printf "%8.0f ms  %s\n", d, n } }' \
