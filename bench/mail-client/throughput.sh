@@ -18,6 +18,12 @@
 # when the timer starts, so all MESSAGES waiting messages are timed.
 # BENCH_SERVICE_OPTS: JVM options for the service, split on whitespace (e.g. -XX:AOTCache=FILE, a JDK 25 AOT cache
 # trained on the same jar path).
+# BENCH_PROFILE=DIR: records the service during POST..sent with `perf record -g` (DIR/perf.data; pass
+# -XX:+PreserveFramePointer -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit in BENCH_SERVICE_OPTS for Java
+# frames), each thread's CPU in that window (DIR/threads.txt) and the service's output (DIR/service.log; the log's
+# line and the wall time where the window starts and ends are in DIR/window.txt, for -XX:+PrintCompilation or JFR).
+# BENCH_TRAIN=1: only the POST..sent half (warm-up and MESSAGES), then the service's stop; with
+# BENCH_SERVICE_OPTS=-XX:AOTCacheOutput=FILE this is the training run of a JDK 25 AOT cache (written at exit).
 # Usage: [BENCH_MAIL_JAR=mail-client/target/mail-client.jar] [BENCH_LOAD_CPU=1] [BENCH_WARMUP=10000] [BENCH_SERVICE_OPTS=]
 #        bench/mail-client.sh throughput [MESSAGES] [SESSIONS] [CLIENTS]   (default 10000 4 32; the service runs on
 #        CPU 0)
@@ -32,6 +38,8 @@ CLIENT_CPU=0
 LOAD_CPU=${BENCH_LOAD_CPU:-$SINK_CPU}
 WARMUP=${BENCH_WARMUP:-10000}
 read -r -a SERVICE_OPTS <<< "${BENCH_SERVICE_OPTS:-}"
+PROFILE=${BENCH_PROFILE:-}
+TRAIN=${BENCH_TRAIN:-}
 
 die() { echo "mail-client throughput bench: $*" >&2; exit 1; }
 
@@ -107,6 +115,7 @@ PY
 )
 
 # The anchor: smtp-source keeps each connection for many messages (-d), like our workers.
+if [ -z "$TRAIN" ]; then
 start=$(date +%s.%N)
 taskset -c "$CLIENT_CPU" "$SOURCE" -d -s "$SESSIONS" -m "$MESSAGES" -l 120 -f a@example.org -t b@example.org \
   "127.0.0.1:$SINK_PORT"
@@ -118,6 +127,7 @@ anchor=$(rate "$MESSAGES" "$anchor_seconds")
 read -r _ engine_seconds engine_failed _ < <(taskset -c "$CLIENT_CPU" "$JAVA" -cp "$JAR" \
   "$ROOT/bench/mail-client/BulkSend.java" 127.0.0.1 "$SINK_PORT" "$MESSAGES" "$SESSIONS")
 engine=$(rate "$MESSAGES" "$engine_seconds")
+fi
 
 # The service: POST to the API (group-committed fsyncs), delivered by SESSIONS workers to the sink.
 start_service() {
@@ -131,6 +141,15 @@ start_service() {
   done
   ADMIN_PORT=$(sed -n 's/.*admin=tcp\/127.0.0.1:\([0-9]*\).*/\1/p' "$log" | head -1)
   [ -n "$ADMIN_PORT" ] || die "the service did not start: $(cat "$log")"
+  STARTED_IN=$(sed -n 's/.*started in \([0-9]* ms\).*/\1/p' "$log" | head -1)
+  START_RSS=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$SERVICE_PID/status")
+}
+# Stops the service with SIGTERM and sets STOP_SECONDS to the time until it exited.
+stop_service() {
+  local t0
+  t0=$(date +%s.%N)
+  kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
+  STOP_SECONDS=$(python3 -c "print(f'{$(date +%s.%N) - $t0:.1f}')")
 }
 # relayed_config FILE OUTBOX: a service configuration that delivers from OUTBOX to smtp-sink.
 relayed_config() {
@@ -145,6 +164,22 @@ YAML
 relayed_config "$WORK/relayed.yaml" "$WORK/outbox-relayed"
 start_service "$WORK/relayed.yaml" "$WORK/relayed.log"
 taskset -c "$LOAD_CPU" "$JAVA" "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" "$WARMUP" "$CLIENTS" 1 >/dev/null
+# Each thread's CPU time so far in milliseconds, as "name<TAB>ms" lines (for BENCH_PROFILE).
+thread_ms() {
+  local hz t
+  hz=$(getconf CLK_TCK)
+  for t in /proc/"$SERVICE_PID"/task/*; do
+    printf '%s\t%s\n' "$(cat "$t/comm" 2>/dev/null)" "$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk -v hz="$hz" '{ print ($12 + $13) * 1000 / hz }')"
+  done
+}
+if [ -n "$PROFILE" ]; then
+  mkdir -p "$PROFILE"
+  thread_ms > "$WORK/threads-before.txt"
+  echo "start $(wc -l < "$WORK/relayed.log") $(date +%s.%N)" > "$PROFILE/window.txt"
+  perf record -F 1999 -g -p "$SERVICE_PID" -o "$PROFILE/perf.data" >/dev/null 2>&1 &
+  PERF_PID=$!
+  sleep 0.5
+fi
 cpu_before=$(cpu_ms)
 jit_before=$(jit_ms)
 read -r _ api_accept_seconds api_seconds api_refused api_p99 api_client_cpu < <(taskset -c "$LOAD_CPU" "$JAVA" \
@@ -152,7 +187,25 @@ read -r _ api_accept_seconds api_seconds api_refused api_p99 api_client_cpu < <(
 api_cpu=$(per_msg "$cpu_before" "$(cpu_ms)" "$MESSAGES")
 api_jit=$(per_msg "$jit_before" "$(jit_ms)" "$MESSAGES")
 api=$(rate "$MESSAGES" "$api_seconds")
-kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
+if [ -n "$PROFILE" ]; then
+  kill -INT "$PERF_PID"; wait "$PERF_PID" 2>/dev/null || true
+  echo "end $(wc -l < "$WORK/relayed.log") $(date +%s.%N)" >> "$PROFILE/window.txt"
+  # Per thread name: CPU ms in the window (threads of one name summed; ones that ended count as zero).
+  thread_ms | awk -F'\t' 'NR == FNR { before[$1] += $2; next } { after[$1] += $2 }
+    END { for (n in after) { d = after[n] - before[n]; if (d > 0) printf "%8.0f ms  %s\n", d, n } }' \
+    "$WORK/threads-before.txt" - | sort -rn > "$PROFILE/threads.txt"
+fi
+api_started_in=$STARTED_IN
+api_start_rss=$START_RSS
+api_end_rss=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$SERVICE_PID/status")
+stop_service
+api_stop_seconds=$STOP_SECONDS
+[ -z "$PROFILE" ] || cp "$WORK/relayed.log" "$PROFILE/service.log"
+if [ -n "$TRAIN" ]; then
+  echo "trained: service-opts=[${SERVICE_OPTS[*]}] POST..sent $api msgs/s, CPU $api_cpu ms/msg (JIT $api_jit);" \
+    "started in $api_started_in, RSS $api_start_rss MiB at start, $api_end_rss MiB at the end; stopped in $api_stop_seconds s"
+  exit 0
+fi
 
 # RSS while the messages wait: no relay, so the outbox only grows.
 cat > "$WORK/queued.yaml" <<YAML
@@ -212,3 +265,5 @@ printf '%-32s %10s %8s  service CPU %s ms/msg (JIT %s; no warm-up; %s messages t
   "$drain_jit" "$drained"
 echo "fsync (file + directory) median: $fsync_ms ms; load client on CPU $LOAD_CPU, service on CPU $CLIENT_CPU"
 echo "service RSS while messages wait (queued:RSS): $rss_series"
+echo "POST..sent service: started in $api_started_in, RSS $api_start_rss MiB at start, $api_end_rss MiB after" \
+  "$((WARMUP + MESSAGES)) messages; stopped (SIGTERM to exit) in $api_stop_seconds s"

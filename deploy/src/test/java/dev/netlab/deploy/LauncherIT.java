@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -268,6 +269,17 @@ class LauncherIT {
         assertNoPidFiles();
         // The JVMs got the archive path as one argument despite its space, and wrote the archive on their way out.
         assertThat(state.resolve("cds").resolve("web-server.jsa")).isNotEmptyFile();
+        if (Runtime.version().feature() >= 25) {
+            // The mail-client's first run trained its AOT cache, which the next run uses instead of its CDS archive.
+            assertThat(state.resolve("aot").resolve("mail-client.aot")).isNotEmptyFile();
+            try (ServiceProcess dryRun = netlab(environment(), checkout, "up", "--dry-run", "--no-build")) {
+                assertThat(dryRun.awaitExit(WAIT)).isZero();
+                assertThat(dryRun.stdout()).containsPattern("(?m)^setsid env .* -XX:AOTCache="
+                        + Pattern.quote(state.resolve("aot").resolve("mail-client.aot").toString().replace(" ", "\\ "))
+                        + " -jar .*mail-client\\.jar")
+                        .doesNotContain("mail-client.jsa");
+            }
+        }
     }
 
     @ParameterizedTest

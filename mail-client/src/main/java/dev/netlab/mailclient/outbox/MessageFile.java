@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -46,7 +45,7 @@ final class MessageFile {
         try (JsonGenerator json = MAPPER.getFactory().createGenerator(line)) {
             json.writeStartObject();
             json.writeStringField("id", queued.id());
-            json.writeStringField("accepted_at", queued.acceptedAt().toString());
+            json.writeStringField("accepted_at", InstantText.format(queued.acceptedAt()));
             json.writeStringField("idempotency_key", queued.idempotencyKey().orElse(null));
             json.writeStringField("from", queued.message().sender());
             json.writeArrayFieldStart("recipients");
@@ -100,7 +99,7 @@ final class MessageFile {
             throw new CorruptMessageException("content does not match its SHA-256");
         }
         try {
-            return new QueuedMessage(header.id(), Instant.parse(header.acceptedAt()),
+            return new QueuedMessage(header.id(), InstantText.parse(header.acceptedAt()),
                     Optional.ofNullable(header.idempotencyKey()),
                     new OutgoingMessage(header.from(), header.recipients(), content));
         } catch (DateTimeParseException | IllegalArgumentException e) {

@@ -356,9 +356,9 @@ public final class Outbox {
     }
 
     private MessageState queuedState(QueuedMessage message) {
-        return new MessageState(message.id(), Status.QUEUED.label(), 0, message.acceptedAt().toString(),
-                message.acceptedAt().toString(), null, null, null, null, null, message.idempotencyKey().orElse(null),
-                null);
+        String acceptedAt = InstantText.format(message.acceptedAt());
+        return new MessageState(message.id(), Status.QUEUED.label(), 0, acceptedAt, acceptedAt, null, null, null, null,
+                null, message.idempotencyKey().orElse(null), null);
     }
 
     /**
@@ -566,7 +566,7 @@ public final class Outbox {
         if (batch.isEmpty()) {
             return;
         }
-        String updatedAt = clock.instant().toString();
+        String updatedAt = InstantText.format(clock.instant());
         List<MessageState> finished = new ArrayList<>(batch.size());
         List<byte[]> payloads = new ArrayList<>(batch.size());
         for (Sent sent : batch) {
