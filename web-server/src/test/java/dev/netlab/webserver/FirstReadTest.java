@@ -11,6 +11,8 @@ import dev.netlab.webserver.http.HttpInput;
 import dev.netlab.webserver.http.Response;
 import dev.netlab.webserver.http.Status;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -90,7 +92,7 @@ class FirstReadTest {
              RawHttp client = RawHttp.connect(((InetSocketAddress) server.getLocalAddress()).getPort())) {
             client.send("GET /page HTTP/1.1\r\nHost: t\r\n\r\nGET /page HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
             SocketChannel accepted = server.accept();
-            Poll.until(ENDS, "both requests arrived", () -> accepted.socket().getInputStream().available() > 70);
+            Poll.until(ENDS, "both requests arrived", () -> available(accepted) > 70);
             ServedConnection.start(accepted, config(Map.of()));
             assertThat(client.read().body()).isEqualTo(PAGE);
             assertThat(client.read().body()).isEqualTo(PAGE);
@@ -163,6 +165,14 @@ class FirstReadTest {
                 // until the bytes are in
             }
             assertThat(got.array()).isEqualTo(PAGE);
+        }
+    }
+
+    private static int available(SocketChannel channel) {
+        try {
+            return channel.socket().getInputStream().available();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
