@@ -47,15 +47,14 @@ final class FirstRead {
             }
             return input.awaitData();
         }
-        // A read that finds nothing costs what available() would, and one that finds the request saves the call.
+        // A read that finds nothing costs what available() would; one that finds the request saves that call.
         int read = input.fillNow(readNow);
-        if (read == 0) {
-            watch.yieldTurn();
-            read = input.fillNow(readNow);
-        }
         if (read != 0) {
             return read > 0;
         }
+        // A new connection's request is often a few microseconds behind its accept: a turn lets it arrive, and the
+        // read below takes it without parking.
+        watch.yieldTurn();
         this.deadline = deadline;
         state.set(WAITING);
         stream.untimed();
