@@ -52,9 +52,7 @@ class PlainTransportTest {
                 }
             }).join();
             assertThat(failure.get()).isNull();
-            int local = ((InetSocketAddress) accepted.getLocalAddress()).getPort();
-            int remote = ((InetSocketAddress) client.getLocalAddress()).getPort();
-            assertThat(fileStatusFlags(socketInode(local, remote)) & O_NONBLOCK)
+            assertThat(fileStatusFlags(accepted, client) & O_NONBLOCK)
                     .as("O_NONBLOCK on the accepted socket after a timed read").isEqualTo(O_NONBLOCK);
         }
     }
@@ -101,9 +99,7 @@ class PlainTransportTest {
             }).join();
             assertThat(failure.get()).isNull();
             assertThat(accepted.isBlocking()).isTrue();
-            int local = ((InetSocketAddress) accepted.getLocalAddress()).getPort();
-            int remote = ((InetSocketAddress) client.getLocalAddress()).getPort();
-            assertThat(fileStatusFlags(socketInode(local, remote)) & O_NONBLOCK).isEqualTo(O_NONBLOCK);
+            assertThat(fileStatusFlags(accepted, client) & O_NONBLOCK).isEqualTo(O_NONBLOCK);
         }
     }
 
@@ -136,6 +132,13 @@ class PlainTransportTest {
             }
             assertThat(new String(got.array(), StandardCharsets.US_ASCII)).isEqualTo("late");
         }
+    }
+
+    /** The open file status flags of the accepted end of a loopback connection. */
+    private static int fileStatusFlags(SocketChannel accepted, SocketChannel client) throws IOException {
+        int local = ((InetSocketAddress) accepted.getLocalAddress()).getPort();
+        int remote = ((InetSocketAddress) client.getLocalAddress()).getPort();
+        return fileStatusFlags(socketInode(local, remote));
     }
 
     /** The inode of this process's IPv4 or IPv6 loopback TCP socket with those ports, from /proc/net/tcp{,6}. */
