@@ -8,7 +8,7 @@ die() { echo "$BENCH: $*" >&2; exit 1; }
 # makes $WORK (removed on exit, with every server in PIDS stopped), the wrk percentile script and the served files.
 web_bench_setup() {
     JDK=$("$HERE/netlab" jdk --home) || exit 1
-    JAR="$HERE/web-server/target/web-server.jar"
+    JAR="${JAR:-$HERE/web-server/target/web-server.jar}"
     command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || die "nginx not found (apt-get install nginx)"
     NGINX=$(command -v nginx || echo /usr/sbin/nginx)
     command -v wrk >/dev/null || die "wrk not found (apt-get install wrk)"

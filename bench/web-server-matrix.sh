@@ -17,16 +17,23 @@
 # The tables (markdown, ratio columns first, by bench/web-server-matrix-table.py) hold the medians over the rounds
 # and the per-round ratios' range; the server CPU per request (from /proc/PID/stat, every row) says where the cost is.
 # RAW_OUT=FILE keeps the raw results (python3 bench/web-server-matrix-table.py FILE DURATION IDLE_CONNECTIONS redraws).
-# Knobs (defaults take about 10 minutes):
-#   WARMUP=5 TLS_WARMUP=15 DURATION=5 ROUNDS=4 CONNECTIONS=64 BIG_CONNECTIONS=8 IDLE_CONNECTIONS=1000
-#   SERVER_CPU=0 CLIENT_CPU=1 RAW_OUT= JAVA_OPTS=... (our JVM) bench/web-server-matrix.sh
+# Knobs (the defaults take about 6 minutes, inside one 8-minute hold of the shared bench lock; C2 has compiled the
+# rows' paths after the 4 s warm-ups, 10 s for TLS's handshakes):
+#   WARMUP=4 TLS_WARMUP=10 DURATION=4 ROUNDS=3 CONNECTIONS=64 BIG_CONNECTIONS=8 IDLE_CONNECTIONS=1000
+#   SERVER_CPU=0 CLIENT_CPU=1 RAW_OUT= JAVA_OPTS=... (our JVM) JAR=web-server/target/web-server.jar (libs/ beside it)
+#   bench/web-server-matrix.sh
+# ROWS="1k-ka 1k-close" measures those rows only (the names above); MEMORY=no leaves out the memory part (about 30 s).
+# For longer measurements split the matrix over two calls, e.g. ROWS="1k-ka 1k-close 64k-ka 64k-close" MEMORY=no
+# DURATION=5 ROUNDS=4, then ROWS="304 10m tls-1k-ka" DURATION=5 ROUNDS=4.
 # Needs what bench/web-server.sh needs plus jwebserver (in the JDK) and openssl.
 set -euo pipefail
 
-WARMUP=${WARMUP:-5}
-TLS_WARMUP=${TLS_WARMUP:-15}
-DURATION=${DURATION:-5}
-ROUNDS=${ROUNDS:-4}
+WARMUP=${WARMUP:-4}
+TLS_WARMUP=${TLS_WARMUP:-10}
+DURATION=${DURATION:-4}
+ROUNDS=${ROUNDS:-3}
+SELECTED_ROWS=${ROWS:-1k-ka 1k-close 64k-ka 64k-close 304 10m tls-1k-ka}
+MEMORY=${MEMORY:-yes}
 CONNECTIONS=${CONNECTIONS:-64}
 BIG_CONNECTIONS=${BIG_CONNECTIONS:-8}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-1000}
@@ -58,8 +65,15 @@ etag() {
 }
 
 # rows: "row servers" (the 304 and 10m rows need ETag support and CPU accounting: ours and nginx only).
-ROWS=("1k-ka ours nginx jwebserver" "1k-close ours nginx jwebserver" "64k-ka ours nginx jwebserver"
+ALL_ROWS=("1k-ka ours nginx jwebserver" "1k-close ours nginx jwebserver" "64k-ka ours nginx jwebserver"
     "64k-close ours nginx jwebserver" "304 ours nginx" "10m ours nginx" "tls-1k-ka ours nginx")
+ROWS=()
+for spec in "${ALL_ROWS[@]}"; do
+    case " $SELECTED_ROWS " in *" ${spec%% *} "*) ROWS+=("$spec") ;; esac
+done
+for row in $SELECTED_ROWS; do
+    case " ${ALL_ROWS[*]} " in *" $row "*) ;; *) die "unknown row $row (ROWS: 1k-ka 1k-close 64k-ka 64k-close 304 10m tls-1k-ka)" ;; esac
+done
 
 # measure ROW SERVER SECONDS: "requests/s p50_ms p99_ms p99.9_ms max_ms errors bytes cpu_seconds" for one run.
 measure() {
@@ -121,7 +135,9 @@ done
 
 # ---- memory at rest and with idle keep-alive connections ----
 declare -A RSS_REST RSS_IDLE IDLE_OPEN
-for name in ours nginx jwebserver; do
+memory_servers=(ours nginx jwebserver)
+if [ "$MEMORY" = no ]; then memory_servers=(); fi
+for name in "${memory_servers[@]}"; do
     settle "$name"
     RSS_REST[$name]=$(rss_kib "$name")
     hold_idle "$name" "$IDLE_CONNECTIONS"
@@ -130,7 +146,7 @@ for name in ours nginx jwebserver; do
     echo "$name: RSS at start ${RSS_START[$name]} KiB, at rest ${RSS_REST[$name]} KiB, with $IDLE_CONNECTIONS idle" \
         "${RSS_IDLE[$name]} KiB (${IDLE_OPEN[$name]} still open)" >&2
 done
-for name in ours nginx jwebserver; do
+for name in "${memory_servers[@]}"; do
     echo "memory $name ${RSS_START[$name]} ${RSS_REST[$name]} ${RSS_IDLE[$name]} ${IDLE_OPEN[$name]}" >> "$RESULTS"
 done
 stop_servers

@@ -4,7 +4,8 @@
 # VM's cost per answer swings 1.5x from second to second for one build, which interleaved rounds cannot cancel).
 # Prints per round each build's requests/s and CPU per answer (utime + stime from /proc/PID/stat) and B's CPU per
 # answer over A's. Requests/s here are shares of one CPU, not a saturation figure: compare against nginx with
-# bench/web-server-ab.sh. ROW is 1k (the 1 KiB file) or 304 (the same with If-None-Match: that server's ETag).
+# bench/web-server-ab.sh. ROW is 1k (the 1 KiB file), 304 (the same with If-None-Match: that server's ETag), or
+# 1k-close / 64k-close (the 1 KiB / 64 KiB file with Connection: close: a new connection per answer).
 #   A=/tmp/before B=/tmp/after ROW=1k ROUNDS=6 bench/web-server-pair.sh
 # Each build is a directory holding web-server.jar and libs/ (as for bench/web-server-ab.sh).
 set -euo pipefail
@@ -23,7 +24,9 @@ BENCH="web-server pair"
 # shellcheck source=bench/web-server-lib.sh
 . "$HERE/bench/web-server-lib.sh"
 
-case $ROW in 1k | 304) ;; *) die "ROW must be 1k or 304" ;; esac
+case $ROW in 1k | 304 | 1k-close | 64k-close) ;; *) die "ROW must be 1k, 304, 1k-close or 64k-close" ;; esac
+FILE=1k
+case $ROW in 64k*) FILE=64k ;; esac
 for build in "$A" "$B"; do [ -f "$build/web-server.jar" ] || die "no web-server.jar in $build"; done
 # shellcheck disable=SC2119 # no tool beyond the usual ones
 web_bench_setup
@@ -34,6 +37,7 @@ for name in a b; do
     JAR="$build/web-server.jar" OURS_LOG="$WORK/$name.log" start_ours
     PORT[$name]=${PORT[ours]}; PID_OF[$name]=${PID_OF[ours]}
     HEADER[$name]="X-Row: 1k"
+    case $ROW in *-close) HEADER[$name]="Connection: close" ;; esac
     if [ "$ROW" = 304 ]; then
         HEADER[$name]="If-None-Match: $(curl -sI "http://127.0.0.1:${PORT[$name]}/1k.bin" \
             | awk -F': ' 'tolower($1) == "etag" { print $2 }' | tr -d '\r')"
@@ -45,7 +49,7 @@ both() {
     local name pids=()
     for name in a b; do
         "${CLIENT_PREFIX[@]}" wrk -t1 -c"$CONNECTIONS" -d"$1s" -H "${HEADER[$name]}" \
-            "http://127.0.0.1:${PORT[$name]}/1k.bin" > "$WORK/wrk-$name" &
+            "http://127.0.0.1:${PORT[$name]}/$FILE.bin" > "$WORK/wrk-$name" &
         pids+=($!)
     done
     wait "${pids[@]}"

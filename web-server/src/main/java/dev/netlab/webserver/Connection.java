@@ -64,6 +64,8 @@ final class Connection implements Runnable {
     private final ExchangeBuffers buffers;
     private final SchedulerWatch watch;
     private final Runnable startSendTimer;
+    /** The wait for the first request's first bytes, which the owner's watchdog may end. */
+    private final FirstRead firstRead;
     /** The buffers lent while a request is served, null while waiting (its own thread only). */
     private ExchangeBuffers.Lease lease;
     /** The writer over the lease's output buffer, null with it. */
@@ -93,6 +95,7 @@ final class Connection implements Runnable {
         this.watch = owner.watch();
         long sendTimeout = config.sendTimeout().toNanos();
         this.startSendTimer = () -> sendDeadline = System.nanoTime() + sendTimeout;
+        this.firstRead = new FirstRead(transport, watch);
     }
 
     /** Whether the connection waits between requests (safe to close when draining). */
@@ -109,6 +112,11 @@ final class Connection implements Runnable {
         }
         sendCut = true;
         return true;
+    }
+
+    /** Ends the wait for the first request when it has outlived the head timeout (a 408 follows); true once only. */
+    boolean firstRequestLate(long now) {
+        return firstRead.cutIfLate(now);
     }
 
     /** Closes the socket; a blocked read or write fails at once. */
@@ -164,15 +172,16 @@ final class Connection implements Runnable {
             // While the scheduler starves work submitted from outside, the thread leaves instead of yielding.
             boolean left = !first && watch.leaveIfDraining();
             if (waiting) {
-                // A new connection's request is often a few microseconds behind its accept: a turn lets it arrive.
-                if (!left && (!first || stream.available() == 0)) {
+                if (!left && !first) {
                     // Let the other connections run first: by then the client's next request has usually
                     // arrived, and the read finds it without parking (a timed park costs a timer on the scheduler's
                     // delay thread) and a round trip through the poller.
                     watch.yieldTurn();
                 }
                 try {
-                    if (owner.draining() || !input.awaitData()) {
+                    if (owner.draining()
+                            || !(first ? firstRead.await(stream, input, waitStart + config.headTimeout().toNanos())
+                                       : input.awaitData())) {
                         return;
                     }
                 } catch (SocketTimeoutException e) {

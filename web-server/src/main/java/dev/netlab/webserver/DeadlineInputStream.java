@@ -15,6 +15,8 @@ final class DeadlineInputStream extends InputStream {
     private final InputStream in;
     private long deadline;
     private int lastTimeoutMillis = -1;
+    /** Whether reads wait without a timer (the deadline is then kept by someone else, who ends the wait). */
+    private boolean untimed;
 
     DeadlineInputStream(Socket socket) throws IOException {
         this.socket = socket;
@@ -24,6 +26,21 @@ final class DeadlineInputStream extends InputStream {
     /** Reads from now on must finish by {@code nanoTime}. */
     void deadline(long nanoTime) {
         this.deadline = nanoTime;
+        this.untimed = false;
+    }
+
+    /**
+     * Reads from now on wait without a socket timeout (a virtual thread's timed park arms a timer on the scheduler's
+     * delay thread and cancels it, waking that thread twice); a read that starts after the deadline still fails.
+     * Whoever calls this ends a wait that outlives the deadline from outside.
+     */
+    void untimed() {
+        this.untimed = true;
+    }
+
+    /** Reads wait again at most until the deadline. */
+    void timed() {
+        this.untimed = false;
     }
 
     @Override
@@ -32,7 +49,7 @@ final class DeadlineInputStream extends InputStream {
         if (left <= 0) {
             throw new SocketTimeoutException("deadline passed");
         }
-        int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, (left + 999_999) / 1_000_000));
+        int millis = untimed ? 0 : (int) Math.min(Integer.MAX_VALUE, Math.max(1, (left + 999_999) / 1_000_000));
         if (millis != lastTimeoutMillis) {
             socket.setSoTimeout(millis);
             lastTimeoutMillis = millis;

@@ -28,6 +28,28 @@ record PlainTransport(SocketChannel channel) implements Transport {
     }
 
     @Override
+    public boolean waitsUntimed() {
+        return true;
+    }
+
+    @Override
+    public int readNow(byte[] buffer, int offset, int length) throws IOException {
+        // The socket is non-blocking underneath for good (open): switching the channel's mode makes no system call.
+        channel.configureBlocking(false);
+        try {
+            return channel.read(ByteBuffer.wrap(buffer, offset, length));
+        } finally {
+            channel.configureBlocking(true);
+        }
+    }
+
+    @Override
+    public void endWait() throws IOException {
+        // The JDK wakes a virtual thread parked in a read of this socket, and the read returns the end of the stream.
+        channel.shutdownInput();
+    }
+
+    @Override
     public WritableByteChannel output() {
         return channel;
     }

@@ -34,6 +34,31 @@ interface Transport {
         shutdownOutput();
     }
 
+    /**
+     * Whether a wait for the first bytes can park without a timer, read what has arrived with {@link #readNow} and be
+     * ended from another thread with {@link #endWait} (plain TCP; TLS keeps its timed reads).
+     */
+    default boolean waitsUntimed() {
+        return false;
+    }
+
+    /**
+     * Reads what has arrived without waiting (only where {@link #waitsUntimed}).
+     *
+     * @return bytes read, 0 when nothing has arrived, -1 at the end of the stream
+     */
+    default int readNow(byte[] buffer, int offset, int length) throws IOException {
+        throw new UnsupportedOperationException("no read without waiting on this transport");
+    }
+
+    /**
+     * Ends a read that waits from another thread (only where {@link #waitsUntimed}): it returns the end of the
+     * stream, and the output stays open for an answer.
+     */
+    default void endWait() throws IOException {
+        throw new UnsupportedOperationException("no ending a wait on this transport");
+    }
+
     /** Closes the socket at once: a blocked read or write (of any thread) fails. */
     void abort();
 

@@ -149,9 +149,11 @@ final class WebServerEngine implements Engine, Connection.Owner {
         for (Listener listener : listeners) {
             acceptors.add(Thread.ofVirtual().name(listener.name() + "-accept").start(() -> acceptLoop(listener)));
         }
-        // A blocking socket write has no timeout of its own: a watchdog cuts writes stalled past the send timeout.
-        long period = Math.clamp(config.sendTimeout().toMillis() / 4, 5, 1000);
-        watchdog.scheduleAtFixedRate(this::cutStalledSends, period, period, TimeUnit.MILLISECONDS);
+        // A blocking socket write has no timeout of its own, nor has a new connection's wait for its first request
+        // (no timer per connection): a watchdog cuts writes stalled past the send timeout and first waits past the
+        // head timeout, at most a period late.
+        watchdog.scheduleAtFixedRate(this::cutLateConnections, watchPeriodMillis(), watchPeriodMillis(),
+                TimeUnit.MILLISECONDS);
         return endpoints;
     }
 
@@ -305,13 +307,20 @@ final class WebServerEngine implements Engine, Connection.Owner {
         }
     }
 
-    private void cutStalledSends() {
+    /** How often the watchdog looks: an eighth of the shorter of the send and head timeouts, 5 to 250 ms. */
+    private long watchPeriodMillis() {
+        return Math.clamp(Math.min(config.sendTimeout().toMillis(), config.headTimeout().toMillis()) / 8, 5, 250);
+    }
+
+    private void cutLateConnections() {
         long now = System.nanoTime();
         for (Connection connection : connections) {
             if (connection.sendStalled(now)) {
                 LOG.log(Level.DEBUG, "closing a connection whose client stopped reading");
                 metrics.timeout(WebServerMetrics.TimeoutKind.SEND);
                 connection.abort();
+            } else if (connection.firstRequestLate(now)) {
+                LOG.log(Level.DEBUG, "ending a new connection's wait for its first request at the head timeout");
             }
         }
     }

@@ -8,8 +8,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
@@ -49,11 +52,93 @@ class PlainTransportTest {
                 }
             }).join();
             assertThat(failure.get()).isNull();
-            int local = ((InetSocketAddress) accepted.getLocalAddress()).getPort();
-            int remote = ((InetSocketAddress) client.getLocalAddress()).getPort();
-            assertThat(fileStatusFlags(socketInode(local, remote)) & O_NONBLOCK)
+            assertThat(fileStatusFlags(accepted, client) & O_NONBLOCK)
                     .as("O_NONBLOCK on the accepted socket after a timed read").isEqualTo(O_NONBLOCK);
         }
+    }
+
+    /**
+     * A read without waiting finds nothing, then what has arrived, then the end of the stream; the socket's own timed
+     * reads still work after it (the channel is back in blocking mode) and the socket stays non-blocking underneath.
+     */
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void aReadNowTakesWhatHasArrivedWithoutWaitingAndLeavesTheSocketsReadsWorking() throws Exception {
+        try (ServerSocketChannel server = ServerSocketChannel.open()
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             SocketChannel client = SocketChannel.open(server.getLocalAddress());
+             SocketChannel accepted = server.accept()) {
+            PlainTransport transport = new PlainTransport(accepted);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    Socket socket = transport.open(System.nanoTime() + 1_000_000_000L);
+                    byte[] buffer = new byte[16];
+                    assertThat(transport.readNow(buffer, 0, buffer.length)).as("nothing sent yet").isZero();
+                    client.write(ByteBuffer.wrap("abc".getBytes(StandardCharsets.US_ASCII)));
+                    int n = 0;
+                    long deadline = System.nanoTime() + 5_000_000_000L;
+                    while (n == 0 && System.nanoTime() < deadline) {
+                        n = transport.readNow(buffer, 2, 10);
+                        Thread.sleep(1);
+                    }
+                    assertThat(new String(buffer, 2, n, StandardCharsets.US_ASCII)).isEqualTo("abc");
+                    client.write(ByteBuffer.wrap("d".getBytes(StandardCharsets.US_ASCII)));
+                    socket.setSoTimeout(5_000);
+                    assertThat(socket.getInputStream().read()).isEqualTo('d');
+                    client.shutdownOutput();
+                    n = 0;
+                    while (n == 0 && System.nanoTime() < deadline) {
+                        n = transport.readNow(buffer, 0, buffer.length);
+                        Thread.sleep(1);
+                    }
+                    assertThat(n).as("the end of the stream").isEqualTo(-1);
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            }).join();
+            assertThat(failure.get()).isNull();
+            assertThat(accepted.isBlocking()).isTrue();
+            assertThat(fileStatusFlags(accepted, client) & O_NONBLOCK).isEqualTo(O_NONBLOCK);
+        }
+    }
+
+    /** Ending a wait from another thread: the parked read sees the end of the stream, the output stays open. */
+    @Test
+    void anEndedWaitReturnsTheEndOfTheStreamAndTheSocketCanStillAnswer() throws Exception {
+        try (ServerSocketChannel server = ServerSocketChannel.open()
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             SocketChannel client = SocketChannel.open(server.getLocalAddress());
+             SocketChannel accepted = server.accept()) {
+            PlainTransport transport = new PlainTransport(accepted);
+            AtomicReference<Object> result = new AtomicReference<>();
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try {
+                    Socket socket = transport.open(System.nanoTime() + 1_000_000_000L);
+                    socket.setSoTimeout(0);
+                    result.set(socket.getInputStream().read());
+                } catch (Throwable e) {
+                    result.set(e);
+                }
+            });
+            Poll.until(Duration.ofSeconds(5), "the read parked", () -> reader.getState() == Thread.State.WAITING);
+            transport.endWait();
+            reader.join(5_000);
+            assertThat(result.get()).isEqualTo(-1);
+            accepted.write(ByteBuffer.wrap("late".getBytes(StandardCharsets.US_ASCII)));
+            ByteBuffer got = ByteBuffer.allocate(4);
+            while (got.hasRemaining() && client.read(got) >= 0) {
+                // until the answer is in
+            }
+            assertThat(new String(got.array(), StandardCharsets.US_ASCII)).isEqualTo("late");
+        }
+    }
+
+    /** The open file status flags of the accepted end of a loopback connection. */
+    private static int fileStatusFlags(SocketChannel accepted, SocketChannel client) throws IOException {
+        int local = ((InetSocketAddress) accepted.getLocalAddress()).getPort();
+        int remote = ((InetSocketAddress) client.getLocalAddress()).getPort();
+        return fileStatusFlags(socketInode(local, remote));
     }
 
     /** The inode of this process's IPv4 or IPv6 loopback TCP socket with those ports, from /proc/net/tcp{,6}. */

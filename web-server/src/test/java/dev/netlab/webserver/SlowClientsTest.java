@@ -158,6 +158,9 @@ class SlowClientsTest {
             socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
             socket.setSoTimeout(2_000);
             socket.getOutputStream().write("GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            // Not "no connection active" alone: that holds before the server has accepted this one.
+            Poll.until(Duration.ofSeconds(10), "the send timeout counted",
+                    () -> server.metric("webserver_timeouts_total", "kind", "send") > 0);
             Poll.until(Duration.ofSeconds(10), "the stalled connection closed by the server",
                     () -> server.metric("webserver_connections_active") == 0);
             assertThat(server.metric("webserver_timeouts_total", "kind", "send")).isEqualTo(1.0);

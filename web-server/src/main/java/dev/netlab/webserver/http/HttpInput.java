@@ -79,6 +79,27 @@ public final class HttpInput {
         return true;
     }
 
+    /** A read that never waits: bytes read, 0 when none have arrived, -1 at the end of the stream. */
+    @FunctionalInterface
+    public interface ReadNow {
+        int read(byte[] buffer, int offset, int length) throws IOException;
+    }
+
+    /**
+     * Fills the buffer, when empty, with what {@code now} finds has arrived (a read that does not wait).
+     *
+     * @return bytes now buffered, 0 when nothing had arrived, -1 at the end of the stream
+     */
+    public int fillNow(ReadNow now) throws IOException {
+        if (position < limit) {
+            return limit - position;
+        }
+        int n = now.read(buffer, 0, buffer.length);
+        position = 0;
+        limit = Math.max(n, 0);
+        return n;
+    }
+
     /** Drops the grown buffer when nothing is buffered: a connection waits for its next request in the small one. */
     public void shrink() {
         if (position == limit) {
