@@ -31,29 +31,33 @@ class DrainLeaverBuffersTest {
 
     @Test
     void aLeaverGivesItsBuffersBackBeforeItParks() throws Exception {
+        CountDownLatch holdCanary = new CountDownLatch(1);
         CountDownLatch canaryMayRun = new CountDownLatch(1);
-        SchedulerWatch watch = HeldCanaryWatch.until(canaryMayRun);
+        SchedulerWatch watch = HeldCanaryWatch.from(holdCanary, canaryMayRun);
         WebServerConfig config = WebServerConfig.from(ConfigLoader.load(Optional.empty(), Map.of(),
                 Map.of("webserver.port", "0", "webserver.root", root.toString())));
         WebServerEngine engine = new WebServerEngine(config, head -> Response.error(Status.NOT_FOUND, null),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC());
         engine.useWatch(watch);
-        try {
-            int port = engine.start().get(0).port();
+        try (RawHttp client = RawHttp.connect(engine.start().get(0).port())) {
+            // The first request before any drain: a new connection whose request is not in yet may leave at its
+            // first turn, which would hold it (and its answer) for the whole drain.
+            assertThat(client.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(404);
+            holdCanary.countDown();
             Poll.until(ENDS, "a drain on", watch::draining);
-            try (RawHttp client = RawHttp.connect(port)) {
-                // A new connection's first request does not leave; after its answer the thread reaches the drain.
-                assertThat(client.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(404);
-                Poll.until(ENDS, "the connection left", () -> watch.leaves() == 1);
 
-                assertThat(engine.idleBuffers()).as("leases in the pool while the only connection waits in a drain")
-                        .isEqualTo(1);
+            // Woken by its next request, the thread serves it and reaches the drain after the answer.
+            client.send("GET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+            Poll.until(ENDS, "the connection left", () -> watch.leaves() == 1);
+            assertThat(engine.idleBuffers()).as("leases in the pool while the only connection waits in a drain")
+                    .isEqualTo(1);
 
-                canaryMayRun.countDown();
-                Poll.until(ENDS, "the drain ended", () -> !watch.draining());
-                assertThat(client.send("GET /b HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(404);
-            }
+            canaryMayRun.countDown();
+            Poll.until(ENDS, "the drain ended", () -> !watch.draining());
+            assertThat(client.read().status()).isEqualTo(404);
+            assertThat(client.send("GET /c HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(404);
         } finally {
+            holdCanary.countDown();
             canaryMayRun.countDown();
             engine.stopAccepting();
             assertThat(engine.awaitDrained(Duration.ofSeconds(5))).isTrue();
