@@ -112,6 +112,10 @@ final class SchedulerWatch {
         /** The watcher decided to start a drain and is about to open it. */
         default void drainOpening() {
         }
+
+        /** A connection's thread saw the drain on and is about to join its leavers. */
+        default void leaverJoining() {
+        }
     }
 
     SchedulerWatch(Duration turn, Duration tick) {
@@ -199,8 +203,17 @@ final class SchedulerWatch {
     }
 
     private void leave(ConcurrentLinkedQueue<Thread> leavers) {
-        leavers.add(Thread.currentThread());
+        interleaving.leaverJoining();
+        Thread self = Thread.currentThread();
+        leavers.add(self);
         leaves.increment();
+        // The drain may have ended between the caller's look and the add, its release past this queue already: with
+        // no later drain nothing would wake this thread. Whoever ends a drain clears it before its release, so a
+        // thread that still sees it on here is woken by that release.
+        if (openDrain.get() == 0) {
+            leavers.remove(self);
+            return;
+        }
         // Woken by the canary once the carriers have run the work from outside (or by the watcher as a fallback).
         LockSupport.park(this);
     }
