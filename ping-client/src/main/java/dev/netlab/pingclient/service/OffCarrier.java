@@ -1,5 +1,6 @@
 package dev.netlab.pingclient.service;
 
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -11,11 +12,24 @@ import java.util.function.Supplier;
  */
 final class OffCarrier {
 
+    /** Platform threads at work at once: a flood of requests waits for one (on its virtual thread), not a thread each. */
+    static final int MOST_AT_ONCE = 2;
+    private static final Semaphore WORKERS = new Semaphore(MOST_AT_ONCE, true);
+
     private OffCarrier() {
     }
 
     /** {@code work}'s result, computed on a new platform thread named {@code name}. */
     static <T> T call(String name, Supplier<T> work) throws InterruptedException {
+        WORKERS.acquire();
+        try {
+            return callOnNewThread(name, work);
+        } finally {
+            WORKERS.release();
+        }
+    }
+
+    private static <T> T callOnNewThread(String name, Supplier<T> work) throws InterruptedException {
         AtomicReference<T> result = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread thread = Thread.ofPlatform().name(name).daemon().start(() -> {
