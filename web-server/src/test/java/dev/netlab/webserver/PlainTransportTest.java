@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -41,17 +42,11 @@ class PlainTransportTest {
              SocketChannel client = SocketChannel.open(server.getLocalAddress());
              SocketChannel accepted = server.accept()) {
             PlainTransport transport = new PlainTransport(accepted);
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            Thread.ofVirtual().start(() -> {
-                try {
-                    Socket socket = transport.open(System.nanoTime() + 1_000_000_000L);
-                    socket.setSoTimeout(20);
-                    assertThatThrownBy(() -> socket.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-            }).join();
-            assertThat(failure.get()).isNull();
+            onAVirtualThread(() -> {
+                Socket socket = transport.open(System.nanoTime() + 1_000_000_000L);
+                socket.setSoTimeout(20);
+                assertThatThrownBy(() -> socket.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+            });
             assertThat(fileStatusFlags(accepted, client) & O_NONBLOCK)
                     .as("O_NONBLOCK on the accepted socket after a timed read").isEqualTo(O_NONBLOCK);
         }
@@ -69,35 +64,20 @@ class PlainTransportTest {
              SocketChannel client = SocketChannel.open(server.getLocalAddress());
              SocketChannel accepted = server.accept()) {
             PlainTransport transport = new PlainTransport(accepted);
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            Thread.ofVirtual().start(() -> {
-                try {
-                    Socket socket = transport.open(System.nanoTime() + 1_000_000_000L);
-                    byte[] buffer = new byte[16];
-                    assertThat(transport.readNow(buffer, 0, buffer.length)).as("nothing sent yet").isZero();
-                    client.write(ByteBuffer.wrap("abc".getBytes(StandardCharsets.US_ASCII)));
-                    int n = 0;
-                    long deadline = System.nanoTime() + 5_000_000_000L;
-                    while (n == 0 && System.nanoTime() < deadline) {
-                        n = transport.readNow(buffer, 2, 10);
-                        Thread.sleep(1);
-                    }
-                    assertThat(new String(buffer, 2, n, StandardCharsets.US_ASCII)).isEqualTo("abc");
-                    client.write(ByteBuffer.wrap("d".getBytes(StandardCharsets.US_ASCII)));
-                    socket.setSoTimeout(5_000);
-                    assertThat(socket.getInputStream().read()).isEqualTo('d');
-                    client.shutdownOutput();
-                    n = 0;
-                    while (n == 0 && System.nanoTime() < deadline) {
-                        n = transport.readNow(buffer, 0, buffer.length);
-                        Thread.sleep(1);
-                    }
-                    assertThat(n).as("the end of the stream").isEqualTo(-1);
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-            }).join();
-            assertThat(failure.get()).isNull();
+            onAVirtualThread(() -> {
+                Socket socket = transport.open(System.nanoTime() + 1_000_000_000L);
+                byte[] buffer = new byte[16];
+                assertThat(transport.readNow(buffer, 0, buffer.length)).as("nothing sent yet").isZero();
+                client.write(ByteBuffer.wrap("abc".getBytes(StandardCharsets.US_ASCII)));
+                int n = readNowOnceSomethingCame(transport, buffer, 2, 10);
+                assertThat(new String(buffer, 2, n, StandardCharsets.US_ASCII)).isEqualTo("abc");
+                client.write(ByteBuffer.wrap("d".getBytes(StandardCharsets.US_ASCII)));
+                socket.setSoTimeout(5_000);
+                assertThat(socket.getInputStream().read()).isEqualTo('d');
+                client.shutdownOutput();
+                assertThat(readNowOnceSomethingCame(transport, buffer, 0, buffer.length)).as("the end of the stream")
+                        .isEqualTo(-1);
+            });
             assertThat(accepted.isBlocking()).isTrue();
             assertThat(fileStatusFlags(accepted, client) & O_NONBLOCK).isEqualTo(O_NONBLOCK);
         }
@@ -132,6 +112,37 @@ class PlainTransportTest {
             }
             assertThat(new String(got.array(), StandardCharsets.US_ASCII)).isEqualTo("late");
         }
+    }
+
+    /** Work that opens a transport: run on a virtual thread (as a connection's), its failure thrown here. */
+    private interface SocketWork {
+        void run() throws Exception;
+    }
+
+    private static void onAVirtualThread(SocketWork work) throws Exception {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                work.run();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }).join();
+        assertThat(failure.get()).isNull();
+    }
+
+    /** What a read without waiting returns once it returns something (bytes or the end), polled with a deadline. */
+    private static int readNowOnceSomethingCame(PlainTransport transport, byte[] buffer, int offset, int length) {
+        int[] read = new int[1];
+        Poll.until(Duration.ofSeconds(5), "something to read", () -> {
+            try {
+                read[0] = transport.readNow(buffer, offset, length);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return read[0] != 0;
+        });
+        return read[0];
     }
 
     /** The open file status flags of the accepted end of a loopback connection. */
