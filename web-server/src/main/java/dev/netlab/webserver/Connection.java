@@ -160,7 +160,8 @@ final class Connection implements Runnable {
         while (true) {
             // The first request's head is timed from the connection's start; later ones wait idle first.
             long waitStart = first ? System.nanoTime() : answeredAt;
-            stream.deadline(waitStart + (first ? config.headTimeout() : config.idleTimeout()).toNanos());
+            long waitDeadline = waitStart + (first ? config.headTimeout() : config.idleTimeout()).toNanos();
+            stream.deadline(waitDeadline);
             boolean waiting = !input.hasBuffered();
             if (waiting) {
                 // Waiting for a first byte: a drain may close the connection now without losing a request, and the
@@ -180,8 +181,7 @@ final class Connection implements Runnable {
                 }
                 try {
                     if (owner.draining()
-                            || !(first ? firstRead.await(stream, input, waitStart + config.headTimeout().toNanos())
-                                       : input.awaitData())) {
+                            || !(first ? firstRead.await(stream, input, waitDeadline) : input.awaitData())) {
                         return;
                     }
                 } catch (SocketTimeoutException e) {
