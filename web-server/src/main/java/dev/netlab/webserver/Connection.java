@@ -64,8 +64,8 @@ final class Connection implements Runnable {
     private final ExchangeBuffers buffers;
     private final SchedulerWatch watch;
     private final Runnable startSendTimer;
-    /** The wait for the first request's first bytes, which the owner's watchdog may end. */
-    private final FirstRead firstRead;
+    /** The wait for each request's first bytes, which the owner's watchdog may end. */
+    private final RequestWait requestWait;
     /** The buffers lent while a request is served, null while waiting (its own thread only). */
     private ExchangeBuffers.Lease lease;
     /** The writer over the lease's output buffer, null with it. */
@@ -95,7 +95,7 @@ final class Connection implements Runnable {
         this.watch = owner.watch();
         long sendTimeout = config.sendTimeout().toNanos();
         this.startSendTimer = () -> sendDeadline = System.nanoTime() + sendTimeout;
-        this.firstRead = new FirstRead(transport, watch);
+        this.requestWait = new RequestWait(transport, watch);
     }
 
     /** Whether the connection waits between requests (safe to close when draining). */
@@ -114,9 +114,12 @@ final class Connection implements Runnable {
         return true;
     }
 
-    /** Ends the wait for the first request when it has outlived the head timeout (a 408 follows); true once only. */
-    boolean firstRequestLate(long now) {
-        return firstRead.cutIfLate(now);
+    /**
+     * Ends the wait for a request when it has outlived its timeout (the head timeout for the first request, a 408
+     * follows; the idle timeout for a later one, the connection closes); true once only.
+     */
+    boolean requestLate(long now) {
+        return requestWait.cutIfLate(now);
     }
 
     /** Closes the socket; a blocked read or write fails at once. */
@@ -175,13 +178,13 @@ final class Connection implements Runnable {
             if (waiting) {
                 if (!left && !first) {
                     // Let the other connections run first: by then the client's next request has usually
-                    // arrived, and the read finds it without parking (a timed park costs a timer on the scheduler's
-                    // delay thread) and a round trip through the poller.
+                    // arrived, and the read finds it without parking and without a round trip through the poller.
                     watch.yieldTurn();
                 }
                 try {
                     if (owner.draining()
-                            || !(first ? firstRead.await(stream, input, waitDeadline) : input.awaitData())) {
+                            || !(first ? requestWait.awaitFirst(stream, input, waitDeadline)
+                                    : requestWait.awaitNext(stream, input, waitDeadline))) {
                         return;
                     }
                 } catch (SocketTimeoutException e) {

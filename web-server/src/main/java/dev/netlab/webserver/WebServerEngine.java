@@ -149,9 +149,9 @@ final class WebServerEngine implements Engine, Connection.Owner {
         for (Listener listener : listeners) {
             acceptors.add(Thread.ofVirtual().name(listener.name() + "-accept").start(() -> acceptLoop(listener)));
         }
-        // A blocking socket write has no timeout of its own, nor has a new connection's wait for its first request
-        // (no timer per connection): a watchdog cuts writes stalled past the send timeout and first waits past the
-        // head timeout, at most a period late.
+        // A blocking socket write has no timeout of its own, nor has a plain connection's wait for a request (no
+        // timer per connection): a watchdog cuts writes stalled past the send timeout and waits past the head timeout
+        // (a first request) or the idle timeout (a later one), at most a period late.
         watchdog.scheduleAtFixedRate(this::cutLateConnections, watchPeriodMillis(), watchPeriodMillis(),
                 TimeUnit.MILLISECONDS);
         return endpoints;
@@ -307,9 +307,11 @@ final class WebServerEngine implements Engine, Connection.Owner {
         }
     }
 
-    /** How often the watchdog looks: an eighth of the shorter of the send and head timeouts, 5 to 250 ms. */
+    /** How often the watchdog looks: an eighth of the shortest of the send, head and idle timeouts, 5 to 250 ms. */
     private long watchPeriodMillis() {
-        return Math.clamp(Math.min(config.sendTimeout().toMillis(), config.headTimeout().toMillis()) / 8, 5, 250);
+        long shortest = Math.min(config.sendTimeout().toMillis(),
+                Math.min(config.headTimeout().toMillis(), config.idleTimeout().toMillis()));
+        return Math.clamp(shortest / 8, 5, 250);
     }
 
     private void cutLateConnections() {
@@ -319,8 +321,8 @@ final class WebServerEngine implements Engine, Connection.Owner {
                 LOG.log(Level.DEBUG, "closing a connection whose client stopped reading");
                 metrics.timeout(WebServerMetrics.TimeoutKind.SEND);
                 connection.abort();
-            } else if (connection.firstRequestLate(now)) {
-                LOG.log(Level.DEBUG, "ending a new connection's wait for its first request at the head timeout");
+            } else if (connection.requestLate(now)) {
+                LOG.log(Level.DEBUG, "ending a connection's wait for a request at its head or idle timeout");
             }
         }
     }

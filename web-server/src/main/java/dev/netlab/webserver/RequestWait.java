@@ -6,13 +6,13 @@ import java.net.SocketTimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A new connection's wait for its first bytes. On a plain socket it reads what has arrived, gives the other
- * connections a turn when nothing has, and then parks without a timer: a virtual thread's timed park arms and cancels
- * a timer on the scheduler's delay thread, two wake-ups of that thread (each a context switch on a busy CPU) for every
- * new connection whose request is not in yet. The server's watchdog ends a wait that outlives the head timeout
- * ({@link #cutIfLate}), and the wait then fails as a head timeout. TLS keeps the timed read.
+ * A connection's wait for the first bytes of a request: the first one after its accept, and each one after an answer
+ * on a keep-alive connection. On a plain socket it parks without a timer: a virtual thread's timed park arms and
+ * cancels a timer on the scheduler's delay thread, two wake-ups of that thread (each a context switch on a busy CPU)
+ * for every wait that parks. The server's watchdog ends a wait that outlives its deadline ({@link #cutIfLate}), and
+ * the wait then fails as a timeout (head or idle, the caller knows which). TLS keeps the timed read.
  */
-final class FirstRead {
+final class RequestWait {
 
     private static final int NOT_WAITING = 0;
     private static final int WAITING = 1;
@@ -26,7 +26,7 @@ final class FirstRead {
     /** When the wait in progress must end (System.nanoTime), read by the watchdog while WAITING. */
     private volatile long deadline;
 
-    FirstRead(Transport transport, SchedulerWatch watch) {
+    RequestWait(Transport transport, SchedulerWatch watch) {
         this.transport = transport;
         this.watch = watch;
         this.readNow = transport::readNow;
@@ -39,7 +39,7 @@ final class FirstRead {
      * @return false at the end of the stream
      * @throws SocketTimeoutException when the deadline passed first
      */
-    boolean await(DeadlineInputStream stream, HttpInput input, long deadline) throws IOException {
+    boolean awaitFirst(DeadlineInputStream stream, HttpInput input, long deadline) throws IOException {
         if (!transport.waitsUntimed()) {
             // A new connection's request is often a few microseconds behind its accept: a turn lets it arrive.
             if (stream.available() == 0) {
@@ -55,6 +55,26 @@ final class FirstRead {
         // A new connection's request is often a few microseconds behind its accept: a turn lets it arrive, and the
         // read below takes it without parking.
         watch.yieldTurn();
+        return parkUntil(stream, input, deadline);
+    }
+
+    /**
+     * Waits until {@code input} holds the next request's first bytes on a keep-alive connection (the caller has
+     * already given the other connections their turn).
+     *
+     * @param deadline System.nanoTime by which they must have come (the idle timeout)
+     * @return false at the end of the stream
+     * @throws SocketTimeoutException when the deadline passed first
+     */
+    boolean awaitNext(DeadlineInputStream stream, HttpInput input, long deadline) throws IOException {
+        if (!transport.waitsUntimed()) {
+            return input.awaitData();
+        }
+        return parkUntil(stream, input, deadline);
+    }
+
+    /** Reads without a timer until bytes come, the stream ends, or the watchdog cuts the wait at its deadline. */
+    private boolean parkUntil(DeadlineInputStream stream, HttpInput input, long deadline) throws IOException {
         this.deadline = deadline;
         state.set(WAITING);
         stream.untimed();
@@ -75,7 +95,7 @@ final class FirstRead {
 
     /**
      * Ends a wait that has outlived its deadline (the watchdog's periodic check): the parked read returns and the
-     * wait fails as a head timeout, the output still open for the 408.
+     * wait fails as a timeout, the output still open for a 408 or a polite close.
      *
      * @return whether it ended one
      */
@@ -92,6 +112,6 @@ final class FirstRead {
     }
 
     private static SocketTimeoutException late() {
-        return new SocketTimeoutException("no request within the head timeout");
+        return new SocketTimeoutException("no request before the deadline");
     }
 }

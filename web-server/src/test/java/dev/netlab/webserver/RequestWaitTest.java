@@ -34,11 +34,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A new connection's wait for its first request: on a plain socket it parks without a timer (a timed park costs two
- * wake-ups of the scheduler's delay thread per connection), a late or trickled request is still answered, and the
- * server's watchdog ends a wait past the head timeout with a 408.
+ * A connection's wait for a request: on a plain socket it parks without a timer (a timed park costs two wake-ups of
+ * the scheduler's delay thread per wait), a late or trickled request is still answered, and the server's watchdog
+ * ends a first wait past the head timeout with a 408 and a keep-alive wait past the idle timeout with a close.
  */
-class FirstReadTest {
+class RequestWaitTest {
 
     private static final Duration ENDS = Duration.ofSeconds(5);
     private static final byte[] PAGE = "<p>first read</p>".getBytes(StandardCharsets.UTF_8);
@@ -132,13 +132,52 @@ class FirstReadTest {
     }
 
     @Test
+    void aKeepAliveConnectionWaitsForItsNextRequestWithoutATimerAndAnswersItWhenItComes() throws Exception {
+        try (ServerSocketChannel server = ServerSocketChannel.open()
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             RawHttp client = RawHttp.connect(((InetSocketAddress) server.getLocalAddress()).getPort())) {
+            ServedConnection served = ServedConnection.start(server.accept(), config(Map.of()));
+            assertThat(client.send("GET /page HTTP/1.1\r\nHost: t\r\n\r\n").read().body()).isEqualTo(PAGE);
+            // Timed, the idle wait would park TIMED_WAITING; untimed it is WAITING.
+            Poll.until(ENDS, "the connection's thread parked for its next request",
+                    () -> served.thread().getState() == Thread.State.WAITING);
+            assertThat(served.thread().getState()).isEqualTo(Thread.State.WAITING);
+
+            RawHttp.Reply reply = client.send("GET /page HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").read();
+            assertThat(reply.status()).isEqualTo(200);
+            assertThat(reply.body()).isEqualTo(PAGE);
+            assertThat(client.closedByServer()).isTrue();
+            assertThat(served.ended().await(ENDS.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            assertThat(served.registry().find("webserver.timeouts").tag("kind", "idle").counter().count()).isZero();
+        }
+    }
+
+    @Test
+    void theWatchdogClosesAKeepAliveConnectionIdlePastTheIdleTimeout() throws Exception {
+        Files.write(root.resolve("page"), PAGE);
+        try (TestServer server = TestServer.start(root, Map.of("webserver.timeouts.idle", "300ms"));
+             RawHttp client = RawHttp.connect(server.port())) {
+            assertThat(client.send("GET /page HTTP/1.1\r\nHost: t\r\n\r\n").read().body()).isEqualTo(PAGE);
+            long start = System.nanoTime();
+            assertThat(client.closedByServer()).isTrue();
+            Duration waited = Duration.ofNanos(System.nanoTime() - start);
+            // The watchdog looks every 300 / 8 ms: the cut is at most that late, plus this machine's scheduling.
+            assertThat(waited).isBetween(Duration.ofMillis(250), Duration.ofMillis(1500));
+            assertThat(server.metric("webserver_timeouts_total", "kind", "idle")).isEqualTo(1);
+            assertThat(server.metric("webserver_timeouts_total", "kind", "head")).isZero();
+            // The server still serves.
+            assertThat(RawHttp.get(server.port(), "/page").body()).isEqualTo(PAGE);
+        }
+    }
+
+    @Test
     void aWaitIsCutOnlyOnceAndOnlyAfterItsDeadline() throws Exception {
         try (ServerSocketChannel server = ServerSocketChannel.open()
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
              SocketChannel client = SocketChannel.open(server.getLocalAddress());
              SocketChannel accepted = server.accept()) {
             PlainTransport transport = new PlainTransport(accepted);
-            FirstRead firstRead = new FirstRead(transport, SchedulerWatch.SHARED);
+            RequestWait firstRead = new RequestWait(transport, SchedulerWatch.SHARED);
             assertThat(firstRead.cutIfLate(System.nanoTime())).as("nothing waits yet").isFalse();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             CompletableFuture<Throwable> outcome = new CompletableFuture<>();
@@ -146,7 +185,7 @@ class FirstReadTest {
                 try {
                     DeadlineInputStream stream = new DeadlineInputStream(transport.open(deadline));
                     stream.deadline(deadline);
-                    firstRead.await(stream, new HttpInput(stream, 1024), deadline);
+                    firstRead.awaitFirst(stream, new HttpInput(stream, 1024), deadline);
                     outcome.complete(null);
                 } catch (Throwable e) {
                     outcome.complete(e);
