@@ -540,6 +540,7 @@ public final class Outbox {
     // Claims the messages that can still be claimed, reading each segment once; the result keeps the ids' order.
     private List<Claim> claimAll(List<String> ids) {
         Map<Segment, List<Claimable>> bySegment = new LinkedHashMap<>();
+        Claim[] claimed = new Claim[ids.size()];
         for (int i = 0; i < ids.size(); i++) {
             MessageState state = index.get(ids.get(i));
             Segment.Entry entry = entries.get(ids.get(i));
@@ -559,7 +560,6 @@ public final class Outbox {
             }
             bySegment.computeIfAbsent(entry.segment(), s -> new ArrayList<>()).add(new Claimable(i, state, entry));
         }
-        Claim[] claimed = new Claim[ids.size()];
         for (List<Claimable> group : bySegment.values()) {
             List<SegmentReader.Read<QueuedMessage>> reads;
             try {
