@@ -16,15 +16,19 @@
 # up with WARMUP messages through the whole path first (the JIT compiles for tens of seconds on one core: its CPU is
 # shown apart, "JIT"). The delivery-only half stops smtp-sink (SIGSTOP) before the service starts and continues it
 # when the timer starts, so all MESSAGES waiting messages are timed.
+# The batch API path (POST /api/messages/batch, BATCH messages per request from BATCH_CLIENTS clients, one durable
+# write per request) runs on the same service right after the single-POST path, with its own warm-up of WARMUP
+# messages in the warm-up phase; its p99 is per batch request.
 # BENCH_SERVICE_OPTS: JVM options for the service, split on whitespace (e.g. -XX:AOTCache=FILE, a JDK 25 AOT cache
 # trained on the same jar path).
 # BENCH_PROFILE=DIR: records the service during POST..sent with `perf record -g` (DIR/perf.data; pass
 # -XX:+PreserveFramePointer -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit in BENCH_SERVICE_OPTS for Java
-# frames), each thread's CPU in that window (DIR/threads.txt) and the service's output (DIR/service.log; the log's
+# frames; BENCH_PROFILE_PATH=batch records the batch path's window instead), each thread's CPU in that window (DIR/threads.txt) and the service's output (DIR/service.log; the log's
 # line and the wall time where the window starts and ends are in DIR/window.txt, for -XX:+PrintCompilation or JFR).
-# BENCH_TRAIN=1: only the POST..sent half (warm-up and MESSAGES), then the service's stop; with
+# BENCH_TRAIN=1: only the POST..sent half (warm-up and MESSAGES, single and batch), then the service's stop; with
 # BENCH_SERVICE_OPTS=-XX:AOTCacheOutput=FILE this is the training run of a JDK 25 AOT cache (written at exit).
 # Usage: [BENCH_MAIL_JAR=mail-client/target/mail-client.jar] [BENCH_LOAD_CPU=1] [BENCH_WARMUP=10000] [BENCH_SERVICE_OPTS=]
+#        [BENCH_BATCH=100] [BENCH_BATCH_CLIENTS=4]
 #        bench/mail-client.sh throughput [MESSAGES] [SESSIONS] [CLIENTS]   (default 10000 4 32; the service runs on
 #        CPU 0)
 set -euo pipefail
@@ -39,6 +43,9 @@ LOAD_CPU=${BENCH_LOAD_CPU:-$SINK_CPU}
 WARMUP=${BENCH_WARMUP:-10000}
 read -r -a SERVICE_OPTS <<< "${BENCH_SERVICE_OPTS:-}"
 PROFILE=${BENCH_PROFILE:-}
+PROFILE_PATH=${BENCH_PROFILE_PATH:-single}
+BATCH=${BENCH_BATCH:-100}
+BATCH_CLIENTS=${BENCH_BATCH_CLIENTS:-4}
 TRAIN=${BENCH_TRAIN:-}
 
 die() { echo "mail-client throughput bench: $*" >&2; exit 1; }
@@ -164,6 +171,8 @@ YAML
 relayed_config "$WORK/relayed.yaml" "$WORK/outbox-relayed"
 start_service "$WORK/relayed.yaml" "$WORK/relayed.log"
 taskset -c "$LOAD_CPU" "$JAVA" "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" "$WARMUP" "$CLIENTS" 1 >/dev/null
+taskset -c "$LOAD_CPU" "$JAVA" "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" "$((WARMUP / BATCH * BATCH))" \
+  "$BATCH_CLIENTS" 1 "$BATCH" >/dev/null
 # Each thread's CPU time so far in milliseconds, as "name<TAB>ms" lines (for BENCH_PROFILE).
 thread_ms() {
   local hz t
@@ -172,14 +181,25 @@ thread_ms() {
     printf '%s\t%s\n' "$(cat "$t/comm" 2>/dev/null)" "$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk -v hz="$hz" '{ print ($12 + $13) * 1000 / hz }')"
   done
 }
-if [ -n "$PROFILE" ]; then
+profile_start() {
+  [ -n "$PROFILE" ] && [ "$PROFILE_PATH" = "$1" ] || return 0
   mkdir -p "$PROFILE"
   thread_ms > "$WORK/threads-before.txt"
   echo "start $(wc -l < "$WORK/relayed.log") $(date +%s.%N)" > "$PROFILE/window.txt"
   perf record -F 1999 -g -p "$SERVICE_PID" -o "$PROFILE/perf.data" >/dev/null 2>&1 &
   PERF_PID=$!
   sleep 0.5
-fi
+}
+profile_end() {
+  [ -n "$PROFILE" ] && [ "$PROFILE_PATH" = "$1" ] || return 0
+  kill -INT "$PERF_PID"; wait "$PERF_PID" 2>/dev/null || true
+  echo "end $(wc -l < "$WORK/relayed.log") $(date +%s.%N)" >> "$PROFILE/window.txt"
+  # Per thread name: CPU ms in the window (threads of one name summed; ones that ended count as zero).
+  thread_ms | awk -F'\t' 'NR == FNR { before[$1] += $2; next } { after[$1] += $2 }
+    END { for (n in after) { d = after[n] - before[n]; if (d > 0) printf "%8.0f ms  %s\n", d, n } }' \
+    "$WORK/threads-before.txt" - | sort -rn > "$PROFILE/threads.txt"
+}
+profile_start single
 cpu_before=$(cpu_ms)
 jit_before=$(jit_ms)
 read -r _ api_accept_seconds api_seconds api_refused api_p99 api_client_cpu < <(taskset -c "$LOAD_CPU" "$JAVA" \
@@ -187,14 +207,18 @@ read -r _ api_accept_seconds api_seconds api_refused api_p99 api_client_cpu < <(
 api_cpu=$(per_msg "$cpu_before" "$(cpu_ms)" "$MESSAGES")
 api_jit=$(per_msg "$jit_before" "$(jit_ms)" "$MESSAGES")
 api=$(rate "$MESSAGES" "$api_seconds")
-if [ -n "$PROFILE" ]; then
-  kill -INT "$PERF_PID"; wait "$PERF_PID" 2>/dev/null || true
-  echo "end $(wc -l < "$WORK/relayed.log") $(date +%s.%N)" >> "$PROFILE/window.txt"
-  # Per thread name: CPU ms in the window (threads of one name summed; ones that ended count as zero).
-  thread_ms | awk -F'\t' 'NR == FNR { before[$1] += $2; next } { after[$1] += $2 }
-    END { for (n in after) { d = after[n] - before[n]; if (d > 0) printf "%8.0f ms  %s\n", d, n } }' \
-    "$WORK/threads-before.txt" - | sort -rn > "$PROFILE/threads.txt"
-fi
+profile_end single
+# The batch path on the same service: MESSAGES in requests of BATCH.
+BATCHED=$((MESSAGES / BATCH * BATCH))
+profile_start batch
+cpu_before=$(cpu_ms)
+jit_before=$(jit_ms)
+read -r _ batch_accept_seconds batch_seconds batch_refused batch_p99 _ < <(taskset -c "$LOAD_CPU" "$JAVA" \
+  "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" "$BATCHED" "$BATCH_CLIENTS" 1 "$BATCH")
+batch_cpu=$(per_msg "$cpu_before" "$(cpu_ms)" "$BATCHED")
+batch_jit=$(per_msg "$jit_before" "$(jit_ms)" "$BATCHED")
+batch=$(rate "$BATCHED" "$batch_seconds")
+profile_end batch
 api_started_in=$STARTED_IN
 api_start_rss=$START_RSS
 api_end_rss=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$SERVICE_PID/status")
@@ -203,6 +227,7 @@ api_stop_seconds=$STOP_SECONDS
 [ -z "$PROFILE" ] || cp "$WORK/relayed.log" "$PROFILE/service.log"
 if [ -n "$TRAIN" ]; then
   echo "trained: service-opts=[${SERVICE_OPTS[*]}] POST..sent $api msgs/s, CPU $api_cpu ms/msg (JIT $api_jit);" \
+    "batch POST..sent $batch msgs/s, CPU $batch_cpu ms/msg (JIT $batch_jit);" \
     "started in $api_started_in, RSS $api_start_rss MiB at start, $api_end_rss MiB at the end; stopped in $api_stop_seconds s"
   exit 0
 fi
@@ -257,6 +282,11 @@ printf '%-32s %10s %8s  POSTs done at %s msgs/s, p99 POST (202 after fsync) %s m
   "$(rate "$MESSAGES" "$api_accept_seconds")" "$api_p99" "$api_refused"
 printf '%-32s %10s %8s  service CPU %s ms/msg (JIT %s), load client CPU %s s (after %s warm-up messages)\n' \
   "  the same, CPU" "" "" "$api_cpu" "$api_jit" "$api_client_cpu" "$WARMUP"
+printf '%-32s %10s %8s  batches done at %s msgs/s, p99 batch POST (%s messages, 202 after fsync) %s ms, refused=%s\n' \
+  "batch API (POST..sent)" "$batch" "$(python3 -c "print(f'{$batch / $anchor:.2f}')")" \
+  "$(rate "$BATCHED" "$batch_accept_seconds")" "$BATCH" "$batch_p99" "$batch_refused"
+printf '%-32s %10s %8s  service CPU %s ms/msg (JIT %s), %s batch clients (after %s warm-up messages in batches)\n' \
+  "  the same, CPU" "" "" "$batch_cpu" "$batch_jit" "$BATCH_CLIENTS" "$((WARMUP / BATCH * BATCH))"
 printf '%-32s %10s %8s  service CPU %s ms/msg (JIT %s; no warm-up), %s segments (group commits) for %s messages\n' \
   "accept only (no relay)" "$accept" "$(python3 -c "print(f'{$accept / $anchor:.2f}')")" "$accept_cpu" \
   "$accept_jit" "$segments" "$((4 * step))"
@@ -266,4 +296,4 @@ printf '%-32s %10s %8s  service CPU %s ms/msg (JIT %s; no warm-up; %s messages t
 echo "fsync (file + directory) median: $fsync_ms ms; load client on CPU $LOAD_CPU, service on CPU $CLIENT_CPU"
 echo "service RSS while messages wait (queued:RSS): $rss_series"
 echo "POST..sent service: started in $api_started_in, RSS $api_start_rss MiB at start, $api_end_rss MiB after" \
-  "$((WARMUP + MESSAGES)) messages; stopped (SIGTERM to exit) in $api_stop_seconds s"
+  "$((2 * WARMUP + MESSAGES + BATCHED)) messages (single and batch); stopped (SIGTERM to exit) in $api_stop_seconds s"

@@ -37,17 +37,26 @@ record MessageRequest(MessageSpec spec, Optional<String> idempotencyKey) {
     private static final int MAX_KEY_LENGTH = 200;
 
     static MessageRequest parse(byte[] body, Limits limits) throws ApiError {
-        JsonNode root;
+        JsonNode root = json(body);
+        if (root == null || !root.isObject()) {
+            throw ApiError.badField("body", "the body must be a JSON object");
+        }
+        return parse(root, limits);
+    }
+
+    /** The body as a JSON tree; a 400 naming the body when it is not JSON. */
+    static JsonNode json(byte[] body) throws ApiError {
         try {
-            root = MAPPER.readTree(body);
+            return MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
             throw ApiError.badField("body", "the body is not valid JSON");
         } catch (java.io.IOException e) {
             throw ApiError.badField("body", "the body cannot be read");
         }
-        if (root == null || !root.isObject()) {
-            throw ApiError.badField("body", "the body must be a JSON object");
-        }
+    }
+
+    /** One message object (a whole body, or one item of a batch), checked field by field. */
+    static MessageRequest parse(JsonNode root, Limits limits) throws ApiError {
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
@@ -189,7 +198,7 @@ record MessageRequest(MessageSpec spec, Optional<String> idempotencyKey) {
         return out;
     }
 
-    private static String kind(JsonNode node) {
+    static String kind(JsonNode node) {
         JsonNodeType type = node.getNodeType();
         return switch (type) {
             case ARRAY -> "an array";

@@ -1,5 +1,6 @@
 package dev.netlab.mailclient.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.netlab.kit.admin.Json;
 import dev.netlab.mailclient.message.MessageBuilder;
 import dev.netlab.mailclient.message.MessageException;
@@ -16,14 +17,18 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.regex.Pattern;
 
 /**
  * The mail API on the admin port: {@code POST /api/messages} stores a message in the outbox and answers 202 once it
- * is on disk; {@code GET /api/messages/{id}} tells its status; {@code GET /api/messages?status=...} lists them,
+ * is on disk; {@code POST /api/messages/batch} does the same for an array of up to {@link #MAX_BATCH_MESSAGES}
+ * messages with one durable write, all or none; {@code GET /api/messages/{id}} tells its status; {@code GET /api/messages?status=...} lists them,
  * paged. With a token configured every request needs {@code Authorization: Bearer <token>}.
  */
 public final class MessagesApi {
@@ -32,11 +37,18 @@ public final class MessagesApi {
     private static final Pattern ID = Pattern.compile("[0-9a-f]{13}-[0-9a-f]{16}");
     private static final int DEFAULT_PAGE = 50;
     private static final int MAX_PAGE = 500;
+    /** The most messages one {@code POST /api/messages/batch} holds (Postmark's batch limit). */
+    public static final int MAX_BATCH_MESSAGES = 500;
+    /** The largest batch body, unless one single request may be larger (then that). */
+    public static final long MAX_BATCH_BYTES = 16L * 1024 * 1024;
+    // Batches parsed at once; more wait their turn, so a burst of large batches cannot take the heap.
+    private static final int BATCHES_AT_ONCE = 4;
 
     private final Outbox outbox;
     private final Limits limits;
     private final BearerToken token;
     private final MessageBuilder builder;
+    private final Semaphore batchSlots = new Semaphore(BATCHES_AT_ONCE, true);
     private volatile boolean accepting = true;
 
     public MessagesApi(Outbox outbox, Limits limits, Optional<byte[]> token, Clock clock) {
@@ -49,6 +61,7 @@ public final class MessagesApi {
     /** Adds the routes. */
     public void routing(HttpRouting.Builder routing) {
         routing.post("/api/messages", this::post);
+        routing.post("/api/messages/batch", this::postBatch);
         routing.get("/api/messages/{id}", this::get);
         routing.get("/api/messages", this::list);
     }
@@ -63,33 +76,56 @@ public final class MessagesApi {
         return limits.maxMessageSize() / 3 * 4 + 64 * 1024;
     }
 
+    private long batchLimit() {
+        return Math.max(MAX_BATCH_BYTES, requestLimit());
+    }
+
+    private void checkAccepting() throws ApiError {
+        if (!accepting) {
+            throw new ApiError(io.helidon.http.Status.SERVICE_UNAVAILABLE_503, "", "shutting down: not taking"
+                    + " new messages");
+        }
+    }
+
+    /** The message a checked request describes, built for SMTP; 400 when it cannot be built, 413 over the limit. */
+    private OutgoingMessage build(MessageRequest request) throws ApiError {
+        OutgoingMessage message;
+        try {
+            message = builder.build(request.spec());
+        } catch (MessageException e) {
+            throw ApiError.badField("message", e.getMessage());
+        }
+        if (message.contentLength() > limits.maxMessageSize()) {
+            throw new ApiError(io.helidon.http.Status.REQUEST_ENTITY_TOO_LARGE_413, "message", "the message is "
+                    + message.contentLength() + " bytes, over the limit of " + limits.maxMessageSize());
+        }
+        return message;
+    }
+
+    /** What the outbox does, or 503 when it cannot write (then nothing was accepted). */
+    @FunctionalInterface
+    private interface Store<T> {
+        T run() throws IOException;
+    }
+
+    private static <T> T store(Store<T> store) throws ApiError {
+        try {
+            return store.run();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.ERROR, "outbox: cannot store: " + e);
+            throw new ApiError(io.helidon.http.Status.SERVICE_UNAVAILABLE_503, "", "the outbox cannot store the"
+                    + " message now; nothing was accepted");
+        }
+    }
+
     private void post(ServerRequest req, ServerResponse res) {
         try {
             authorize(req);
-            if (!accepting) {
-                throw new ApiError(io.helidon.http.Status.SERVICE_UNAVAILABLE_503, "", "shutting down: not taking"
-                        + " new messages");
-            }
-            byte[] body = readBody(req);
+            checkAccepting();
+            byte[] body = readBody(req, requestLimit());
             MessageRequest request = MessageRequest.parse(body, limits);
-            OutgoingMessage message;
-            try {
-                message = builder.build(request.spec());
-            } catch (MessageException e) {
-                throw ApiError.badField("message", e.getMessage());
-            }
-            if (message.content().length > limits.maxMessageSize()) {
-                throw new ApiError(io.helidon.http.Status.REQUEST_ENTITY_TOO_LARGE_413, "message", "the message is "
-                        + message.content().length + " bytes, over the limit of " + limits.maxMessageSize());
-            }
-            Outbox.Accepted accepted;
-            try {
-                accepted = outbox.accept(message, request.idempotencyKey());
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.ERROR, "outbox: cannot store a message: " + e);
-                throw new ApiError(io.helidon.http.Status.SERVICE_UNAVAILABLE_503, "", "the outbox cannot store the"
-                        + " message now; nothing was accepted");
-            }
+            OutgoingMessage message = build(request);
+            Outbox.Accepted accepted = store(() -> outbox.accept(message, request.idempotencyKey()));
             if (!accepted.duplicate()) {
                 // A new id is ours (hex digits and a dash): nothing to escape, so no JSON writer per message.
                 res.status(io.helidon.http.Status.ACCEPTED_202);
@@ -107,8 +143,88 @@ public final class MessagesApi {
         }
     }
 
-    private byte[] readBody(ServerRequest req) throws ApiError {
-        long limit = requestLimit();
+    /**
+     * {@code POST /api/messages/batch}: every item checked as the single form checks its body; one bad item refuses
+     * the batch (with every bad item listed) and nothing is stored; otherwise one durable write for all of them
+     * before the 202, which lists each item's id and status in order.
+     */
+    private void postBatch(ServerRequest req, ServerResponse res) {
+        try {
+            authorize(req);
+            checkAccepting();
+            long limit = batchLimit();
+            long declared = req.headers().contentLength().orElse(-1);
+            if (declared > limit) {
+                throw tooLarge(limit);
+            }
+            batchSlots.acquireUninterruptibly();
+            try {
+                BatchRequest batch = BatchRequest.parse(readBody(req, limit), MAX_BATCH_MESSAGES);
+                List<Outbox.Submission> submissions = new ArrayList<>(batch.items().size());
+                List<BatchRequest.ItemError> errors = new ArrayList<>();
+                for (int i = 0; i < batch.items().size(); i++) {
+                    JsonNode item = batch.items().get(i);
+                    try {
+                        if (!item.isObject()) {
+                            throw BatchRequest.notAnObject(item);
+                        }
+                        MessageRequest request = MessageRequest.parse(item, limits);
+                        submissions.add(new Outbox.Submission(build(request), request.idempotencyKey()));
+                    } catch (ApiError e) {
+                        errors.add(new BatchRequest.ItemError(i, e));
+                    }
+                }
+                if (!errors.isEmpty()) {
+                    refuseBatch(res, errors);
+                    return;
+                }
+                List<Outbox.Accepted> accepted = store(() -> outbox.acceptAll(submissions));
+                res.status(io.helidon.http.Status.ACCEPTED_202);
+                res.header(HeaderNames.CONTENT_TYPE, "application/json");
+                res.send(acceptedJson(accepted));
+            } finally {
+                batchSlots.release();
+            }
+        } catch (ApiError e) {
+            refuse(res, e);
+        }
+    }
+
+    // Ids are ours (hex digits and a dash) and statuses our labels: nothing to escape, so no JSON writer per item.
+    private byte[] acceptedJson(List<Outbox.Accepted> accepted) {
+        StringBuilder json = new StringBuilder(16 + accepted.size() * 64).append("{\"messages\":[");
+        for (int i = 0; i < accepted.size(); i++) {
+            Outbox.Accepted one = accepted.get(i);
+            String status = one.duplicate()
+                    ? outbox.state(one.id()).map(MessageState::status).orElse(Status.QUEUED.label())
+                    : Status.QUEUED.label();
+            json.append(i == 0 ? "" : ",").append("{\"id\":\"").append(one.id()).append("\",\"status\":\"")
+                    .append(status).append("\"}");
+        }
+        return json.append("]}").toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Refuses a batch with its first bad item's status; {@code errors} lists every bad item. */
+    private static void refuseBatch(ServerResponse res, List<BatchRequest.ItemError> errors) {
+        BatchRequest.ItemError first = errors.get(0);
+        List<Map<String, Object>> listed = new ArrayList<>(errors.size());
+        for (BatchRequest.ItemError error : errors) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("index", error.index());
+            one.put("field", error.error().field());
+            one.put("status", error.error().status().code());
+            one.put("error", error.error().getMessage());
+            listed.add(one);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", "item " + first.index() + ": " + first.error().getMessage() + " (" + errors.size()
+                + " bad item(s); nothing in the batch was accepted)");
+        body.put("field", first.field());
+        body.put("errors", listed);
+        Json.send(res, first.error().status(), body);
+    }
+
+    private byte[] readBody(ServerRequest req, long limit) throws ApiError {
         long declared = req.headers().contentLength().orElse(-1);
         if (declared > limit) {
             throw tooLarge(limit);

@@ -64,6 +64,10 @@ public final class Outbox {
     public record Accepted(String id, boolean duplicate) {
     }
 
+    /** One message of a client's batch ({@link #acceptAll}) and its idempotency key. */
+    public record Submission(OutgoingMessage message, Optional<String> idempotencyKey) {
+    }
+
     /** A message the relay took, with its final reply, for {@link #sentAll}. */
     public record Sent(Claim claim, String finalReply, List<String> rejected, List<String> transcript) {
     }
@@ -91,6 +95,8 @@ public final class Outbox {
     private final RetryPolicy retry;
     private final RandomGenerator random;
     private final CorruptionListener corruption;
+    // Accepted messages kept for their first claim, so delivery need not read the segment back.
+    private final RecentMessages recent;
     private final ConcurrentSkipListMap<String, MessageState> index = new ConcurrentSkipListMap<>();
     // Where each waiting message is; an entry leaves when its message is finished or given up.
     private final Map<String, Segment.Entry> entries = new ConcurrentHashMap<>();
@@ -105,7 +111,7 @@ public final class Outbox {
     private volatile boolean handingOut = true;
 
     private Outbox(Path dir, Clock clock, RetryPolicy retry, RandomGenerator random, CorruptionListener corruption,
-                   Durability durability) {
+                   Durability durability, long memoryBudget) {
         this.queueDir = dir.resolve("queue");
         this.stateDir = dir.resolve("state");
         this.corruptDir = dir.resolve("corrupt");
@@ -116,6 +122,7 @@ public final class Outbox {
         this.retry = retry;
         this.random = random;
         this.corruption = corruption;
+        this.recent = new RecentMessages(memoryBudget);
     }
 
     /**
@@ -130,7 +137,17 @@ public final class Outbox {
     /** As the other {@code open}, forcing files and directories to disk through {@code durability}. */
     public static Outbox open(Path dir, Clock clock, RetryPolicy retry, RandomGenerator random,
                               CorruptionListener corruption, Durability durability) throws IOException {
-        Outbox outbox = new Outbox(dir, clock, retry, random, corruption, durability);
+        return open(dir, clock, retry, random, corruption, durability, 0);
+    }
+
+    /**
+     * As the other {@code open}, holding the messages this process accepts in memory for their first claim, up to
+     * {@code memoryBudget} bytes (0: never; every claim reads the segment).
+     */
+    public static Outbox open(Path dir, Clock clock, RetryPolicy retry, RandomGenerator random,
+                              CorruptionListener corruption, Durability durability, long memoryBudget)
+            throws IOException {
+        Outbox outbox = new Outbox(dir, clock, retry, random, corruption, durability, memoryBudget);
         for (Path sub : List.of(outbox.queueDir, outbox.stateDir, outbox.corruptDir, dir.resolve("tmp"))) {
             Files.createDirectories(sub);
         }
@@ -383,10 +400,53 @@ public final class Outbox {
 
     private String store(OutgoingMessage message, Optional<String> idempotencyKey) throws IOException {
         Instant now = clock.instant();
-        // Ids sort by acceptance time, so listings come out oldest first: 13 hex digits of milliseconds, 16 random.
-        String id = HEX.toHexDigits(now.toEpochMilli()).substring(3) + "-" + HEX.toHexDigits(random.nextLong());
+        String id = newId(now);
         segments.append(new QueuedMessage(id, now, idempotencyKey, message));
         return id;
+    }
+
+    // Ids sort by acceptance time, so listings come out oldest first: 13 hex digits of milliseconds, 16 random.
+    private String newId(Instant now) {
+        return HEX.toHexDigits(now.toEpochMilli()).substring(3) + "-" + HEX.toHexDigits(random.nextLong());
+    }
+
+    /**
+     * Stores a client's batch durably as one segment (one file fsync, one rename, one directory fsync) and makes it
+     * due; answers one {@link Accepted} per item, in order. An item whose idempotency key was seen before, or
+     * earlier in this batch, stores nothing and gets that message's id, as the same POSTs one after another would.
+     * All or nothing: when the write fails, nothing of the batch is stored or remembered.
+     */
+    public List<Accepted> acceptAll(List<Submission> batch) throws IOException {
+        boolean keyed = batch.stream().anyMatch(s -> s.idempotencyKey().isPresent());
+        if (keyed) {
+            keyedAccepts.lock();
+        }
+        try {
+            Instant now = clock.instant();
+            List<Accepted> answers = new ArrayList<>(batch.size());
+            List<QueuedMessage> fresh = new ArrayList<>(batch.size());
+            Map<String, String> keysHere = keyed ? new HashMap<>() : Map.of();
+            for (Submission submission : batch) {
+                Optional<String> key = submission.idempotencyKey();
+                String earlier = key.isEmpty() ? null : keysHere.getOrDefault(key.get(), idsByKey.get(key.get()));
+                if (earlier != null) {
+                    answers.add(new Accepted(earlier, true));
+                    continue;
+                }
+                String id = newId(now);
+                key.ifPresent(k -> keysHere.put(k, id));
+                fresh.add(new QueuedMessage(id, now, key, submission.message()));
+                answers.add(new Accepted(id, false));
+            }
+            if (!fresh.isEmpty()) {
+                segments.appendBatch(fresh);
+            }
+            return answers;
+        } finally {
+            if (keyed) {
+                keyedAccepts.unlock();
+            }
+        }
     }
 
     // A group commit's messages, on disk now: indexed and made due together, so one worker wakes for the batch.
@@ -394,6 +454,7 @@ public final class Outbox {
         for (int i = 0; i < messages.size(); i++) {
             QueuedMessage queued = messages.get(i);
             entries.put(queued.id(), written.get(i));
+            recent.offer(queued);
             index(queuedState(queued));
             waiting.incrementAndGet();
         }
@@ -479,6 +540,7 @@ public final class Outbox {
     // Claims the messages that can still be claimed, reading each segment once; the result keeps the ids' order.
     private List<Claim> claimAll(List<String> ids) {
         Map<Segment, List<Claimable>> bySegment = new LinkedHashMap<>();
+        Claim[] claimed = new Claim[ids.size()];
         for (int i = 0; i < ids.size(); i++) {
             MessageState state = index.get(ids.get(i));
             Segment.Entry entry = entries.get(ids.get(i));
@@ -486,9 +548,18 @@ public final class Outbox {
                     || entry == null) {
                 continue;
             }
+            QueuedMessage held = recent.take(state.id());
+            if (held != null) {
+                // Accepted by this process and never claimed: the bytes are still here, no read needed.
+                QueuedMessage message = state.recipientsLeft() == null ? held
+                        : held.forRecipients(state.recipientsLeft());
+                if (index.replace(state.id(), state, state.withStatus(Status.SENDING))) {
+                    claimed[i] = new Claim(message, state);
+                }
+                continue;
+            }
             bySegment.computeIfAbsent(entry.segment(), s -> new ArrayList<>()).add(new Claimable(i, state, entry));
         }
-        Claim[] claimed = new Claim[ids.size()];
         for (List<Claimable> group : bySegment.values()) {
             List<SegmentReader.Read<QueuedMessage>> reads;
             try {
@@ -545,6 +616,7 @@ public final class Outbox {
     // The message no longer needs its segment; the last one to leave deletes the file (not forced to disk: should
     // the deletion be lost in a crash, the final records make the next start delete it again).
     private void leaveSegment(String id) {
+        recent.take(id);
         Segment.Entry entry = entries.remove(id);
         if (entry != null && entry.segment().finishOne()) {
             DurableFiles.deleteQuietly(entry.segment().file());
@@ -690,6 +762,11 @@ public final class Outbox {
             page.add(state);
         }
         return new Page(page, Optional.empty());
+    }
+
+    /** The bytes of accepted messages held in memory for their first claim (for tests and the bench). */
+    public long memoryHeld() {
+        return recent.bytes();
     }
 
     /** How many accepts wait for the next group commit (for tests). */

@@ -52,6 +52,7 @@ final class SegmentWriter {
     private final Path queue;
     private final Durability durability;
     private final GroupCommit<Append> commits;
+    private final Committed committed;
 
     SegmentWriter(Path tmp, Path queue, Durability durability) {
         this(tmp, queue, durability, (messages, entries) -> { });
@@ -62,6 +63,7 @@ final class SegmentWriter {
         this.tmp = tmp;
         this.queue = queue;
         this.durability = durability;
+        this.committed = committed;
         this.commits = new GroupCommit<>(batch -> {
             writeSegment(batch.get(0).id + Segment.SUFFIX, batch);
             committed.committed(batch.stream().map(a -> a.message).toList(),
@@ -83,14 +85,30 @@ final class SegmentWriter {
         return append.entry;
     }
 
-    /** Writes {@code messages} (at most {@link GroupCommit#MAX_BATCH}) as one segment now, without batching. */
+    /** Writes {@code messages} as one segment now, without batching (and without telling the listener). */
     List<Segment.Entry> appendAll(List<QueuedMessage> messages) throws IOException {
-        List<Append> appends = new ArrayList<>();
+        List<Append> appends = new ArrayList<>(messages.size());
         for (QueuedMessage message : messages) {
-            appends.add(new Append(message.id(), Segment.frame(MessageFile.encode(message))));
+            appends.add(new Append(message.id(), message, Segment.frame(MessageFile.encode(message))));
         }
         writeSegment(appends.get(0).id + Segment.SUFFIX, appends);
         return appends.stream().map(a -> a.entry).toList();
+    }
+
+    /**
+     * Writes a client's batch as one segment of its own now (one file fsync, one rename, one directory fsync, outside
+     * the group commit: the batch is its own group) and tells the {@link Committed} listener before it returns.
+     * When a step fails nothing is left in the queue and the listener hears nothing.
+     */
+    void appendBatch(List<QueuedMessage> messages) throws IOException {
+        List<Segment.Entry> entries;
+        try {
+            entries = appendAll(messages);
+        } catch (IOException e) {
+            throw new IOException("the outbox could not make a batch of " + messages.size() + " messages durable: "
+                    + e.getMessage(), e);
+        }
+        committed.committed(messages, entries);
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.netlab.kit.lifecycle.Endpoint;
 import dev.netlab.kit.lifecycle.Engine;
 import dev.netlab.kit.lifecycle.ServiceContext;
 import dev.netlab.mailclient.api.MessagesApi;
+import dev.netlab.mailclient.outbox.Durability;
 import dev.netlab.mailclient.outbox.Outbox;
 import dev.netlab.mailclient.smtp.Resolver;
 import dev.netlab.mailclient.smtp.SessionOptions;
@@ -24,6 +25,9 @@ import java.util.function.Function;
  * relay the API still accepts and the messages wait; the start line and {@code /health/ready} say so.
  */
 public final class MailEngine implements Engine {
+
+    /** The most bytes of accepted messages held in memory for their delivery. */
+    static final long MAX_MEMORY_BUDGET = 16L * 1024 * 1024;
 
     private final MailSettings settings;
     private final Outbox outbox;
@@ -53,7 +57,8 @@ public final class MailEngine implements Engine {
         Outbox outbox;
         try {
             outbox = Outbox.open(settings.outboxDir(), context.clock(), settings.retry(), new SecureRandom(),
-                    (file, reason) -> metrics.get().corruptFile());
+                    (file, reason) -> metrics.get().corruptFile(), Durability.FSYNC,
+                    settings.relay().isPresent() ? memoryBudget(Runtime.getRuntime().maxMemory()) : 0);
         } catch (IOException | RuntimeException e) {
             throw InvalidConfigException.invalid("mailclient.outbox.dir", settings.outboxDir().toString(),
                     "cannot use it as the outbox: " + e.getMessage());
@@ -63,6 +68,15 @@ public final class MailEngine implements Engine {
         Optional<DeliveryWorkers> workers = settings.relay().map(relay -> new DeliveryWorkers(outbox, relay,
                 resolver, metrics.get(), context.clock()));
         return new MailEngine(settings, outbox, api, workers);
+    }
+
+    /**
+     * The bytes of accepted messages held for delivery without reading them back: a sixteenth of the heap, at most
+     * {@link #MAX_MEMORY_BUDGET}. With no relay nothing is held (nothing will be delivered soon), so the service's
+     * memory stays flat however many messages wait.
+     */
+    static long memoryBudget(long maxHeap) {
+        return Math.min(MAX_MEMORY_BUDGET, maxHeap / 16);
     }
 
     @Override

@@ -43,6 +43,11 @@ public record OutgoingMessage(String sender, List<String> recipients, byte[] con
         return false;
     }
 
+    /** The content's length in bytes, without a copy. */
+    public int contentLength() {
+        return content.length;
+    }
+
     /** The content without a copy, for the engine, which only reads it. */
     byte[] contentForSending() {
         return content;

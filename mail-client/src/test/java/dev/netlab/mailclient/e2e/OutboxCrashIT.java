@@ -32,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Crash safety with real processes: 200 messages accepted while the relay is down, the relay comes up, the service
  * is killed with SIGKILL in the middle of delivering them, restarted, and the relay ends up with every Message-ID
  * while the outbox empties. A corrupt file and a cut segment placed in the outbox are put aside and block nothing.
+ * Also batches accepted while the relay takes them (delivered from the bytes kept in memory), killed mid-delivery:
+ * after the restart every recipient has its message.
  */
 class OutboxCrashIT {
 
@@ -45,11 +47,8 @@ class OutboxCrashIT {
 
     private final HttpClient http = HttpClient.newHttpClient();
 
-    @Test
-    void everyAcceptedMessageReachesTheRelayAfterAKillDashNineMidDelivery() throws Exception {
-        Path outbox = dir.resolve("outbox");
-        int relayPort = freePort();
-        Path config = Files.writeString(dir.resolve("mail.yaml"), """
+    private Path config(int relayPort, Path outbox) throws IOException {
+        return Files.writeString(dir.resolve("mail.yaml"), """
                 admin:
                   port: 0
                 lifecycle:
@@ -66,11 +65,57 @@ class OutboxCrashIT {
                   delivery:
                     concurrency: 4
                 """.formatted(relayPort, outbox));
+    }
+
+    @Test
+    void batchesDeliveredFromMemoryAllReachTheRelayAfterAKillDashNineMidDelivery() throws Exception {
+        Path outbox = dir.resolve("outbox");
+        int relayPort = freePort();
+        Path config = config(relayPort, outbox);
+        Set<String> recipients = new HashSet<>();
+        try (EmbeddedSmtpServer relay = EmbeddedSmtpServer.plain(relayPort, r -> 250, Duration.ofMillis(15))) {
+            try (ServiceProcess first = ServiceProcess.startJar(JAR, List.of("--config", config.toString()),
+                    Map.of())) {
+                int admin = first.ports(WAIT).get("admin");
+                // The relay takes them as they come: each is claimed from the bytes the API kept in memory.
+                for (int b = 0; b < 4; b++) {
+                    StringBuilder batch = new StringBuilder("[");
+                    for (int i = 0; i < MESSAGES / 4; i++) {
+                        String to = "b" + (b * (MESSAGES / 4) + i) + "@example.org";
+                        recipients.add(to);
+                        batch.append(i == 0 ? "" : ",").append("{\"from\":\"a@example.org\",\"to\":[\"")
+                                .append(to).append("\"],\"subject\":\"batch ").append(b).append("\"}");
+                    }
+                    HttpResponse<String> response = post(admin, "/api/messages/batch", batch.append("]").toString());
+                    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+                }
+                await().atMost(WAIT).until(() -> relay.received().size() >= MESSAGES / 4);
+                first.process().destroyForcibly();
+                assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(relay.received().size()).as("killed mid-delivery").isLessThan(MESSAGES);
+            }
+            try (ServiceProcess second = ServiceProcess.startJar(JAR, List.of("--config", config.toString()),
+                    Map.of())) {
+                second.ports(WAIT);
+                await().atMost(WAIT).until(() -> queueSize(outbox) == 0);
+                Set<String> arrived = new HashSet<>();
+                relay.received().forEach(r -> arrived.addAll(r.recipients()));
+                assertThat(arrived).containsAll(recipients);
+                assertThat(second.terminate(WAIT)).as(second.stderr()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void everyAcceptedMessageReachesTheRelayAfterAKillDashNineMidDelivery() throws Exception {
+        Path outbox = dir.resolve("outbox");
+        int relayPort = freePort();
+        Path config = config(relayPort, outbox);
         Set<String> accepted = new HashSet<>();
         try (ServiceProcess first = ServiceProcess.startJar(JAR, List.of("--config", config.toString()), Map.of())) {
             int admin = first.ports(WAIT).get("admin");
             for (int i = 0; i < MESSAGES; i++) {
-                HttpResponse<String> response = post(admin, "{\"from\":\"a@example.org\",\"to\":[\"b" + i
+                HttpResponse<String> response = post(admin, "/api/messages", "{\"from\":\"a@example.org\",\"to\":[\"b" + i
                         + "@example.org\"],\"subject\":\"crash " + i + "\",\"text\":\"body " + i + "\"}");
                 assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
             }
@@ -112,8 +157,8 @@ class OutboxCrashIT {
         }
     }
 
-    private HttpResponse<String> post(int port, String json) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/messages"))
+    private HttpResponse<String> post(int port, String path, String json) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }

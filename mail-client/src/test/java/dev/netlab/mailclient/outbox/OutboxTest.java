@@ -222,6 +222,72 @@ class OutboxTest {
         assertThat(corrupt).hasSize(1);
     }
 
+    private Outbox open(long memoryBudget) throws Exception {
+        return Outbox.open(dir, clock, RETRY, new Random(7), (file, reason) -> corrupt.add(file.getFileName()
+                + ": " + reason), Durability.FSYNC, memoryBudget);
+    }
+
+    /** Overwrites every segment in the queue with bytes that are no frame at all. */
+    private void damageSegments() throws Exception {
+        try (Stream<Path> files = Files.list(dir.resolve("queue"))) {
+            for (Path file : files.toList()) {
+                Files.write(file, new byte[(int) Files.size(file)]);
+            }
+        }
+    }
+
+    @Test
+    void aMessageAcceptedByThisProcessIsClaimedFromMemoryWithoutReadingItsSegmentAgain() throws Exception {
+        Outbox outbox = open(1 << 20);
+        String id = outbox.accept(message("m@example.org"), Optional.empty()).id();
+        Path segment = dir.resolve("queue").resolve(id + Segment.SUFFIX);
+        byte[] onDisk = Files.readAllBytes(segment);
+        // A read of the file now would find no frame and put it aside: a claim from memory never looks at it.
+        damageSegments();
+        List<Outbox.Claim> claims = outbox.awaitDue(32, Duration.ZERO);
+        assertThat(claims).singleElement().satisfies(claim -> {
+            assertThat(claim.message().id()).isEqualTo(id);
+            assertThat(claim.message().message().recipients()).containsExactly("m@example.org");
+            assertThat(new String(claim.message().message().content(), StandardCharsets.US_ASCII))
+                    .isEqualTo("Subject: for m@example.org\r\n\r\nhi\r\n");
+        });
+        assertThat(corrupt).isEmpty();
+        assertThat(outbox.memoryHeld()).isZero();
+
+        // After a restart the file is the only copy: the claim reads it (damaged now, it is put aside).
+        Outbox restarted = open(1 << 20);
+        assertThat(restarted.memoryHeld()).isZero();
+        assertThat(restarted.awaitDue(32, Duration.ZERO)).isEmpty();
+        assertThat(corrupt).singleElement().asString().startsWith(id + Segment.SUFFIX + "@0: ");
+        Files.write(segment, onDisk);
+    }
+
+    @Test
+    void messagesBeyondTheMemoryBudgetAreClaimedFromTheirSegmentAndABatchAcceptIsOneSegment() throws Exception {
+        Outbox outbox = open(1 << 20);
+        String id = outbox.accept(message("m@example.org"), Optional.empty()).id();
+        long one = outbox.memoryHeld();
+        assertThat(one).isPositive();
+        outbox.awaitDue(32, Duration.ZERO);
+
+        // Room for one message: the first of the batch is held, the second only on disk.
+        Outbox small = open(one);
+        clock.advance(Duration.ofMillis(1));
+        List<Outbox.Accepted> accepted = small.acceptAll(List.of(
+                new Outbox.Submission(message("x@example.org"), Optional.empty()),
+                new Outbox.Submission(message("y@example.org"), Optional.empty())));
+        assertThat(accepted).extracting(Outbox.Accepted::duplicate).containsExactly(false, false);
+        assertThat(small.memoryHeld()).isEqualTo(one);
+        assertThat(names("queue")).hasSize(2).contains(id + Segment.SUFFIX);
+        damageSegments();
+        List<Outbox.Claim> claims = small.awaitDue(32, Duration.ZERO);
+        // The first came from memory; the second's read found the damage and put it aside (so did id's).
+        assertThat(claims).extracting(c -> c.message().message().recipients().get(0))
+                .containsExactly("x@example.org");
+        assertThat(corrupt).hasSize(2);
+        assertThat(small.memoryHeld()).isZero();
+    }
+
     @Test
     void aBatchClaimTakesUpToItsSizeInDueOrderAcrossSegmentsAndPutsAsideOnlyTheFrameThatWentBad() throws Exception {
         List<Segment.Entry> first = segment(dir, queued(1), queued(2), queued(3));

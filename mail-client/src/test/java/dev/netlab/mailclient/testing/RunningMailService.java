@@ -70,6 +70,16 @@ public final class RunningMailService implements AutoCloseable {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** {@code POST /api/messages/batch} with {@code json} (an array of messages). */
+    public HttpResponse<String> postBatch(String json, Optional<String> token) throws IOException,
+            InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri("/api/messages/batch"))
+                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     public HttpResponse<String> post(String json) throws IOException, InterruptedException {
         return post(json, Optional.empty());
     }
