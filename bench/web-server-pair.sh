@@ -5,9 +5,10 @@
 # Prints per round each build's requests/s and CPU per answer (utime + stime from /proc/PID/stat) and B's CPU per
 # answer over A's. Requests/s here are shares of one CPU, not a saturation figure: compare against nginx with
 # bench/web-server-ab.sh. ROW is 1k (the 1 KiB file), 304 (the same with If-None-Match: that server's ETag), or
-# 1k-close / 64k-close (the 1 KiB / 64 KiB file with Connection: close: a new connection per answer).
+# 64k (the 64 KiB file), or 1k-close / 64k-close (the 1 KiB / 64 KiB file with Connection: close: a new connection
+# per answer).
 #   A=/tmp/before B=/tmp/after ROW=1k ROUNDS=6 bench/web-server-pair.sh
-# Each build is a directory holding web-server.jar and libs/ (as for bench/web-server-ab.sh).
+# Each build is a directory holding web-server.jar and libs/, and optionally java-opts (as for bench/web-server-ab.sh).
 set -euo pipefail
 
 A=${A:?A: the directory of the first build (web-server.jar and libs/)}
@@ -24,7 +25,7 @@ BENCH="web-server pair"
 # shellcheck source=bench/web-server-lib.sh
 . "$HERE/bench/web-server-lib.sh"
 
-case $ROW in 1k | 304 | 1k-close | 64k-close) ;; *) die "ROW must be 1k, 304, 1k-close or 64k-close" ;; esac
+case $ROW in 1k | 64k | 304 | 1k-close | 64k-close) ;; *) die "ROW must be 1k, 64k, 304, 1k-close or 64k-close" ;; esac
 FILE=1k
 case $ROW in 64k*) FILE=64k ;; esac
 for build in "$A" "$B"; do [ -f "$build/web-server.jar" ] || die "no web-server.jar in $build"; done
@@ -34,7 +35,9 @@ set_shape pinned
 declare -A HEADER
 for name in a b; do
     if [ "$name" = a ]; then build=$A; else build=$B; fi
-    JAR="$build/web-server.jar" OURS_LOG="$WORK/$name.log" start_ours
+    build_opts=""
+    if [ -f "$build/java-opts" ]; then build_opts=$(cat "$build/java-opts"); fi
+    JAVA_OPTS="${JAVA_OPTS:-} $build_opts" JAR="$build/web-server.jar" OURS_LOG="$WORK/$name.log" start_ours
     PORT[$name]=${PORT[ours]}; PID_OF[$name]=${PID_OF[ours]}
     HEADER[$name]="X-Row: 1k"
     case $ROW in *-close) HEADER[$name]="Connection: close" ;; esac
