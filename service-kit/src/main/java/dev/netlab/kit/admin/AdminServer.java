@@ -7,7 +7,6 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import dev.netlab.kit.metrics.Exposition;
 import dev.netlab.kit.metrics.MetricFamilies;
-import dev.netlab.kit.metrics.ScrapeBuffer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -169,30 +168,15 @@ public final class AdminServer {
     /** The routes, shared by production and tests. */
     static void routing(HttpRouting.Builder routing, PrometheusMeterRegistry registry, List<MetricFamilies> families,
                         Readiness readiness, Consumer<HttpRouting.Builder> serviceRoutes) {
-        ScrapeBuffer buffer = new ScrapeBuffer();
         routing.get("/metrics", (req, res) -> {
             res.header(HeaderNames.CONTENT_TYPE, METRICS_CONTENT_TYPE);
             if (families.isEmpty()) {
                 res.send(registry.scrape().getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            // A service's own families can be 150,000 series: rendered into the buffer kept between scrapes, then
-            // sent with their length. A scrape that finds the buffer taken (a slow client's) streams its text.
-            if (!buffer.tryLock()) {
-                try (OutputStream out = res.outputStream()) {
-                    Exposition.writeOnPlatformThread(registry, families, out);
-                }
-                return;
-            }
-            try {
-                buffer.reset();
-                Exposition.writeOnPlatformThread(registry, families, buffer);
-                res.header(HeaderNames.CONTENT_LENGTH, Integer.toString(buffer.size()));
-                try (OutputStream out = res.outputStream()) {
-                    buffer.writeTo(out);
-                }
-            } finally {
-                buffer.unlock();
+            // Streamed: a service's own families can be 100,000 series, never held as one text.
+            try (OutputStream out = res.outputStream()) {
+                Exposition.writeOnPlatformThread(registry, families, out);
             }
         });
         routing.get("/health/live", (req, res) -> Json.send(res, new Health("UP")));
