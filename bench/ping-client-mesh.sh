@@ -11,8 +11,8 @@
 # mapping (from /proc/PID/smaps), the JIT's memory per compilation (jcmd Compiler.memory, with
 # -XX:CompileCommand=MemStat,*.*,collect in EXTRA_FLAGS) and the service's log.
 #
-# JVM flags: the launcher's (./netlab: -XX:+UseSerialGC -Xms16m and a class-data-sharing archive, made by a first
-# start), plus the heap this script gives per target count (HEAP_BASE_MB + HEAP_PER_1000_MB per 1,000 targets, the
+# JVM flags: the launcher's for the ping-client (./netlab: -XX:+UseSerialGC -Xms16m -XX:TrimNativeHeapInterval=1000 and
+# a class-data-sharing archive, made by a first start), plus the heap this script gives per target count (HEAP_BASE_MB + HEAP_PER_1000_MB per 1,000 targets, the
 # rule ping-client/README.md states) and MALLOC_ARENA_MAX=2 (unless MALLOC_ARENA_MAX is set). Per count: RSS, CPU of
 # the prober over SECONDS_MEASURED after a warm-up, the live heap after a full GC, probes the reflector answered
 # against probes counted lost, and 10 scrapes of /metrics (time, size, allocation from jstat) next to a quiet period;
@@ -42,7 +42,7 @@ command -v curl >/dev/null || die "curl is missing"
 JAR="${JAR:-$ROOT/ping-client/target/ping-client.jar}"
 KEEP_DIR="${KEEP_DIR:-}"
 read -r -a EXTRA <<<"${EXTRA_FLAGS:-}"
-LAUNCHER_FLAGS=(-XX:+UseSerialGC -Xms16m -XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$WORK/ping-client.jsa"
+LAUNCHER_FLAGS=(-XX:+UseSerialGC -Xms16m -XX:TrimNativeHeapInterval=1000 -XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$WORK/ping-client.jsa"
     "-Xlog:cds*=off" "${EXTRA[@]}")
 if [ -n "$KEEP_DIR" ]; then mkdir -p "$KEEP_DIR"; LAUNCHER_FLAGS+=(-XX:NativeMemoryTracking=summary); fi
 
