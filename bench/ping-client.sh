@@ -183,7 +183,8 @@ YAML
 # Every tool in both conditions, the conditions' order alternating by round; one line per measurement in RUNS.
 : >"$WORK/runs.txt"
 for round in $(seq 1 "$ROUNDS"); do
-    if [ $((round % 2)) = 1 ]; then order=($CONDITIONS); else order=($(printf '%s\n' $CONDITIONS | tac)); fi
+    read -r -a order <<<"$CONDITIONS"
+    if [ $((round % 2)) = 0 ]; then mapfile -t order < <(printf '%s\n' "${order[@]}" | tac); fi
     for condition in "${order[@]}"; do
         if [ "$condition" = spin ]; then start_spinners; fi
         cp /proc/stat "$WORK/stat-before"
