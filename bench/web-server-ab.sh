@@ -117,3 +117,8 @@ for round in $(seq "$ROUNDS"); do
             "$max" "$(echo "($after - $before) * 1000000 / $ticks / ($rps * $DURATION)" | bc -l)" "$DRAINS"
     done; done
 done
+# What each of our servers holds after the rounds, without a collection first: what a container's memory limit must
+# allow under this load.
+for name in "${names[@]}"; do
+    if [ "$name" != nginx ]; then echo "# $name RSS after the rounds: $(($(rss_kib "$name") / 1024)) MiB"; fi
+done
