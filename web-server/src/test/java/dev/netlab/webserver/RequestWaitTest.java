@@ -52,16 +52,8 @@ class RequestWaitTest {
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
              RawHttp client = RawHttp.connect(((InetSocketAddress) server.getLocalAddress()).getPort())) {
             ServedConnection served = ServedConnection.start(server.accept(), config(Map.of()));
-            // A timed read would park TIMED_WAITING (a timer on the scheduler's delay thread); untimed it is WAITING.
-            Poll.until(ENDS, "the connection's thread parked for its first request",
-                    () -> served.thread().getState() == Thread.State.WAITING);
-            assertThat(served.thread().getState()).isEqualTo(Thread.State.WAITING);
-
-            RawHttp.Reply reply = client.send("GET /page HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").read();
-            assertThat(reply.status()).isEqualTo(200);
-            assertThat(reply.body()).isEqualTo(PAGE);
-            assertThat(client.closedByServer()).isTrue();
-            assertThat(served.ended().await(ENDS.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            assertParkedWithoutATimer(served, "for its first request");
+            assertLastRequestAnswered(client, served);
         }
     }
 
@@ -138,16 +130,8 @@ class RequestWaitTest {
              RawHttp client = RawHttp.connect(((InetSocketAddress) server.getLocalAddress()).getPort())) {
             ServedConnection served = ServedConnection.start(server.accept(), config(Map.of()));
             assertThat(client.send("GET /page HTTP/1.1\r\nHost: t\r\n\r\n").read().body()).isEqualTo(PAGE);
-            // Timed, the idle wait would park TIMED_WAITING; untimed it is WAITING.
-            Poll.until(ENDS, "the connection's thread parked for its next request",
-                    () -> served.thread().getState() == Thread.State.WAITING);
-            assertThat(served.thread().getState()).isEqualTo(Thread.State.WAITING);
-
-            RawHttp.Reply reply = client.send("GET /page HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").read();
-            assertThat(reply.status()).isEqualTo(200);
-            assertThat(reply.body()).isEqualTo(PAGE);
-            assertThat(client.closedByServer()).isTrue();
-            assertThat(served.ended().await(ENDS.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            assertParkedWithoutATimer(served, "for its next request");
+            assertLastRequestAnswered(client, served);
             assertThat(served.registry().find("webserver.timeouts").tag("kind", "idle").counter().count()).isZero();
         }
     }
@@ -205,6 +189,22 @@ class RequestWaitTest {
             }
             assertThat(got.array()).isEqualTo(PAGE);
         }
+    }
+
+    /** A timed read would park TIMED_WAITING (a timer on the scheduler's delay thread); untimed it is WAITING. */
+    private static void assertParkedWithoutATimer(ServedConnection served, String what) {
+        Poll.until(ENDS, "the connection's thread parked " + what,
+                () -> served.thread().getState() == Thread.State.WAITING);
+        assertThat(served.thread().getState()).isEqualTo(Thread.State.WAITING);
+    }
+
+    /** Sends a request with Connection: close and checks its answer, the close and the connection's end. */
+    private static void assertLastRequestAnswered(RawHttp client, ServedConnection served) throws Exception {
+        RawHttp.Reply reply = client.send("GET /page HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").read();
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.body()).isEqualTo(PAGE);
+        assertThat(client.closedByServer()).isTrue();
+        assertThat(served.ended().await(ENDS.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     }
 
     private static int available(SocketChannel channel) {
