@@ -212,7 +212,7 @@ class BatchApiTest {
                     "{\"from\":\"a@example.org\",\"to\":[\"b@example.org\"],\"idempotency_key\":\"order-1\"}",
                     "{\"from\":\"a@example.org\",\"to\":[\"c@example.org\"],\"idempotency_key\":\"order-2\"}",
                     "{\"from\":\"a@example.org\",\"to\":[\"d@example.org\"]}",
-                    "{\"from\":\"a@example.org\",\"to\":[\"e@example.org\"],\"idempotency_key\":\"order-2\"}");
+                    "{\"from\":\"a@example.org\",\"to\":[\"repeat@example.org\"],\"idempotency_key\":\"order-2\"}");
             HttpResponse<String> response = service.postBatch(batch(messages), Optional.empty());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
             JsonNode answer = json(response).get("messages");
@@ -222,8 +222,9 @@ class BatchApiTest {
             assertThat(answer.get(3).get("id").asText()).isEqualTo(answer.get(1).get("id").asText());
             assertThat(answer.get(2).get("id").asText()).isNotIn(before, answer.get(1).get("id").asText());
             assertThat(json(service.get("/api/messages")).get("messages")).hasSize(3);
+            // "repeat" has letters a hex Message-ID cannot hold, so only the dropped recipient could match.
             assertThat(Files.readString(outbox.resolve("queue").resolve(answer.get(1).get("id").asText() + ".seg"),
-                    StandardCharsets.ISO_8859_1)).doesNotContain("e@example.org");
+                    StandardCharsets.ISO_8859_1)).doesNotContain("repeat@example.org");
             // The same batch again stores nothing new.
             HttpResponse<String> again = service.postBatch(batch(messages.subList(0, 2)), Optional.empty());
             assertThat(json(again).get("messages").get(1).get("id").asText())
