@@ -606,6 +606,31 @@ class OutboxTest {
     }
 
     @Test
+    void aLogWhoseOnlyAppendWasTornIsPutAsideAndRemovedSoTheNextRunCanTakeItsName() throws Exception {
+        // A crash in a log's first append: no record in it is whole, so its messages are still queued; its first
+        // message is then the first of the next run's first batch, whose log takes the same name.
+        segment(dir, queued(1), queued(2));
+        Outbox first = open();
+        first.sentAll(sentWithTranscripts(List.of(first.pollDue().orElseThrow(), first.pollDue().orElseThrow())));
+        Path log = sentLogs().get(0);
+        byte[] torn = Arrays.copyOf(Files.readAllBytes(log), 30);
+        segment(dir, queued(1), queued(2));
+        Files.write(log, torn);
+
+        Outbox second = open();
+        assertThat(corrupt).hasSize(1);
+        assertThat(dir.resolve("corrupt").resolve(log.getFileName() + "@0")).hasBinaryContent(torn);
+        assertThat(log).doesNotExist();
+        sendAll(second);
+
+        assertThat(sentLogs()).containsExactly(log);
+        Outbox third = open();
+        assertThat(third.waiting()).isZero();
+        assertThat(third.state(queued(1).id()).orElseThrow().status()).isEqualTo("sent");
+        assertThat(corrupt).hasSize(1);
+    }
+
+    @Test
     void aDamagedRecordInTheSentLogIsPutAsideItsMessageSentAgainAndTheOthersStand() throws Exception {
         // The fourth message still waits, so the segment (and the second message in it) is still there.
         segment(dir, queued(1), queued(2), queued(3), queued(4));
