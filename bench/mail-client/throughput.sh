@@ -27,8 +27,15 @@
 # line and the wall time where the window starts and ends are in DIR/window.txt, for -XX:+PrintCompilation or JFR).
 # BENCH_TRAIN=1: only the POST..sent half (warm-up and MESSAGES, single and batch), then the service's stop; with
 # BENCH_SERVICE_OPTS=-XX:AOTCacheOutput=FILE this is the training run of a JDK 25 AOT cache (written at exit).
+# Cold and settled: the figures above are "cold" (after WARMUP messages per path, as before). Then the service is
+# warmed up further until its JIT settles: rounds of BENCH_SETTLE_MESSAGES through each path (single and batch) until
+# the C1/C2 compiler threads' CPU (/proc/PID/task/*/stat) over a round is below BENCH_SETTLE_SHARE percent of the
+# service's CPU in that round, at most BENCH_SETTLE_ROUNDS rounds (0: none, as before); each round's share is printed,
+# and both paths are timed again ("settled", or "capped" when the cap came first).
+# BENCH_API_ONLY=1: skips the accept-only, delivery-only and RSS halves (more runs per held call).
 # Usage: [BENCH_MAIL_JAR=mail-client/target/mail-client.jar] [BENCH_LOAD_CPU=1] [BENCH_WARMUP=10000] [BENCH_SERVICE_OPTS=]
-#        [BENCH_BATCH=100] [BENCH_BATCH_CLIENTS=4]
+#        [BENCH_BATCH=100] [BENCH_BATCH_CLIENTS=4] [BENCH_SETTLE_ROUNDS=8] [BENCH_SETTLE_SHARE=5]
+#        [BENCH_SETTLE_MESSAGES=5000] [BENCH_API_ONLY=]
 #        bench/mail-client.sh throughput [MESSAGES] [SESSIONS] [CLIENTS]   (default 10000 4 32; the service runs on
 #        CPU 0)
 set -euo pipefail
@@ -47,6 +54,10 @@ PROFILE_PATH=${BENCH_PROFILE_PATH:-single}
 BATCH=${BENCH_BATCH:-100}
 BATCH_CLIENTS=${BENCH_BATCH_CLIENTS:-4}
 TRAIN=${BENCH_TRAIN:-}
+SETTLE_ROUNDS=${BENCH_SETTLE_ROUNDS:-8}
+SETTLE_SHARE=${BENCH_SETTLE_SHARE:-5}
+SETTLE_MESSAGES=${BENCH_SETTLE_MESSAGES:-5000}
+API_ONLY=${BENCH_API_ONLY:-}
 
 die() { echo "mail-client throughput bench: $*" >&2; exit 1; }
 
@@ -199,26 +210,64 @@ profile_end() {
     END { for (n in after) { d = after[n] - before[n]; if (d > 0) printf "%8.0f ms  %s\n", d, n } }' \
     "$WORK/threads-before.txt" - | sort -rn > "$PROFILE/threads.txt"
 }
-profile_start single
-cpu_before=$(cpu_ms)
-jit_before=$(jit_ms)
-read -r _ api_accept_seconds api_seconds api_refused api_p99 api_client_cpu < <(taskset -c "$LOAD_CPU" "$JAVA" \
-  "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" "$MESSAGES" "$CLIENTS" 1)
-api_cpu=$(per_msg "$cpu_before" "$(cpu_ms)" "$MESSAGES")
-api_jit=$(per_msg "$jit_before" "$(jit_ms)" "$MESSAGES")
-api=$(rate "$MESSAGES" "$api_seconds")
-profile_end single
-# The batch path on the same service: MESSAGES in requests of BATCH.
+# Times both paths on the running service: MESSAGES single POSTs, then MESSAGES in batch requests of BATCH; sets
+# api* and batch* (msg/s, accept seconds, refused, p99, CPU and JIT per message).
 BATCHED=$((MESSAGES / BATCH * BATCH))
-profile_start batch
-cpu_before=$(cpu_ms)
-jit_before=$(jit_ms)
-read -r _ batch_accept_seconds batch_seconds batch_refused batch_p99 _ < <(taskset -c "$LOAD_CPU" "$JAVA" \
-  "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" "$BATCHED" "$BATCH_CLIENTS" 1 "$BATCH")
-batch_cpu=$(per_msg "$cpu_before" "$(cpu_ms)" "$BATCHED")
-batch_jit=$(per_msg "$jit_before" "$(jit_ms)" "$BATCHED")
-batch=$(rate "$BATCHED" "$batch_seconds")
-profile_end batch
+measure_paths() {
+  profile_start single
+  cpu_before=$(cpu_ms)
+  jit_before=$(jit_ms)
+  read -r _ api_accept_seconds api_seconds api_refused api_p99 api_client_cpu < <(taskset -c "$LOAD_CPU" "$JAVA" \
+    "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" "$MESSAGES" "$CLIENTS" 1)
+  api_cpu=$(per_msg "$cpu_before" "$(cpu_ms)" "$MESSAGES")
+  api_jit=$(per_msg "$jit_before" "$(jit_ms)" "$MESSAGES")
+  api=$(rate "$MESSAGES" "$api_seconds")
+  profile_end single
+  # The batch path on the same service: MESSAGES in requests of BATCH.
+  profile_start batch
+  cpu_before=$(cpu_ms)
+  jit_before=$(jit_ms)
+  read -r _ batch_accept_seconds batch_seconds batch_refused batch_p99 _ < <(taskset -c "$LOAD_CPU" "$JAVA" \
+    "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" "$BATCHED" "$BATCH_CLIENTS" 1 "$BATCH")
+  batch_cpu=$(per_msg "$cpu_before" "$(cpu_ms)" "$BATCHED")
+  batch_jit=$(per_msg "$jit_before" "$(jit_ms)" "$BATCHED")
+  batch=$(rate "$BATCHED" "$batch_seconds")
+  profile_end batch
+}
+measure_paths
+# Warm-up rounds through both paths until the compiler threads' share of the service's CPU over a round is below
+# SETTLE_SHARE percent (or SETTLE_ROUNDS rounds were run); then both paths are timed again.
+settle_shares=""
+settle_state="off"
+settle_served=0
+SETTLE_BATCHED=$((SETTLE_MESSAGES / BATCH * BATCH))
+if [ "$SETTLE_ROUNDS" -gt 0 ] && [ -z "$TRAIN" ]; then
+  settle_state="capped"
+  for round in $(seq 1 "$SETTLE_ROUNDS"); do
+    cpu_before=$(cpu_ms)
+    jit_before=$(jit_ms)
+    taskset -c "$LOAD_CPU" "$JAVA" "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" "$SETTLE_MESSAGES" \
+      "$CLIENTS" 1 >/dev/null
+    taskset -c "$LOAD_CPU" "$JAVA" "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" "$SETTLE_BATCHED" \
+      "$BATCH_CLIENTS" 1 "$BATCH" >/dev/null
+    share=$(python3 -c "print(f'{100 * ($(jit_ms) - $jit_before) / max(1, $(cpu_ms) - $cpu_before):.1f}')")
+    settle_shares="$settle_shares $share%"
+    settle_served=$((settle_served + SETTLE_MESSAGES + SETTLE_BATCHED))
+    if python3 -c "import sys; sys.exit(0 if $share < $SETTLE_SHARE else 1)"; then
+      settle_state="settled after $round rounds"
+      break
+    fi
+  done
+  cold=("$api" "$api_accept_seconds" "$api_p99" "$api_refused" "$api_cpu" "$api_jit" "$batch" "$batch_accept_seconds" \
+    "$batch_p99" "$batch_refused" "$batch_cpu" "$batch_jit")
+  PROFILE=""
+  measure_paths
+  settle_served=$((settle_served + MESSAGES + BATCHED))
+  settled=("$api" "$api_accept_seconds" "$api_p99" "$api_refused" "$api_cpu" "$api_jit" "$batch" \
+    "$batch_accept_seconds" "$batch_p99" "$batch_refused" "$batch_cpu" "$batch_jit")
+  read -r api api_accept_seconds api_p99 api_refused api_cpu api_jit batch batch_accept_seconds batch_p99 \
+    batch_refused batch_cpu batch_jit <<< "${cold[*]}"
+fi
 api_started_in=$STARTED_IN
 api_start_rss=$START_RSS
 api_end_rss=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$SERVICE_PID/status")
@@ -233,6 +282,7 @@ if [ -n "$TRAIN" ]; then
 fi
 
 # RSS while the messages wait: no relay, so the outbox only grows.
+if [ -z "$API_ONLY" ]; then
 cat > "$WORK/queued.yaml" <<YAML
 admin: {port: 0}
 mailclient:
@@ -270,6 +320,7 @@ drain_cpu=$(per_msg 0 "$drain_cpu_seconds * 1000" "$drained")
 drain_jit=$(per_msg "$jit_before" "$(jit_ms)" "$drained")
 drain=$(rate "$drained" "$drain_seconds")
 kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
+fi
 
 echo
 echo "messages=$MESSAGES sessions=$SESSIONS api-clients=$CLIENTS service-opts=[${SERVICE_OPTS[*]}] load: $(uptime | sed 's/.*load average: //')"
@@ -287,6 +338,19 @@ printf '%-32s %10s %8s  batches done at %s msgs/s, p99 batch POST (%s messages, 
   "$(rate "$BATCHED" "$batch_accept_seconds")" "$BATCH" "$batch_p99" "$batch_refused"
 printf '%-32s %10s %8s  service CPU %s ms/msg (JIT %s), %s batch clients (after %s warm-up messages in batches)\n' \
   "  the same, CPU" "" "" "$batch_cpu" "$batch_jit" "$BATCH_CLIENTS" "$((WARMUP / BATCH * BATCH))"
+if [ "$settle_state" != off ]; then
+  read -r s_api s_api_accept s_api_p99 s_api_refused s_api_cpu s_api_jit s_batch s_batch_accept s_batch_p99 \
+    s_batch_refused s_batch_cpu s_batch_jit <<< "${settled[*]}"
+  echo "JIT settle rounds ($SETTLE_MESSAGES single + $SETTLE_BATCHED batch each; compiler threads' share of the" \
+    "service's CPU per round, goal < $SETTLE_SHARE%):$settle_shares; $settle_state"
+  printf '%-32s %10s %8s  POSTs done at %s msgs/s, p99 POST %s ms, refused=%s, service CPU %s ms/msg (JIT %s)\n' \
+    "settled: API (POST..sent)" "$s_api" "$(python3 -c "print(f'{$s_api / $anchor:.2f}')")" \
+    "$(rate "$MESSAGES" "$s_api_accept")" "$s_api_p99" "$s_api_refused" "$s_api_cpu" "$s_api_jit"
+  printf '%-32s %10s %8s  batches done at %s msgs/s, p99 batch POST %s ms, refused=%s, service CPU %s ms/msg (JIT %s)\n' \
+    "settled: batch API (POST..sent)" "$s_batch" "$(python3 -c "print(f'{$s_batch / $anchor:.2f}')")" \
+    "$(rate "$BATCHED" "$s_batch_accept")" "$s_batch_p99" "$s_batch_refused" "$s_batch_cpu" "$s_batch_jit"
+fi
+if [ -z "$API_ONLY" ]; then
 printf '%-32s %10s %8s  service CPU %s ms/msg (JIT %s; no warm-up), %s segments (group commits) for %s messages\n' \
   "accept only (no relay)" "$accept" "$(python3 -c "print(f'{$accept / $anchor:.2f}')")" "$accept_cpu" \
   "$accept_jit" "$segments" "$((4 * step))"
@@ -295,5 +359,8 @@ printf '%-32s %10s %8s  service CPU %s ms/msg (JIT %s; no warm-up; %s messages t
   "$drain_jit" "$drained"
 echo "fsync (file + directory) median: $fsync_ms ms; load client on CPU $LOAD_CPU, service on CPU $CLIENT_CPU"
 echo "service RSS while messages wait (queued:RSS): $rss_series"
+else
+echo "load client on CPU $LOAD_CPU, service on CPU $CLIENT_CPU (accept-only, delivery-only and RSS skipped: BENCH_API_ONLY)"
+fi
 echo "POST..sent service: started in $api_started_in, RSS $api_start_rss MiB at start, $api_end_rss MiB after" \
-  "$((2 * WARMUP + MESSAGES + BATCHED)) messages (single and batch); stopped (SIGTERM to exit) in $api_stop_seconds s"
+  "$((2 * WARMUP + MESSAGES + BATCHED + settle_served)) messages (single and batch); stopped (SIGTERM to exit) in $api_stop_seconds s"

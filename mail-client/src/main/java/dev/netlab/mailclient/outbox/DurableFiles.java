@@ -62,20 +62,25 @@ final class DurableFiles {
      * (the kernel takes up to 1,024 pieces per call), repeated only for what a short write left.
      */
     static void writeNew(Path file, byte[]... parts) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            writeAll(channel, parts);
+        }
+    }
+
+    /** Writes {@code parts} at the channel's position: gathering writes, repeated only for what a short one left. */
+    static void writeAll(FileChannel channel, byte[]... parts) throws IOException {
         ByteBuffer[] buffers = new ByteBuffer[parts.length];
         long left = 0;
         for (int i = 0; i < parts.length; i++) {
             buffers[i] = ByteBuffer.wrap(parts[i]);
             left += parts[i].length;
         }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            int first = 0;
-            while (left > 0) {
-                while (!buffers[first].hasRemaining()) {
-                    first++;
-                }
-                left -= channel.write(buffers, first, Math.min(buffers.length - first, 1024));
+        int first = 0;
+        while (left > 0) {
+            while (!buffers[first].hasRemaining()) {
+                first++;
             }
+            left -= channel.write(buffers, first, Math.min(buffers.length - first, 1024));
         }
     }
 

@@ -31,8 +31,9 @@ import java.util.stream.Stream;
 /**
  * The durable outbox: accepted messages in segment files in {@code queue/}, one segment per group commit, written
  * whole before the callers answer 202 (a message in a segment alone means queued; {@link SegmentWriter}); status
- * records in {@code state/}, written atomically only after an attempt changes them: one file per deferred or failed
- * message, and one file per batch of sent messages ({@link #sentAll}: {@code .recs}, framed like a segment);
+ * records in {@code state/}, written only after an attempt changes them: one file per deferred or failed message
+ * (written atomically), and the sent records appended to one log ({@link #sentAll}, {@link SentLog}: binary records
+ * framed like a segment; {@code .recs} files of JSON records from before are still read);
  * {@code tmp/} for writes in progress and {@code corrupt/} for what cannot be read, put aside so it never blocks the
  * others. A segment
  * leaves {@code queue/} only after every message in it has its final status (sent or failed) on disk, so a crash at
@@ -48,7 +49,7 @@ public final class Outbox {
     private static final HexFormat HEX = HexFormat.of();
     // The longest a worker sleeps without looking at the clock again (a test's clock moves without telling us).
     private static final Duration MAX_WAIT = Duration.ofMillis(200);
-    /** A file of sent records written together ({@link #sentAll}) ends so. */
+    /** A file of sent records written together by an earlier version (JSON frames) ends so. */
     static final String RECORDS_SUFFIX = ".recs";
 
     /** Told about files moved aside, so they can be counted. */
@@ -89,8 +90,8 @@ public final class Outbox {
     private final Path corruptDir;
     private final DurableFiles files;
     private final SegmentWriter segments;
-    // Batches of sent records: one file in state/ per batch, its frames each one message's MessageState.
-    private final SegmentWriter records;
+    // The sent records: appended to one file in state/, its frames each one message's MessageState.
+    private final SentLog sentLog;
     private final Clock clock;
     private final RetryPolicy retry;
     private final RandomGenerator random;
@@ -117,7 +118,7 @@ public final class Outbox {
         this.corruptDir = dir.resolve("corrupt");
         this.files = new DurableFiles(dir.resolve("tmp"), durability);
         this.segments = new SegmentWriter(dir.resolve("tmp"), queueDir, durability, this::queued);
-        this.records = new SegmentWriter(dir.resolve("tmp"), stateDir, durability);
+        this.sentLog = new SentLog(stateDir, durability);
         this.clock = clock;
         this.retry = retry;
         this.random = random;
@@ -176,7 +177,7 @@ public final class Outbox {
                 moveAside(file, "unreadable status record: " + e.getMessage());
             }
         }
-        for (Path file : list(stateDir, RECORDS_SUFFIX)) {
+        for (Path file : recordFiles()) {
             loadRecords(file, states, batched);
         }
         for (Path file : list(queueDir, Segment.SUFFIX)) {
@@ -196,7 +197,7 @@ public final class Outbox {
         }
         Set<Path> recordFilesInUse = new HashSet<>();
         batchedRecords.values().forEach(entry -> recordFilesInUse.add(entry.segment().file()));
-        for (Path file : list(stateDir, RECORDS_SUFFIX)) {
+        for (Path file : recordFiles()) {
             if (!recordFilesInUse.contains(file)) {
                 // Every record in it is older than max-age (or was damaged and put aside).
                 files.delete(file);
@@ -204,8 +205,15 @@ public final class Outbox {
         }
     }
 
+    // The files of sent records: an earlier version's batches (.recs), then the sent logs, each oldest first.
+    private List<Path> recordFiles() throws IOException {
+        List<Path> all = new ArrayList<>(list(stateDir, RECORDS_SUFFIX));
+        all.addAll(list(stateDir, SentLog.SUFFIX));
+        return all;
+    }
+
     /**
-     * Reads one batch of sent records: each replaces the same message's record from a single file (a deferred one,
+     * Reads one file of sent records: each replaces the same message's record from a single file (a deferred one,
      * now superseded: its file is deleted); damaged frames are put aside like a segment's.
      */
     private void loadRecords(Path file, Map<String, MessageState> states, Map<String, Segment.Entry> batched)
@@ -225,16 +233,22 @@ public final class Outbox {
         }
     }
 
+    // A sent record: binary (StateCodec), or JSON in a .recs file an earlier version wrote.
     private static MessageState decodeState(byte[] payload) throws CorruptMessageException {
-        try {
-            MessageState state = MAPPER.readValue(payload, MessageState.class);
-            if (state.id() == null || state.status() == null || state.updatedAt() == null) {
-                throw new CorruptMessageException("a status record lacks a field");
+        MessageState state;
+        if (payload.length > 0 && payload[0] == '{') {
+            try {
+                state = MAPPER.readValue(payload, MessageState.class);
+            } catch (IOException e) {
+                throw new CorruptMessageException("unreadable status record: " + e.getClass().getSimpleName());
             }
-            return state;
-        } catch (IOException e) {
-            throw new CorruptMessageException("unreadable status record: " + e.getClass().getSimpleName());
+        } else {
+            state = StateCodec.decode(payload);
         }
+        if (state.id() == null || state.status() == null || state.updatedAt() == null) {
+            throw new CorruptMessageException("a status record lacks a field");
+        }
+        return state;
     }
 
     // A finished message's record: in memory its summary, on disk in its own file or in a batch (entry).
@@ -630,9 +644,10 @@ public final class Outbox {
     }
 
     /**
-     * Records that the relay took every message in {@code batch}; they leave the queue. The records are one new
-     * file in {@code state/} (one file fsync and one directory fsync for the whole batch, not one per message);
-     * when it cannot be written nothing is recorded and the messages stay claimed (the caller releases them).
+     * Records that the relay took every message in {@code batch}; they leave the queue. The records are one append
+     * to the sent log in {@code state/} (one write and one fsync for the whole batch, shared with batches recorded
+     * at the same time); when it cannot be written nothing is recorded and the messages stay claimed (the caller
+     * releases them).
      */
     public void sentAll(List<Sent> batch) throws IOException {
         if (batch.isEmpty()) {
@@ -645,9 +660,9 @@ public final class Outbox {
             MessageState after = finalState(sent.claim().state(), Status.SENT, sent.finalReply(), sent.finalReply(),
                     sent.rejected(), sent.transcript(), updatedAt);
             finished.add(after);
-            payloads.add(MAPPER.writeValueAsBytes(after));
+            payloads.add(StateCodec.encode(after));
         }
-        List<Segment.Entry> written = records.writeFrames(finished.get(0).id() + RECORDS_SUFFIX, payloads);
+        List<Segment.Entry> written = sentLog.append(finished.get(0).id(), payloads);
         for (int i = 0; i < finished.size(); i++) {
             MessageState after = finished.get(i);
             batchedRecords.put(after.id(), written.get(i));

@@ -31,10 +31,6 @@ final class SegmentWriter {
         final int length;
         Segment.Entry entry;
 
-        Append(String id, byte[][] frame) {
-            this(id, null, frame);
-        }
-
         Append(String id, QueuedMessage message, byte[][] frame) {
             this.id = id;
             this.message = message;
@@ -48,7 +44,6 @@ final class SegmentWriter {
     }
 
     private final Path tmp;
-    // Where finished files go: queue/ for segments, state/ for batches of status records.
     private final Path queue;
     private final Durability durability;
     private final GroupCommit<Append> commits;
@@ -109,19 +104,6 @@ final class SegmentWriter {
                     + e.getMessage(), e);
         }
         committed.committed(messages, entries);
-    }
-
-    /**
-     * Writes {@code payloads} as the frames of one new file {@code name} in the target directory now (one file
-     * fsync, one directory fsync), without batching; returns where each frame is.
-     */
-    List<Segment.Entry> writeFrames(String name, List<byte[]> payloads) throws IOException {
-        List<Append> appends = new ArrayList<>();
-        for (byte[] payload : payloads) {
-            appends.add(new Append(name, Segment.frame(payload)));
-        }
-        writeSegment(name, appends);
-        return appends.stream().map(a -> a.entry).toList();
     }
 
     /** How many appends wait for their batch (for tests). */

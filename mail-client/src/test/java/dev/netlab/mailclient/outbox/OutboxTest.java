@@ -28,6 +28,17 @@ class OutboxTest {
     @TempDir
     Path dir;
 
+    /** Forces nothing: for tests that open many outboxes and assert no durability. */
+    private static final Durability NO_FSYNC = new Durability() {
+        @Override
+        public void forceFile(Path file) {
+        }
+
+        @Override
+        public void forceDirectory(Path directory) {
+        }
+    };
+
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T00:00:00Z"));
     private final List<String> corrupt = new ArrayList<>();
 
@@ -473,6 +484,241 @@ class OutboxTest {
         Outbox later = open();
         assertThat(names("state")).isEmpty();
         assertThat(later.state(queued(1).id())).isEmpty();
+    }
+
+    /** Claims every due message and records it sent with a transcript naming it. */
+    private static List<Outbox.Claim> sendAll(Outbox outbox) throws Exception {
+        List<Outbox.Claim> claims = new ArrayList<>();
+        for (Optional<Outbox.Claim> claim = outbox.pollDue(); claim.isPresent(); claim = outbox.pollDue()) {
+            claims.add(claim.get());
+        }
+        outbox.sentAll(sentWithTranscripts(claims));
+        return claims;
+    }
+
+    private List<Path> sentLogs() throws Exception {
+        try (Stream<Path> files = Files.list(dir.resolve("state"))) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".sent")).sorted().toList();
+        }
+    }
+
+    @Test
+    void theSentRecordsOfLaterBatchesAreAppendedToTheSameFileWithOneFsyncAndNoNewName() throws Exception {
+        segment(dir, queued(1), queued(2));
+        segment(dir, queued(3), queued(4));
+        CountedDurability durability = new CountedDurability();
+        Outbox outbox = open(dir, durability);
+        outbox.sentAll(sentWithTranscripts(List.of(outbox.pollDue().orElseThrow(), outbox.pollDue().orElseThrow())));
+        int filesBefore = durability.files;
+        int directoriesBefore = durability.directories;
+
+        outbox.sentAll(sentWithTranscripts(List.of(outbox.pollDue().orElseThrow(), outbox.pollDue().orElseThrow())));
+
+        assertThat(durability.files - filesBefore).isEqualTo(1);
+        // The second segment's deletion is not forced; the records' file needs no new name.
+        assertThat(durability.directories - directoriesBefore).isZero();
+        assertThat(names("state")).containsExactly(queued(1).id() + ".sent");
+        assertThat(new String(Files.readAllBytes(sentLogs().get(0)), StandardCharsets.ISO_8859_1))
+                .as("binary records, not JSON").doesNotContain("\"status\"").doesNotContain("{\"");
+        Outbox again = open();
+        for (int i = 1; i <= 4; i++) {
+            MessageState state = again.state(queued(i).id()).orElseThrow();
+            assertThat(state.status()).isEqualTo("sent");
+            assertThat(state.attempts()).isEqualTo(1);
+            assertThat(state.queueId()).isEqualTo("250 2.0.0 Ok: queued as " + queued(i).id());
+            assertThat(state.transcript()).containsExactly("> DATA", "< 250 for " + queued(i).id());
+        }
+        assertThat(again.waiting()).isZero();
+    }
+
+    @Test
+    void aRestartedOutboxAppendsToANewFileAndNeverAfterTheLastRunsTail() throws Exception {
+        segment(dir, queued(1));
+        segment(dir, queued(2));
+        Outbox first = open();
+        first.sentAll(sentWithTranscripts(List.of(first.pollDue().orElseThrow())));
+        byte[] firstRun = Files.readAllBytes(sentLogs().get(0));
+
+        Outbox second = open();
+        sendAll(second);
+
+        assertThat(names("state")).containsExactly(queued(1).id() + ".sent", queued(2).id() + ".sent");
+        assertThat(sentLogs().get(0)).hasBinaryContent(firstRun);
+    }
+
+    @Test
+    void aSentLogCutAtAnyByteKeepsEveryWholeRecordAndSendsTheCutOnesAgain() throws Exception {
+        // A crash in the middle of an append (before its fsync returned, so before the messages left the queue)
+        // leaves a torn tail: the whole records stand, the torn one is put aside, counted once, and sent again.
+        Path whole = dir.resolve("whole");
+        segment(whole, queued(1), queued(2), queued(3));
+        Outbox writer = open(whole, Durability.FSYNC);
+        writer.sentAll(sentWithTranscripts(List.of(writer.pollDue().orElseThrow())));
+        writer.sentAll(sentWithTranscripts(List.of(writer.pollDue().orElseThrow(), writer.pollDue().orElseThrow())));
+        Path log;
+        try (Stream<Path> files = Files.list(whole.resolve("state"))) {
+            log = files.findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(log);
+        List<Long> ends = frameEnds(bytes);
+        assertThat(ends).hasSize(3);
+        byte[] segmentBytes = Files.readAllBytes(segment(dir.resolve("segment"), queued(1), queued(2), queued(3))
+                .get(0).segment().file());
+        for (int cut = 0; cut <= bytes.length; cut += cut < 200 ? 1 : 7) {
+            Path outbox = dir.resolve("cut-" + cut);
+            Files.createDirectories(outbox.resolve("queue"));
+            Files.createDirectories(outbox.resolve("state"));
+            Files.write(outbox.resolve("queue").resolve(queued(1).id() + Segment.SUFFIX), segmentBytes);
+            Files.write(outbox.resolve("state").resolve(log.getFileName()), Arrays.copyOf(bytes, cut));
+            corrupt.clear();
+            List<String> again = new ArrayList<>();
+            boolean atBoundary = cut == 0;
+            for (int i = 0; i < ends.size(); i++) {
+                if (ends.get(i) > cut) {
+                    again.add(queued(i + 1).id());
+                }
+                atBoundary |= ends.get(i) == cut;
+            }
+
+            Outbox afterCut = open(outbox, NO_FSYNC);
+            assertThat(corrupt).as("cut at %d", cut).hasSize(atBoundary ? 0 : 1);
+            assertThat(claimAll(afterCut)).as("cut at %d", cut).isEqualTo(again);
+            for (int i = 0; i < ends.size(); i++) {
+                if (ends.get(i) <= cut) {
+                    assertThat(afterCut.state(queued(i + 1).id()).orElseThrow().status()).isEqualTo("sent");
+                }
+            }
+            open(outbox, NO_FSYNC);
+            assertThat(corrupt).as("counted once, cut at %d", cut).hasSize(atBoundary ? 0 : 1);
+        }
+    }
+
+    // Where each frame of a file of frames ends.
+    private static List<Long> frameEnds(byte[] bytes) {
+        List<Long> ends = new ArrayList<>();
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+        long at = 0;
+        while (at < bytes.length) {
+            at += Segment.FRAME_HEADER + buffer.getInt((int) at + Segment.MAGIC.length);
+            ends.add(at);
+        }
+        return ends;
+    }
+
+    @Test
+    void aLogWhoseOnlyAppendWasTornIsPutAsideAndRemovedSoTheNextRunCanTakeItsName() throws Exception {
+        // A crash in a log's first append: no record in it is whole, so its messages are still queued; its first
+        // message is then the first of the next run's first batch, whose log takes the same name.
+        segment(dir, queued(1), queued(2));
+        Outbox first = open();
+        first.sentAll(sentWithTranscripts(List.of(first.pollDue().orElseThrow(), first.pollDue().orElseThrow())));
+        Path log = sentLogs().get(0);
+        byte[] torn = Arrays.copyOf(Files.readAllBytes(log), 30);
+        segment(dir, queued(1), queued(2));
+        Files.write(log, torn);
+
+        Outbox second = open();
+        assertThat(corrupt).hasSize(1);
+        assertThat(dir.resolve("corrupt").resolve(log.getFileName() + "@0")).hasBinaryContent(torn);
+        assertThat(log).doesNotExist();
+        sendAll(second);
+
+        assertThat(sentLogs()).containsExactly(log);
+        Outbox third = open();
+        assertThat(third.waiting()).isZero();
+        assertThat(third.state(queued(1).id()).orElseThrow().status()).isEqualTo("sent");
+        assertThat(corrupt).hasSize(1);
+    }
+
+    @Test
+    void aDamagedRecordInTheSentLogIsPutAsideItsMessageSentAgainAndTheOthersStand() throws Exception {
+        // The fourth message still waits, so the segment (and the second message in it) is still there.
+        segment(dir, queued(1), queued(2), queued(3), queued(4));
+        Outbox first = open();
+        first.sentAll(sentWithTranscripts(List.of(first.pollDue().orElseThrow(), first.pollDue().orElseThrow(),
+                first.pollDue().orElseThrow())));
+        Path log = sentLogs().get(0);
+        byte[] bytes = Files.readAllBytes(log);
+        long middle = frameEnds(bytes).get(0);
+        bytes[(int) middle + Segment.FRAME_HEADER + 3] ^= 0x10;
+        Files.write(log, bytes);
+
+        Outbox outbox = open();
+        assertThat(corrupt).singleElement().asString().startsWith(log.getFileName() + "@" + middle + ": ")
+                .contains("SHA-256");
+        assertThat(dir.resolve("corrupt").resolve(log.getFileName() + "@" + middle)).exists();
+        assertThat(claimAll(outbox)).containsExactly(queued(2).id(), queued(4).id());
+        assertThat(outbox.state(queued(1).id()).orElseThrow().status()).isEqualTo("sent");
+        assertThat(outbox.state(queued(3).id()).orElseThrow().transcript()).containsExactly("> DATA",
+                "< 250 for " + queued(3).id());
+    }
+
+    @Test
+    void aRecordWhoseChecksumHoldsButWhoseContentIsNoRecordIsPutAsideNotACrash() throws Exception {
+        segment(dir, queued(1), queued(2));
+        Files.createDirectories(dir.resolve("state"));
+        byte[][] garbage = Segment.frame(new byte[] {1, 0, 0, 0, 9, 'x'});
+        byte[][] wrongVersion = Segment.frame(new byte[] {(byte) 0x7f, 1, 2, 3});
+        Files.write(dir.resolve("state").resolve(queued(1).id() + ".sent"),
+                concat(new byte[][] {concat(garbage), concat(wrongVersion)}));
+
+        Outbox outbox = open();
+        assertThat(corrupt).hasSize(2);
+        assertThat(claimAll(outbox)).containsExactly(queued(1).id(), queued(2).id());
+    }
+
+    @Test
+    void aFailedAppendLeavesTheEarlierRecordsWholeAndItsOwnMessagesAreSentAgainAfterARestart() throws Exception {
+        segment(dir, queued(1), queued(2), queued(3));
+        CountedDurability durability = new CountedDurability();
+        Outbox outbox = open(dir, durability);
+        outbox.sentAll(sentWithTranscripts(List.of(outbox.pollDue().orElseThrow())));
+        long before = Files.size(sentLogs().get(0));
+        List<Outbox.Claim> claims = List.of(outbox.pollDue().orElseThrow(), outbox.pollDue().orElseThrow());
+        durability.failFiles = true;
+
+        assertThatThrownBy(() -> outbox.sentAll(sentWithTranscripts(claims))).isInstanceOf(
+                java.io.IOException.class);
+        assertThat(outbox.waiting()).isEqualTo(2);
+        assertThat(Files.size(sentLogs().get(0))).isEqualTo(before);
+
+        durability.failFiles = false;
+        Outbox again = open(dir, durability);
+        assertThat(corrupt).isEmpty();
+        assertThat(claimAll(again)).containsExactly(queued(2).id(), queued(3).id());
+        assertThat(again.state(queued(1).id()).orElseThrow().status()).isEqualTo("sent");
+    }
+
+    @Test
+    void sentRecordsOfAnEarlierVersionAsJsonRecsFilesAreStillReadAtStartup() throws Exception {
+        // Before the sent log, each delivery batch wrote state/<first id>.recs: frames of JSON records.
+        segment(dir, queued(1), queued(2), queued(3));
+        Files.createDirectories(dir.resolve("state"));
+        List<byte[]> frames = new ArrayList<>();
+        for (int i = 1; i <= 2; i++) {
+            MessageState sent = new MessageState(queued(i).id(), "sent", 1, "2026-11-30T00:00:00Z",
+                    "2026-11-30T00:00:01Z", null, "250 queued as Q" + i, "250 queued as Q" + i, null, null,
+                    "key-" + i, List.of("> DATA", "< 250 queued as Q" + i));
+            frames.add(concat(Segment.frame(Mappers.JSON.writeValueAsBytes(sent))));
+        }
+        Files.write(dir.resolve("state").resolve(queued(1).id() + ".recs"), concat(frames.toArray(byte[][]::new)));
+
+        Outbox outbox = open();
+        assertThat(corrupt).isEmpty();
+        assertThat(claimAll(outbox)).containsExactly(queued(3).id());
+        MessageState state = outbox.state(queued(2).id()).orElseThrow();
+        assertThat(state.status()).isEqualTo("sent");
+        assertThat(state.queueId()).isEqualTo("250 queued as Q2");
+        assertThat(state.transcript()).containsExactly("> DATA", "< 250 queued as Q2");
+        assertThat(outbox.accept(message("x@example.org"), Optional.of("key-1")).id()).isEqualTo(queued(1).id());
+        assertThat(names("state")).contains(queued(1).id() + ".recs");
+        // Read again at the next start too, until its records are older than max-age.
+        Outbox later = open();
+        assertThat(later.state(queued(1).id()).orElseThrow().status()).isEqualTo("sent");
+        sendAll(later);
+        clock.advance(Duration.ofHours(25));
+        open();
+        assertThat(names("state")).doesNotContain(queued(1).id() + ".recs");
     }
 
     @Test

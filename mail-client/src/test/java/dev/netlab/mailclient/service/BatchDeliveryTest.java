@@ -104,7 +104,7 @@ class BatchDeliveryTest {
     }
 
     @Test
-    void theSentRecordsOfOneBatchAreWrittenAsOneFileAndReadBackPerMessageAfterARestart() throws Exception {
+    void theSentRecordsOfOneBatchAreAppendedToOneLogAndReadBackPerMessageAfterARestart() throws Exception {
         List<String> ids = queuedWithoutRelay("one@example.org", "two@example.org", "three@example.org",
                 "four@example.org", "five@example.org");
         try (EmbeddedSmtpServer relay = EmbeddedSmtpServer.plain(0, r -> 250)) {
@@ -114,7 +114,7 @@ class BatchDeliveryTest {
             }
             try (var files = java.nio.file.Files.list(outbox.resolve("state"))) {
                 assertThat(files.map(f -> f.getFileName().toString()).toList())
-                        .containsExactly(ids.get(0) + ".recs");
+                        .containsExactly(ids.get(0) + ".sent");
             }
             try (RunningMailService restarted = RunningMailService.start(relayedTo(relay.port()),
                     Resolver.system(), Clock.systemUTC())) {
