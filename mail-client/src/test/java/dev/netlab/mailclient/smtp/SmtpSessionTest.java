@@ -483,7 +483,7 @@ class SmtpSessionTest {
                 testDone.countDown();
             }
             assertThat(outcome).isInstanceOf(DeliveryOutcome.Failed.class);
-            assertThat(((DeliveryOutcome.Failed) outcome).stage()).isEqualTo(Stage.DATA);
+            assertThat(((DeliveryOutcome.Failed) outcome).stage()).as(outcome.toString()).isEqualTo(Stage.DATA);
             assertThat(((DeliveryOutcome.Failed) outcome).reason()).isEqualTo("sending timed out after 300 ms");
             assertThat(outcome.isTransient()).isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
