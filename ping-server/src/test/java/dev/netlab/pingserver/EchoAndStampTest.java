@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netlab.pingprotocol.Mode;
 import dev.netlab.pingserver.protocol.StampPackets;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -41,9 +42,11 @@ class EchoAndStampTest {
 
     @Test
     void echoDoesNotTrackSenders() throws Exception {
-        try (UdpProbe probe = new UdpProbe()) {
+        // From an address no other test here sends from: the server is shared, and a port one of their STAMP
+        // senders used (and the table lists) may be handed to this probe again.
+        try (UdpProbe probe = new UdpProbe(InetAddress.getByName("127.0.0.4"))) {
             probe.roundTrip("Ping: 1 x".getBytes(), server.port(Mode.ECHO));
-            assertThat(server.get("/api/senders").body()).doesNotContain("\"port\":" + probe.localPort() + ",");
+            assertThat(server.get("/api/senders").body()).doesNotContain("\"127.0.0.4\"");
         }
     }
 

@@ -44,8 +44,8 @@ class FaultsTest {
                 }
                 long elapsed = System.nanoTime() - start;
                 assertThat(Duration.ofNanos(elapsed)).as("every reply waited its delay").isGreaterThan(delay)
-                        // slept on the loop, 20 replies would take 8 s
-                        .isLessThan(delay.multipliedBy(5));
+                        // slept on the loop, 20 replies would take 8 s: half of that leaves a loaded machine seconds
+                        .isLessThan(delay.multipliedBy(10));
             } finally {
                 senders.forEach(UdpProbe::close);
             }

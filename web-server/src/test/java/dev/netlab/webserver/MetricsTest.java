@@ -26,7 +26,8 @@ class MetricsTest {
     @BeforeEach
     void start() throws IOException {
         Files.writeString(root.resolve("a.txt"), "hello");
-        server = TestServer.start(root, Map.of("lifecycle.drain-timeout", "10s"));
+        // A drain timeout of a minute: a stop well under it shows that no connection held the drain, even when loaded.
+        server = TestServer.start(root, Map.of("lifecycle.drain-timeout", "60s"));
     }
 
     @AfterEach
@@ -103,8 +104,8 @@ class MetricsTest {
             assertThat(client.read().status()).isEqualTo(200);
             long start = System.nanoTime();
             server.close();
-            // The drain timeout is 10 s; an idle connection must not hold it.
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            // The drain timeout is a minute; an idle connection must not hold it.
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
             assertThat(client.closedByServer()).isTrue();
         }
     }
@@ -115,7 +116,7 @@ class MetricsTest {
             Poll.until(Duration.ofSeconds(5), "connection open", () -> server.metric("webserver_connections_active") == 1);
             long start = System.nanoTime();
             server.close();
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
             assertThat(client.closedByServer()).isTrue();
         }
     }

@@ -2,12 +2,10 @@ package dev.netlab.mailclient.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.netlab.mailclient.testing.RefusingPort;
 import dev.netlab.mailclient.testing.ScriptedSmtpServer;
 import dev.netlab.mailclient.testing.TestPki;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,15 +108,13 @@ class SendExitCodesTest {
 
     @Test
     void closedPortExits20() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            port = probe.getLocalPort();
+        try (RefusingPort refusing = RefusingPort.open()) {
+            int port = refusing.port();
+            SendRunner.Result result = SendRunner.run(ENV, "--server", "127.0.0.1:" + port, "--tls", "none",
+                    "--from", "alice@example.org", "--to", "bob@example.org", "--timeout", "5s");
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(20);
+            assertThat(result.err()).contains("*** cannot connect to 127.0.0.1:" + port);
         }
-        SendRunner.Result result = SendRunner.run(ENV, "--server", "127.0.0.1:" + port, "--tls", "none",
-                "--from", "alice@example.org", "--to", "bob@example.org", "--timeout", "5s");
-        assertThat(result.exitCode()).as(result.toString()).isEqualTo(20);
-        assertThat(result.err()).contains("*** cannot connect to 127.0.0.1:" + port);
     }
 
     @Test

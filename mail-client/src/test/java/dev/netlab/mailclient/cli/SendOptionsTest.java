@@ -10,6 +10,7 @@ import dev.netlab.mailclient.testing.TestPki;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -104,7 +105,9 @@ class SendOptionsTest {
                     "none", "--from", "a@example.org", "--to", "b@example.org", "--timeout", "greeting=300ms");
             assertThat(result.exitCode()).as(result.toString()).isEqualTo(21);
             assertThat(result.err()).contains("timed out after 300 ms");
-            assertThat(System.nanoTime() - started).isLessThan(5_000_000_000L);
+            // Every other stage keeps its default of a minute or more: well under that, the 300 ms fired (a loaded
+            // machine may take seconds over the command's first run in this JVM).
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
         }
     }
 

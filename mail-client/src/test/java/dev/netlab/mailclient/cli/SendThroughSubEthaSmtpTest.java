@@ -86,7 +86,9 @@ class SendThroughSubEthaSmtpTest {
                 "Cc: carol@example.org\r\n", "Date: Tue, 24 Nov 2026 12:00:00 +0000", "MIME-Version: 1.0\r\n",
                 "Subject: =?UTF-8?");
         assertThat(data).containsPattern("Message-ID: <[0-9a-f]{32}@example\\.org>\r\n");
-        assertThat(data.toLowerCase()).doesNotContain("bcc").doesNotContain("dave@");
+        // The Message-ID's 32 random hex digits hold "bcc" in about one message in 140: the search skips them.
+        assertThat(data.replaceFirst("Message-ID: <[0-9a-f]{32}@", "Message-ID: <@").toLowerCase())
+                .doesNotContain("bcc").doesNotContain("dave@");
         // The server removed our dot-stuffing: what arrives is exactly what the user wrote.
         assertThat(data).endsWith("\r\n\r\n.leading dot\r\nline two\r\n..two dots\r\n.\r\nend\r\n");
         assertThat(result.out()).contains(" -> STARTTLS", "=== TLS started with cipher TLS",

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.netlab.kit.metrics.PrometheusText;
 import dev.netlab.kit.testing.ServiceProcess;
 import dev.netlab.mailclient.testing.EmbeddedSmtpServer;
+import dev.netlab.mailclient.testing.RefusingPort;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -109,10 +110,14 @@ class OutboxCrashIT {
     @Test
     void everyAcceptedMessageReachesTheRelayAfterAKillDashNineMidDelivery() throws Exception {
         Path outbox = dir.resolve("outbox");
-        int relayPort = freePort();
+        // The relay is down at first: its port is held, refusing, until the relay takes it over. A port found by
+        // binding and closing could be taken meanwhile, by one of the client's own connection attempts too.
+        RefusingPort relayDown = RefusingPort.open();
+        int relayPort = relayDown.port();
         Path config = config(relayPort, outbox);
         Set<String> accepted = new HashSet<>();
-        try (ServiceProcess first = ServiceProcess.startJar(JAR, List.of("--config", config.toString()), Map.of())) {
+        try (relayDown;
+             ServiceProcess first = ServiceProcess.startJar(JAR, List.of("--config", config.toString()), Map.of())) {
             int admin = first.ports(WAIT).get("admin");
             for (int i = 0; i < MESSAGES; i++) {
                 HttpResponse<String> response = post(admin, "/api/messages", "{\"from\":\"a@example.org\",\"to\":[\"b" + i
@@ -125,6 +130,7 @@ class OutboxCrashIT {
             // main pins Helidon's global mapper before Helidon looks one up: set any later, Helidon warns.
             assertThat(first.stderr() + first.stdout()).doesNotContain("Mappers");
 
+            relayDown.close();
             try (EmbeddedSmtpServer relay = EmbeddedSmtpServer.plain(relayPort, r -> 250, Duration.ofMillis(15))) {
                 await().atMost(WAIT).until(() -> relay.received().size() >= MESSAGES / 4);
                 first.process().destroyForcibly();

@@ -7,13 +7,17 @@ import static org.awaitility.Awaitility.await;
 import dev.netlab.mailclient.smtp.Resolver;
 import dev.netlab.mailclient.testing.EmbeddedSmtpServer;
 import dev.netlab.mailclient.testing.RunningMailService;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,23 +36,31 @@ class ShutdownTest {
 
     @Test
     void whileDrainingNewMessagesGet503AndTheDeliveryUnderWayFinishes() throws Exception {
-        try (EmbeddedSmtpServer relay = EmbeddedSmtpServer.plain(0, r -> 250, Duration.ofSeconds(2))) {
-            RunningMailService service = RunningMailService.start(settings(relay, "15s"), Resolver.system(),
+        // The relay holds its reply until the test releases it: the delivery is under way for the whole drain, however
+        // slow (or frozen) the machine is, and the drain cannot end before the late message is refused.
+        try (EmbeddedSmtpServer relay = EmbeddedSmtpServer.holdingReplies()) {
+            RunningMailService service = RunningMailService.start(settings(relay, "60s"), Resolver.system(),
                     Clock.systemUTC());
             String id = service.accepted(message("a@example.org", "b@example.org", "in flight"));
-            await().atMost(WAIT).until(() -> service.message(id).get("status").asText().equals("sending"));
+            await().atMost(WAIT).until(() -> relay.holding() == 1);
+            assertThat(service.message(id).get("status").asText()).isEqualTo("sending");
             service.running().requestStop();
-            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return service.running().awaitStop();
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            await().atMost(WAIT).until(() -> service.post(message("a@example.org", "c@example.org", "late"))
-                    .statusCode() == 503);
-            assertThat(exit.get()).isZero();
+            ExecutorService stopper = Executors.newSingleThreadExecutor();
+            try {
+                Future<Integer> exit = stopper.submit(() -> service.running().awaitStop());
+                // Readiness turns 503 as the drain begins, just before new messages are refused: post only then, once.
+                await().atMost(WAIT).until(() -> service.get("/health/ready").statusCode() == 503);
+                HttpResponse<String> late = service.post(message("a@example.org", "c@example.org", "late"));
+                assertThat(late.statusCode()).as(late.body()).isEqualTo(503);
+                assertThat(exit).as("the drain waits for the delivery under way").isNotDone();
+                relay.release();
+                assertThat(exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isZero();
+            } finally {
+                stopper.shutdownNow();
+            }
             assertThat(relay.received()).hasSize(1);
+            assertThat(new String(relay.received().get(0).data(), StandardCharsets.UTF_8))
+                    .contains("Subject: in flight");
             try (var files = Files.list(outbox.resolve("queue"))) {
                 assertThat(files).isEmpty();
             }
@@ -57,11 +69,12 @@ class ShutdownTest {
 
     @Test
     void aDeliveryThatOutlastsTheDrainStaysInTheOutboxAndGoesAfterTheRestart() throws Exception {
-        try (EmbeddedSmtpServer slow = EmbeddedSmtpServer.plain(0, r -> 250, Duration.ofSeconds(5))) {
-            RunningMailService service = RunningMailService.start(settings(slow, "100ms"), Resolver.system(),
+        // The relay never answers this delivery: it outlasts the 100 ms drain on any machine.
+        try (EmbeddedSmtpServer held = EmbeddedSmtpServer.holdingReplies()) {
+            RunningMailService service = RunningMailService.start(settings(held, "100ms"), Resolver.system(),
                     Clock.systemUTC());
             String id = service.accepted(message("a@example.org", "b@example.org", "handed back"));
-            await().atMost(WAIT).until(() -> service.message(id).get("status").asText().equals("sending"));
+            await().atMost(WAIT).until(() -> held.holding() == 1);
             service.close();
             assertThat(outbox.resolve("queue").resolve(id + ".seg")).exists();
         }

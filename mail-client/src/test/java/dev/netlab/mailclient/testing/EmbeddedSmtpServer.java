@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
@@ -38,14 +40,19 @@ public final class EmbeddedSmtpServer implements AutoCloseable {
     private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
     private final RecipientPolicy policy;
     private final Duration dataDelay;
+    /** Open unless the server holds every message's reply until {@link #release()}. */
+    private final CountDownLatch held;
+    private final AtomicInteger holding = new AtomicInteger();
 
     private EmbeddedSmtpServer(SMTPServer.Builder builder) {
-        this(builder, r -> 250, Duration.ZERO);
+        this(builder, r -> 250, Duration.ZERO, new CountDownLatch(0));
     }
 
-    private EmbeddedSmtpServer(SMTPServer.Builder builder, RecipientPolicy policy, Duration dataDelay) {
+    private EmbeddedSmtpServer(SMTPServer.Builder builder, RecipientPolicy policy, Duration dataDelay,
+                               CountDownLatch held) {
         this.policy = policy;
         this.dataDelay = dataDelay;
+        this.held = held;
         this.server = builder.messageHandlerFactory(this::handler).build();
         server.start();
     }
@@ -61,12 +68,20 @@ public final class EmbeddedSmtpServer implements AutoCloseable {
 
     /** No TLS, no AUTH, on {@code port} (0: any), answering each RCPT as {@code policy} says. */
     public static EmbeddedSmtpServer plain(int port, RecipientPolicy policy) {
-        return new EmbeddedSmtpServer(base(port), policy, Duration.ZERO);
+        return new EmbeddedSmtpServer(base(port), policy, Duration.ZERO, new CountDownLatch(0));
     }
 
     /** As {@link #plain(int, RecipientPolicy)}, taking {@code dataDelay} over each message (a slow relay). */
     public static EmbeddedSmtpServer plain(int port, RecipientPolicy policy, Duration dataDelay) {
-        return new EmbeddedSmtpServer(base(port), policy, dataDelay);
+        return new EmbeddedSmtpServer(base(port), policy, dataDelay, new CountDownLatch(0));
+    }
+
+    /**
+     * No TLS, no AUTH, on any port: it reads each message's data, then holds its reply until {@link #release()}, so a
+     * test decides when a delivery under way ends, however slow or frozen the machine is.
+     */
+    public static EmbeddedSmtpServer holdingReplies() {
+        return new EmbeddedSmtpServer(base(0), r -> 250, Duration.ZERO, new CountDownLatch(1));
     }
 
     /** STARTTLS required before anything else, AUTH PLAIN and LOGIN for {@code user}/{@code password}. */
@@ -126,7 +141,17 @@ public final class EmbeddedSmtpServer implements AutoCloseable {
                         throw new IOException("interrupted");
                     }
                 }
-                received.add(new Received(from, List.copyOf(recipients), data.readAllBytes(),
+                byte[] bytes = data.readAllBytes();
+                holding.incrementAndGet();
+                try {
+                    held.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted");
+                } finally {
+                    holding.decrementAndGet();
+                }
+                received.add(new Received(from, List.copyOf(recipients), bytes,
                         context.getAuthenticationHandler().isPresent()));
                 return "2.0.0 queued as EMBEDDED" + received.size();
             }
@@ -135,6 +160,16 @@ public final class EmbeddedSmtpServer implements AutoCloseable {
             public void done() {
             }
         };
+    }
+
+    /** Lets the held replies (and every later one) go out. */
+    public void release() {
+        held.countDown();
+    }
+
+    /** How many messages' data this server has read and holds the reply to. */
+    public int holding() {
+        return holding.get();
     }
 
     public int port() {
@@ -157,6 +192,7 @@ public final class EmbeddedSmtpServer implements AutoCloseable {
 
     @Override
     public void close() {
+        release();
         server.stop();
     }
 }

@@ -46,6 +46,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             this.out = s.getOutputStream();
         }
 
+        /** How long each read waits for the client from now on (10 s unless a script says otherwise). */
+        public void readTimeout(java.time.Duration timeout) throws IOException {
+            socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
+        }
+
         /** Writes {@code lines}, each followed by CRLF, in one write. */
         public void reply(String... lines) throws IOException {
             StringBuilder text = new StringBuilder();

@@ -363,13 +363,15 @@ class ProbeStreamFaultTest {
     @Test
     void aDeadlineEndsTheRunAndCountsWhatStillWaitsAsLost() throws IOException {
         try (var reflector = FaultyReflector.start(Kind.ECHO, n -> List.of(new Drop()))) {
+            // Replies would be waited for a minute: ending well before that shows the deadline ended the run, also on a
+            // loaded machine that stalls for seconds.
             StreamSpec spec = new StreamSpec("t", reflector.address(), Mode.ECHO, Duration.ofMillis(20),
-                    Duration.ofSeconds(5), 28, 0, Duration.ofMillis(110));
+                    Duration.ofMinutes(1), 28, 0, Duration.ofMillis(110));
             ProbeStream stream = ProbeStream.open(spec, events, Clock.systemUTC(), 1L);
             long start = System.nanoTime();
             stream.run();
             stream.close();
-            assertThat(System.nanoTime() - start).isLessThan(Duration.ofSeconds(2).toNanos());
+            assertThat(System.nanoTime() - start).isLessThan(Duration.ofSeconds(30).toNanos());
         }
         assertThat(events.sent).hasSizeBetween(5, 7);
         assertThat(Set.copyOf(events.lost)).isEqualTo(Set.copyOf(events.sent));
