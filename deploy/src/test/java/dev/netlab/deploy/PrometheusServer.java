@@ -80,29 +80,41 @@ final class PrometheusServer implements AutoCloseable {
 
     /** Starts {@code prometheus} on a free port with {@code config}, and waits until it answers ready. */
     static PrometheusServer start(Path config, Path data, Duration timeout) throws IOException, InterruptedException {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
-        ServiceProcess process;
-        try {
-            process = ServiceProcess.start(List.of("prometheus", "--config.file=" + config,
-                    "--storage.tsdb.path=" + data, "--web.listen-address=127.0.0.1:" + port,
-                    "--log.level=warn"), Map.of(), data);
-        } catch (IOException e) {
-            throw new AssertionError("prometheus is not installed: sudo .ci/run --install-only", e);
-        }
-        PrometheusServer server = new PrometheusServer(process, port);
-        Instant deadline = Instant.now().plus(timeout);
-        while (!server.ready()) {
-            if (!process.process().isAlive() || Instant.now().isAfter(deadline)) {
-                server.close();
-                throw new AssertionError("Prometheus did not become ready on port " + port + ": "
-                        + process.stderr());
+        AssertionError last = null;
+        // The free port is found by binding and closing: another process may take it first (Prometheus then exits
+        // at once), so try a few.
+        for (int attempt = 0; attempt < 3; attempt++) {
+            int port = freePort();
+            ServiceProcess process;
+            try {
+                process = ServiceProcess.start(List.of("prometheus", "--config.file=" + config,
+                        "--storage.tsdb.path=" + data, "--web.listen-address=127.0.0.1:" + port,
+                        "--log.level=warn"), Map.of(), data);
+            } catch (IOException e) {
+                throw new AssertionError("prometheus is not installed: sudo .ci/run --install-only", e);
             }
-            Thread.sleep(200);
+            PrometheusServer server = new PrometheusServer(process, port);
+            Instant deadline = Instant.now().plus(timeout);
+            while (!server.ready() && process.process().isAlive() && Instant.now().isBefore(deadline)) {
+                Thread.sleep(200);
+            }
+            if (server.ready()) {
+                return server;
+            }
+            boolean exited = !process.process().isAlive();
+            server.close();
+            last = new AssertionError("Prometheus did not become ready on port " + port + ": " + process.stderr());
+            if (!exited || !process.stderr().contains("address already in use")) {
+                throw last;
+            }
         }
-        return server;
+        throw last;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
     }
 
     private boolean ready() {
