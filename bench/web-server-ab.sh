@@ -8,7 +8,9 @@
 # The drains column sums our scheduler watch's debug lines over the measurement (builds that have them): drains,
 # the longest in ms, how many held their leavers past the 50 ms hold, how many the fallback ended, and their time
 # together in ms (0 from builds whose line lacks it). LOGS=DIR keeps each build's log (bN.log) there.
-# Every row is warmed up on every server, then ROUNDS rounds measure every row on every server one after the other
+# Every server is first warmed up with CHURN_WARMUP=5 seconds of connection churn (1 KiB with Connection: close, 64
+# connections: the accept, set-up and close paths compiled as in a server in service; 0 leaves it out), then every
+# row is warmed up on every server, then ROUNDS rounds measure every row on every server one after the other
 # (interleaved). CPU/req is the server's utime + stime over the measurement (/proc/PID/stat; nginx: its worker)
 # divided by the answers. Each build is a directory holding web-server.jar and its libs/ (copy them out of
 # web-server/target before changing the code; a file java-opts beside them adds JVM options for that build alone, so one
@@ -96,6 +98,7 @@ drains() {
         END { if (lines) printf "%d/%.1f/%d/%d/%.0f\n", n, longest, h, f, t; else print "-" }')
 }
 
+for name in "${names[@]}"; do warm_churn "$name"; done
 for row in $ROWS; do for name in "${names[@]}"; do measure "$name" "$row" "$WARMUP" >/dev/null; done; done
 for name in "${names[@]}"; do drains "$name"; done
 ticks=$(getconf CLK_TCK)

@@ -175,6 +175,23 @@ latency() {
         printf "%.0f %.3f %.3f %.3f %.3f %d %.0f\n", $6 / ($7 / 1e6), $2 / 1000, $3 / 1000, $4 / 1000, $5 / 1000, $8, $9 }'
 }
 
+# CHURN_WARMUP: seconds of connection churn in every server's warm-up (warm_churn), before the rows' own warm-ups.
+CHURN_WARMUP=${CHURN_WARMUP:-5}
+
+# warm_churn SERVER: CHURN_WARMUP seconds of 1 KiB requests with Connection: close against PORT[SERVER] (a new
+# connection per answer: about 100,000 accepts on this machine, CLIENT_CPU's wrk as for the rows), so a JVM has
+# compiled its accept, connection set-up and close with C2 before anything is measured. A server in service accepts
+# connections all the time; a keep-alive warm-up makes only CONNECTIONS of them, which leaves that path in C1's
+# profiling tier through a 1,000-connection or close row (bench/RESULTS.md, "Where a close answer's extra time
+# goes"). Every server gets the same churn (nginx and jwebserver too); its errors (jwebserver's backlog) are ignored.
+warm_churn() {
+    [ "$CHURN_WARMUP" -gt 0 ] || return 0
+    local saved=("${WRK_HEADERS[@]}")
+    WRK_HEADERS=("Connection: close")
+    SCHEME=http latency "$1" 1k 64 "$CHURN_WARMUP" >/dev/null
+    WRK_HEADERS=("${saved[@]}")
+}
+
 # load_average: the three load averages from uptime, for the progress lines.
 load_average() { uptime | sed 's/.*load average/load average/'; }
 

@@ -2,7 +2,10 @@
 # Benchmark matrix of issue 23 ("Performance"), one command, every server side by side in one run: ours, nginx
 # (1 worker, sendfile on, access_log off) and the JDK's jwebserver, each on SERVER_CPU (taskset), wrk -t1 and the
 # clients on CLIENT_CPU. Each server is started once (ours and nginx with an HTTPS listener too, same certificate),
-# every row is warmed up on every server (the JVM JIT-compiles), then ROUNDS rounds measure every row on every
+# warmed up with CHURN_WARMUP seconds of connection churn (1 KiB with Connection: close, 64 connections, the same for
+# all three: a server in service accepts connections all the time, and without it our accept, set-up and close run
+# in C1's profiling tier through the close rows), then every row is warmed up on every server (the JVM JIT-compiles),
+# then ROUNDS rounds measure every row on every
 # server one after the other (interleaved, so a burst of someone else's load does not land on one server only):
 #   1k-ka, 64k-ka        1 KiB / 64 KiB, keep-alive, CONNECTIONS connections: requests/s and p99, all three servers
 #   1k-close, 64k-close  the same with wrk -H 'Connection: close' (a new connection per request)
@@ -19,7 +22,7 @@
 # RAW_OUT=FILE keeps the raw results (python3 bench/web-server-matrix-table.py FILE DURATION IDLE_CONNECTIONS redraws).
 # Knobs (the defaults take about 6 minutes, inside one 8-minute hold of the shared bench lock; C2 has compiled the
 # rows' paths after the 4 s warm-ups, 10 s for TLS's handshakes):
-#   WARMUP=4 TLS_WARMUP=10 DURATION=4 ROUNDS=3 CONNECTIONS=64 BIG_CONNECTIONS=8 IDLE_CONNECTIONS=1000
+#   CHURN_WARMUP=5 WARMUP=4 TLS_WARMUP=10 DURATION=4 ROUNDS=3 CONNECTIONS=64 BIG_CONNECTIONS=8 IDLE_CONNECTIONS=1000
 #   SERVER_CPU=0 CLIENT_CPU=1 RAW_OUT= JAVA_OPTS=... (our JVM) JAR=web-server/target/web-server.jar (libs/ beside it)
 #   bench/web-server-matrix.sh
 # ROWS="1k-ka 1k-close" measures those rows only (the names above); MEMORY=no leaves out the memory part (about 30 s).
@@ -114,7 +117,8 @@ for name in ours nginx; do
 done
 
 # ---- warm-up and rounds ----
-echo "warming up: ${WARMUP}s per row and server, ${TLS_WARMUP}s for TLS ($(load_average))" >&2
+echo "warming up: ${CHURN_WARMUP}s of churn per server, ${WARMUP}s per row and server, ${TLS_WARMUP}s for TLS ($(load_average))" >&2
+for name in ours nginx jwebserver; do warm_churn "$name"; done
 for spec in "${ROWS[@]}"; do
     read -r row names <<< "$spec"
     seconds=$WARMUP
@@ -159,5 +163,6 @@ python3 "$HERE/bench/web-server-matrix-table.py" "$RESULTS" "$DURATION" "$IDLE_C
 if [ -n "$RAW_OUT" ]; then cp "$RESULTS" "$RAW_OUT"; fi
 echo
 echo "(all servers on CPU $SERVER_CPU, wrk -t1 and the idle client on CPU $CLIENT_CPU; $CONNECTIONS connections," \
-    "10m: $BIG_CONNECTIONS; ${DURATION}s per measurement after ${WARMUP}s of warm-up per row (TLS ${TLS_WARMUP}s)," \
+    "10m: $BIG_CONNECTIONS; ${DURATION}s per measurement after ${CHURN_WARMUP}s of churn per server and ${WARMUP}s of" \
+    "warm-up per row (TLS ${TLS_WARMUP}s)," \
     "$ROUNDS rounds, medians with the per-round range; $(nproc) CPUs; $(load_average))"

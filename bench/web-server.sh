@@ -3,7 +3,9 @@
 # a 1 KiB and a 64 KiB file at 64 connections and the 1 KiB file at 1,000 connections, in two shapes:
 #   pinned:   each server on core 0 with taskset (a container with a CPU limit of 1), wrk -t1 on core 1;
 #   unpinned: no taskset for anyone, wrk -t2.
-# Per shape both servers are started, warmed up (the JVM JIT-compiles), then ROUNDS rounds each measure every row
+# Per shape both servers are started, warmed up (the JVM JIT-compiles: first CHURN_WARMUP=5 seconds of connection
+# churn, 1 KiB with Connection: close, so the accept, set-up and close paths are compiled as in a server in service
+# before the 1,000-connection row; then each row), then ROUNDS rounds each measure every row
 # on both servers one after the other (interleaved, so a burst of someone else's load does not land on one server
 # only). Each measurement is a wrk run (p50, p99, p99.9 and max from wrk's own histogram, --timeout 30s so a starved
 # request is counted, not dropped) followed by a KeepAliveLoad run (our closed-loop client, the same connections
@@ -69,8 +71,9 @@ servers() {
 RESULTS="$WORK/results"
 : > "$RESULTS"
 for shape in $SHAPES; do
-    echo "$shape: starting the servers, warming up ${WARMUP}s per row..." >&2
+    echo "$shape: starting the servers, warming up ${CHURN_WARMUP}s of churn per server, ${WARMUP}s per row..." >&2
     start_servers "$shape"
+    for name in $(servers); do warm_churn "$name"; done
     for row in $ROWS; do
         for name in $(servers); do latency "$name" "${row%:*}" "${row#*:}" "$WARMUP" >/dev/null; done
     done
@@ -110,7 +113,8 @@ awk '
         }
     }' "$RESULTS"
 echo "(pinned: servers on CPU $SERVER_CPU, wrk -t1 and the load client on CPU $CLIENT_CPU; unpinned: no taskset, wrk -t2;" \
-    "keep-alive, ${DURATION}s per measurement after ${WARMUP}s of warm-up per row; $(nproc) CPUs)"
+    "keep-alive, ${DURATION}s per measurement after ${CHURN_WARMUP}s of churn per server and ${WARMUP}s of warm-up per row;" \
+    "$(nproc) CPUs)"
 
 # ---- TLS row (WITH_TLS=1): ours and nginx serving HTTPS with one certificate, keep-alive, 1 KiB ----
 if [ "$WITH_TLS" = 1 ]; then
