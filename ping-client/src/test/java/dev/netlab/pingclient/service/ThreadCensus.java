@@ -62,12 +62,30 @@ final class ThreadCensus {
         }
     }
 
+    /** One of this process's UDP sockets: its local and remote address as the kernel's tables print them (hex). */
+    record UdpSocket(String local, String remote) {
+
+        /** The local port. */
+        int localPort() {
+            return Integer.parseInt(local.substring(local.indexOf(':') + 1), 16);
+        }
+
+        /** Whether the socket is connected to {@code port} on any address. */
+        boolean connectedToPort(int port) {
+            return remote.endsWith(String.format(":%04X", port));
+        }
+
+        /** Whether the socket is connected to nothing. */
+        boolean unconnected() {
+            return remote.chars().allMatch(c -> c == '0' || c == ':');
+        }
+    }
+
     /**
-     * How many of this process's UDP sockets are connected to {@code port} on any address: its descriptors' socket
-     * inodes ({@code /proc/self/fd}) looked up in the kernel's UDP tables ({@code /proc/self/net/udp}, {@code udp6};
-     * Linux), so sockets an earlier test is still closing do not count.
+     * This process's UDP sockets: its descriptors' socket inodes ({@code /proc/self/fd}) looked up in the kernel's UDP
+     * tables ({@code /proc/self/net/udp}, {@code udp6}; Linux).
      */
-    static long udpSocketsConnectedTo(int port) throws IOException {
+    static List<UdpSocket> udpSockets() throws IOException {
         Set<String> inodes = new HashSet<>();
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             for (Path fd : (Iterable<Path>) fds::iterator) {
@@ -81,18 +99,25 @@ final class ThreadCensus {
                 }
             }
         }
-        String remotePort = String.format(":%04X", port);
-        long connected = 0;
+        List<UdpSocket> sockets = new ArrayList<>();
         for (String table : List.of("/proc/self/net/udp", "/proc/self/net/udp6")) {
             List<String> lines = Files.readAllLines(Path.of(table));
             for (String line : lines.subList(1, lines.size())) {
                 String[] fields = line.trim().split("\\s+");
-                if (fields[2].endsWith(remotePort) && inodes.contains(fields[9])) {
-                    connected++;
+                if (inodes.contains(fields[9])) {
+                    sockets.add(new UdpSocket(fields[1], fields[2]));
                 }
             }
         }
-        return connected;
+        return sockets;
+    }
+
+    /**
+     * How many of this process's UDP sockets are connected to {@code port} on any address, so sockets an earlier test
+     * is still closing do not count.
+     */
+    static long udpSocketsConnectedTo(int port) throws IOException {
+        return udpSockets().stream().filter(socket -> socket.connectedToPort(port)).count();
     }
 
     /** How many platform threads are alive. */
