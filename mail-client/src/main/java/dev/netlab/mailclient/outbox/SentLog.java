@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -70,15 +71,15 @@ final class SentLog {
             length = 0;
         }
         Path file = current.file();
-        List<byte[]> pieces = new ArrayList<>();
-        batch.forEach(append -> append.frames.forEach(frame -> pieces.addAll(List.of(frame))));
+        byte[][] pieces = batch.stream().flatMap(append -> append.frames.stream()).flatMap(Arrays::stream)
+                .toArray(byte[][]::new);
         long start = length;
         try {
             try (FileChannel channel = fresh
                     ? FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
                     : FileChannel.open(file, StandardOpenOption.WRITE)) {
                 channel.position(start);
-                DurableFiles.writeAll(channel, pieces.toArray(byte[][]::new));
+                DurableFiles.writeAll(channel, pieces);
             }
             durability.forceFile(file);
             if (fresh) {
@@ -86,13 +87,14 @@ final class SentLog {
             }
         } catch (IOException | RuntimeException e) {
             abandon(file, start);
-            throw new IOException("the outbox could not record " + pieces.size() / 2 + " sent messages: " + e, e);
+            int records = batch.stream().mapToInt(append -> append.frames.size()).sum();
+            throw new IOException("the outbox could not record " + records + " sent messages: " + e, e);
         }
         long offset = start;
         for (Append append : batch) {
             List<Segment.Entry> entries = new ArrayList<>(append.frames.size());
             for (byte[][] frame : append.frames) {
-                int frameLength = frame[0].length + frame[1].length;
+                int frameLength = Arrays.stream(frame).mapToInt(piece -> piece.length).sum();
                 entries.add(new Segment.Entry(current, offset, frameLength));
                 offset += frameLength;
             }

@@ -1,5 +1,9 @@
 package dev.netlab.mailclient.outbox;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -22,24 +26,22 @@ final class StateCodec {
 
     /** The record's bytes. */
     static byte[] encode(MessageState state) {
-        List<byte[]> strings = new ArrayList<>(16);
-        int size = 1 + Integer.BYTES;
-        size += strings(strings, state.id(), state.status());
-        size += strings(strings, state.acceptedAt(), state.updatedAt(), state.nextAttempt(), state.lastReply(),
-                state.queueId());
-        size += list(strings, state.rejected()) + list(strings, state.recipientsLeft());
-        size += strings(strings, state.idempotencyKey());
-        size += list(strings, state.transcript());
-        ByteBuffer out = ByteBuffer.allocate(size).put(VERSION);
-        int next = 0;
-        next = put(out, strings, next, 2);
-        out.putInt(state.attempts());
-        next = put(out, strings, next, 5);
-        next = putList(out, strings, next, state.rejected());
-        next = putList(out, strings, next, state.recipientsLeft());
-        next = put(out, strings, next, 1);
-        putList(out, strings, next, state.transcript());
-        return out.array();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        DataOutputStream out = new DataOutputStream(bytes);
+        try {
+            out.writeByte(VERSION);
+            writeStrings(out, state.id(), state.status());
+            out.writeInt(state.attempts());
+            writeStrings(out, state.acceptedAt(), state.updatedAt(), state.nextAttempt(), state.lastReply(),
+                    state.queueId());
+            writeList(out, state.rejected());
+            writeList(out, state.recipientsLeft());
+            writeStrings(out, state.idempotencyKey());
+            writeList(out, state.transcript());
+        } catch (IOException e) {
+            throw new UncheckedIOException("a byte array refused a write", e);
+        }
+        return bytes.toByteArray();
     }
 
     /** The record in {@code bytes}, or why they are none. */
@@ -64,40 +66,25 @@ final class StateCodec {
         }
     }
 
-    // Adds each string's bytes (null for absent) and returns the bytes they take.
-    private static int strings(List<byte[]> strings, String... values) {
-        int size = 0;
+    private static void writeStrings(DataOutputStream out, String... values) throws IOException {
         for (String value : values) {
-            byte[] bytes = value == null ? null : value.getBytes(StandardCharsets.UTF_8);
-            strings.add(bytes);
-            size += Integer.BYTES + (bytes == null ? 0 : bytes.length);
-        }
-        return size;
-    }
-
-    private static int list(List<byte[]> strings, List<String> values) {
-        return Integer.BYTES + (values == null ? 0 : strings(strings, values.toArray(String[]::new)));
-    }
-
-    private static int put(ByteBuffer out, List<byte[]> strings, int from, int count) {
-        for (int i = from; i < from + count; i++) {
-            byte[] bytes = strings.get(i);
-            if (bytes == null) {
-                out.putInt(ABSENT);
+            if (value == null) {
+                out.writeInt(ABSENT);
             } else {
-                out.putInt(bytes.length).put(bytes);
+                byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+                out.writeInt(utf8.length);
+                out.write(utf8);
             }
         }
-        return from + count;
     }
 
-    private static int putList(ByteBuffer out, List<byte[]> strings, int from, List<String> values) {
+    private static void writeList(DataOutputStream out, List<String> values) throws IOException {
         if (values == null) {
-            out.putInt(ABSENT);
-            return from;
+            out.writeInt(ABSENT);
+            return;
         }
-        out.putInt(values.size());
-        return put(out, strings, from, values.size());
+        out.writeInt(values.size());
+        writeStrings(out, values.toArray(String[]::new));
     }
 
     private static String string(ByteBuffer in) throws CorruptMessageException {
