@@ -1,5 +1,7 @@
 package dev.netlab.deploy;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.netlab.kit.testing.ServiceProcess;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Debian's Prometheus run by a test: its configuration rendered from {@code prometheus-local.yml} with the ports the
@@ -79,7 +82,7 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     /** Starts {@code prometheus} on a free port with {@code config}, and waits until it answers ready. */
-    static PrometheusServer start(Path config, Path data, Duration timeout) throws IOException, InterruptedException {
+    static PrometheusServer start(Path config, Path data, Duration timeout) throws IOException {
         AssertionError last = null;
         // The free port is found by binding and closing: another process may take it first (Prometheus then exits
         // at once), so try a few.
@@ -94,9 +97,11 @@ final class PrometheusServer implements AutoCloseable {
                 throw new AssertionError("prometheus is not installed: sudo .ci/run --install-only", e);
             }
             PrometheusServer server = new PrometheusServer(process, port);
-            Instant deadline = Instant.now().plus(timeout);
-            while (!server.ready() && process.process().isAlive() && Instant.now().isBefore(deadline)) {
-                Thread.sleep(200);
+            try {
+                await().atMost(timeout).pollInterval(Duration.ofMillis(200))
+                        .until(() -> server.ready() || !process.process().isAlive());
+            } catch (ConditionTimeoutException stillStarting) {
+                // Neither ready nor gone within the timeout: reported below.
             }
             if (server.ready()) {
                 return server;
