@@ -161,24 +161,24 @@ class RequestWaitTest {
              SocketChannel client = SocketChannel.open(server.getLocalAddress());
              SocketChannel accepted = server.accept()) {
             PlainTransport transport = new PlainTransport(accepted);
-            RequestWait firstRead = new RequestWait(transport, SchedulerWatch.SHARED);
-            assertThat(firstRead.cutIfLate(System.nanoTime())).as("nothing waits yet").isFalse();
+            RequestWait requestWait = new RequestWait(transport, SchedulerWatch.SHARED);
+            assertThat(requestWait.cutIfLate(System.nanoTime())).as("nothing waits yet").isFalse();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             CompletableFuture<Throwable> outcome = new CompletableFuture<>();
             Thread waiter = Thread.ofVirtual().start(() -> {
                 try {
                     DeadlineInputStream stream = new DeadlineInputStream(transport.open(deadline));
                     stream.deadline(deadline);
-                    firstRead.awaitFirst(stream, new HttpInput(stream, 1024), deadline);
+                    requestWait.awaitFirst(stream, new HttpInput(stream, 1024), deadline);
                     outcome.complete(null);
                 } catch (Throwable e) {
                     outcome.complete(e);
                 }
             });
             Poll.until(ENDS, "the wait parked", () -> waiter.getState() == Thread.State.WAITING);
-            assertThat(firstRead.cutIfLate(deadline - 1)).as("before the deadline").isFalse();
-            assertThat(firstRead.cutIfLate(deadline)).as("at the deadline").isTrue();
-            assertThat(firstRead.cutIfLate(deadline + 1)).as("cut already").isFalse();
+            assertThat(requestWait.cutIfLate(deadline - 1)).as("before the deadline").isFalse();
+            assertThat(requestWait.cutIfLate(deadline)).as("at the deadline").isTrue();
+            assertThat(requestWait.cutIfLate(deadline + 1)).as("cut already").isFalse();
             assertThat(outcome.get(ENDS.toMillis(), TimeUnit.MILLISECONDS)).isInstanceOf(SocketTimeoutException.class);
             // The output stays open for the 408.
             client.configureBlocking(true);
