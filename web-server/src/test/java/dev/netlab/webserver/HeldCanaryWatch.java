@@ -2,8 +2,11 @@ package dev.netlab.webserver;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
-/** Test watches whose drain opens and stays on. */
+/** Test watches whose canary is held, so that drains open whatever the scheduler does. */
 final class HeldCanaryWatch {
 
     private HeldCanaryWatch() {
@@ -36,5 +39,24 @@ final class HeldCanaryWatch {
                         }
                     }
                 });
+    }
+
+    /**
+     * A watch (with the production hold) whose canary, once woken, does not run before a drain is open, as behind a
+     * local queue that starves it every turn; until {@code letGo} is set. Then every turn ends in a drain, however
+     * often the JDK's scheduler would have taken the canary before the yielders.
+     */
+    static SchedulerWatch drainingEveryTurn(AtomicBoolean letGo) {
+        AtomicReference<SchedulerWatch> watch = new AtomicReference<>();
+        watch.set(new SchedulerWatch(Duration.ofMillis(1), Duration.ofNanos(500_000), Duration.ofMillis(50),
+                new SchedulerWatch.Interleaving() {
+                    @Override
+                    public void canaryWoke() {
+                        while (!letGo.get() && (watch.get() == null || !watch.get().draining())) {
+                            LockSupport.parkNanos(100_000);
+                        }
+                    }
+                }));
+        return watch.get();
     }
 }
