@@ -17,6 +17,13 @@
 # curl, python3 (to pick free ports). Set WITH_JWEBSERVER=1 to add the JDK's jwebserver (requests/s only).
 # Set WITH_TLS=1 to add the TLS row after the matrix (1 KiB, keep-alive, TLS_CONNECTIONS=64, TLS_SHAPE=pinned):
 # ours against nginx with the same openssl-made EC P-256 certificate; needs openssl. SHAPES="" runs that row alone.
+# Set WRK2=PATH (a wrk2 binary; bench/wrk2-build.sh builds one, Debian has none) to add an open-loop measurement to
+# every row of every round: ours and nginx at one fixed rate, OPEN_SHARE (0.8) times nginx's closed-loop requests/s
+# in that row and round, with wrk2's latency corrected for coordinated omission (each request timed from when it was
+# due, so a stall counts against every request it held back). wrk2 calibrates for its first 10 s plus 5 ms per
+# connection of a thread, unmeasured, so each open-loop run lasts that plus DURATION. With WRK2 the p99 goal is judged
+# on the open-loop p99 (both servers under the same load and the client equally busy; in the closed loop the faster
+# server's client is the busier one on the same CPUs), and the closed-loop p99 ratio is printed beside it.
 # Issue 23's whole matrix (keep-alive and close rows, 304, 10 MiB CPU per GB, RSS with idle connections, TLS, with
 # jwebserver) is bench/web-server-matrix.sh; both source bench/web-server-lib.sh.
 set -euo pipefail
@@ -33,6 +40,8 @@ SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
 # size:connections
 ROWS=${ROWS:-1k:64 64k:64 1k:1000}
+WRK2=${WRK2:-}
+OPEN_SHARE=${OPEN_SHARE:-0.8}
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 BENCH="web-server bench"
 LOAD_CLIENT="$HERE/web-server/src/test/java/dev/netlab/webserver/load/KeepAliveLoad.java"
@@ -43,6 +52,7 @@ tools=()
 if [ "$WITH_JWEBSERVER" = 1 ]; then tools+=(jwebserver); fi
 if [ "$WITH_TLS" = 1 ]; then tools+=(openssl); fi
 web_bench_setup "${tools[@]}"
+if [ -n "$WRK2" ]; then [ -x "$WRK2" ] || die "WRK2=$WRK2 is not an executable (bench/wrk2-build.sh builds one)"; fi
 
 # The load client is compiled once (a source-file launch would compile it again for every run).
 "$JDK/bin/javac" -d "$WORK/load" "$LOAD_CLIENT" || die "cannot compile $LOAD_CLIENT"
@@ -63,13 +73,25 @@ fairness() {
     echo "$out" | tr ' ' '\n' | awk -F= '$1 == "fewest" { f = $2 } $1 == "most" { m = $2 } END { print f, m }'
 }
 
+# open_latency SERVER SIZE CONNECTIONS RATE: "req/s p50 p99 p99.9 max errors" (ms) from wrk2 at RATE requests/s,
+# DURATION seconds measured after its calibration.
+open_latency() {
+    local calibration=$((10 + ${3} * 5 / 1000 / WRK_THREADS + 1)) out
+    out=$("${CLIENT_PREFIX[@]}" "$WRK2" -t"$WRK_THREADS" -c"$3" -d"$((calibration + DURATION))s" -R"$4" --timeout 30s \
+        -s "$WORK/percentiles.lua" "http://127.0.0.1:${PORT[$1]}/$2.bin")
+    echo "$out" | awk '/^RESULT/ {
+        printf "%.0f %.3f %.3f %.3f %.3f %d\n", $6 / ($7 / 1e6), $2 / 1000, $3 / 1000, $4 / 1000, $5 / 1000, $8 }'
+}
+
 servers() {
     echo ours nginx
     if [ "$WITH_JWEBSERVER" = 1 ]; then echo jwebserver; fi
 }
 
 RESULTS="$WORK/results"
+OPEN_RESULTS="$WORK/open-results"
 : > "$RESULTS"
+: > "$OPEN_RESULTS"
 for shape in $SHAPES; do
     echo "$shape: starting the servers, warming up ${CHURN_WARMUP}s of churn per server, ${WARMUP}s per row..." >&2
     start_servers "$shape"
@@ -89,6 +111,14 @@ for shape in $SHAPES; do
                 fi
                 echo "$shape $round $size $connections $name $rps $p50 $p99 $p999 $max $errors $fewest $most" >> "$RESULTS"
             done
+            if [ -n "$WRK2" ]; then
+                rate=$(awk -v k="$shape $round $size $connections nginx" -v f="$OPEN_SHARE" \
+                    '$1 " " $2 " " $3 " " $4 " " $5 == k { printf "%d", $6 * f }' "$RESULTS")
+                for name in ours nginx; do
+                    echo "$shape $round $size $connections $name $rate $(open_latency "$name" "$size" "$connections" "$rate")" \
+                        >> "$OPEN_RESULTS"
+                done
+            fi
         done
     done
     stop_servers
@@ -99,19 +129,41 @@ printf '%-8s %5s %4s %5s %-10s %9s %8s %8s %8s %9s %6s %7s\n' \
 awk '{ printf "%-8s %5s %4s %5s %-10s %9s %8s %8s %8s %9s %6s %7s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 "/" $13 }' \
     "$RESULTS"
 echo
-echo "ours against nginx, per round (goals: req/s >= 1.0x, p99 <= 2x nginx's, max < 100 ms, most/fewest <= 2):"
-printf '%-8s %5s %4s %5s %8s %12s %10s %12s %6s\n' shape round size conns 'req/s' 'p99 ratio' 'max_ms' 'most/fewest' goals
-awk '
+if [ -n "$WRK2" ]; then
+    echo
+    echo "open loop (wrk2 at ${OPEN_SHARE} x nginx's closed-loop req/s of the row and round; latency corrected for coordinated omission):"
+    printf '%-8s %5s %4s %5s %-10s %9s %9s %8s %8s %8s %9s %6s\n' \
+        shape round size conns server rate req/s p50_ms p99_ms p99.9_ms max_ms errors
+    awk '{ printf "%-8s %5s %4s %5s %-10s %9s %9s %8s %8s %8s %9s %6s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 }' \
+        "$OPEN_RESULTS"
+fi
+echo
+if [ -n "$WRK2" ]; then
+    echo "ours against nginx, per round (goals: req/s >= 1.0x, open-loop p99 <= 2x nginx's, max < 100 ms in both loops," \
+        "most/fewest <= 2):"
+else
+    echo "ours against nginx, per round (goals: req/s >= 1.0x, p99 <= 2x nginx's, max < 100 ms, most/fewest <= 2):"
+fi
+printf '%-8s %5s %4s %5s %8s %12s %12s %10s %12s %6s\n' shape round size conns 'req/s' 'p99 ratio' 'open p99' 'max_ms' \
+    'most/fewest' goals
+awk -v open="${WRK2:+1}" '
+    FILENAME == ARGV[1] && $5 == "ours" { k = $1 " " $2 " " $3 " " $4; op99[k] = $9; omax[k] = $11; next }
+    FILENAME == ARGV[1] && $5 == "nginx" { k = $1 " " $2 " " $3 " " $4; onp99[k] = $9; next }
     $5 == "ours" { key = $1 " " $2 " " $3 " " $4; rps[key] = $6; p99[key] = $8; max[key] = $10; spread[key] = ($12 > 0) ? $13 / $12 : 1e9 }
     $5 == "nginx" { key = $1 " " $2 " " $3 " " $4; nrps[key] = $6; np99[key] = $8; order[++n] = key }
     END {
         for (i = 1; i <= n; i++) {
             k = order[i]; split(k, f, " ")
             r = rps[k] / nrps[k]; p = (np99[k] > 0) ? p99[k] / np99[k] : 1e9
-            met = (r >= 1.0 && p <= 2.0 && max[k] < 100 && spread[k] <= 2) ? "met" : "missed"
-            printf "%-8s %5s %4s %5s %7.2fx %11.2fx %10.1f %12.2f %6s\n", f[1], f[2], f[3], f[4], r, p, max[k], spread[k], met
+            m = max[k]; judged = p; shown = "-"
+            if (open) {
+                judged = (onp99[k] > 0) ? op99[k] / onp99[k] : 1e9; shown = sprintf("%.2fx", judged)
+                if (omax[k] > m) m = omax[k]
+            }
+            met = (r >= 1.0 && judged <= 2.0 && m < 100 && spread[k] <= 2) ? "met" : "missed"
+            printf "%-8s %5s %4s %5s %7.2fx %11.2fx %12s %10.1f %12.2f %6s\n", f[1], f[2], f[3], f[4], r, p, shown, m, spread[k], met
         }
-    }' "$RESULTS"
+    }' "$OPEN_RESULTS" "$RESULTS"
 echo "(pinned: servers on CPU $SERVER_CPU, wrk -t1 and the load client on CPU $CLIENT_CPU; unpinned: no taskset, wrk -t2;" \
     "keep-alive, ${DURATION}s per measurement after ${CHURN_WARMUP}s of churn per server and ${WARMUP}s of warm-up per row;" \
     "$(nproc) CPUs)"
