@@ -41,10 +41,6 @@ final class Connection implements Runnable {
     /** The answer buffer lent per request: a head and a small file go out in one write. */
     static final int OUTPUT_BUFFER = 16 * 1024;
     private static final long MAX_LINGER_BYTES = 1024 * 1024;
-    /** More turns before the keep-alive park after a small answer (measured with 2 and 8; rejected, see RESULTS). */
-    static final int KEEP_ALIVE_TURNS = Integer.getInteger("netlab.web.turns", 8);
-    /** An answer up to this (head included) is small: it leaves the answer buffer in one write. */
-    static final long SMALL_ANSWER_BYTES = Long.getLong("netlab.web.turnSmall", 16 * 1024);
 
     /** What the connection needs from the server that owns it. */
     interface Owner {
@@ -76,8 +72,6 @@ final class Connection implements Runnable {
     private ResponseWriter writer;
     /** When the last answer was written (System.nanoTime; its own thread only): the idle wait starts there. */
     private long answeredAt;
-    /** Whether the last answer was small (its own thread only): the next wait turns longer before it parks. */
-    private boolean smallAnswer;
     private volatile boolean idle = true;
     /** When the write in progress must have finished (System.nanoTime), or 0 when not writing. */
     private volatile long sendDeadline;
@@ -190,8 +184,7 @@ final class Connection implements Runnable {
                 try {
                     if (owner.draining()
                             || !(first ? requestWait.awaitFirst(stream, input, waitDeadline)
-                                    : requestWait.awaitNext(stream, input, waitDeadline,
-                                            smallAnswer ? KEEP_ALIVE_TURNS : 0))) {
+                                    : requestWait.awaitNext(stream, input, waitDeadline))) {
                         return;
                     }
                 } catch (SocketTimeoutException e) {
@@ -257,7 +250,6 @@ final class Connection implements Runnable {
         long bytes = send(writer, response, head.method().equals("HEAD"), !keepAlive,
                 keepAlive && head.version() == HttpVersion.HTTP_1_0);
         answeredAt = System.nanoTime();
-        smallAnswer = bytes <= SMALL_ANSWER_BYTES;
         long nanos = answeredAt - start;
         metrics.request(head.method(), response.status(), bytes, nanos);
         accessLog.record(remote, head, head.method(), response.status().code(), bytes, nanos);

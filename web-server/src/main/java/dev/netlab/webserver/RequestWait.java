@@ -18,9 +18,6 @@ final class RequestWait {
     private static final int WAITING = 1;
     private static final int CUT = 2;
 
-    /** Stop turning once a turn came back with no request answered meanwhile (the carrier had nothing else). */
-    static final boolean ADAPTIVE = Boolean.getBoolean("netlab.web.turnAdaptive");
-
     private final Transport transport;
     private final SchedulerWatch watch;
     private final HttpInput.ReadNow readNow;
@@ -63,35 +60,15 @@ final class RequestWait {
 
     /**
      * Waits until {@code input} holds the next request's first bytes on a keep-alive connection (the caller has
-     * already given the other connections their turn). Before it parks it takes {@code turns} more turns, each a
-     * read that does not wait and, when that finds nothing, a {@link SchedulerWatch#yieldTurn} (which leaves in a
-     * drain like the caller's). Measured and rejected (bench/RESULTS.md, "Extra turns before the keep-alive park
-     * after a small answer"): the switches below are the variants measured.
+     * already given the other connections their turn).
      *
      * @param deadline System.nanoTime by which they must have come (the idle timeout)
-     * @param turns    more turns before the park (0: park after the caller's one turn)
      * @return false at the end of the stream
      * @throws SocketTimeoutException when the deadline passed first
      */
-    boolean awaitNext(DeadlineInputStream stream, HttpInput input, long deadline, int turns) throws IOException {
+    boolean awaitNext(DeadlineInputStream stream, HttpInput input, long deadline) throws IOException {
         if (!transport.waitsUntimed()) {
             return input.awaitData();
-        }
-        long served = ADAPTIVE ? watch.requestsSoFar() : 0;
-        for (int turn = 0; turn < turns; turn++) {
-            int read = input.fillNow(readNow);
-            if (read != 0) {
-                return read > 0;
-            }
-            if (ADAPTIVE) {
-                long now = watch.requestsSoFar();
-                if (turn > 0 && now == served) {
-                    break;
-                }
-                served = now;
-            }
-            // In a drain the thread leaves as it resumes from the yield, as from the caller's turn.
-            watch.yieldTurn();
         }
         return parkUntil(stream, input, deadline);
     }

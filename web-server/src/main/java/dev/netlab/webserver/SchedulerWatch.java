@@ -167,11 +167,6 @@ final class SchedulerWatch {
         }
     }
 
-    /** The requests counted so far (one per answer on a kept-alive connection): whether others ran during a turn. */
-    long requestsSoFar() {
-        return requests.sum();
-    }
-
     /** A connection's thread started; its requests now share the carriers' rounds. */
     void connectionStarted() {
         connections.incrementAndGet();
