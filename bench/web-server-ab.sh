@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A/B benchmark: two or more builds of our web-server and nginx (1 worker, sendfile on, access_log off) side by
-# side in one run, each server on SERVER_CPU (taskset), wrk -t1 on CLIENT_CPU, 64 keep-alive connections, rows:
+# side in one run, each server on SERVER_CPU (taskset), wrk -t1 on CLIENT_CPU (SHAPE=pinned, the default; SHAPE=unpinned:
+# no taskset and wrk -t2, both cores shared as in bench/web-server.sh's unpinned shape), 64 keep-alive connections, rows:
 #   1k, 64k  the 1 KiB / 64 KiB file;  304  the 1 KiB file with If-None-Match: <that server's ETag> (a revalidation);
 #   1k-close, 64k-close  the same files with Connection: close (a new connection per answer; ROWS="1k-close 64k-close");
 #   tls  the 1 KiB file over TLS (every server with its TLS listener, one openssl-made EC P-256 certificate; needs
@@ -27,6 +28,8 @@ ROWS=${ROWS:-1k 64k 304}
 CONNECTIONS=${CONNECTIONS:-64}
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
+SHAPE=${SHAPE:-pinned}
+case $SHAPE in pinned | unpinned) ;; *) echo "SHAPE: pinned or unpinned, not $SHAPE" >&2; exit 2 ;; esac
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 BENCH="web-server ab"
 # shellcheck source=bench/web-server-lib.sh
@@ -44,7 +47,8 @@ printf '%s\n' handlers=java.util.logging.ConsoleHandler .level=INFO java.util.lo
     'java.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n' io.helidon.level=WARNING \
     dev.netlab.webserver.SchedulerWatch.level=FINE > "$WORK/logging.properties"
 JAVA_OPTS="${JAVA_OPTS:-} -Djava.util.logging.config.file=$WORK/logging.properties"
-set_shape pinned
+set_shape "$SHAPE"
+echo "# shape: $SHAPE" >&2
 names=()
 i=0
 for build in $BUILDS; do
