@@ -527,15 +527,20 @@ class LauncherIT {
                 .contains("Grafana is not installed").contains("Compose stack");
     }
 
-    /** The web-server starts with a larger young generation (its tail at saturation), the others with the default. */
+    /**
+     * The web-server starts with a larger young generation (its tail at saturation), the mail-client with a 64 MB one
+     * and C2 alone (its API path's allocation and a JIT that settles), the others with the default.
+     */
     @Test
-    void theWebServerStartsWithAYoungGenerationForSaturationAndTheOthersWithASmallHeap() throws Exception {
+    void theWebServerAndTheMailClientStartWithTheirOwnHeapAndTheOthersWithASmallHeap() throws Exception {
         ServiceProcess up = run(environment(), "up", "--dry-run", "--no-build");
         assertThat(up.process().exitValue()).as(up.stderr()).isZero();
         for (String service : SERVICES) {
             String line = up.stdout().lines().filter(l -> l.contains("/" + service + ".jar")).findFirst().orElseThrow();
             if (service.equals("web-server")) {
                 assertThat(line).contains(" -XX:+UseSerialGC -Xms16m -XX:NewSize=32m ");
+            } else if (service.equals("mail-client")) {
+                assertThat(line).contains(" -XX:+UseSerialGC -Xms80m -Xmn64m -XX:-TieredCompilation ");
             } else {
                 assertThat(line).contains(" -XX:+UseSerialGC -Xms16m ").doesNotContain("NewSize");
             }
