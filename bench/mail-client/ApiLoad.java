@@ -20,8 +20,13 @@ import java.util.regex.Pattern;
 /**
  * Posts MESSAGES small messages to the mail service's API from CLIENTS concurrent clients, then (unless WAIT_SENT is
  * 0) waits until mailclient_messages_total{outcome="sent"} has grown by MESSAGES. Prints
- * "messages accept_seconds total_seconds refused p99_post_ms client_cpu_seconds".
- * Usage: java ApiLoad.java ADMIN_PORT MESSAGES CLIENTS WAIT_SENT [BATCH]
+ * "messages accept_seconds total_seconds refused p99_post_ms client_cpu_seconds service_cpu_ms compiler_cpu_ms".
+ * Usage: [APILOAD_SERVICE_PID=pid] java ApiLoad.java ADMIN_PORT MESSAGES CLIENTS WAIT_SENT [BATCH]
+ *
+ * <p>With APILOAD_SERVICE_PID the last two fields are the service's CPU (utime + stime of the process) and its C1/C2
+ * compiler threads' CPU (their schedstat run time) inside the timed window only, from just before the first request
+ * to the last scrape; without it they are -1. This is what the bench's settle criterion reads: compiling between
+ * windows (while the next load client's JVM starts) does not count.
  *
  * <p>With BATCH over 1 each request is a {@code POST /api/messages/batch} of BATCH such messages (MESSAGES must be a
  * multiple of BATCH) and the p99 is per batch request.
@@ -68,6 +73,8 @@ public final class ApiLoad {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
         long[][] latencies = new long[clients][];
+        long servicePid = Long.parseLong(System.getenv().getOrDefault("APILOAD_SERVICE_PID", "-1"));
+        ServiceCpu cpuBefore = ServiceCpu.of(servicePid);
         long start = System.nanoTime();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
@@ -83,11 +90,48 @@ public final class ApiLoad {
             awaitSent(http, metrics, sentBefore + messages - refused.get());
         }
         double total = (System.nanoTime() - start) / 1e9;
+        ServiceCpu cpuAfter = ServiceCpu.of(servicePid);
         long[] sorted = Arrays.stream(latencies).flatMapToLong(Arrays::stream).filter(l -> l > 0).sorted().toArray();
         double p99 = sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))] / 1e6;
         double cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime() / 1e9;
-        System.out.printf("%d %.3f %.3f %d %.1f %.2f%n", messages, accepted, total, refused.get(), p99, cpu);
+        System.out.printf("%d %.3f %.3f %d %.1f %.2f %.0f %.0f%n", messages, accepted, total, refused.get(), p99, cpu,
+                cpuAfter.processMs() - cpuBefore.processMs(), cpuAfter.compilerMs() - cpuBefore.compilerMs());
+    }
+
+    /**
+     * The service's CPU so far: the process's (utime + stime in /proc/PID/stat, clock ticks, exited threads included)
+     * and its JIT compiler threads' (sum of /proc/PID/task/TID/schedstat run time of the threads named "C1/C2
+     * CompilerThread..."), in ms; both -1 without a pid. A compiler thread that exits inside the window (the JVM
+     * starts and stops them by demand) takes its CPU with it, so the compiler figure is a lower bound then.
+     */
+    private record ServiceCpu(double processMs, double compilerMs) {
+
+        static ServiceCpu of(long pid) throws IOException {
+            if (pid <= 0) {
+                return new ServiceCpu(-1, -1);
+            }
+            java.nio.file.Path proc = java.nio.file.Path.of("/proc", Long.toString(pid));
+            String stat = java.nio.file.Files.readString(proc.resolve("stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // Fields 14 and 15 of stat (utime, stime) are at 11 and 12 after the command; USER_HZ is 100 on Linux.
+            double processMs = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10.0;
+            double compilerNs = 0;
+            try (var tasks = java.nio.file.Files.newDirectoryStream(proc.resolve("task"))) {
+                for (java.nio.file.Path task : tasks) {
+                    try {
+                        String name = java.nio.file.Files.readString(task.resolve("comm")).strip();
+                        if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                            compilerNs += Long.parseLong(java.nio.file.Files.readString(task.resolve("schedstat"))
+                                    .split(" ")[0]);
+                        }
+                    } catch (IOException | RuntimeException gone) {
+                        // The thread ended between the listing and the read.
+                    }
+                }
+            }
+            return new ServiceCpu(processMs, compilerNs / 1e6);
+        }
     }
 
     /**
