@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -77,6 +78,10 @@ public final class Outbox {
     public record Page(List<MessageState> messages, Optional<String> next) {
     }
 
+    /** A finished message and when it finished (its record's {@code updated_at}). */
+    private record Finished(Instant at, String id) {
+    }
+
     private record Due(Instant at, String id) implements Comparable<Due> {
         @Override
         public int compareTo(Due other) {
@@ -104,6 +109,10 @@ public final class Outbox {
     // Where each finished message's record is when it was written in a batch (state/*.recs).
     private final Map<String, Segment.Entry> batchedRecords = new ConcurrentHashMap<>();
     private final Map<String, String> idsByKey = new ConcurrentHashMap<>();
+    // The finished messages in the order they finished (sorted at start): once the oldest is older than max-age it
+    // leaves the index, batchedRecords and idsByKey, as a restart would drop it ({@link #forgetExpired}).
+    private final ConcurrentLinkedQueue<Finished> finishedInOrder = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock forgetting = new ReentrantLock();
     private final ReentrantLock keyedAccepts = new ReentrantLock();
     private final ReentrantLock dueLock = new ReentrantLock();
     private final Condition dueChanged = dueLock.newCondition();
@@ -203,6 +212,13 @@ public final class Outbox {
                 files.delete(file);
             }
         }
+        List<Finished> finished = new ArrayList<>(finishedInOrder);
+        finished.sort((a, b) -> a.at().compareTo(b.at()));
+        finishedInOrder.clear();
+        finishedInOrder.addAll(finished);
+        // A finished record found beside its segment is indexed above whatever its age; it goes now, as it would
+        // at the next start.
+        forgetExpired();
     }
 
     // The files of sent records: an earlier version's batches (.recs), then the sent logs, each oldest first.
@@ -256,6 +272,50 @@ public final class Outbox {
         index(state);
         if (entry != null) {
             batchedRecords.put(state.id(), entry);
+        }
+        finishedInOrder.add(new Finished(finishedAt(state), state.id()));
+    }
+
+    // When a loaded record finished; one without a readable time counts from now (kept a full max-age).
+    private Instant finishedAt(MessageState state) {
+        try {
+            return InstantText.parse(state.updatedAt());
+        } catch (RuntimeException e) {
+            return clock.instant();
+        }
+    }
+
+    /**
+     * Forgets the finished messages older than max-age (by their last record's time, the rule a start applies):
+     * they leave the index, their batched records and their idempotency keys, so GET answers 404 and a key comes
+     * back as new, as after a restart. Waiting messages are never here (they fail by the retry policy instead).
+     * Called on the paths that read or change the index (accepts, GET and lists, records, claims): when nothing is
+     * due it costs a clock read and a peek; one thread forgets at a time, the others go on.
+     */
+    private void forgetExpired() {
+        Finished oldest = finishedInOrder.peek();
+        if (oldest == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        if (!retry.expired(oldest.at(), now) || !forgetting.tryLock()) {
+            return;
+        }
+        try {
+            for (Finished done = finishedInOrder.peek(); done != null && retry.expired(done.at(), now);
+                 done = finishedInOrder.peek()) {
+                finishedInOrder.poll();
+                MessageState state = index.get(done.id());
+                if (state == null || state.statusValue().isWaiting() || !index.remove(done.id(), state)) {
+                    continue;
+                }
+                batchedRecords.remove(done.id());
+                if (state.idempotencyKey() != null) {
+                    idsByKey.remove(state.idempotencyKey(), done.id());
+                }
+            }
+        } finally {
+            forgetting.unlock();
         }
     }
 
@@ -397,6 +457,7 @@ public final class Outbox {
      * and makes it due now. With an idempotency key seen before, stores nothing and returns the first id.
      */
     public Accepted accept(OutgoingMessage message, Optional<String> idempotencyKey) throws IOException {
+        forgetExpired();
         if (idempotencyKey.isEmpty()) {
             return new Accepted(store(message, idempotencyKey), false);
         }
@@ -431,6 +492,7 @@ public final class Outbox {
      * All or nothing: when the write fails, nothing of the batch is stored or remembered.
      */
     public List<Accepted> acceptAll(List<Submission> batch) throws IOException {
+        forgetExpired();
         boolean keyed = batch.stream().anyMatch(s -> s.idempotencyKey().isPresent());
         if (keyed) {
             keyedAccepts.lock();
@@ -507,6 +569,7 @@ public final class Outbox {
      * become unreadable is moved aside and skipped.
      */
     public List<Claim> awaitDue(int max, Duration maxWait) throws InterruptedException {
+        forgetExpired();
         long deadline = System.nanoTime() + maxWait.toNanos();
         while (true) {
             List<String> ids = nextDueIds(max, deadline);
@@ -653,7 +716,8 @@ public final class Outbox {
         if (batch.isEmpty()) {
             return;
         }
-        String updatedAt = InstantText.format(clock.instant());
+        Instant finishedAt = clock.instant();
+        String updatedAt = InstantText.format(finishedAt);
         List<MessageState> finished = new ArrayList<>(batch.size());
         List<byte[]> payloads = new ArrayList<>(batch.size());
         for (Sent sent : batch) {
@@ -666,8 +730,9 @@ public final class Outbox {
         for (int i = 0; i < finished.size(); i++) {
             MessageState after = finished.get(i);
             batchedRecords.put(after.id(), written.get(i));
-            leaveQueue(after);
+            leaveQueue(after, finishedAt);
         }
+        forgetExpired();
     }
 
     /** Records a permanent failure; the message leaves the queue. */
@@ -677,11 +742,13 @@ public final class Outbox {
 
     private void finish(Claim claim, Status status, String reply, String queueId, List<String> rejected,
                         List<String> transcript) throws IOException {
+        Instant finishedAt = clock.instant();
         MessageState after = finalState(claim.state(), status, reply, queueId, rejected, transcript,
-                clock.instant().toString());
+                finishedAt.toString());
         writeState(after);
         batchedRecords.remove(after.id());
-        leaveQueue(after);
+        leaveQueue(after, finishedAt);
+        forgetExpired();
     }
 
     /** The final record of a claimed message after this attempt. */
@@ -691,11 +758,12 @@ public final class Outbox {
                 null, reply, queueId, merge(before.rejected(), rejected), null, before.idempotencyKey(), transcript);
     }
 
-    /** A finished message whose record is on disk leaves the queue. */
-    private void leaveQueue(MessageState after) {
+    /** A finished message whose record is on disk leaves the queue; it is forgotten max-age after it finished. */
+    private void leaveQueue(MessageState after, Instant finishedAt) {
         leaveSegment(after.id());
         index.put(after.id(), after.summary());
         waiting.decrementAndGet();
+        finishedInOrder.add(new Finished(finishedAt, after.id()));
     }
 
     /**
@@ -748,6 +816,7 @@ public final class Outbox {
 
     /** The record of message {@code id}, with the last attempt's transcript, if the outbox knows it. */
     public Optional<MessageState> state(String id) {
+        forgetExpired();
         MessageState summary = index.get(id);
         if (summary == null) {
             return Optional.empty();
@@ -765,6 +834,7 @@ public final class Outbox {
 
     /** Messages oldest first, optionally only those with {@code status}, {@code limit} at most after {@code after}. */
     public Page list(Optional<Status> status, Optional<String> after, int limit) {
+        forgetExpired();
         Map<String, MessageState> tail = after.isPresent() ? index.tailMap(after.get(), false) : index;
         List<MessageState> page = new ArrayList<>();
         for (MessageState state : tail.values()) {
@@ -782,6 +852,16 @@ public final class Outbox {
     /** The bytes of accepted messages held in memory for their first claim (for tests and the bench). */
     public long memoryHeld() {
         return recent.bytes();
+    }
+
+    /** How many messages the index holds, waiting and finished (for tests). */
+    int indexed() {
+        return index.size();
+    }
+
+    /** How many idempotency keys are remembered (for tests). */
+    int keysRemembered() {
+        return idsByKey.size();
     }
 
     /** How many accepts wait for the next group commit (for tests). */

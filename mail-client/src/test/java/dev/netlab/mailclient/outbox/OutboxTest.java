@@ -721,6 +721,95 @@ class OutboxTest {
         assertThat(names("state")).doesNotContain(queued(1).id() + ".recs");
     }
 
+    /** Claims the due messages, each by its id. */
+    private static java.util.Map<String, Outbox.Claim> claimsById(Outbox outbox) throws Exception {
+        java.util.Map<String, Outbox.Claim> claims = new java.util.HashMap<>();
+        for (Optional<Outbox.Claim> claim = outbox.pollDue(); claim.isPresent(); claim = outbox.pollDue()) {
+            claims.put(claim.get().message().id(), claim.get());
+        }
+        return claims;
+    }
+
+    @Test
+    void aSentMessageIsForgottenWhileRunningMaxAgeAfterItWasSentAsARestartWouldButAWaitingOneIsNot()
+            throws Exception {
+        Outbox outbox = open();
+        String sent = outbox.accept(message("b@example.org"), Optional.of("key-sent")).id();
+        String waiting = outbox.accept(message("c@example.org"), Optional.of("key-waiting")).id();
+        java.util.Map<String, Outbox.Claim> claims = claimsById(outbox);
+        assertThat(claims).containsOnlyKeys(sent, waiting);
+        outbox.sent(claims.get(sent), "250 OK id=1", List.of(), List.of());
+        assertThat(outbox.deferred(claims.get(waiting), "451 later", List.of("c@example.org"), List.of(),
+                List.of())).isEqualTo(Status.DEFERRED);
+
+        // Just before max-age: the sent message answers, in the list too, and its key gives its id.
+        clock.advance(Duration.ofHours(24).minusSeconds(1));
+        assertThat(outbox.state(sent).orElseThrow().status()).isEqualTo("sent");
+        assertThat(outbox.list(Optional.empty(), Optional.empty(), 50).messages()).extracting(MessageState::id)
+                .containsExactlyInAnyOrder(sent, waiting);
+        assertThat(outbox.accept(message("b@example.org"), Optional.of("key-sent")))
+                .isEqualTo(new Outbox.Accepted(sent, true));
+        assertThat(outbox.indexed()).isEqualTo(2);
+
+        // At max-age it is gone from GET, the list and the keys, as after a restart; the waiting message, older
+        // than max-age too, stays with its key until the retry policy fails it.
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(outbox.state(sent)).isEmpty();
+        assertThat(open().state(sent)).as("after a restart").isEmpty();
+        assertThat(outbox.list(Optional.empty(), Optional.empty(), 50).messages()).extracting(MessageState::id)
+                .containsExactly(waiting);
+        assertThat(outbox.state(waiting).orElseThrow().status()).isEqualTo("deferred");
+        assertThat(outbox.accept(message("c@example.org"), Optional.of("key-waiting")))
+                .isEqualTo(new Outbox.Accepted(waiting, true));
+        Outbox.Accepted again = outbox.accept(message("b@example.org"), Optional.of("key-sent"));
+        assertThat(again.duplicate()).isFalse();
+        assertThat(again.id()).isNotEqualTo(sent);
+        assertThat(outbox.state(again.id()).orElseThrow().status()).isEqualTo("queued");
+
+        // The waiting message fails at its next attempt, by the retry policy's own rule, and is then kept a
+        // max-age from its failure.
+        Outbox.Claim retried = outbox.pollDue().orElseThrow();
+        assertThat(retried.message().id()).isEqualTo(waiting);
+        assertThat(outbox.deferred(retried, "451 later", List.of("c@example.org"), List.of(), List.of()))
+                .isEqualTo(Status.FAILED);
+        clock.advance(Duration.ofHours(24).minusSeconds(1));
+        assertThat(outbox.state(waiting).orElseThrow().status()).isEqualTo("failed");
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(outbox.state(waiting)).isEmpty();
+        assertThat(outbox.accept(message("c@example.org"), Optional.of("key-waiting")).duplicate()).isFalse();
+    }
+
+    @Test
+    void finishedMessagesPastMaxAgeLeaveTheIndexAndTheKeysWhileRunningOldestFirst() throws Exception {
+        Outbox outbox = open(dir, NO_FSYNC);
+        List<Outbox.Submission> batch = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            batch.add(new Outbox.Submission(message("r" + i + "@example.org"), Optional.of("key-" + i)));
+        }
+        outbox.acceptAll(batch.subList(0, 200));
+        sendAll(outbox);
+        clock.advance(Duration.ofHours(12));
+        outbox.acceptAll(batch.subList(200, 400));
+        List<Outbox.Claim> later = new ArrayList<>(claimsById(outbox).values());
+        outbox.sentAll(sentWithTranscripts(later.subList(0, 150)));
+        for (Outbox.Claim claim : later.subList(150, 200)) {
+            outbox.failed(claim, "550 no such user", List.of(), List.of());
+        }
+        assertThat(outbox.indexed()).isEqualTo(400);
+        assertThat(outbox.keysRemembered()).isEqualTo(400);
+
+        clock.advance(Duration.ofHours(12));
+        assertThat(outbox.list(Optional.empty(), Optional.empty(), 500).messages()).hasSize(200);
+        assertThat(outbox.indexed()).isEqualTo(200);
+        assertThat(outbox.keysRemembered()).isEqualTo(200);
+
+        clock.advance(Duration.ofHours(12));
+        assertThat(outbox.list(Optional.empty(), Optional.empty(), 500).messages()).isEmpty();
+        assertThat(outbox.indexed()).isZero();
+        assertThat(outbox.keysRemembered()).isZero();
+        assertThat(outbox.waiting()).isZero();
+    }
+
     @Test
     void backoffDoublesUpToItsMaximumWithJitterInTheUpperHalf() {
         Random random = new Random(1);
