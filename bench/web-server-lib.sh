@@ -165,12 +165,13 @@ start_jwebserver() {
 }
 
 # latency SERVER SIZE CONNECTIONS SECONDS: "requests/s p50_ms p99_ms p99.9_ms max_ms errors bytes" from one wrk run
-# against PORT[SERVER] (SCHEME=https for a TLS port), with the extra request headers in WRK_HEADERS.
+# against PORT[SERVER] (SCHEME=https for a TLS port), with the extra request headers in WRK_HEADERS; WRK names another
+# wrk binary (wrk2) and WRK_RATE gives it a fixed rate in requests/s.
 latency() {
     local port=${PORT[$1]} out header headers=()
     for header in "${WRK_HEADERS[@]}"; do headers+=(-H "$header"); done
-    out=$("${CLIENT_PREFIX[@]}" wrk -t"$WRK_THREADS" -c"$3" -d"${4}s" --timeout 30s --latency "${headers[@]}" \
-        -s "$WORK/percentiles.lua" "${SCHEME:-http}://127.0.0.1:$port/$2.bin")
+    out=$("${CLIENT_PREFIX[@]}" "${WRK:-wrk}" -t"$WRK_THREADS" -c"$3" -d"${4}s" ${WRK_RATE:+-R"$WRK_RATE"} \
+        --timeout 30s --latency "${headers[@]}" -s "$WORK/percentiles.lua" "${SCHEME:-http}://127.0.0.1:$port/$2.bin")
     echo "$out" | awk '/^RESULT/ {
         printf "%.0f %.3f %.3f %.3f %.3f %d %.0f\n", $6 / ($7 / 1e6), $2 / 1000, $3 / 1000, $4 / 1000, $5 / 1000, $8, $9 }'
 }

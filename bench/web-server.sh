@@ -73,14 +73,10 @@ fairness() {
     echo "$out" | tr ' ' '\n' | awk -F= '$1 == "fewest" { f = $2 } $1 == "most" { m = $2 } END { print f, m }'
 }
 
-# open_latency SERVER SIZE CONNECTIONS RATE: "req/s p50 p99 p99.9 max errors" (ms) from wrk2 at RATE requests/s,
-# DURATION seconds measured after its calibration.
+# open_latency SERVER SIZE CONNECTIONS RATE: latency's figures from wrk2 at RATE requests/s, DURATION seconds measured
+# after its calibration (10 s plus 5 ms per connection of a thread, unmeasured; one second of margin).
 open_latency() {
-    local calibration=$((10 + ${3} * 5 / 1000 / WRK_THREADS + 1)) out
-    out=$("${CLIENT_PREFIX[@]}" "$WRK2" -t"$WRK_THREADS" -c"$3" -d"$((calibration + DURATION))s" -R"$4" --timeout 30s \
-        -s "$WORK/percentiles.lua" "http://127.0.0.1:${PORT[$1]}/$2.bin")
-    echo "$out" | awk '/^RESULT/ {
-        printf "%.0f %.3f %.3f %.3f %.3f %d\n", $6 / ($7 / 1e6), $2 / 1000, $3 / 1000, $4 / 1000, $5 / 1000, $8 }'
+    WRK=$WRK2 WRK_RATE=$4 latency "$1" "$2" "$3" "$((10 + $3 * 5 / 1000 / WRK_THREADS + 1 + DURATION))"
 }
 
 servers() {

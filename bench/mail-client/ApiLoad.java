@@ -10,6 +10,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -111,18 +114,18 @@ public final class ApiLoad {
             if (pid <= 0) {
                 return new ServiceCpu(-1, -1);
             }
-            java.nio.file.Path proc = java.nio.file.Path.of("/proc", Long.toString(pid));
-            String stat = java.nio.file.Files.readString(proc.resolve("stat"));
+            Path proc = Path.of("/proc", Long.toString(pid));
+            String stat = Files.readString(proc.resolve("stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             // Fields 14 and 15 of stat (utime, stime) are at 11 and 12 after the command; USER_HZ is 100 on Linux.
             double processMs = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10.0;
             double compilerNs = 0;
-            try (var tasks = java.nio.file.Files.newDirectoryStream(proc.resolve("task"))) {
-                for (java.nio.file.Path task : tasks) {
+            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(proc.resolve("task"))) {
+                for (Path task : tasks) {
                     try {
-                        String name = java.nio.file.Files.readString(task.resolve("comm")).strip();
+                        String name = Files.readString(task.resolve("comm")).strip();
                         if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
-                            compilerNs += Long.parseLong(java.nio.file.Files.readString(task.resolve("schedstat"))
+                            compilerNs += Long.parseLong(Files.readString(task.resolve("schedstat"))
                                     .split(" ")[0]);
                         }
                     } catch (IOException | RuntimeException gone) {

@@ -108,6 +108,7 @@ rate() { python3 -c "print(f'{$1 / $2:.0f}')"; }
 # The service's CPU time so far, in milliseconds (utime + stime from /proc).
 cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", ($14 + $15) * 1000 / hz }' "/proc/$SERVICE_PID/stat"; }
 per_msg() { python3 -c "print(f'{($2 - $1) / $3:.2f}')"; }
+ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
 # The service's JIT compiler threads' CPU time so far, in milliseconds (part of cpu_ms).
 jit_ms() {
   local hz total=0 t rest
@@ -243,7 +244,6 @@ measure_paths() {
   profile_end batch
   share=$(python3 -c "print(f'{100 * ($api_win_jit + $batch_win_jit) / max(1, $api_win_cpu + $batch_win_cpu):.1f}')")
 }
-ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
 # With settle rounds a profile records the rounds (each one replaces the last), so it ends as the settled round's.
 PROFILE_ROUNDS=$PROFILE
 if [ "$SETTLE_ROUNDS" -gt 0 ] && [ -z "$TRAIN" ]; then PROFILE=""; fi
@@ -332,16 +332,16 @@ echo "messages=$MESSAGES sessions=$SESSIONS api-clients=$CLIENTS service-opts=[$
 printf '%-32s %10s %8s\n' "path" "msgs/s" "ratio"
 printf '%-32s %10s %8s\n' "smtp-source -d (anchor)" "$anchor" "1.00"
 printf '%-32s %10s %8s  failed=%s\n' "engine send per message" "$engine" \
-  "$(python3 -c "print(f'{$engine / $anchor:.2f}')")" "$engine_failed"
+  "$(ratio "$engine" "$anchor")" "$engine_failed"
 printf '%-32s %10s %8s  failed=%s\n' "engine bulk (sendAll, 32 a call)" "$bulk" "$(ratio "$bulk" "$anchor")" \
   "$bulk_failed"
 printf '%-32s %10s %8s  POSTs done at %s msgs/s, p99 POST (202 after fsync) %s ms, refused=%s\n' \
-  "service API (POST..sent)" "$api" "$(python3 -c "print(f'{$api / $anchor:.2f}')")" \
+  "service API (POST..sent)" "$api" "$(ratio "$api" "$anchor")" \
   "$(rate "$MESSAGES" "$api_accept_seconds")" "$api_p99" "$api_refused"
 printf '%-32s %10s %8s  service CPU %s ms/msg (JIT %s), load client CPU %s s (after %s warm-up messages)\n' \
   "  the same, CPU" "" "" "$api_cpu" "$api_jit" "$api_client_cpu" "$WARMUP"
 printf '%-32s %10s %8s  batches done at %s msgs/s, p99 batch POST (%s messages, 202 after fsync) %s ms, refused=%s\n' \
-  "batch API (POST..sent)" "$batch" "$(python3 -c "print(f'{$batch / $anchor:.2f}')")" \
+  "batch API (POST..sent)" "$batch" "$(ratio "$batch" "$anchor")" \
   "$(rate "$BATCHED" "$batch_accept_seconds")" "$BATCH" "$batch_p99" "$batch_refused"
 printf '%-32s %10s %8s  service CPU %s ms/msg (JIT %s), %s batch clients (after %s warm-up messages in batches)\n' \
   "  the same, CPU" "" "" "$batch_cpu" "$batch_jit" "$BATCH_CLIENTS" "$((WARMUP / BATCH * BATCH))"
@@ -352,18 +352,18 @@ if [ "$settle_state" != off ]; then
     "CPU inside the timed windows, goal < $SETTLE_SHARE% (single/batch ratio)): cold $cold_share%,$settle_shares;" \
     "$settle_state"
   printf '%-32s %10s %8s  POSTs done at %s msgs/s, p99 POST %s ms, refused=%s, service CPU %s ms/msg (JIT %s)\n' \
-    "settled: API (POST..sent)" "$s_api" "$(python3 -c "print(f'{$s_api / $anchor:.2f}')")" \
+    "settled: API (POST..sent)" "$s_api" "$(ratio "$s_api" "$anchor")" \
     "$(rate "$MESSAGES" "$s_api_accept")" "$s_api_p99" "$s_api_refused" "$s_api_cpu" "$s_api_jit"
   printf '%-32s %10s %8s  batches done at %s msgs/s, p99 batch POST %s ms, refused=%s, service CPU %s ms/msg (JIT %s)\n' \
-    "settled: batch API (POST..sent)" "$s_batch" "$(python3 -c "print(f'{$s_batch / $anchor:.2f}')")" \
+    "settled: batch API (POST..sent)" "$s_batch" "$(ratio "$s_batch" "$anchor")" \
     "$(rate "$BATCHED" "$s_batch_accept")" "$s_batch_p99" "$s_batch_refused" "$s_batch_cpu" "$s_batch_jit"
 fi
 if [ -z "$API_ONLY" ]; then
 printf '%-32s %10s %8s  service CPU %s ms/msg (JIT %s; no warm-up), %s segments (group commits) for %s messages\n' \
-  "accept only (no relay)" "$accept" "$(python3 -c "print(f'{$accept / $anchor:.2f}')")" "$accept_cpu" \
+  "accept only (no relay)" "$accept" "$(ratio "$accept" "$anchor")" "$accept_cpu" \
   "$accept_jit" "$segments" "$((4 * step))"
 printf '%-32s %10s %8s  service CPU %s ms/msg (JIT %s; no warm-up; %s messages timed)\n' \
-  "delivery only (full outbox)" "$drain" "$(python3 -c "print(f'{$drain / $anchor:.2f}')")" "$drain_cpu" \
+  "delivery only (full outbox)" "$drain" "$(ratio "$drain" "$anchor")" "$drain_cpu" \
   "$drain_jit" "$drained"
 echo "fsync (file + directory) median: $fsync_ms ms; load client on CPU $LOAD_CPU, service on CPU $CLIENT_CPU"
 echo "service RSS while messages wait (queued:RSS): $rss_series"

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -213,7 +214,7 @@ public final class Outbox {
             }
         }
         List<Finished> finished = new ArrayList<>(finishedInOrder);
-        finished.sort((a, b) -> a.at().compareTo(b.at()));
+        finished.sort(Comparator.comparing(Finished::at));
         finishedInOrder.clear();
         finishedInOrder.addAll(finished);
         // A finished record found beside its segment is indexed above whatever its age; it goes now, as it would
