@@ -397,6 +397,14 @@ public final class Outbox {
                 dropRecord(done.id(), record, done.queued(), unneeded);
             }
             removeRecords(unneeded);
+            if (sentLog.rollDue(now)) {
+                // The sent log has taken no append since it grew old (the service idle): its records go too.
+                try {
+                    sentLog.rollIfDue();
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.WARNING, "outbox: cannot roll the sent log: " + e.getMessage());
+                }
+            }
         } finally {
             forgetting.unlock();
         }

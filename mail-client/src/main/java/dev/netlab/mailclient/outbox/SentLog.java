@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * with no new file and no directory fsync; batches that arrive together share them ({@link GroupCommit}). The first
  * append of a file also fsyncs the directory, so its name survives a crash. Each process starts a file of its own
  * (never writing after a tail a crash may have torn), and a new one once a file passes {@link #ROTATE_BYTES} or is
- * older than its roll age, so old files can go once their records expire. A failed append is cut off again and its
+ * older than its roll age (an idle log is rolled by {@link #rollIfDue}), so old files can go once their records
+ * expire. A failed append is cut off again and its
  * file left for a fresh one: the caller's messages are not recorded, so they are sent again.
  *
  * <p>Each file is a {@link Segment} counting its records still remembered, plus one while it takes appends: every
@@ -54,7 +55,8 @@ final class SentLog {
     private Segment current;
     private FileChannel channel;
     private long length;
-    private Instant begun;
+    // When the current file is due to roll by age; read by other threads (rollDue), null while no file is current.
+    private volatile Instant rollAt;
 
     /**
      * A log in {@code dir} whose files take appends for {@code rollAfter} at most (by {@code clock}); each file that
@@ -83,12 +85,31 @@ final class SentLog {
         return append.entries;
     }
 
+    /** Whether the current file is old enough to roll at {@code now} (one volatile read). */
+    boolean rollDue(Instant now) {
+        Instant at = rollAt;
+        return at != null && !now.isBefore(at);
+    }
+
+    /**
+     * Rolls the current file if it is old enough, appending nothing: a log that takes no more appends (the service
+     * idle) must not keep its forgotten records on disk until the next one.
+     */
+    void rollIfDue() throws IOException {
+        commits.commit(new Append(null, List.of()));
+    }
+
     private void appendAll(List<Append> batch) throws IOException {
-        if (current != null && (length >= ROTATE_BYTES || !clock.instant().isBefore(begun.plus(rollAfter)))) {
+        if (current != null && (length >= ROTATE_BYTES || rollDue(clock.instant()))) {
             roll();
         }
+        Append first = batch.stream().filter(append -> !append.frames.isEmpty()).findFirst().orElse(null);
+        if (first == null) {
+            // Only a roll was asked for.
+            return;
+        }
         boolean fresh = current == null;
-        Path file = fresh ? dir.resolve(batch.get(0).firstId + SUFFIX) : current.file();
+        Path file = fresh ? dir.resolve(first.firstId + SUFFIX) : current.file();
         byte[][] pieces = batch.stream().flatMap(append -> append.frames.stream()).flatMap(Arrays::stream)
                 .toArray(byte[][]::new);
         long start = fresh ? 0 : length;
@@ -97,7 +118,7 @@ final class SentLog {
                 channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 current = new Segment(file, 1);
                 length = 0;
-                begun = clock.instant();
+                rollAt = clock.instant().plus(rollAfter);
             }
             channel.position(start);
             DurableFiles.writeAll(channel, pieces);
@@ -142,6 +163,7 @@ final class SentLog {
         }
         channel = null;
         current = null;
+        rollAt = null;
     }
 
     // Cuts a failed append off again (a file it created goes) and leaves the file for a fresh one.
