@@ -11,6 +11,14 @@ public interface Durability {
     /** Forces a file's content and size to disk. */
     void forceFile(Path file) throws IOException;
 
+    /**
+     * Forces the content and size of {@code file}, open as {@code channel}, to disk; by default as
+     * {@link #forceFile}, and the real thing through the open channel (no open and close around the fsync).
+     */
+    default void forceFile(FileChannel channel, Path file) throws IOException {
+        forceFile(file);
+    }
+
     /** Forces a directory's entries to disk (on Linux a directory opens for reading and fsyncs like a file). */
     void forceDirectory(Path directory) throws IOException;
 
@@ -19,6 +27,11 @@ public interface Durability {
         @Override
         public void forceFile(Path file) throws IOException {
             force(file);
+        }
+
+        @Override
+        public void forceFile(FileChannel channel, Path file) throws IOException {
+            channel.force(true);
         }
 
         @Override

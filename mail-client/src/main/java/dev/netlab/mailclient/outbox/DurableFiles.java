@@ -127,12 +127,14 @@ final class DurableFiles {
         }
     }
 
-    /** Deletes {@code file} if it exists, logging (not throwing) when it cannot. */
-    static void deleteQuietly(Path file) {
+    /** Deletes {@code file} if it exists, logging (not throwing) when it cannot; false then. */
+    static boolean deleteQuietly(Path file) {
         try {
             Files.deleteIfExists(file);
+            return true;
         } catch (IOException e) {
             LOG.log(System.Logger.Level.ERROR, "outbox: cannot remove " + file.getFileName() + ": " + e);
+            return false;
         }
     }
 }

@@ -13,14 +13,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -53,6 +51,13 @@ public final class Outbox {
     private static final Duration MAX_WAIT = Duration.ofMillis(200);
     /** A file of sent records written together by an earlier version (JSON frames) ends so. */
     static final String RECORDS_SUFFIX = ".recs";
+    /**
+     * A sent log takes appends for max-age / this at most: its records are all forgotten max-age after its last
+     * one, so it is deleted at most 1.25 max-age after it began and the logs on disk hold about a max-age of
+     * records (not all of them since the start, as one file taking every append until it is 16 MiB could), for a
+     * new file (one directory fsync) only four times per max-age.
+     */
+    static final int LOG_ROLLS_PER_MAX_AGE = 4;
 
     /** Told about files moved aside, so they can be counted. */
     public interface CorruptionListener {
@@ -79,8 +84,11 @@ public final class Outbox {
     public record Page(List<MessageState> messages, Optional<String> next) {
     }
 
-    /** A finished message and when it finished (its record's {@code updated_at}). */
-    private record Finished(Instant at, String id) {
+    /**
+     * A finished message, when it finished (its record's {@code updated_at}), and the segment that held it when it
+     * finished (null when none did).
+     */
+    private record Finished(Instant at, String id, Segment queued) {
     }
 
     private record Due(Instant at, String id) implements Comparable<Due> {
@@ -94,6 +102,7 @@ public final class Outbox {
     private final Path queueDir;
     private final Path stateDir;
     private final Path corruptDir;
+    private final Durability durability;
     private final DurableFiles files;
     private final SegmentWriter segments;
     // The sent records: appended to one file in state/, its frames each one message's MessageState.
@@ -107,11 +116,13 @@ public final class Outbox {
     private final ConcurrentSkipListMap<String, MessageState> index = new ConcurrentSkipListMap<>();
     // Where each waiting message is; an entry leaves when its message is finished or given up.
     private final Map<String, Segment.Entry> entries = new ConcurrentHashMap<>();
-    // Where each finished message's record is when it was written in a batch (state/*.recs).
+    // Where each finished message's record is when it was written in a batch (state/*.sent, *.recs); each entry
+    // holds its file once (a file goes with its last record forgotten: releaseRecordFile).
     private final Map<String, Segment.Entry> batchedRecords = new ConcurrentHashMap<>();
     private final Map<String, String> idsByKey = new ConcurrentHashMap<>();
     // The finished messages in the order they finished (sorted at start): once the oldest is older than max-age it
-    // leaves the index, batchedRecords and idsByKey, as a restart would drop it ({@link #forgetExpired}).
+    // leaves the index, batchedRecords and idsByKey, as a restart would drop it, and its record goes from disk
+    // ({@link #forgetExpired}).
     private final ConcurrentLinkedQueue<Finished> finishedInOrder = new ConcurrentLinkedQueue<>();
     private final ReentrantLock forgetting = new ReentrantLock();
     private final ReentrantLock keyedAccepts = new ReentrantLock();
@@ -126,9 +137,11 @@ public final class Outbox {
         this.queueDir = dir.resolve("queue");
         this.stateDir = dir.resolve("state");
         this.corruptDir = dir.resolve("corrupt");
+        this.durability = durability;
         this.files = new DurableFiles(dir.resolve("tmp"), durability);
         this.segments = new SegmentWriter(dir.resolve("tmp"), queueDir, durability, this::queued);
-        this.sentLog = new SentLog(stateDir, durability);
+        this.sentLog = new SentLog(stateDir, durability, clock, retry.maxAge().dividedBy(LOG_ROLLS_PER_MAX_AGE),
+                this::releaseRecordFile);
         this.clock = clock;
         this.retry = retry;
         this.random = random;
@@ -187,38 +200,37 @@ public final class Outbox {
                 moveAside(file, "unreadable status record: " + e.getMessage());
             }
         }
+        // Each file of records is held while it loads; its records indexed below hold it too.
+        List<Segment> recordFiles = new ArrayList<>();
         for (Path file : recordFiles()) {
-            loadRecords(file, states, batched);
+            recordFiles.add(loadRecords(file, states, batched));
         }
         for (Path file : list(queueDir, Segment.SUFFIX)) {
             loadSegment(file, states, batched, now);
         }
         migrateMessageFiles(states, batched, now);
+        List<Path> unneeded = new ArrayList<>();
         for (MessageState state : states.values()) {
             Segment.Entry entry = batched.get(state.id());
-            boolean stale = state.statusValue().isWaiting()
-                    || retry.expired(Instant.parse(state.updatedAt()), now);
-            if (stale && entry == null) {
-                // A waiting record without its message, or a finished one older than max-age: nothing to keep.
-                files.delete(stateDir.resolve(state.id() + ".json"));
-            } else if (!stale) {
-                indexFinished(state, entry);
+            if (state.statusValue().isWaiting() || retry.expired(finishedAt(state), now)) {
+                // A waiting record without its message, or a finished one past max-age whose message is in no
+                // segment (one beside its segment was indexed above): the rule a running outbox forgets by.
+                if (entry == null) {
+                    unneeded.add(stateDir.resolve(state.id() + ".json"));
+                }
+                continue;
             }
+            indexFinished(state, entry, null);
         }
-        Set<Path> recordFilesInUse = new HashSet<>();
-        batchedRecords.values().forEach(entry -> recordFilesInUse.add(entry.segment().file()));
-        for (Path file : recordFiles()) {
-            if (!recordFilesInUse.contains(file)) {
-                // Every record in it is older than max-age (or was damaged and put aside).
-                files.delete(file);
-            }
+        for (Segment file : recordFiles) {
+            // Not one record in it is needed any more (all superseded, or damaged and put aside): it goes.
+            releaseRecordFile(file, unneeded);
         }
+        removeRecords(unneeded);
         List<Finished> finished = new ArrayList<>(finishedInOrder);
         finished.sort(Comparator.comparing(Finished::at));
         finishedInOrder.clear();
         finishedInOrder.addAll(finished);
-        // A finished record found beside its segment is indexed above whatever its age; it goes now, as it would
-        // at the next start.
         forgetExpired();
     }
 
@@ -231,15 +243,16 @@ public final class Outbox {
 
     /**
      * Reads one file of sent records: each replaces the same message's record from a single file (a deferred one,
-     * now superseded: its file is deleted); damaged frames are put aside like a segment's.
+     * now superseded: its file is deleted); damaged frames are put aside like a segment's. Returns the file, held
+     * once while the outbox loads.
      */
-    private void loadRecords(Path file, Map<String, MessageState> states, Map<String, Segment.Entry> batched)
+    private Segment loadRecords(Path file, Map<String, MessageState> states, Map<String, Segment.Entry> batched)
             throws IOException {
         SegmentReader.Scan<MessageState> scan = SegmentReader.scan(file, Outbox::decodeState);
         for (SegmentReader.Damage damage : scan.damaged()) {
             putAside(file.getFileName() + "@" + damage.offset(), damage.bytes(), damage.reason());
         }
-        Segment segment = new Segment(file, 0);
+        Segment segment = new Segment(file, 1);
         for (SegmentReader.Found<MessageState> found : scan.found()) {
             MessageState state = found.value();
             MessageState earlier = states.put(state.id(), state);
@@ -248,6 +261,7 @@ public final class Outbox {
             }
             batched.put(state.id(), new Segment.Entry(segment, found.offset(), found.length()));
         }
+        return segment;
     }
 
     // A sent record: binary (StateCodec), or JSON in a .recs file an earlier version wrote.
@@ -268,13 +282,77 @@ public final class Outbox {
         return state;
     }
 
-    // A finished message's record: in memory its summary, on disk in its own file or in a batch (entry).
-    private void indexFinished(MessageState state, Segment.Entry entry) {
+    // A finished message's record: in memory its summary, on disk in its own file or in a batch (entry, which it
+    // holds); queued is the segment that still holds the message, if one does.
+    private void indexFinished(MessageState state, Segment.Entry entry, Segment queued) {
         index(state);
         if (entry != null) {
-            batchedRecords.put(state.id(), entry);
+            entry.segment().hold();
+            rememberRecord(state.id(), entry);
         }
-        finishedInOrder.add(new Finished(finishedAt(state), state.id()));
+        finishedInOrder.add(new Finished(finishedAt(state), state.id(), queued));
+    }
+
+    // The message's record is in a batch at entry (holding its file); a record it supersedes lets its file go.
+    private void rememberRecord(String id, Segment.Entry entry) {
+        Segment.Entry superseded = batchedRecords.put(id, entry);
+        if (superseded != null) {
+            releaseRecordFile(superseded.segment());
+        }
+    }
+
+    // One hold on a file of records goes (a record forgotten or superseded, the file's appends or its load done).
+    private void releaseRecordFile(Segment file) {
+        List<Path> unneeded = new ArrayList<>(1);
+        releaseRecordFile(file, unneeded);
+        removeRecords(unneeded);
+    }
+
+    private static void releaseRecordFile(Segment file, List<Path> unneeded) {
+        if (file.release()) {
+            unneeded.add(file.file());
+        }
+    }
+
+    /**
+     * Lets a forgotten message's final record go: one hold on its file of records (entry), or its own
+     * {@code <id>.json}. While a segment still holds the message (queued, another message in it still waiting) the
+     * record is what keeps a restart from sending it again, so it goes only once that segment is gone, as a start
+     * keeps it then.
+     */
+    private void dropRecord(String id, Segment.Entry entry, Segment queued, List<Path> unneeded) {
+        if (queued != null && queued.whenGone(() -> {
+            List<Path> later = new ArrayList<>(1);
+            dropRecord(id, entry, null, later);
+            removeRecords(later);
+        })) {
+            return;
+        }
+        if (entry == null) {
+            unneeded.add(stateDir.resolve(id + ".json"));
+        } else {
+            releaseRecordFile(entry.segment(), unneeded);
+        }
+    }
+
+    /**
+     * Deletes files of final records nobody needs any more. {@code queue/} is forced to disk first: a segment whose
+     * deletion was not yet durable must not come back after a crash without the record that says its message is
+     * finished. The deletions themselves are not forced: one lost in a crash is made again by the next start, which
+     * finds the same records expired.
+     */
+    private void removeRecords(List<Path> unneeded) {
+        if (unneeded.isEmpty()) {
+            return;
+        }
+        try {
+            durability.forceDirectory(queueDir);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "outbox: cannot force queue/, " + unneeded.size()
+                    + " expired record files stay until the next start: " + e);
+            return;
+        }
+        unneeded.forEach(DurableFiles::deleteQuietly);
     }
 
     // When a loaded record finished; one without a readable time counts from now (kept a full max-age).
@@ -289,7 +367,8 @@ public final class Outbox {
     /**
      * Forgets the finished messages older than max-age (by their last record's time, the rule a start applies):
      * they leave the index, their batched records and their idempotency keys, so GET answers 404 and a key comes
-     * back as new, as after a restart. Waiting messages are never here (they fail by the retry policy instead).
+     * back as new, as after a restart; their records leave the disk ({@link #dropRecord}). Waiting messages are
+     * never here (they fail by the retry policy instead).
      * Called on the paths that read or change the index (accepts, GET and lists, records, claims): when nothing is
      * due it costs a clock read and a peek; one thread forgets at a time, the others go on.
      */
@@ -303,6 +382,7 @@ public final class Outbox {
             return;
         }
         try {
+            List<Path> unneeded = new ArrayList<>();
             for (Finished done = finishedInOrder.peek(); done != null && retry.expired(done.at(), now);
                  done = finishedInOrder.peek()) {
                 finishedInOrder.poll();
@@ -310,9 +390,19 @@ public final class Outbox {
                 if (state == null || state.statusValue().isWaiting() || !index.remove(done.id(), state)) {
                     continue;
                 }
-                batchedRecords.remove(done.id());
+                Segment.Entry record = batchedRecords.remove(done.id());
                 if (state.idempotencyKey() != null) {
                     idsByKey.remove(state.idempotencyKey(), done.id());
+                }
+                dropRecord(done.id(), record, done.queued(), unneeded);
+            }
+            removeRecords(unneeded);
+            if (sentLog.rollDue(now)) {
+                // The sent log has taken no append since it grew old (the service idle): its records go too.
+                try {
+                    sentLog.rollIfDue();
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.WARNING, "outbox: cannot roll the sent log: " + e.getMessage());
                 }
             }
         } finally {
@@ -337,16 +427,17 @@ public final class Outbox {
             MessageState state = states.remove(message.id());
             if (state != null && !state.statusValue().isWaiting()) {
                 // Finished: the final record was written before the crash, the segment not yet removed.
-                indexFinished(state, batched.get(state.id()));
+                indexFinished(state, batched.get(state.id()), segment);
                 continue;
             }
             waitingHere++;
-            segment.countWaiting();
+            segment.hold();
             enqueue(state == null ? queuedState(message) : state, new Segment.Entry(segment, found.offset(),
                     found.length()), now);
         }
         if (waitingHere == 0) {
             files.delete(file);
+            segment.gone();
         }
     }
 
@@ -384,7 +475,7 @@ public final class Outbox {
                     continue;
                 }
                 if (state != null && !state.statusValue().isWaiting()) {
-                    indexFinished(states.remove(message.id()), batched.get(message.id()));
+                    indexFinished(states.remove(message.id()), batched.get(message.id()), null);
                     continue;
                 }
                 moving.add(message);
@@ -692,13 +783,17 @@ public final class Outbox {
     }
 
     // The message no longer needs its segment; the last one to leave deletes the file (not forced to disk: should
-    // the deletion be lost in a crash, the final records make the next start delete it again).
-    private void leaveSegment(String id) {
+    // the deletion be lost in a crash, the final records make the next start delete it again). Returns the segment.
+    private Segment leaveSegment(String id) {
         recent.take(id);
         Segment.Entry entry = entries.remove(id);
-        if (entry != null && entry.segment().finishOne()) {
-            DurableFiles.deleteQuietly(entry.segment().file());
+        if (entry == null) {
+            return null;
         }
+        if (entry.segment().release() && DurableFiles.deleteQuietly(entry.segment().file())) {
+            entry.segment().gone();
+        }
+        return entry.segment();
     }
 
     /** Records that the relay took the message; it leaves the queue. */
@@ -730,7 +825,12 @@ public final class Outbox {
         List<Segment.Entry> written = sentLog.append(finished.get(0).id(), payloads);
         for (int i = 0; i < finished.size(); i++) {
             MessageState after = finished.get(i);
-            batchedRecords.put(after.id(), written.get(i));
+            rememberRecord(after.id(), written.get(i));
+            if (batch.get(i).claim().state().attempts() > 0) {
+                // Its deferred record is superseded now, as a start would find it (a deletion lost in a crash is
+                // made again there).
+                DurableFiles.deleteQuietly(stateDir.resolve(after.id() + ".json"));
+            }
             leaveQueue(after, finishedAt);
         }
         forgetExpired();
@@ -747,7 +847,10 @@ public final class Outbox {
         MessageState after = finalState(claim.state(), status, reply, queueId, rejected, transcript,
                 finishedAt.toString());
         writeState(after);
-        batchedRecords.remove(after.id());
+        Segment.Entry superseded = batchedRecords.remove(after.id());
+        if (superseded != null) {
+            releaseRecordFile(superseded.segment());
+        }
         leaveQueue(after, finishedAt);
         forgetExpired();
     }
@@ -761,10 +864,10 @@ public final class Outbox {
 
     /** A finished message whose record is on disk leaves the queue; it is forgotten max-age after it finished. */
     private void leaveQueue(MessageState after, Instant finishedAt) {
-        leaveSegment(after.id());
+        Segment queued = leaveSegment(after.id());
         index.put(after.id(), after.summary());
         waiting.decrementAndGet();
-        finishedInOrder.add(new Finished(finishedAt, after.id()));
+        finishedInOrder.add(new Finished(finishedAt, after.id(), queued));
     }
 
     /**

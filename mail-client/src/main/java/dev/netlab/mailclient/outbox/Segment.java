@@ -2,11 +2,15 @@ package dev.netlab.mailclient.outbox;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One segment file in {@code queue/}: the messages one group commit accepted, one frame each, and how many of them
- * are not finished yet (the file is deleted when the last one is sent or failed). A frame is
+ * One file of frames and how many of them are still needed: in {@code queue/} a segment, the messages one group
+ * commit accepted, counting those not finished yet (the file is deleted when the last one is sent or failed); in
+ * {@code state/} a file of sent records, counting the records still remembered (plus one while it takes appends or
+ * is being loaded), deleted when none is left. A frame is
  * {@code "NLR1"}, the payload's length (4 bytes, big-endian), the payload's SHA-256 (32 bytes), then the payload: a
  * {@link MessageFile} (header line and the message's bytes).
  */
@@ -28,25 +32,51 @@ final class Segment {
     }
 
     private final Path file;
-    private final AtomicInteger unfinished;
+    private final AtomicInteger needed;
+    // What waits for this file to be gone (guarded by this); null once it is.
+    private List<Runnable> whenGone = new ArrayList<>(0);
 
-    Segment(Path file, int unfinished) {
+    Segment(Path file, int needed) {
         this.file = file;
-        this.unfinished = new AtomicInteger(unfinished);
+        this.needed = new AtomicInteger(needed);
     }
 
     Path file() {
         return file;
     }
 
-    /** Counts one more of its messages waiting (while the outbox loads). */
-    void countWaiting() {
-        unfinished.incrementAndGet();
+    /** Counts one more of its frames needed (a message waiting, a record remembered). */
+    void hold() {
+        needed.incrementAndGet();
     }
 
-    /** Counts one of its messages finished (or given up); true when it was the last one, so the file may go. */
-    boolean finishOne() {
-        return unfinished.decrementAndGet() == 0;
+    /** Counts one of its frames no longer needed; true when it was the last one, so the file may go. */
+    boolean release() {
+        return needed.decrementAndGet() == 0;
+    }
+
+    /**
+     * Keeps {@code action} to run once the file is gone ({@link #gone}) and returns true; returns false, keeping
+     * nothing, when it is gone already.
+     */
+    synchronized boolean whenGone(Runnable action) {
+        if (whenGone == null) {
+            return false;
+        }
+        whenGone.add(action);
+        return true;
+    }
+
+    /** Says the file is deleted and runs what waited for that. */
+    void gone() {
+        List<Runnable> waiting;
+        synchronized (this) {
+            waiting = whenGone;
+            whenGone = null;
+        }
+        if (waiting != null) {
+            waiting.forEach(Runnable::run);
+        }
     }
 
     /**

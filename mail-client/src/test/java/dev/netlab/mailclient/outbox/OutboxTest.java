@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -808,6 +810,253 @@ class OutboxTest {
         assertThat(outbox.indexed()).isZero();
         assertThat(outbox.keysRemembered()).isZero();
         assertThat(outbox.waiting()).isZero();
+    }
+
+    /** What two days of traffic left: when each message finished, sent or failed, and its segment as accepted. */
+    private record Traffic(Map<String, Instant> sentAt, Map<String, Instant> failedAt, String deferredThenSent,
+                           Map<String, byte[]> segments, Map<String, List<String>> idsBySegment) {
+    }
+
+    /**
+     * Two days of traffic, a batch an hour (one segment each): nine sent, one failed (its own {@code .json}); at
+     * hour 30 one message is deferred and sent an hour later with the next batch.
+     */
+    private Traffic twoDaysOfTraffic(Outbox outbox) throws Exception {
+        Map<String, Instant> sentAt = new HashMap<>();
+        Map<String, Instant> failedAt = new HashMap<>();
+        Map<String, byte[]> segments = new HashMap<>();
+        Map<String, List<String>> idsBySegment = new HashMap<>();
+        String deferredThenSent = null;
+        for (int hour = 0; hour < 48; hour++) {
+            List<Outbox.Submission> batch = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                batch.add(new Outbox.Submission(message("h" + hour + "-" + i + "@example.org"), Optional.empty()));
+            }
+            List<String> ids = outbox.acceptAll(batch).stream().map(Outbox.Accepted::id).toList();
+            Path segment = dir.resolve("queue").resolve(ids.get(0) + Segment.SUFFIX);
+            segments.put(segment.getFileName().toString(), Files.readAllBytes(segment));
+            idsBySegment.put(segment.getFileName().toString(), ids);
+            List<Outbox.Claim> claims = new ArrayList<>(claimsById(outbox).values());
+            claims.sort(java.util.Comparator.comparing(claim -> claim.message().id()));
+            Outbox.Claim failing = claims.stream().filter(claim -> ids.get(0).equals(claim.message().id()))
+                    .findFirst().orElseThrow();
+            claims.remove(failing);
+            outbox.failed(failing, "550 no such user", List.of(), List.of());
+            failedAt.put(failing.message().id(), clock.instant());
+            if (hour == 30) {
+                Outbox.Claim deferring = claims.remove(claims.size() - 1);
+                deferredThenSent = deferring.message().id();
+                outbox.deferred(deferring, "451 later", deferring.message().message().recipients(), List.of(),
+                        List.of());
+                assertThat(dir.resolve("state").resolve(deferredThenSent + ".json")).exists();
+            }
+            outbox.sentAll(sentWithTranscripts(claims));
+            claims.forEach(claim -> sentAt.put(claim.message().id(), clock.instant()));
+            if (hour == 31) {
+                assertThat(sentAt).containsKey(deferredThenSent);
+                assertThat(dir.resolve("state").resolve(deferredThenSent + ".json"))
+                        .as("a deferred record superseded by its sent one").doesNotExist();
+            }
+            clock.advance(Duration.ofHours(1));
+        }
+        return new Traffic(sentAt, failedAt, deferredThenSent, segments, idsBySegment);
+    }
+
+    /** Every record in the sent logs in state/, by file name. */
+    private Map<String, List<MessageState>> recordsOnDisk() throws Exception {
+        Map<String, List<MessageState>> all = new java.util.TreeMap<>();
+        for (Path log : sentLogs()) {
+            all.put(log.getFileName().toString(), SegmentReader.scan(log, StateCodec::decode).found().stream()
+                    .map(SegmentReader.Found::value).toList());
+        }
+        return all;
+    }
+
+    private boolean expired(Instant finishedAt) {
+        return RETRY.expired(finishedAt, clock.instant());
+    }
+
+    @Test
+    void aRunningOutboxDeletesTheRecordFilesOfMessagesPastMaxAgeAndKeepsTheNewest() throws Exception {
+        Outbox outbox = open(dir, NO_FSYNC);
+        Traffic traffic = twoDaysOfTraffic(outbox);
+        outbox.list(Optional.empty(), Optional.empty(), 1);
+
+        // No sent log holds only records past max-age, and none is older than one roll age past it.
+        Map<String, List<MessageState>> onDisk = recordsOnDisk();
+        Instant oldestAllowed = clock.instant().minus(RETRY.maxAge())
+                .minus(RETRY.maxAge().dividedBy(Outbox.LOG_ROLLS_PER_MAX_AGE));
+        for (Map.Entry<String, List<MessageState>> log : onDisk.entrySet()) {
+            assertThat(log.getValue()).as(log.getKey())
+                    .anyMatch(state -> !expired(Instant.parse(state.updatedAt())))
+                    .allMatch(state -> Instant.parse(state.updatedAt()).isAfter(oldestAllowed));
+        }
+        assertThat(onDisk).hasSizeLessThanOrEqualTo(Outbox.LOG_ROLLS_PER_MAX_AGE + 1);
+        // Every message finished within max-age still has its record on disk and answers.
+        List<String> recorded = onDisk.values().stream().flatMap(List::stream).map(MessageState::id).toList();
+        traffic.sentAt().forEach((id, at) -> {
+            if (!expired(at)) {
+                assertThat(recorded).as(id).contains(id);
+                assertThat(outbox.state(id).orElseThrow().status()).isEqualTo("sent");
+            }
+        });
+        // A failed message's own record goes as its message is forgotten.
+        List<String> jsons = names("state").stream().filter(name -> name.endsWith(".json")).toList();
+        List<String> failedWithinMaxAge = traffic.failedAt().entrySet().stream().filter(e -> !expired(e.getValue()))
+                .map(e -> e.getKey() + ".json").toList();
+        assertThat(jsons).containsExactlyInAnyOrderElementsOf(failedWithinMaxAge);
+        // Now is hour 48: the batches of hours 25 to 47 are within max-age.
+        assertThat(failedWithinMaxAge).hasSize(23);
+        assertThat(names("queue")).isEmpty();
+        assertThat(outbox.indexed()).isEqualTo(23 * 10);
+    }
+
+    @Test
+    void aRestartAfterTheRunningExpiryLoadsNoExpiredRecordAndSendsNothingRecordedWithinMaxAge() throws Exception {
+        Outbox outbox = open(dir, NO_FSYNC);
+        Traffic traffic = twoDaysOfTraffic(outbox);
+        outbox.list(Optional.empty(), Optional.empty(), 1);
+        List<String> stateBefore = names("state");
+        // As if the segments of the messages finished within max-age were never deleted (their deletions are not
+        // forced): the records that are left must still say they are finished.
+        traffic.segments().forEach((name, bytes) -> {
+            boolean recent = traffic.idsBySegment().get(name).stream().allMatch(id -> !expired(
+                    traffic.sentAt().getOrDefault(id, traffic.failedAt().get(id))));
+            if (recent) {
+                try {
+                    Files.write(dir.resolve("queue").resolve(name), bytes);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+        assertThat(names("queue")).hasSize(23);
+
+        Outbox restarted = open(dir, NO_FSYNC);
+        assertThat(claimAll(restarted)).isEmpty();
+        assertThat(restarted.waiting()).isZero();
+        assertThat(names("queue")).isEmpty();
+        List<String> within = new ArrayList<>();
+        traffic.sentAt().forEach((id, at) -> {
+            if (!expired(at)) {
+                within.add(id);
+            } else {
+                assertThat(restarted.state(id)).as(id).isEmpty();
+            }
+        });
+        traffic.failedAt().forEach((id, at) -> {
+            if (!expired(at)) {
+                within.add(id);
+            }
+        });
+        assertThat(restarted.list(Optional.empty(), Optional.empty(), 1000).messages())
+                .extracting(MessageState::id).containsExactlyInAnyOrderElementsOf(within);
+        assertThat(restarted.state(traffic.deferredThenSent()).orElseThrow().attempts()).isEqualTo(2);
+        assertThat(names("state")).isEqualTo(stateBefore);
+    }
+
+    @Test
+    void theSentLogRollsAQuarterOfMaxAgeAfterItBeganAndARolledLogGoesMaxAgeAfterItsLastRecord() throws Exception {
+        Outbox outbox = open(dir, NO_FSYNC);
+        outbox.accept(message("a@example.org"), Optional.empty());
+        sendAll(outbox);
+        List<Path> first = sentLogs();
+        assertThat(first).hasSize(1);
+        clock.advance(Duration.ofHours(6).minusSeconds(1));
+        outbox.accept(message("b@example.org"), Optional.empty());
+        sendAll(outbox);
+        assertThat(sentLogs()).as("younger than a quarter of max-age: appended to").isEqualTo(first);
+
+        clock.advance(Duration.ofSeconds(1));
+        outbox.accept(message("c@example.org"), Optional.empty());
+        sendAll(outbox);
+        List<Path> logs = sentLogs();
+        assertThat(logs).as("a quarter of max-age old: rolled").hasSize(2).contains(first.get(0));
+        Path second = logs.stream().filter(log -> !log.equals(first.get(0))).findFirst().orElseThrow();
+
+        // The first log's last record is max-age old: the log goes, while the current one stays.
+        clock.advance(Duration.ofHours(24).minusSeconds(1));
+        outbox.list(Optional.empty(), Optional.empty(), 1);
+        assertThat(sentLogs()).containsExactly(second);
+        // No append since: the expiry pass rolled the idle log, so it goes with its last record, and an idle
+        // outbox's state/ is empty.
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(outbox.list(Optional.empty(), Optional.empty(), 10).messages()).isEmpty();
+        assertThat(sentLogs()).isEmpty();
+        String last = outbox.accept(message("d@example.org"), Optional.empty()).id();
+        sendAll(outbox);
+        assertThat(sentLogs()).extracting(log -> log.getFileName().toString()).containsExactly(last + ".sent");
+    }
+
+    @Test
+    void aSentRecordPastMaxAgeStaysWhileItsSegmentHoldsAMessageStillWaitingSoARestartDoesNotSendItAgain()
+            throws Exception {
+        Outbox outbox = open(dir, NO_FSYNC);
+        List<String> ids = outbox.acceptAll(List.of(
+                new Outbox.Submission(message("a@example.org"), Optional.empty()),
+                new Outbox.Submission(message("b@example.org"), Optional.empty()))).stream()
+                .map(Outbox.Accepted::id).toList();
+        Map<String, Outbox.Claim> claims = claimsById(outbox);
+        outbox.sentAll(sentWithTranscripts(List.of(claims.get(ids.get(0)))));
+        outbox.deferred(claims.get(ids.get(1)), "451 later", List.of("b@example.org"), List.of(), List.of());
+        Path log = sentLogs().get(0);
+        // Another message a quarter of max-age later rolls the log, so only its records hold it.
+        clock.advance(Duration.ofHours(7));
+        String other = outbox.accept(message("c@example.org"), Optional.empty()).id();
+        outbox.sentAll(sentWithTranscripts(List.of(claimsById(outbox).get(other))));
+        assertThat(sentLogs()).hasSize(2);
+
+        // Past max-age the sent message is forgotten, but its segment still holds the deferred one: the record
+        // stays, and a restart (a crash now) does not send it again.
+        clock.advance(Duration.ofHours(17).plusSeconds(1));
+        assertThat(outbox.state(ids.get(0))).isEmpty();
+        assertThat(log).exists();
+        Outbox restarted = open(dir, NO_FSYNC);
+        assertThat(restarted.state(ids.get(0))).isEmpty();
+        List<Outbox.Claim> due = restarted.awaitDue(10, Duration.ZERO);
+        assertThat(due).extracting(claim -> claim.message().id()).containsExactly(ids.get(1));
+        assertThat(log).exists();
+
+        // The waiting one fails (past max-age): its segment goes, and the sent record with it.
+        assertThat(restarted.deferred(due.get(0), "451 later", List.of("b@example.org"), List.of(), List.of()))
+                .isEqualTo(Status.FAILED);
+        assertThat(names("queue")).isEmpty();
+        assertThat(log).doesNotExist();
+        assertThat(claimAll(open(dir, NO_FSYNC))).isEmpty();
+    }
+
+    @Test
+    void anExpiredRecordFileStaysWhenQueueCannotBeForcedFirst() throws Exception {
+        // queue/ is forced before a final record goes, so a segment deletion lost in a crash cannot come back
+        // without its record; when that fails the record file stays (the next start tries again).
+        boolean[] queueFails = {false};
+        Durability durability = new Durability() {
+            @Override
+            public void forceFile(Path file) {
+            }
+
+            @Override
+            public void forceDirectory(Path directory) throws java.io.IOException {
+                if (queueFails[0] && directory.endsWith("queue")) {
+                    throw new java.io.IOException("injected: fsync failed");
+                }
+            }
+        };
+        Outbox outbox = open(dir, durability);
+        outbox.accept(message("a@example.org"), Optional.empty());
+        sendAll(outbox);
+        Path log = sentLogs().get(0);
+        clock.advance(Duration.ofHours(7));
+        outbox.accept(message("b@example.org"), Optional.empty());
+        sendAll(outbox);
+        queueFails[0] = true;
+
+        clock.advance(Duration.ofHours(17));
+        outbox.list(Optional.empty(), Optional.empty(), 1);
+        assertThat(log).exists();
+        queueFails[0] = false;
+        open(dir, durability);
+        assertThat(log).doesNotExist();
     }
 
     @Test
