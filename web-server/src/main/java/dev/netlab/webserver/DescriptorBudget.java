@@ -1,13 +1,15 @@
 package dev.netlab.webserver;
 
 import com.sun.management.UnixOperatingSystemMXBean;
+import dev.netlab.webserver.files.StaticFileHandler;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 
 /**
  * How many connections the process's file descriptor limit (RLIMIT_NOFILE) leaves room for: each connection may
- * hold two descriptors (its socket and a file being sent), and a reserve stays free for the admin socket, logs and
- * the JVM, so that web traffic alone never runs the process out of descriptors.
+ * hold two descriptors (its socket and a file being sent), and a reserve stays free for the admin socket, logs, the
+ * JVM and the cached files kept open for sendfile, so that web traffic alone never runs the process out of
+ * descriptors.
  *
  * @param limit the descriptor limit, {@link Long#MAX_VALUE} when unknown
  * @param inUse descriptors open when the listener starts
@@ -26,9 +28,9 @@ record DescriptorBudget(long limit, long inUse) {
         return new DescriptorBudget(Long.MAX_VALUE, 0);
     }
 
-    /** Descriptors kept free of web connections: 64 plus a sixteenth of the limit. */
+    /** Descriptors kept free of web connections: 64, the cached files kept open, and a sixteenth of the limit. */
     long reserve() {
-        return limit == Long.MAX_VALUE ? 0 : 64 + limit / 16;
+        return limit == Long.MAX_VALUE ? 0 : 64 + StaticFileHandler.FILES_KEPT_OPEN + limit / 16;
     }
 
     private long free() {

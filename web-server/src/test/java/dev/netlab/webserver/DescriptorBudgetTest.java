@@ -8,10 +8,11 @@ class DescriptorBudgetTest {
 
     @Test
     void aLowLimitLowersTheConnectionLimitToTwoDescriptorsEachAfterTheReserve() {
-        // 256 - 60 in use - (64 + 256 / 16) reserved = 116 descriptors: 58 connections, none left to linger.
+        // 256 - 60 in use - (64 + 64 cached files kept open + 256 / 16) reserved = 52 descriptors: 26 connections,
+        // none left to linger.
         DescriptorBudget budget = new DescriptorBudget(256, 60);
-        assertThat(budget.connections(10_000)).isEqualTo(58);
-        assertThat(budget.lingeringRefusals(58)).isZero();
+        assertThat(budget.connections(10_000)).isEqualTo(26);
+        assertThat(budget.lingeringRefusals(26)).isZero();
     }
 
     @Test

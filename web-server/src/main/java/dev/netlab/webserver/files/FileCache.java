@@ -1,12 +1,17 @@
 package dev.netlab.webserver.files;
 
+import dev.netlab.webserver.http.Body;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Small files' bytes and head fields, reused only while the stat the resolver already made shows the same file:
@@ -20,6 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * then set back to its old value to the nanosecond (the premise of rsync's and make's quick check too).
  */
 final class FileCache {
+
+    private static final Logger LOG = Logger.getLogger(FileCache.class.getName());
 
     /**
      * Files up to this size are cached: what goes out in one write with its head (copied into the answer buffer up
@@ -43,6 +50,8 @@ final class FileCache {
     }
 
     private final ConcurrentHashMap<Path, Entry> entries = new ConcurrentHashMap<>();
+    /** Cached files kept open for sendfile, at most {@link StaticFileHandler#FILES_KEPT_OPEN}. */
+    private final AtomicInteger filesKeptOpen = new AtomicInteger();
     private final AtomicLong totalBytes = new AtomicLong();
     private final Clock clock;
 
@@ -66,8 +75,49 @@ final class FileCache {
         }
         if (entries.remove(path, entry)) {
             totalBytes.addAndGet(-entry.size());
+            closeKeptFile(entry);
         }
         return null;
+    }
+
+    /**
+     * Takes one of the places for a cached file kept open (sent with sendfile); false when all are taken. A place
+     * taken is given back by {@link #giveBackKeptFile} when the file is not cached after all, else when its entry
+     * leaves the cache.
+     */
+    boolean keepFileOpen() {
+        int kept;
+        do {
+            kept = filesKeptOpen.get();
+            if (kept >= StaticFileHandler.FILES_KEPT_OPEN) {
+                return false;
+            }
+        } while (!filesKeptOpen.compareAndSet(kept, kept + 1));
+        return true;
+    }
+
+    /** Gives back a place taken by {@link #keepFileOpen} for a file that was not cached. */
+    void giveBackKeptFile() {
+        filesKeptOpen.decrementAndGet();
+    }
+
+    /** How many cached files are kept open (tests). */
+    int filesKeptOpen() {
+        return filesKeptOpen.get();
+    }
+
+    // An entry that left the cache closes its file: an answer still sending from it goes on from its buffer. (A file
+    // deleted from disk leaves the cache only when its path is asked for again and finds another file there, so
+    // up to FILES_KEPT_OPEN deleted files of at most 64 KiB can keep their disk space until then.)
+    private void closeKeptFile(Entry entry) {
+        if (entry.representation().body() instanceof Body.Shared shared && shared.file() != null) {
+            try {
+                shared.file().close();
+            } catch (IOException e) {
+                LOG.log(Level.FINE, "closing a cached file failed", e);
+            }
+            filesKeptOpen.decrementAndGet();
+        }
     }
 
     /** Whether a file with these attributes may be cached when read from now on (small and settled). */
@@ -92,6 +142,7 @@ final class FileCache {
         Entry previous = entries.put(path, entry);
         if (previous != null) {
             totalBytes.addAndGet(-previous.size());
+            closeKeptFile(previous);
         }
         return true;
     }

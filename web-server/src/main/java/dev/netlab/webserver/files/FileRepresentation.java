@@ -70,7 +70,12 @@ public final class FileRepresentation {
 
     /** The representation of a cached file's bytes in a read-only direct {@code buffer}: cached and reused. */
     static FileRepresentation of(ByteBuffer buffer, String fileName, Instant modified) {
-        return new FileRepresentation(new Body.Shared(buffer), MimeTypes.forFileName(fileName), buffer.remaining(),
+        return of(buffer, null, fileName, modified);
+    }
+
+    /** As above, the same bytes also in {@code file} (kept open by the cache; null when not kept). */
+    static FileRepresentation of(ByteBuffer buffer, FileChannel file, String fileName, Instant modified) {
+        return new FileRepresentation(new Body.Shared(buffer, file), MimeTypes.forFileName(fileName), buffer.remaining(),
                 modified, etag(modified, buffer.remaining()), null, true);
     }
 

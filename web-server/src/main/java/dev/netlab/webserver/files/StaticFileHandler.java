@@ -37,6 +37,12 @@ import java.util.logging.Logger;
  */
 public final class StaticFileHandler implements RequestHandler {
 
+    /**
+     * Cached files larger than the answer buffer stay open, this many at most, to be sent with sendfile: the
+     * descriptor budget keeps room for them.
+     */
+    public static final int FILES_KEPT_OPEN = 64;
+
     private static final Logger LOG = Logger.getLogger(StaticFileHandler.class.getName());
 
     // A constant set: FileChannel.open(path, READ) builds and hashes a new one on every call.
@@ -345,13 +351,20 @@ public final class StaticFileHandler implements RequestHandler {
         if (channel.size() != size) {
             return null;
         }
+        // Sent with sendfile from the channel kept open (ResponseWriter says why), while places are left.
+        FileChannel kept = direct && cache.keepFileOpen() ? channel : null;
         FileRepresentation representation = direct
-                ? FileRepresentation.of(bytes.flip().asReadOnlyBuffer(), name, modified)
+                ? FileRepresentation.of(bytes.flip().asReadOnlyBuffer(), kept, name, modified)
                 : FileRepresentation.of(bytes.array(), name, modified);
         if (!cache.put(file.path(), file.attributes(), after, representation)) {
+            if (kept != null) {
+                cache.giveBackKeptFile();
+            }
             return null;
         }
-        channel.close();
+        if (kept == null) {
+            channel.close();
+        }
         return representation;
     }
 

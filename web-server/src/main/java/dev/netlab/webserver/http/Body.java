@@ -34,9 +34,18 @@ public sealed interface Body extends AutoCloseable {
 
     /**
      * A cached file's bytes in a read-only direct buffer that every answer shares: each sends its own view, so the
-     * head and the bytes can go out in one gathering write without a copy into the answer buffer.
+     * head and the bytes can go out in one gathering write without a copy into the answer buffer. When the cache also
+     * keeps the file open ({@code file}, else null), a plain socket is sent the bytes with sendfile from it instead
+     * (see {@link ResponseWriter}); the buffer stays the source of truth should the cache close the file meanwhile.
+     * The cache owns the file: closing the body leaves it open.
      */
-    record Shared(ByteBuffer data) implements Body {
+    record Shared(ByteBuffer data, FileChannel file) implements Body {
+
+        /** The bytes alone: always sent from the buffer. */
+        public Shared(ByteBuffer data) {
+            this(data, null);
+        }
+
         public Shared {
             if (!data.isDirect() || !data.isReadOnly()) {
                 throw new IllegalArgumentException("not a read-only direct buffer: " + data);

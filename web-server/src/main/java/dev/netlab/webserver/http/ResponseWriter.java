@@ -2,6 +2,7 @@ package dev.netlab.webserver.http;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.SocketChannel;
@@ -21,6 +22,11 @@ public final class ResponseWriter {
     private static final byte[] CONTENT_LENGTH = "Content-Length: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] KEEP_ALIVE = "Connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
 
+    /**
+     * A cached file sent with sendfile starts in the head's write with this much of itself: the head does not go out
+     * in a segment of its own (no TCP_CORK from Java), for a copy of one page.
+     */
+    private static final int SENT_WITH_HEAD = 4096;
     /** sendfile(2) calls are cut into pieces of this size so that each piece restarts the send timeout. */
     private static final long TRANSFER_CHUNK = 256 * 1024;
 
@@ -116,6 +122,16 @@ public final class ResponseWriter {
             }
             case Body.Bytes bytes -> append(bytes.data(), 0, bytes.data().length);
             case Body.Slice slice -> append(slice.data(), slice.offset(), slice.size());
+            case Body.Shared shared when shared.file() != null && sendfile && shared.length() > SENT_WITH_HEAD -> {
+                ByteBuffer view = shared.view();
+                view.limit(view.position() + SENT_WITH_HEAD);
+                if (view.remaining() > buffer.remaining()) {
+                    flush();
+                }
+                buffer.put(view);
+                flush();
+                sendFrom(shared, SENT_WITH_HEAD);
+            }
             case Body.Shared shared -> {
                 ByteBuffer view = shared.view();
                 if (view.remaining() <= buffer.remaining()) {
@@ -165,6 +181,40 @@ public final class ResponseWriter {
             writeFully(body);
         }
         buffer.clear();
+    }
+
+    /**
+     * The rest of a cached file from {@code position}: sendfile(2) from the file the cache keeps open, which passes
+     * the kernel's page-cache pages to the socket. A copy from the buffer instead takes fresh socket pages per answer,
+     * and when the client has not yet read the previous answers those pages come cold from the page allocator: at a
+     * fixed 27,000 answers/s of 64 KiB that copy went from 6 to 26 µs per answer for seconds at a time, the server
+     * fell behind and every connection waited up to a second (bench/RESULTS.md, "A 64 KiB stall below saturation").
+     * Whenever sendfile sends nothing (a full send buffer: the socket is non-blocking underneath a virtual thread) or
+     * the cache closed the file meanwhile, a piece goes out from the buffer with an ordinary write, which parks until
+     * the client reads and which the send timeout can cut.
+     */
+    private void sendFrom(Body.Shared shared, int position) throws IOException {
+        FileChannel file = shared.file();
+        int end = (int) shared.length();
+        while (position < end) {
+            beforeWrite.run();
+            long n;
+            try {
+                n = file.isOpen() ? file.transferTo(position, end - position, channel) : 0;
+            } catch (ClosedChannelException e) {
+                if (file.isOpen()) {
+                    throw e;
+                }
+                n = 0;
+            }
+            if (n <= 0) {
+                ByteBuffer piece = shared.view();
+                piece.position(position).limit(Math.min(end, position + buffer.capacity()));
+                n = channel.write(piece);
+            }
+            sent += n;
+            position += (int) n;
+        }
     }
 
     /** Copies a small file region after the head: one write instead of a write and a sendfile. */

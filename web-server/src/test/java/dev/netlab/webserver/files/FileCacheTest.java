@@ -153,6 +153,61 @@ class FileCacheTest {
         assertThat(get("/page.html").headers().first("Vary")).isNull();
     }
 
+    @Test
+    void aCachedFileLargerThanTheAnswerBufferStaysOpenUntilItsEntryLeavesTheCache() throws Exception {
+        Path medium = mediumFile("medium.bin", 40 * 1024, OLD);
+        get("/medium.bin").body().close();
+        Body.Shared cached = (Body.Shared) get("/medium.bin").body();
+        assertThat(cached.file()).isNotNull();
+        assertThat(cached.file().isOpen()).isTrue();
+        assertThat(cache.filesKeptOpen()).isEqualTo(1);
+        // Closing an answer's body leaves the cache's file open for the next answers.
+        cached.close();
+        assertThat(cached.file().isOpen()).isTrue();
+        // A new version replaces the entry: the old file is closed and its place given back, the new one kept.
+        Files.setLastModifiedTime(medium, FileTime.from(OLD.plusSeconds(1)));
+        get("/medium.bin").body().close();
+        Body.Shared fresh = (Body.Shared) get("/medium.bin").body();
+        assertThat(cached.file().isOpen()).isFalse();
+        assertThat(fresh.file()).isNotNull().isNotSameAs(cached.file());
+        assertThat(cache.filesKeptOpen()).isEqualTo(1);
+    }
+
+    @Test
+    void noMoreCachedFilesStayOpenThanThePlacesForThem() throws Exception {
+        int files = StaticFileHandler.FILES_KEPT_OPEN + 3;
+        for (int i = 0; i < files; i++) {
+            mediumFile("m" + i + ".bin", 20 * 1024, OLD);
+            get("/m" + i + ".bin").body().close();
+        }
+        assertThat(cache.size()).isEqualTo(files);
+        assertThat(cache.filesKeptOpen()).isEqualTo(StaticFileHandler.FILES_KEPT_OPEN);
+        int open = 0;
+        for (int i = 0; i < files; i++) {
+            Body.Shared body = (Body.Shared) get("/m" + i + ".bin").body();
+            open += body.file() != null && body.file().isOpen() ? 1 : 0;
+        }
+        assertThat(open).isEqualTo(StaticFileHandler.FILES_KEPT_OPEN);
+    }
+
+    @Test
+    void aSmallCachedFileIsNotKeptOpen() throws Exception {
+        get("/page.html");
+        assertThat(get("/page.html").body()).isInstanceOf(Body.Bytes.class);
+        assertThat(cache.filesKeptOpen()).isZero();
+    }
+
+    private Path mediumFile(String name, int size, Instant modified) throws IOException {
+        byte[] content = new byte[size];
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) (i * 7 + name.hashCode());
+        }
+        Path file = root.resolve(name);
+        Files.write(file, content);
+        Files.setLastModifiedTime(file, FileTime.from(modified));
+        return file;
+    }
+
     private Response get(String target) throws Exception {
         return handler.handle(head(target));
     }
