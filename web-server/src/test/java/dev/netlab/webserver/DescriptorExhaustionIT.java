@@ -86,8 +86,8 @@ class DescriptorExhaustionIT {
             try {
                 // Connections to the admin socket take the descriptors the web listener counted on, until fewer
                 // are left than its connection limit needs: its accept then fails for real (EMFILE). At this limit
-                // the web listener takes about 25 connections (DescriptorBudget's reserve leaves the rest), so the
-                // spare must be fewer.
+                // the web listener takes a few dozen connections (256 less those in use at its start and
+                // DescriptorBudget's reserve of 144, halved), so the spare must be fewer.
                 long spare = 16;
                 for (long i = count(descriptors); i < DESCRIPTOR_LIMIT - spare; i++) {
                     adminHeld.add(connect(admin));
