@@ -11,9 +11,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Writes responses on one connection. A small body goes out in the same write as the head (one system call), a
- * larger one in memory in a gathering write with it (still one); a file larger than the buffer goes out with
- * {@code FileChannel.transferTo}, which is sendfile(2) on Linux: no copy through the heap. Not thread-safe: one per
- * connection.
+ * larger one in memory in a gathering write with it (still one); a file larger than the buffer, and a cached one whose
+ * file the cache keeps open, go out with {@code FileChannel.transferTo}, which is sendfile(2) on Linux: no copy
+ * through the heap, nor into fresh socket pages. Not thread-safe: one per connection.
  */
 public final class ResponseWriter {
 
