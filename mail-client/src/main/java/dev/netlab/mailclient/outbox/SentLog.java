@@ -51,7 +51,8 @@ final class SentLog {
     private final Duration rollAfter;
     private final Consumer<Segment> rolled;
     private final GroupCommit<Append> commits;
-    // The file taking appends, open, its length and when it began; touched only by the group commit's leader.
+    // The file taking appends, open, and its length (0 while none is current); touched only by the group commit's
+    // leader.
     private Segment current;
     private FileChannel channel;
     private long length;
@@ -112,12 +113,11 @@ final class SentLog {
         Path file = fresh ? dir.resolve(first.firstId + SUFFIX) : current.file();
         byte[][] pieces = batch.stream().flatMap(append -> append.frames.stream()).flatMap(Arrays::stream)
                 .toArray(byte[][]::new);
-        long start = fresh ? 0 : length;
+        long start = length;
         try {
             if (fresh) {
                 channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 current = new Segment(file, 1);
-                length = 0;
                 rollAt = clock.instant().plus(rollAfter);
             }
             channel.position(start);
@@ -163,6 +163,7 @@ final class SentLog {
         }
         channel = null;
         current = null;
+        length = 0;
         rollAt = null;
     }
 

@@ -68,12 +68,10 @@ public final class FileRepresentation {
                 etag(modified, bytes.length), null, true);
     }
 
-    /** The representation of a cached file's bytes in a read-only direct {@code buffer}: cached and reused. */
-    static FileRepresentation of(ByteBuffer buffer, String fileName, Instant modified) {
-        return of(buffer, null, fileName, modified);
-    }
-
-    /** As above, the same bytes also in {@code file} (kept open by the cache; null when not kept). */
+    /**
+     * The representation of a cached file's bytes in a read-only direct {@code buffer}: cached and reused; the same
+     * bytes also in {@code file} when the cache keeps it open (else null).
+     */
     static FileRepresentation of(ByteBuffer buffer, FileChannel file, String fileName, Instant modified) {
         return new FileRepresentation(new Body.Shared(buffer, file), MimeTypes.forFileName(fileName), buffer.remaining(),
                 modified, etag(modified, buffer.remaining()), null, true);
