@@ -11,7 +11,11 @@ web_bench_setup() {
     JAR="${JAR:-$HERE/web-server/target/web-server.jar}"
     command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || die "nginx not found (apt-get install nginx)"
     NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-    command -v wrk >/dev/null || die "wrk not found (apt-get install wrk)"
+    # WRK: the closed-loop client. Debian's wrk reads 8 KiB per call and is the bound of a 64 KiB row on one CPU;
+    # bench/wrk-build.sh wrk builds one that reads 64 KiB (.netlab/tools/wrk).
+    WRK=${WRK:-wrk}
+    command -v "$WRK" >/dev/null || die "wrk not found: $WRK (apt-get install wrk, or bench/wrk-build.sh wrk)"
+    echo "closed-loop client: $(command -v "$WRK")"
     local tool
     for tool in taskset curl python3; do
         command -v "$tool" >/dev/null || die "$tool not found"
@@ -165,12 +169,12 @@ start_jwebserver() {
 }
 
 # latency SERVER SIZE CONNECTIONS SECONDS: "requests/s p50_ms p99_ms p99.9_ms max_ms errors bytes" from one wrk run
-# against PORT[SERVER] (SCHEME=https for a TLS port), with the extra request headers in WRK_HEADERS; WRK names another
-# wrk binary (wrk2) and WRK_RATE gives it a fixed rate in requests/s.
+# against PORT[SERVER] (SCHEME=https for a TLS port), with the extra request headers in WRK_HEADERS; WRK names the
+# wrk binary (wrk2 for an open-loop run) and WRK_RATE gives it a fixed rate in requests/s.
 latency() {
     local port=${PORT[$1]} out header headers=()
     for header in "${WRK_HEADERS[@]}"; do headers+=(-H "$header"); done
-    out=$("${CLIENT_PREFIX[@]}" "${WRK:-wrk}" -t"$WRK_THREADS" -c"$3" -d"${4}s" ${WRK_RATE:+-R"$WRK_RATE"} \
+    out=$("${CLIENT_PREFIX[@]}" "$WRK" -t"$WRK_THREADS" -c"$3" -d"${4}s" ${WRK_RATE:+-R"$WRK_RATE"} \
         --timeout 30s --latency "${headers[@]}" -s "$WORK/percentiles.lua" "${SCHEME:-http}://127.0.0.1:$port/$2.bin")
     echo "$out" | awk '/^RESULT/ {
         printf "%.0f %.3f %.3f %.3f %.3f %d %.0f\n", $6 / ($7 / 1e6), $2 / 1000, $3 / 1000, $4 / 1000, $5 / 1000, $8, $9 }'

@@ -13,11 +13,14 @@
 # bounded in time:
 #   WARMUP=10 DURATION=5 ROUNDS=5 SHAPES="pinned unpinned" bench/web-server.sh
 # JAVA_OPTS is passed to our server's JVM (to try scheduler settings such as -Djdk.pollerMode=1).
+# WRK=PATH names the closed-loop client (default: wrk from PATH). Debian's wrk reads 8 KiB per call, which makes it the
+# bound of the 64 KiB row for both servers; the issue-18 tables use WRK=.netlab/tools/wrk (bench/wrk-build.sh wrk: the
+# same wrk reading 64 KiB per call) and a wrk2 built the same way.
 # Needs: a JDK >= 21 (found by ./netlab jdk), the Maven wrapper (to build the jar if missing), nginx, wrk, taskset,
 # curl, python3 (to pick free ports). Set WITH_JWEBSERVER=1 to add the JDK's jwebserver (requests/s only).
 # Set WITH_TLS=1 to add the TLS row after the matrix (1 KiB, keep-alive, TLS_CONNECTIONS=64, TLS_SHAPE=pinned):
 # ours against nginx with the same openssl-made EC P-256 certificate; needs openssl. SHAPES="" runs that row alone.
-# Set WRK2=PATH (a wrk2 binary; bench/wrk2-build.sh builds one, Debian has none) to add an open-loop measurement to
+# Set WRK2=PATH (a wrk2 binary; bench/wrk-build.sh wrk2 builds one, Debian has none) to add an open-loop measurement to
 # every row of every round: ours and nginx at one fixed rate, OPEN_SHARE (0.8) times nginx's closed-loop requests/s
 # in that row and round, with wrk2's latency corrected for coordinated omission (each request timed from when it was
 # due, so a stall counts against every request it held back). wrk2 calibrates for its first 10 s plus 5 ms per
@@ -52,7 +55,7 @@ tools=()
 if [ "$WITH_JWEBSERVER" = 1 ]; then tools+=(jwebserver); fi
 if [ "$WITH_TLS" = 1 ]; then tools+=(openssl); fi
 web_bench_setup "${tools[@]}"
-if [ -n "$WRK2" ]; then [ -x "$WRK2" ] || die "WRK2=$WRK2 is not an executable (bench/wrk2-build.sh builds one)"; fi
+if [ -n "$WRK2" ]; then [ -x "$WRK2" ] || die "WRK2=$WRK2 is not an executable (bench/wrk-build.sh wrk2 builds one)"; fi
 
 # The load client is compiled once (a source-file launch would compile it again for every run).
 "$JDK/bin/javac" -d "$WORK/load" "$LOAD_CLIENT" || die "cannot compile $LOAD_CLIENT"
