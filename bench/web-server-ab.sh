@@ -17,6 +17,7 @@
 # web-server/target before changing the code; a file java-opts beside them adds JVM options for that build alone, so one
 # jar can run as two builds with different flags), for example:
 #   BUILDS="/tmp/before /tmp/after" WARMUP=8 DURATION=5 ROUNDS=4 bench/web-server-ab.sh
+# WRK=PATH: the client (default wrk; bench/wrk-build.sh wrk builds one that reads 64 KiB per call, see web-server.sh).
 # Needs what bench/web-server.sh needs.
 set -euo pipefail
 

@@ -24,6 +24,8 @@
 # rows' paths after the 4 s warm-ups, 10 s for TLS's handshakes):
 #   CHURN_WARMUP=5 WARMUP=4 TLS_WARMUP=10 DURATION=4 ROUNDS=3 CONNECTIONS=64 BIG_CONNECTIONS=8 IDLE_CONNECTIONS=1000
 #   SERVER_CPU=0 CLIENT_CPU=1 RAW_OUT= JAVA_OPTS=... (our JVM) JAR=web-server/target/web-server.jar (libs/ beside it)
+#   WRK=wrk (the closed-loop client; .netlab/tools/wrk from bench/wrk-build.sh wrk reads 64 KiB per call, and only
+#   with it is a 64 KiB or 10 MiB row not bound by the client's 8 KiB reads)
 #   bench/web-server-matrix.sh
 # ROWS="1k-ka 1k-close" measures those rows only (the names above); MEMORY=no leaves out the memory part (about 30 s).
 # For longer measurements split the matrix over two calls, e.g. ROWS="1k-ka 1k-close 64k-ka 64k-close" MEMORY=no
