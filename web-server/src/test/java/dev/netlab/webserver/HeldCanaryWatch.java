@@ -17,14 +17,17 @@ final class HeldCanaryWatch {
      * opens and stays on, its leavers held (the hold is longer than any test).
      */
     static SchedulerWatch until(CountDownLatch mayRun) {
-        return from(new CountDownLatch(0), mayRun);
+        return from(new CountDownLatch(0), new CountDownLatch(1), mayRun);
     }
 
     /**
      * A watch whose canary runs freely until {@code holdFrom} opens, then, once woken, does not run until
-     * {@code mayRun} opens: no drain before {@code holdFrom}, then one that stays on.
+     * {@code mayRun} opens. Running freely is not running on time: a carrier slow to take it for a turn (a
+     * millisecond: a busy CPU, a compilation, the start of a connection) opens a drain before {@code holdFrom} as in
+     * production, which the canary then ends. Once the canary is held ({@code held} opens) no drain ends before
+     * {@code mayRun}: the drain on then, or the next one, stays on (only the canary ends one, short of twenty holds).
      */
-    static SchedulerWatch from(CountDownLatch holdFrom, CountDownLatch mayRun) {
+    static SchedulerWatch from(CountDownLatch holdFrom, CountDownLatch held, CountDownLatch mayRun) {
         return new SchedulerWatch(Duration.ofMillis(1), Duration.ofNanos(500_000), Duration.ofSeconds(30),
                 new SchedulerWatch.Interleaving() {
                     @Override
@@ -32,6 +35,7 @@ final class HeldCanaryWatch {
                         if (holdFrom.getCount() != 0) {
                             return;
                         }
+                        held.countDown();
                         try {
                             mayRun.await();
                         } catch (InterruptedException e) {
