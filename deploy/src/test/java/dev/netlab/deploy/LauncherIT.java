@@ -279,6 +279,17 @@ class LauncherIT {
                         + " -jar .*mail-client\\.jar")
                         .doesNotContain("mail-client.jsa");
             }
+            // The key holds the collector and heap options: a cache trained with other ones is trained again.
+            Path key = state.resolve("aot").resolve("mail-client.aot.key");
+            assertThat(Files.readString(key))
+                    .contains(" -XX:+UseParallelGC -Xms16m -XX:MaxNewSize=64m -XX:-TieredCompilation ");
+            Files.writeString(key, Files.readString(key).replace("-XX:+UseParallelGC", "-XX:+UseSerialGC"));
+            try (ServiceProcess dryRun = netlab(environment(), checkout, "up", "--dry-run", "--no-build")) {
+                assertThat(dryRun.awaitExit(WAIT)).isZero();
+                assertThat(dryRun.stdout()).containsPattern("(?m)^setsid env .* -XX:AOTCacheOutput="
+                        + Pattern.quote(state.resolve("aot").resolve("mail-client.aot").toString().replace(" ", "\\ "))
+                        + " -jar .*mail-client\\.jar");
+            }
         }
     }
 
@@ -527,7 +538,10 @@ class LauncherIT {
                 .contains("Grafana is not installed").contains("Compose stack");
     }
 
-    /** The web-server starts with a larger young generation (its tail at saturation), the others with the default. */
+    /**
+     * The web-server starts with a larger young generation (its tail at saturation), the mail-client with the parallel
+     * collector (a young generation that grows under load) and C2 alone, the others with the default.
+     */
     @Test
     void theWebServerStartsWithAYoungGenerationForSaturationAndTheOthersWithASmallHeap() throws Exception {
         ServiceProcess up = run(environment(), "up", "--dry-run", "--no-build");
@@ -536,6 +550,9 @@ class LauncherIT {
             String line = up.stdout().lines().filter(l -> l.contains("/" + service + ".jar")).findFirst().orElseThrow();
             if (service.equals("web-server")) {
                 assertThat(line).contains(" -XX:+UseSerialGC -Xms16m -XX:NewSize=32m ");
+            } else if (service.equals("mail-client")) {
+                assertThat(line).contains(" -XX:+UseParallelGC -Xms16m -XX:MaxNewSize=64m -XX:-TieredCompilation ")
+                        .doesNotContain("UseSerialGC").doesNotContain(" -XX:NewSize");
             } else {
                 assertThat(line).contains(" -XX:+UseSerialGC -Xms16m ").doesNotContain("NewSize");
             }
