@@ -42,12 +42,7 @@ case " $ROWS " in *" tls "* | *" tls:"*) tls=(openssl) ;; esac
 web_bench_setup "${tls[@]}"
 if [ ${#tls[@]} -gt 0 ]; then make_tls_cert; fi
 # The scheduler watch's debug line (one a second while it drains) in each build's own log.
-# shellcheck disable=SC2016 # the formatter's pattern, not an expansion
-printf '%s\n' handlers=java.util.logging.ConsoleHandler .level=INFO java.util.logging.ConsoleHandler.level=ALL \
-    java.util.logging.ConsoleHandler.formatter=java.util.logging.SimpleFormatter \
-    'java.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n' io.helidon.level=WARNING \
-    dev.netlab.webserver.SchedulerWatch.level=FINE > "$WORK/logging.properties"
-JAVA_OPTS="${JAVA_OPTS:-} -Djava.util.logging.config.file=$WORK/logging.properties"
+watch_debug_logging
 set_shape "$SHAPE"
 echo "# shape: $SHAPE" >&2
 names=()

@@ -197,6 +197,17 @@ warm_churn() {
     WRK_HEADERS=("${saved[@]}")
 }
 
+# watch_debug_logging: our server logs with timestamps to the millisecond and the scheduler watch's debug line (one a
+# second while it drains: how many, the longest, the leavers held), through JAVA_OPTS.
+watch_debug_logging() {
+    # shellcheck disable=SC2016 # the formatter's pattern, not an expansion
+    printf '%s\n' handlers=java.util.logging.ConsoleHandler .level=INFO java.util.logging.ConsoleHandler.level=ALL \
+        java.util.logging.ConsoleHandler.formatter=java.util.logging.SimpleFormatter \
+        'java.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n' io.helidon.level=WARNING \
+        dev.netlab.webserver.SchedulerWatch.level=FINE > "$WORK/logging.properties"
+    JAVA_OPTS="${JAVA_OPTS:-} -Djava.util.logging.config.file=$WORK/logging.properties"
+}
+
 # load_average: the three load averages from uptime, for the progress lines.
 load_average() { uptime | sed 's/.*load average/load average/'; }
 

@@ -13,6 +13,9 @@
 # bounded in time:
 #   WARMUP=10 DURATION=5 ROUNDS=5 SHAPES="pinned unpinned" bench/web-server.sh
 # JAVA_OPTS is passed to our server's JVM (to try scheduler settings such as -Djdk.pollerMode=1).
+# LOGS=DIR keeps our server's log of each shape there (ours-SHAPE.log), with the scheduler watch's debug lines and a
+# timestamped "# measuring"/"# measured" line around each of its measurements, so a long answer can be read against
+# what the server did in that second (drains, their leavers, warnings).
 # WRK=PATH names the closed-loop client (default: wrk from PATH). Debian's wrk reads 8 KiB per call, which makes it the
 # bound of the 64 KiB row for both servers; the issue-18 tables use WRK=.netlab/tools/wrk (bench/wrk-build.sh wrk: the
 # same wrk reading 64 KiB per call) and a wrk2 built the same way.
@@ -55,6 +58,8 @@ tools=()
 if [ "$WITH_JWEBSERVER" = 1 ]; then tools+=(jwebserver); fi
 if [ "$WITH_TLS" = 1 ]; then tools+=(openssl); fi
 web_bench_setup "${tools[@]}"
+LOGS=${LOGS:-}
+if [ -n "$LOGS" ]; then mkdir -p "$LOGS" || die "cannot create LOGS=$LOGS"; watch_debug_logging; fi
 if [ -n "$WRK2" ]; then [ -x "$WRK2" ] || die "WRK2=$WRK2 is not an executable (bench/wrk-build.sh wrk2 builds one)"; fi
 
 # The load client is compiled once (a source-file launch would compile it again for every run).
@@ -66,6 +71,11 @@ start_servers() {
     start_ours
     start_nginx
     if [ "$WITH_JWEBSERVER" = 1 ]; then start_jwebserver; fi
+}
+
+# mark SERVER TEXT: with LOGS, a timestamped line in our server's log (the others' logs are not kept).
+mark() {
+    if [ -n "$LOGS" ] && [ "$1" = ours ]; then echo "# $(date -u +%T.%N) $2" >> "$WORK/ours.log"; fi
 }
 
 # fairness SERVER SIZE CONNECTIONS SECONDS: "fewest most" answers per connection over one KeepAliveLoad run.
@@ -103,7 +113,9 @@ for shape in $SHAPES; do
         for row in $ROWS; do
             size=${row%:*} connections=${row#*:}
             for name in $(servers); do
+                mark "$name" "$shape $round $size x $connections closed loop: measuring"
                 read -r rps p50 p99 p999 max errors _ <<< "$(latency "$name" "$size" "$connections" "$DURATION")"
+                mark "$name" "measured"
                 fewest=- most=-
                 if [ "$name" != jwebserver ]; then
                     read -r fewest most <<< "$(fairness "$name" "$size" "$connections" "$DURATION")"
@@ -114,13 +126,16 @@ for shape in $SHAPES; do
                 rate=$(awk -v k="$shape $round $size $connections nginx" -v f="$OPEN_SHARE" \
                     '$1 " " $2 " " $3 " " $4 " " $5 == k { printf "%d", $6 * f }' "$RESULTS")
                 for name in ours nginx; do
+                    mark "$name" "$shape $round $size x $connections open loop at $rate/s: measuring"
                     echo "$shape $round $size $connections $name $rate $(open_latency "$name" "$size" "$connections" "$rate")" \
                         >> "$OPEN_RESULTS"
+                    mark "$name" "measured"
                 done
             fi
         done
     done
     stop_servers
+    if [ -n "$LOGS" ]; then cp "$WORK/ours.log" "$LOGS/ours-$shape.log" && : > "$WORK/ours.log"; fi
 done
 
 printf '%-8s %5s %4s %5s %-10s %9s %8s %8s %8s %9s %6s %7s\n' \
