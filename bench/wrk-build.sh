@@ -23,10 +23,14 @@ case $VARIANT in
     wrk2) URL=https://github.com/giltene/wrk2; COMMIT=44a94c17d8e6a0bac8559b53da76848e430cb7a7 ;;
     *) die "usage: bench/wrk-build.sh wrk|wrk2 [SOURCE_DIR]" ;;
 esac
-if ! [[ $RECVBUF =~ ^[0-9]+$ ]] || [ "$RECVBUF" -lt 8192 ]; then die "RECVBUF: a byte count of at least 8192, not $RECVBUF"; fi
+if ! [[ $RECVBUF =~ ^[0-9]+$ ]] || [ "$RECVBUF" -lt 8192 ]; then
+    die "RECVBUF: a byte count of at least 8192, not $RECVBUF"
+fi
 OUT="$HERE/.netlab/tools/$VARIANT"
 
-for tool in make gcc unzip; do command -v "$tool" >/dev/null || die "$tool not found (apt-get install build-essential unzip)"; done
+for tool in make gcc unzip; do
+    command -v "$tool" >/dev/null || die "$tool not found (apt-get install build-essential unzip)"
+done
 for header in openssl/ssl.h zlib.h; do
     [ -f "/usr/include/$header" ] || die "/usr/include/$header not found (apt-get install libssl-dev zlib1g-dev)"
 done
@@ -44,7 +48,10 @@ fi
 grep -q '^#define RECVBUF  8192$' "$BUILD/src/wrk.h" || die "no '#define RECVBUF  8192' in $BUILD/src/wrk.h"
 sed -i "s/^#define RECVBUF  8192\$/#define RECVBUF  $RECVBUF/" "$BUILD/src/wrk.h"
 # WITH_OPENSSL: wrk would otherwise build its bundled OpenSSL from a tarball; wrk2 links the system's anyway.
-make -C "$BUILD" -j"$(nproc)" WITH_OPENSSL=/usr >"$BUILD/build.log" 2>&1 || { tail -20 "$BUILD/build.log" >&2; die "make failed"; }
+if ! make -C "$BUILD" -j"$(nproc)" WITH_OPENSSL=/usr >"$BUILD/build.log" 2>&1; then
+    tail -20 "$BUILD/build.log" >&2
+    die "make failed"
+fi
 mkdir -p "$(dirname "$OUT")"
 cp "$BUILD/wrk" "$OUT"
 echo "$OUT"
