@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -247,7 +248,8 @@ class LauncherIT {
             assertThat(status(adminPort(service), "/health/ready")).as(service).isEqualTo(200);
             assertThat(Files.readString(state.resolve("logs").resolve(service + ".log")))
                     .containsPattern("(?m)^" + service + " started in \\d+ ms: .*admin=tcp/127\\.0\\.0\\.1:"
-                            + adminPort(service));
+                            + adminPort(service))
+                    .as("the JVM took the launcher's options without a warning").doesNotContain("[warning]");
         }
         assertThat(Files.readString(state.resolve("logs").resolve("web-server.log")))
                 .contains("web=tcp/127.0.0.1:" + (8080 + offset));
@@ -312,6 +314,15 @@ class LauncherIT {
         }
         assertGone(pids.values());
         assertNoPidFiles();
+        // Each was stopped once its start line was out: a JVM asked to exit while it starts can crash writing its
+        // class-data archive (JDK 25.0.3), and its crash report would go beside its log.
+        for (String service : SERVICES) {
+            assertThat(Files.readString(state.resolve("logs").resolve(service + ".log"))).as(service)
+                    .containsPattern("(?m)^" + service + " started in ");
+        }
+        try (Stream<Path> logs = Files.list(state.resolve("logs"))) {
+            assertThat(logs.map(Path::getFileName).map(Path::toString)).noneMatch(name -> name.contains("hs_err"));
+        }
     }
 
     @Test
@@ -543,19 +554,21 @@ class LauncherIT {
      * collector (a young generation that grows under load) and C2 alone, the others with the default.
      */
     @Test
-    void theWebServerStartsWithAYoungGenerationForSaturationAndTheOthersWithASmallHeap() throws Exception {
+    void eachServiceStartsWithItsCollectorAndHeapAndItsCrashReportBesideItsLog() throws Exception {
         ServiceProcess up = run(environment(), "up", "--dry-run", "--no-build");
         assertThat(up.process().exitValue()).as(up.stderr()).isZero();
         for (String service : SERVICES) {
             String line = up.stdout().lines().filter(l -> l.contains("/" + service + ".jar")).findFirst().orElseThrow();
             if (service.equals("web-server")) {
-                assertThat(line).contains(" -XX:+UseSerialGC -Xms16m -XX:NewSize=32m ");
+                assertThat(line).contains(" -XX:+UseSerialGC -Xms16m -XX:NewSize=16320k ");
             } else if (service.equals("mail-client")) {
                 assertThat(line).contains(" -XX:+UseParallelGC -Xms16m -XX:MaxNewSize=64m -XX:-TieredCompilation ")
                         .doesNotContain("UseSerialGC").doesNotContain(" -XX:NewSize");
             } else {
                 assertThat(line).contains(" -XX:+UseSerialGC -Xms16m ").doesNotContain("NewSize");
             }
+            assertThat(line).contains(" -XX:ErrorFile=" + state.resolve("logs").toString().replace(" ", "\\ ")
+                    + "/" + service + "-hs_err-%p.log ");
         }
     }
 
