@@ -212,6 +212,24 @@ class TlsListenerTest {
     }
 
     @Test
+    void aClientInitiatedRenegotiationIsRefusedAndTheListenerServesOn() throws Exception {
+        try (TestServer server = start(); SSLSocket socket = connect(tlsPort(server), "TLSv1.2")) {
+            RawHttp http = RawHttp.over(socket);
+            assertThat(http.send("GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n").read().status()).isEqualTo(200);
+            // Each renegotiation is a full handshake (a private-key operation) on a connection already accepted and
+            // counted: a client looping them costs the server far more than itself (THC-SSL-DoS). nginx refuses.
+            assertThatThrownBy(() -> {
+                socket.startHandshake();
+                http.send("GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n").read();
+            }).isInstanceOf(IOException.class);
+            try (SSLSocket fresh = connect(tlsPort(server))) {
+                assertThat(RawHttp.over(fresh).send("GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n").read().status())
+                        .isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
     void sslv3AndSslv2CompatibleHellosGetAnAlertAndTheListenerServesOn() throws Exception {
         try (TestServer server = start()) {
             int port = tlsPort(server);
