@@ -100,6 +100,25 @@ class ExpectAndRequestCapTest {
     }
 
     @Test
+    void aLongPipelinePastTheCapGetsItsAnswersThenAnOrderlyCloseNotAReset() throws Exception {
+        try (RawHttp client = RawHttp.connect(server.port())) {
+            // 500 requests (19 KiB, past the server's 16 KiB input buffer): most are still unread in the kernel when
+            // the third answer says close; closing over them would reset the connection and could destroy the answers.
+            client.send("GET /page.html HTTP/1.1\r\nHost: t\r\n\r\n".repeat(500));
+            for (int i = 1; i <= 3; i++) {
+                RawHttp.Reply reply = client.read();
+                assertThat(reply.status()).isEqualTo(200);
+                assertThat(reply.text()).isEqualTo("<p>page</p>\n");
+                assertThat(reply.header("Connection")).isEqualTo(i == 3 ? "close" : null);
+            }
+            assertThat(client.closedByServer()).isTrue();
+        }
+        Poll.until(Duration.ofSeconds(5), "three requests counted, the connection closed",
+                () -> server.metric("webserver_requests_total", "method", "GET", "status", "200") == 3
+                        && server.metric("webserver_connections_active") == 0);
+    }
+
+    @Test
     void curlSendingAPutWithExpectGetsItsFinalStatusWithoutTheBody() throws Exception {
         Path data = Files.write(root.resolve("upload.bin"), new byte[64 * 1024]);
         // curl waits up to 30 s for 100 Continue before sending the body; --max-time 10 fails a server that waits.

@@ -108,6 +108,19 @@ class PrecompressedTest {
     }
 
     @Test
+    void theRefusalsVaryToo416And412() throws Exception {
+        // Which form, and so which ETag and length, the status was decided on depends on Accept-Encoding.
+        RawHttp.Reply unsatisfiable = get("/site.css", "Accept-Encoding: gzip", "Range: bytes=999999-");
+        assertThat(unsatisfiable.status()).isEqualTo(416);
+        assertThat(unsatisfiable.header("Vary")).isEqualTo("Accept-Encoding");
+        RawHttp.Reply failed = get("/site.css", "Accept-Encoding: gzip", "If-Match: \"other\"");
+        assertThat(failed.status()).isEqualTo(412);
+        assertThat(failed.header("Vary")).isEqualTo("Accept-Encoding");
+        assertThat(get("/site.css", "If-Unmodified-Since: Thu, 01 Jan 1970 00:00:00 GMT").header("Vary"))
+                .isEqualTo("Accept-Encoding");
+    }
+
+    @Test
     void aFileWithoutSiblingsDoesNotVary() throws Exception {
         write("plain.css", CSS.getBytes(StandardCharsets.UTF_8), MODIFIED);
         RawHttp.Reply reply = get("/plain.css", "Accept-Encoding: gzip, br");

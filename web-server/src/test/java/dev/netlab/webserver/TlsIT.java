@@ -46,7 +46,7 @@ class TlsIT {
     }
 
     @Test
-    void curlGetsThePageOverTls13And12WithAlpnHttp11AndTls11IsRefused() throws Exception {
+    void curlGetsThePageOverTls13And12WithAlpnHttp11AndTls11And10AreRefused() throws Exception {
         Path log = keys.resolve("access.jsonl");
         Map<String, String> env = tlsEnvironment(Map.of(
                 "WEBSERVER_TLS_KEYSTORE", keystore.keystore().toString(),
@@ -72,6 +72,10 @@ class TlsIT {
                     "--ciphers", "DEFAULT@SECLEVEL=0");
             assertThat(tls11.exit()).as(tls11.output()).isEqualTo(35);
             assertThat(tls11.output()).contains("alert protocol version");
+            Curl tls10 = curl(keystore.certificate(), url, "--tlsv1.0", "--tls-max", "1.0",
+                    "--ciphers", "DEFAULT@SECLEVEL=0");
+            assertThat(tls10.exit()).as(tls10.output()).isEqualTo(35);
+            assertThat(tls10.output()).contains("alert protocol version");
             assertThat(process.terminate(Duration.ofSeconds(30))).isZero();
             assertThat(process.stderr()).doesNotContain(PASSWORD);
         }

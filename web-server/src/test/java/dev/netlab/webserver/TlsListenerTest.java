@@ -212,6 +212,70 @@ class TlsListenerTest {
     }
 
     @Test
+    void aClientInitiatedRenegotiationIsRefusedAndTheListenerServesOn() throws Exception {
+        try (TestServer server = start(); SSLSocket socket = connect(tlsPort(server), "TLSv1.2")) {
+            RawHttp http = RawHttp.over(socket);
+            assertThat(http.send("GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n").read().status()).isEqualTo(200);
+            // Each renegotiation is a full handshake (a private-key operation) on a connection already accepted and
+            // counted: a client looping them costs the server far more than itself (THC-SSL-DoS). nginx refuses.
+            assertThatThrownBy(() -> {
+                socket.startHandshake();
+                http.send("GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n").read();
+            }).isInstanceOf(IOException.class);
+            try (SSLSocket fresh = connect(tlsPort(server))) {
+                assertThat(RawHttp.over(fresh).send("GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n").read().status())
+                        .isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void sslv3AndSslv2CompatibleHellosGetAnAlertAndTheListenerServesOn() throws Exception {
+        try (TestServer server = start()) {
+            int port = tlsPort(server);
+            for (byte[] hello : List.of(sslv3ClientHello(), sslv2CompatibleClientHello())) {
+                try (RawHttp old = RawHttp.connect(port)) {
+                    old.send(hello);
+                    // A fatal alert record, then the close: no handshake, no HTTP.
+                    assertThat(old.socket().getInputStream().read()).isEqualTo(ALERT);
+                    assertThat(readsNoHttp(old.socket())).isTrue();
+                }
+            }
+            try (SSLSocket socket = connect(port)) {
+                assertThat(RawHttp.over(socket).send("GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n").read().status())
+                        .isEqualTo(200);
+            }
+            Poll.until(Duration.ofSeconds(5), "every connection closed",
+                    () -> server.metric("webserver_connections_active") == 0);
+        }
+    }
+
+    /** A well-formed SSL 3.0 ClientHello (record and hello version 3.0) offering TLS_RSA_WITH_AES_128_CBC_SHA. */
+    private static byte[] sslv3ClientHello() {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(new byte[] {0x03, 0x00});
+        body.writeBytes(new byte[32]);
+        body.writeBytes(new byte[] {0x00, 0x00, 0x02, 0x00, 0x2f, 0x01, 0x00});
+        byte[] hello = body.toByteArray();
+        ByteArrayOutputStream record = new ByteArrayOutputStream();
+        record.writeBytes(new byte[] {0x16, 0x03, 0x00, 0x00, (byte) (hello.length + 4), 0x01, 0x00, 0x00,
+            (byte) hello.length});
+        record.writeBytes(hello);
+        return record.toByteArray();
+    }
+
+    /** An SSLv2-format ClientHello asking for TLS 1.0 (what very old clients sent first). */
+    private static byte[] sslv2CompatibleClientHello() {
+        byte[] body = new byte[9 + 3 + 16];
+        byte[] fields = {0x01, 0x03, 0x01, 0x00, 0x03, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x2f};
+        System.arraycopy(fields, 0, body, 0, fields.length);
+        ByteArrayOutputStream record = new ByteArrayOutputStream();
+        record.writeBytes(new byte[] {(byte) 0x80, (byte) body.length});
+        record.writeBytes(body);
+        return record.toByteArray();
+    }
+
+    @Test
     void aHandshakeThatNeverFinishesIsCutAtTheHeadTimeout() throws Exception {
         try (TestServer server = start("webserver.timeouts.head", "300ms")) {
             int port = tlsPort(server);

@@ -34,6 +34,7 @@ class WebServerConfigTest {
         assertThat(config.sendTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.lingerTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(config.maxConnections()).isEqualTo(10_000);
+        assertThat(config.keepAliveRequests()).isEqualTo(1000);
         assertThat(config.directoryListing()).isTrue();
         assertThat(config.dotfiles()).isEqualTo(DotfilePolicy.REFUSE);
         assertThat(config.symlinks()).isEqualTo(SymlinkPolicy.INSIDE_ROOT);

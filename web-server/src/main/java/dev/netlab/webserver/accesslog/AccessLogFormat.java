@@ -1,6 +1,5 @@
 package dev.netlab.webserver.accesslog;
 
-import dev.netlab.kit.text.TerminalText;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -65,11 +64,32 @@ public enum AccessLogFormat {
     /** Appends {@code entry} as one line, its newline included. */
     abstract void append(AccessLogEntry entry, StringBuilder line);
 
-    /** Appends a value for inside a combined line's quotes: quotes and backslashes escaped, then every control. */
+    /**
+     * Appends a value for inside a combined line's quotes, as nginx does: quotes and backslashes escaped with a
+     * backslash, every control and every byte above ASCII as {@code \xNN} ({@code \r}, {@code \n}, {@code \t} for
+     * those three), so the line is printable ASCII and holds the client's bytes, not a recoding of them.
+     */
     static void quoted(String value, StringBuilder line) {
-        String escaped = value.replace("\\", "\\\\").replace("\"", "\\\"");
-        // After the backslashes are doubled, the escapes TerminalText writes cannot be confused with sent text.
-        line.append(TerminalText.escape(escaped));
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"', '\\' -> line.append('\\').append(c);
+                case '\r' -> line.append("\\r");
+                case '\n' -> line.append("\\n");
+                case '\t' -> line.append("\\t");
+                default -> {
+                    if (c >= 0x20 && c < 0x7f) {
+                        line.append(c);
+                    } else if (c <= 0xff) {
+                        // The parser decodes a value's bytes as ISO-8859-1: one char is one byte sent.
+                        line.append("\\x").append(HEX[c >> 4]).append(HEX[c & 0xf]);
+                    } else {
+                        line.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xf])
+                                .append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+                    }
+                }
+            }
+        }
     }
 
     /** Appends a JSON string (or null): quotes, backslashes, every control and every non-ASCII character escaped. */

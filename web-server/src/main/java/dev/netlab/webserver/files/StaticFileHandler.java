@@ -218,7 +218,7 @@ public final class StaticFileHandler implements RequestHandler {
             }
             case NOT_MODIFIED -> new Response(Status.NOT_MODIFIED,
                     answers.notModified(extra, etag, modified, now), Body.EMPTY);
-            case PRECONDITION_FAILED -> Response.error(Status.PRECONDITION_FAILED, null);
+            case PRECONDITION_FAILED -> preconditionFailed(extra.first("Vary"));
         };
     }
 
@@ -366,6 +366,15 @@ public final class StaticFileHandler implements RequestHandler {
             channel.close();
         }
         return representation;
+    }
+
+    /** 412 with {@code vary} (null: none): the tag it failed on was the form Accept-Encoding selected. */
+    private static Response preconditionFailed(String vary) {
+        Response response = Response.error(Status.PRECONDITION_FAILED, null);
+        if (vary != null) {
+            response.headers().add("Vary", vary);
+        }
+        return response;
     }
 
     private static Response notFound() {

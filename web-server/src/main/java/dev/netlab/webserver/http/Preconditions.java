@@ -5,7 +5,8 @@ import java.time.Instant;
 /**
  * Evaluates a request's preconditions against a representation's validators in the order of RFC 9110 section
  * 13.2.2: If-Match, else If-Unmodified-Since (412 when they fail); then If-None-Match, else If-Modified-Since (304 for
- * GET and HEAD). Dates compare at whole seconds; a field that does not parse is ignored.
+ * GET and HEAD). Dates compare at whole seconds; a date or an If-None-Match that does not parse is ignored, an
+ * If-Match that does not parse fails.
  */
 public final class Preconditions {
 
@@ -37,9 +38,10 @@ public final class Preconditions {
         }
         EntityTag current = EntityTag.parse(etag);
         long modifiedSecond = modified.getEpochSecond();
-        EntityTag.Condition ifMatch = condition(headers, "If-Match");
-        if (ifMatch != null) {
-            if (!ifMatch.matches(current, true)) {
+        if (headers.count("If-Match") > 0) {
+            // Neither "*" nor a list of tags is false (RFC 9110 section 13.1.1), unlike a garbage If-None-Match.
+            EntityTag.Condition ifMatch = condition(headers, "If-Match");
+            if (ifMatch == null || !ifMatch.matches(current, true)) {
                 return Outcome.PRECONDITION_FAILED;
             }
         } else {

@@ -26,6 +26,7 @@ public record TlsSettings(InetAddress bindAddress, int port, SSLContext context)
 
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
     private static final String[] APPLICATION_PROTOCOLS = {"http/1.1"};
+    private static final String REJECT_CLIENT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
 
     /** Reads {@code webserver.tls}: empty when the listener is disabled. */
     public static Optional<TlsSettings> from(Settings settings, Map<String, String> environment) {
@@ -33,6 +34,7 @@ public record TlsSettings(InetAddress bindAddress, int port, SSLContext context)
         if (!tls.bool("enabled")) {
             return Optional.empty();
         }
+        refuseClientRenegotiation();
         InetAddress bind = tls.bindAddress("bind-address");
         int port = tls.port("port");
         Optional<String> keystore = tls.optionalString("keystore");
@@ -56,6 +58,18 @@ public record TlsSettings(InetAddress bindAddress, int port, SSLContext context)
                     "a PKCS#12 file, or webserver.tls.certificate and webserver.tls.private-key (PEM)");
         }
         return Optional.of(new TlsSettings(bind, port, material.context()));
+    }
+
+    /**
+     * Makes JSSE answer a client's renegotiation (TLS 1.2) with a handshake_failure alert, as nginx does: each one is
+     * a full handshake on a connection already accepted, a cheap way to make the server spend its CPU. A JVM-wide
+     * switch that JSSE reads at its first server handshake, so it is set before the listener exists; a value given
+     * on the command line ({@code -Djdk.tls.rejectClientInitiatedRenegotiation=false}) is left alone.
+     */
+    private static void refuseClientRenegotiation() {
+        if (System.getProperty(REJECT_CLIENT_RENEGOTIATION) == null) {
+            System.setProperty(REJECT_CLIENT_RENEGOTIATION, "true");
+        }
     }
 
     /** Where the keystore's password comes from: never the configuration itself. */

@@ -47,6 +47,16 @@ class AccessLogFormatTest {
     }
 
     @Test
+    void combinedEscapesEveryByteAboveAsciiSoTheLineIsTheClientsBytesNotARecoding() throws Exception {
+        // obs-text as the parser decodes it (one char per byte): a lone 0xff, bad UTF-8, and the UTF-8 of U+202E
+        // (right-to-left override), which a UTF-8 terminal would apply if the bytes went out as they came.
+        String obsText = "\u00ff\u00fe\u00c3\u0028 \u00e2\u0080\u00ae";
+        String line = line(AccessLogFormat.COMBINED, entry("/x", obsText, "ua " + obsText));
+        assertThat(line.substring(0, line.length() - 1).chars()).allMatch(c -> c >= 0x20 && c < 0x7f);
+        assertThat(line).contains("\"\\xff\\xfe\\xc3( \\xe2\\x80\\xae\" \"ua \\xff\\xfe\\xc3( \\xe2\\x80\\xae\"");
+    }
+
+    @Test
     void jsonLinesParseBackToWhatWasSent() throws Exception {
         String line = line(AccessLogFormat.JSON, entry("/x", null, HOSTILE));
         assertThat(line).endsWith("}\n").containsOnlyOnce("\n");
