@@ -2,6 +2,7 @@ package dev.netlab.webserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.netlab.webserver.http.HttpDate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -139,6 +140,44 @@ class ConditionalRequestsTest {
                 .isEqualTo(200);
         // A failing If-Match gives 412 even though If-None-Match would give 304.
         assertThat(get("If-Match: \"other\"", "If-None-Match: " + etag).status()).isEqualTo(412);
+    }
+
+    @Test
+    void aDirectoryListingHasNoValidatorsSoOnlyStarMatchesAndDatesAreIgnored() throws Exception {
+        Files.createDirectory(root.resolve("docs"));
+        RawHttp.Reply plain = RawHttp.get(server.port(), "/docs/");
+        assertThat(plain.status()).isEqualTo(200);
+        assertThat(plain.header("ETag")).isNull();
+        assertThat(plain.header("Last-Modified")).isNull();
+        // RFC 9110 section 13.1.2: "*" is false when there is a current representation; 304 for GET and HEAD.
+        for (String method : List.of("GET", "HEAD")) {
+            RawHttp.Reply star = RawHttp.request(server.port(), method, "/docs/", "If-None-Match: *");
+            assertThat(star.status()).as(method).isEqualTo(304);
+            assertThat(star.header("Content-Length")).as(method).isNull();
+            assertThat(star.header("ETag")).as(method).isNull();
+        }
+        // Section 13.1.1: a listed tag that matches none (the listing has no tag) is false: 412, like a garbage one.
+        assertThat(listing("If-Match: \"x\"").status()).isEqualTo(412);
+        assertThat(listing("If-Match: W/\"x\", \"y\"").status()).isEqualTo(412);
+        assertThat(listing("If-Match: garbage").status()).isEqualTo(412);
+        assertThat(RawHttp.request(server.port(), "HEAD", "/docs/", "If-Match: \"x\"").status()).isEqualTo(412);
+        // A failing If-Match comes before a matching If-None-Match.
+        assertThat(listing("If-Match: \"x\"", "If-None-Match: *").status()).isEqualTo(412);
+        assertThat(listing("If-Match: *").status()).isEqualTo(200);
+        assertThat(listing("If-None-Match: \"x\"").status()).isEqualTo(200);
+        // Sections 13.1.3 and 13.1.4: no modification date, so both dates are ignored whatever they say.
+        assertThat(listing("If-Modified-Since: " + HttpDate.format(Instant.now())).status()).isEqualTo(200);
+        assertThat(listing("If-Unmodified-Since: Thu, 01 Jan 1970 00:00:00 GMT").status()).isEqualTo(200);
+        // The listing of the root, reached as "/", is the same.
+        assertThat(RawHttp.request(server.port(), "GET", "/", "If-Match: \"x\"").status()).isEqualTo(412);
+    }
+
+    private RawHttp.Reply listing(String... headers) throws IOException {
+        RawHttp.Reply reply = RawHttp.request(server.port(), "GET", "/docs/", headers);
+        if (reply.status() == 200) {
+            assertThat(reply.text()).contains("Index of /docs/");
+        }
+        return reply;
     }
 
     @Test

@@ -14,10 +14,16 @@ public record EntityTag(boolean weak, String opaque) {
     /** A field value as a list: {@code *} (any), the tags it names, or null when it does not parse (then ignored). */
     public record Condition(boolean any, List<EntityTag> tags) {
 
-        /** Whether {@code current} is one of the tags, compared strongly (If-Match) or weakly (If-None-Match). */
+        /**
+         * Whether {@code current} is one of the tags, compared strongly (If-Match) or weakly (If-None-Match); a
+         * representation without a tag ({@code current} null) matches only {@code *}.
+         */
         public boolean matches(EntityTag current, boolean strong) {
             if (any) {
                 return true;
+            }
+            if (current == null) {
+                return false;
             }
             for (EntityTag tag : tags) {
                 if (strong ? tag.strongMatch(current) : tag.opaque.equals(current.opaque)) {

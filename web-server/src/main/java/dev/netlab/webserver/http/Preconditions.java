@@ -6,7 +6,8 @@ import java.time.Instant;
  * Evaluates a request's preconditions against a representation's validators in the order of RFC 9110 section
  * 13.2.2: If-Match, else If-Unmodified-Since (412 when they fail); then If-None-Match, else If-Modified-Since (304 for
  * GET and HEAD). Dates compare at whole seconds; a date or an If-None-Match that does not parse is ignored, an
- * If-Match that does not parse fails.
+ * If-Match that does not parse fails. A representation may have no validators (a directory listing): then only
+ * {@code *} matches, and the date fields are ignored (sections 13.1.3 and 13.1.4).
  */
 public final class Preconditions {
 
@@ -23,7 +24,10 @@ public final class Preconditions {
     private Preconditions() {
     }
 
-    /** The outcome of {@code head}'s conditional fields for a representation with {@code etag} and {@code modified}. */
+    /**
+     * The outcome of {@code head}'s conditional fields for a representation with {@code etag} and {@code modified};
+     * either is null when the representation has none.
+     */
     public static Outcome evaluate(RequestHead head, String etag, Instant modified) {
         Headers headers = head.headers();
         // Most requests carry none of the four fields (all named If-...): one pass over the names answers.
@@ -33,20 +37,19 @@ public final class Preconditions {
         }
         boolean safe = head.method().equals("GET") || head.method().equals("HEAD");
         // A revalidation sends back the one tag it was given: the same text is a match under any comparison.
-        if (safe && conditional == 1 && etag.equals(headers.first("If-None-Match"))) {
+        if (safe && conditional == 1 && etag != null && etag.equals(headers.first("If-None-Match"))) {
             return Outcome.NOT_MODIFIED;
         }
-        EntityTag current = EntityTag.parse(etag);
-        long modifiedSecond = modified.getEpochSecond();
+        EntityTag current = etag == null ? null : EntityTag.parse(etag);
         if (headers.count("If-Match") > 0) {
             // Neither "*" nor a list of tags is false (RFC 9110 section 13.1.1), unlike a garbage If-None-Match.
             EntityTag.Condition ifMatch = condition(headers, "If-Match");
             if (ifMatch == null || !ifMatch.matches(current, true)) {
                 return Outcome.PRECONDITION_FAILED;
             }
-        } else {
+        } else if (modified != null) {
             Instant unmodifiedSince = date(headers, "If-Unmodified-Since");
-            if (unmodifiedSince != null && modifiedSecond > unmodifiedSince.getEpochSecond()) {
+            if (unmodifiedSince != null && modified.getEpochSecond() > unmodifiedSince.getEpochSecond()) {
                 return Outcome.PRECONDITION_FAILED;
             }
         }
@@ -57,8 +60,8 @@ public final class Preconditions {
             }
             return Outcome.PROCEED;
         }
-        Instant modifiedSince = safe ? date(headers, "If-Modified-Since") : null;
-        if (modifiedSince != null && modifiedSecond <= modifiedSince.getEpochSecond()) {
+        Instant modifiedSince = safe && modified != null ? date(headers, "If-Modified-Since") : null;
+        if (modifiedSince != null && modified.getEpochSecond() <= modifiedSince.getEpochSecond()) {
             return Outcome.NOT_MODIFIED;
         }
         return Outcome.PROCEED;
