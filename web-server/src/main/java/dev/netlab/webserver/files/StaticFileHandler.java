@@ -123,7 +123,7 @@ public final class StaticFileHandler implements RequestHandler {
         // A listing has no validators, as nginx's autoindex and Apache's mod_autoindex (by default) have none: the
         // directory's time does not change when a listed file grows. So If-Match and If-None-Match can match only
         // "*", and the dates are ignored (RFC 9110 sections 13.1.1 to 13.1.4), decided before the directory is read.
-        return switch (Preconditions.evaluate(head, null, null)) {
+        return switch (Preconditions.evaluate(head, null, null, now)) {
             case PROCEED -> listing(directory, cacheControl);
             case NOT_MODIFIED -> new Response(Status.NOT_MODIFIED, withCacheControl(new Headers(), cacheControl),
                     Body.EMPTY);
@@ -211,7 +211,7 @@ public final class StaticFileHandler implements RequestHandler {
             // Weak, as nginx makes it: equal in meaning, not promised to be equal in bytes.
             etag = "W/" + etag;
         }
-        return switch (Preconditions.evaluate(head, etag, modified)) {
+        return switch (Preconditions.evaluate(head, etag, modified, now)) {
             case PROCEED -> {
                 FileRepresentation representation = reused ? cache.lookup(selected.path(), selected.attributes())
                         : open(selected);

@@ -6,8 +6,9 @@ import java.time.Instant;
  * Evaluates a request's preconditions against a representation's validators in the order of RFC 9110 section
  * 13.2.2: If-Match, else If-Unmodified-Since (412 when they fail); then If-None-Match, else If-Modified-Since (304 for
  * GET and HEAD). Dates compare at whole seconds; a date or an If-None-Match that does not parse is ignored, an
- * If-Match that does not parse fails. A representation may have no validators (a directory listing): then only
- * {@code *} matches, and the date fields are ignored (sections 13.1.3 and 13.1.4).
+ * If-Match that does not parse fails, and an If-Modified-Since later than now is ignored. A representation may have
+ * no validators (a directory listing): then only {@code *} matches, and the date fields are ignored (sections 13.1.3
+ * and 13.1.4).
  */
 public final class Preconditions {
 
@@ -25,10 +26,10 @@ public final class Preconditions {
     }
 
     /**
-     * The outcome of {@code head}'s conditional fields for a representation with {@code etag} and {@code modified};
-     * either is null when the representation has none.
+     * The outcome of {@code head}'s conditional fields, answered at {@code now}, for a representation with
+     * {@code etag} and {@code modified}; either is null when the representation has none.
      */
-    public static Outcome evaluate(RequestHead head, String etag, Instant modified) {
+    public static Outcome evaluate(RequestHead head, String etag, Instant modified, Instant now) {
         Headers headers = head.headers();
         // Most requests carry none of the four fields (all named If-...): one pass over the names answers.
         int conditional = headers.countNamesStartingWith("If-");
@@ -61,7 +62,10 @@ public final class Preconditions {
             return Outcome.PROCEED;
         }
         Instant modifiedSince = safe && modified != null ? date(headers, "If-Modified-Since") : null;
-        if (modifiedSince != null && modified.getEpochSecond() <= modifiedSince.getEpochSecond()) {
+        // A date later than now is not one of our Last-Modified values (never later than our Date): it comes from a
+        // clock ahead of ours, and a 304 could hide a change the client never saw. Ignored, as Apache and nginx do.
+        if (modifiedSince != null && modifiedSince.getEpochSecond() <= now.getEpochSecond()
+                && modified.getEpochSecond() <= modifiedSince.getEpochSecond()) {
             return Outcome.NOT_MODIFIED;
         }
         return Outcome.PROCEED;
