@@ -141,6 +141,17 @@ class ConditionalRequestsTest {
     }
 
     @Test
+    void aStarLineBesideATagLineIsNeitherStarNorAList() throws Exception {
+        // Field lines combine into one value (RFC 9110 section 5.3): "other", * is malformed, so If-Match fails and
+        // If-None-Match is ignored, instead of the star line deciding alone (200 and 304 before).
+        assertThat(get("If-Match: \"other\"", "If-Match: *").status()).isEqualTo(412);
+        assertThat(get("If-Match: *", "If-Match: \"other\"").status()).isEqualTo(412);
+        assertThat(get("If-None-Match: \"other\"", "If-None-Match: *").status()).isEqualTo(200);
+        assertThat(get("If-Match: *", "If-Match: *").status()).isEqualTo(200);
+        assertNotModified(get("If-None-Match: *", "If-None-Match: *"));
+    }
+
+    @Test
     void ifUnmodifiedSinceThatFailsIs412() throws Exception {
         assertThat(get("If-Unmodified-Since: Tue, 05 Mar 2024 06:07:07 GMT").status()).isEqualTo(412);
         assertThat(get("If-Unmodified-Since: " + MODIFIED_TEXT).status()).isEqualTo(200);
