@@ -205,6 +205,30 @@ class ConditionalRequestsTest {
     }
 
     @Test
+    void ifUnmodifiedSinceFailsHeadAsItFailsGet() throws Exception {
+        // RFC 9110 section 13.1.4 applies to every method; a HEAD's 412 is the GET's head.
+        RawHttp.Reply head = request("HEAD", "If-Unmodified-Since: Tue, 05 Mar 2024 06:07:07 GMT");
+        assertThat(head.status()).isEqualTo(412);
+        assertThat(head.header("Content-Length"))
+                .isEqualTo(get("If-Unmodified-Since: Tue, 05 Mar 2024 06:07:07 GMT").header("Content-Length"));
+    }
+
+    @Test
+    void answersThatAreNot2xxIgnoreEveryPrecondition() throws Exception {
+        // RFC 9110 section 13.2.1: preconditions are ignored when the answer without them is not 2xx or 412.
+        Files.createDirectory(root.resolve("docs"));
+        for (String condition : List.of("If-Match: *", "If-Match: \"x\"", "If-None-Match: *",
+                "If-Unmodified-Since: Thu, 01 Jan 1970 00:00:00 GMT", "If-Modified-Since: " + MODIFIED_TEXT)) {
+            assertThat(RawHttp.request(server.port(), "GET", "/missing.html", condition).status()).as(condition)
+                    .isEqualTo(404);
+            assertThat(RawHttp.request(server.port(), "GET", "/docs", condition).status()).as(condition)
+                    .isEqualTo(301);
+            assertThat(RawHttp.request(server.port(), "DELETE", "/page.html", condition).status()).as(condition)
+                    .isEqualTo(405);
+        }
+    }
+
+    @Test
     void aCachedSmallFileAnswers304WithoutOpeningTheFile() throws Exception {
         // Twice: the first read caches the settled file.
         assertThat(get().status()).isEqualTo(200);
