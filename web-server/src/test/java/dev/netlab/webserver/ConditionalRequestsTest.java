@@ -141,6 +141,16 @@ class ConditionalRequestsTest {
     }
 
     @Test
+    void aGarbageIfNoneMatchStillSetsIfModifiedSinceAside() throws Exception {
+        // RFC 9110 section 13.1.3: If-Modified-Since is ignored when the request contains If-None-Match, and a
+        // garbage one is true (13.1.2), so 200; the date alone would give 304. Apache and nginx answer 200 too.
+        assertThat(get("If-None-Match: garbage", "If-Modified-Since: " + MODIFIED_TEXT).status()).isEqualTo(200);
+        assertThat(get("If-None-Match: \"other\"", "If-None-Match: *", "If-Modified-Since: " + MODIFIED_TEXT)
+                .status()).isEqualTo(200);
+        assertNotModified(get("If-Modified-Since: " + MODIFIED_TEXT));
+    }
+
+    @Test
     void aStarLineBesideATagLineIsNeitherStarNorAList() throws Exception {
         // Field lines combine into one value (RFC 9110 section 5.3): "other", * is malformed, so If-Match fails and
         // If-None-Match is ignored, instead of the star line deciding alone (200 and 304 before).

@@ -54,9 +54,10 @@ public final class Preconditions {
                 return Outcome.PRECONDITION_FAILED;
             }
         }
-        EntityTag.Condition ifNoneMatch = condition(headers, "If-None-Match");
-        if (ifNoneMatch != null) {
-            if (ifNoneMatch.matches(current, false)) {
+        if (headers.count("If-None-Match") > 0) {
+            // A garbage If-None-Match is true (section 13.1.2), yet present: If-Modified-Since stays ignored (13.1.3).
+            EntityTag.Condition ifNoneMatch = condition(headers, "If-None-Match");
+            if (ifNoneMatch != null && ifNoneMatch.matches(current, false)) {
                 return safe ? Outcome.NOT_MODIFIED : Outcome.PRECONDITION_FAILED;
             }
             return Outcome.PROCEED;
