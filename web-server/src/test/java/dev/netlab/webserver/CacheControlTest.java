@@ -85,6 +85,10 @@ class CacheControlTest {
         RawHttp.Reply listing = get("/docs/");
         assertThat(listing.status()).isEqualTo(200);
         assertThat(listing.header("Cache-Control")).isEqualTo("max-age=60");
+        // Its 304 (to If-None-Match: *, the one condition a listing without validators can fail) carries it too.
+        RawHttp.Reply notModified = get("/docs/", "If-None-Match: *");
+        assertThat(notModified.status()).isEqualTo(304);
+        assertThat(notModified.header("Cache-Control")).isEqualTo("max-age=60");
     }
 
     @Test

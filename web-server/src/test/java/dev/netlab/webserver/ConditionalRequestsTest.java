@@ -2,6 +2,7 @@ package dev.netlab.webserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.netlab.webserver.http.HttpDate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -85,6 +86,19 @@ class ConditionalRequestsTest {
     }
 
     @Test
+    void anIfModifiedSinceLaterThanNowIsIgnored() throws Exception {
+        // RFC 2616 called such a date invalid; RFC 9110 is silent but makes the 304 a SHOULD. None of our
+        // Last-Modified values is later than our Date, so it comes from a clock ahead of ours: 200, as Apache
+        // (ims <= request time) and nginx (if_modified_since exact) answer.
+        RawHttp.Reply tomorrow = get("If-Modified-Since: " + HttpDate.format(Instant.now().plus(Duration.ofDays(1))));
+        assertThat(tomorrow.status()).isEqualTo(200);
+        assertThat(tomorrow.text()).isEqualTo("<p>page</p>\n");
+        assertThat(request("HEAD", "If-Modified-Since: Fri, 31 Dec 9999 23:59:59 GMT").status()).isEqualTo(200);
+        // The present is not the future: a date taken from our Date field a moment ago still gets its 304.
+        assertNotModified(get("If-Modified-Since: " + HttpDate.format(Instant.now())));
+    }
+
+    @Test
     void theObsoleteDateFormsAreUnderstood() throws Exception {
         assertNotModified(get("If-Modified-Since: Tuesday, 05-Mar-24 06:07:08 GMT"));
         assertNotModified(get("If-Modified-Since: Tue Mar  5 06:07:08 2024"));
@@ -127,6 +141,27 @@ class ConditionalRequestsTest {
     }
 
     @Test
+    void aGarbageIfNoneMatchStillSetsIfModifiedSinceAside() throws Exception {
+        // RFC 9110 section 13.1.3: If-Modified-Since is ignored when the request contains If-None-Match, and a
+        // garbage one is true (13.1.2), so 200; the date alone would give 304. Apache and nginx answer 200 too.
+        assertThat(get("If-None-Match: garbage", "If-Modified-Since: " + MODIFIED_TEXT).status()).isEqualTo(200);
+        assertThat(get("If-None-Match: \"other\"", "If-None-Match: *", "If-Modified-Since: " + MODIFIED_TEXT)
+                .status()).isEqualTo(200);
+        assertNotModified(get("If-Modified-Since: " + MODIFIED_TEXT));
+    }
+
+    @Test
+    void aStarLineBesideATagLineIsNeitherStarNorAList() throws Exception {
+        // Field lines combine into one value (RFC 9110 section 5.3): "other", * is malformed, so If-Match fails and
+        // If-None-Match is ignored, instead of the star line deciding alone (200 and 304 before).
+        assertThat(get("If-Match: \"other\"", "If-Match: *").status()).isEqualTo(412);
+        assertThat(get("If-Match: *", "If-Match: \"other\"").status()).isEqualTo(412);
+        assertThat(get("If-None-Match: \"other\"", "If-None-Match: *").status()).isEqualTo(200);
+        assertThat(get("If-Match: *", "If-Match: *").status()).isEqualTo(200);
+        assertNotModified(get("If-None-Match: *", "If-None-Match: *"));
+    }
+
+    @Test
     void ifUnmodifiedSinceThatFailsIs412() throws Exception {
         assertThat(get("If-Unmodified-Since: Tue, 05 Mar 2024 06:07:07 GMT").status()).isEqualTo(412);
         assertThat(get("If-Unmodified-Since: " + MODIFIED_TEXT).status()).isEqualTo(200);
@@ -139,6 +174,68 @@ class ConditionalRequestsTest {
                 .isEqualTo(200);
         // A failing If-Match gives 412 even though If-None-Match would give 304.
         assertThat(get("If-Match: \"other\"", "If-None-Match: " + etag).status()).isEqualTo(412);
+    }
+
+    @Test
+    void aDirectoryListingHasNoValidatorsSoOnlyStarMatchesAndDatesAreIgnored() throws Exception {
+        Files.createDirectory(root.resolve("docs"));
+        RawHttp.Reply plain = RawHttp.get(server.port(), "/docs/");
+        assertThat(plain.status()).isEqualTo(200);
+        assertThat(plain.header("ETag")).isNull();
+        assertThat(plain.header("Last-Modified")).isNull();
+        // RFC 9110 section 13.1.2: "*" is false when there is a current representation; 304 for GET and HEAD.
+        for (String method : List.of("GET", "HEAD")) {
+            RawHttp.Reply star = RawHttp.request(server.port(), method, "/docs/", "If-None-Match: *");
+            assertThat(star.status()).as(method).isEqualTo(304);
+            assertThat(star.header("Content-Length")).as(method).isNull();
+            assertThat(star.header("ETag")).as(method).isNull();
+        }
+        // Section 13.1.1: a listed tag that matches none (the listing has no tag) is false: 412, like a garbage one.
+        assertThat(listing("If-Match: \"x\"").status()).isEqualTo(412);
+        assertThat(listing("If-Match: W/\"x\", \"y\"").status()).isEqualTo(412);
+        assertThat(listing("If-Match: garbage").status()).isEqualTo(412);
+        assertThat(RawHttp.request(server.port(), "HEAD", "/docs/", "If-Match: \"x\"").status()).isEqualTo(412);
+        // A failing If-Match comes before a matching If-None-Match.
+        assertThat(listing("If-Match: \"x\"", "If-None-Match: *").status()).isEqualTo(412);
+        assertThat(listing("If-Match: *").status()).isEqualTo(200);
+        assertThat(listing("If-None-Match: \"x\"").status()).isEqualTo(200);
+        // Sections 13.1.3 and 13.1.4: no modification date, so both dates are ignored whatever they say.
+        assertThat(listing("If-Modified-Since: " + HttpDate.format(Instant.now())).status()).isEqualTo(200);
+        assertThat(listing("If-Unmodified-Since: Thu, 01 Jan 1970 00:00:00 GMT").status()).isEqualTo(200);
+        // The listing of the root, reached as "/", is the same.
+        assertThat(RawHttp.request(server.port(), "GET", "/", "If-Match: \"x\"").status()).isEqualTo(412);
+    }
+
+    private RawHttp.Reply listing(String... headers) throws IOException {
+        RawHttp.Reply reply = RawHttp.request(server.port(), "GET", "/docs/", headers);
+        if (reply.status() == 200) {
+            assertThat(reply.text()).contains("Index of /docs/");
+        }
+        return reply;
+    }
+
+    @Test
+    void ifUnmodifiedSinceFailsHeadAsItFailsGet() throws Exception {
+        // RFC 9110 section 13.1.4 applies to every method; a HEAD's 412 is the GET's head.
+        RawHttp.Reply head = request("HEAD", "If-Unmodified-Since: Tue, 05 Mar 2024 06:07:07 GMT");
+        assertThat(head.status()).isEqualTo(412);
+        assertThat(head.header("Content-Length"))
+                .isEqualTo(get("If-Unmodified-Since: Tue, 05 Mar 2024 06:07:07 GMT").header("Content-Length"));
+    }
+
+    @Test
+    void answersThatAreNot2xxIgnoreEveryPrecondition() throws Exception {
+        // RFC 9110 section 13.2.1: preconditions are ignored when the answer without them is not 2xx or 412.
+        Files.createDirectory(root.resolve("docs"));
+        for (String condition : List.of("If-Match: *", "If-Match: \"x\"", "If-None-Match: *",
+                "If-Unmodified-Since: Thu, 01 Jan 1970 00:00:00 GMT", "If-Modified-Since: " + MODIFIED_TEXT)) {
+            assertThat(RawHttp.request(server.port(), "GET", "/missing.html", condition).status()).as(condition)
+                    .isEqualTo(404);
+            assertThat(RawHttp.request(server.port(), "GET", "/docs", condition).status()).as(condition)
+                    .isEqualTo(301);
+            assertThat(RawHttp.request(server.port(), "DELETE", "/page.html", condition).status()).as(condition)
+                    .isEqualTo(405);
+        }
     }
 
     @Test

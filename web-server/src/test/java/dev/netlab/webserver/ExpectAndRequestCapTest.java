@@ -70,6 +70,10 @@ class ExpectAndRequestCapTest {
     @Test
     void anUnknownExpectationGets417() throws Exception {
         assertFinalAnswerThenClose("GET /page.html HTTP/1.1\r\nHost: t\r\nExpect: teapot\r\n\r\n", 417);
+        // RFC 9110 section 10.1.1: 100-continue has no defined parameters, and the grammar allows parameters only
+        // after "=value"; either way a member other than 100-continue, which may get 417 (as Apache answers).
+        assertFinalAnswerThenClose("GET /page.html HTTP/1.1\r\nHost: t\r\nExpect: 100-continue; x=1\r\n\r\n", 417);
+        assertFinalAnswerThenClose("GET /page.html HTTP/1.1\r\nHost: t\r\nExpect: 100-continue=1\r\n\r\n", 417);
     }
 
     @Test

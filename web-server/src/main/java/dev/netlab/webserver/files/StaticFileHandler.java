@@ -119,16 +119,31 @@ public final class StaticFileHandler implements RequestHandler {
         if (!policy.listing()) {
             return notFound();
         }
+        String cacheControl = policy.cacheControl().valueFor(PathResolver.urlPath(directory.segments(), true));
+        // A listing has no validators, as nginx's autoindex and Apache's mod_autoindex (by default) have none: the
+        // directory's time does not change when a listed file grows. So If-Match and If-None-Match can match only
+        // "*", and the dates are ignored (RFC 9110 sections 13.1.1 to 13.1.4), decided before the directory is read.
+        return switch (Preconditions.evaluate(head, null, null, now)) {
+            case PROCEED -> listing(directory, cacheControl);
+            case NOT_MODIFIED -> new Response(Status.NOT_MODIFIED, withCacheControl(new Headers(), cacheControl),
+                    Body.EMPTY);
+            case PRECONDITION_FAILED -> preconditionFailed(null);
+        };
+    }
+
+    /** 200 with the HTML listing of {@code directory}; 404 when it cannot be read. */
+    private Response listing(Resolution.Directory directory, String cacheControl) {
         try {
-            Headers headers = new Headers().add("Content-Type", "text/html; charset=utf-8");
-            String cacheControl = policy.cacheControl().valueFor(PathResolver.urlPath(directory.segments(), true));
-            if (cacheControl != null) {
-                headers.add("Cache-Control", cacheControl);
-            }
+            Headers headers = withCacheControl(new Headers().add("Content-Type", "text/html; charset=utf-8"),
+                    cacheControl);
             return new Response(Status.OK, headers, new Body.Bytes(DirectoryListing.render(directory, resolver)));
         } catch (IOException e) {
             return notFound();
         }
+    }
+
+    private static Headers withCacheControl(Headers headers, String cacheControl) {
+        return cacheControl == null ? headers : headers.add("Cache-Control", cacheControl);
     }
 
     /** Answers for a file just stat'ed for {@code route} (at {@code now}), remembered for the next requests. */
@@ -196,7 +211,7 @@ public final class StaticFileHandler implements RequestHandler {
             // Weak, as nginx makes it: equal in meaning, not promised to be equal in bytes.
             etag = "W/" + etag;
         }
-        return switch (Preconditions.evaluate(head, etag, modified)) {
+        return switch (Preconditions.evaluate(head, etag, modified, now)) {
             case PROCEED -> {
                 FileRepresentation representation = reused ? cache.lookup(selected.path(), selected.attributes())
                         : open(selected);

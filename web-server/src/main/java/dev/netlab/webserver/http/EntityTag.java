@@ -14,10 +14,16 @@ public record EntityTag(boolean weak, String opaque) {
     /** A field value as a list: {@code *} (any), the tags it names, or null when it does not parse (then ignored). */
     public record Condition(boolean any, List<EntityTag> tags) {
 
-        /** Whether {@code current} is one of the tags, compared strongly (If-Match) or weakly (If-None-Match). */
+        /**
+         * Whether {@code current} is one of the tags, compared strongly (If-Match) or weakly (If-None-Match); a
+         * representation without a tag ({@code current} null) matches only {@code *}.
+         */
         public boolean matches(EntityTag current, boolean strong) {
             if (any) {
                 return true;
+            }
+            if (current == null) {
+                return false;
             }
             for (EntityTag tag : tags) {
                 if (strong ? tag.strongMatch(current) : tag.opaque.equals(current.opaque)) {
@@ -34,18 +40,26 @@ public record EntityTag(boolean weak, String opaque) {
         return tags == null || tags.size() != 1 ? null : tags.getFirst();
     }
 
-    /** The condition of every line of a field together; null when any line does not parse. */
+    /**
+     * The condition of every line of a field together, as one value (RFC 9110 section 5.3); null when any line does
+     * not parse, or when a line is {@code *} and another names tags: {@code "x", *} is neither {@code *} nor a list.
+     */
     public static Condition condition(List<String> values) {
         List<EntityTag> tags = new ArrayList<>();
+        boolean any = false;
         for (String value : values) {
             if (value.strip().equals("*")) {
-                return new Condition(true, List.of());
+                any = true;
+                continue;
             }
             List<EntityTag> line = list(value);
             if (line == null) {
                 return null;
             }
             tags.addAll(line);
+        }
+        if (any) {
+            return tags.isEmpty() ? new Condition(true, List.of()) : null;
         }
         return new Condition(false, tags);
     }

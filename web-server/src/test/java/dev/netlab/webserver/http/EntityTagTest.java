@@ -36,4 +36,12 @@ class EntityTagTest {
         assertThat(EntityTag.condition(List.of("*")).matches(CURRENT, true)).isTrue();
         assertThat(EntityTag.condition(List.of("\"a\" junk"))).isNull();
     }
+
+    @Test
+    void starOnOneLineAndTagsOnAnotherIsNeitherStarNorAList() {
+        // The lines are one field value: "x", * matches neither form of the grammar ("*" / #entity-tag).
+        assertThat(EntityTag.condition(List.of("\"x\"", "*"))).isNull();
+        assertThat(EntityTag.condition(List.of("*", "\"a-1\""))).isNull();
+        assertThat(EntityTag.condition(List.of("*", " * ")).any()).isTrue();
+    }
 }
