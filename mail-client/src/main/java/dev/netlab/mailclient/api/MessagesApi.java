@@ -153,7 +153,7 @@ public final class MessagesApi {
             authorize(req);
             checkAccepting();
             long limit = batchLimit();
-            long declared = req.headers().contentLength().orElse(-1);
+            long declared = declaredLength(req);
             if (declared > limit) {
                 throw tooLarge(limit);
             }
@@ -225,7 +225,7 @@ public final class MessagesApi {
     }
 
     private byte[] readBody(ServerRequest req, long limit) throws ApiError {
-        long declared = req.headers().contentLength().orElse(-1);
+        long declared = declaredLength(req);
         if (declared > limit) {
             throw tooLarge(limit);
         }
@@ -240,6 +240,18 @@ public final class MessagesApi {
         } catch (IOException | RuntimeException e) {
             throw ApiError.badField("body", "the body cannot be read");
         }
+    }
+
+    /** The body's declared length, -1 without one; a negative one is refused rather than read as "until the end". */
+    private static long declaredLength(ServerRequest req) throws ApiError {
+        if (!req.headers().contains(HeaderNames.CONTENT_LENGTH)) {
+            return -1;
+        }
+        long declared = req.headers().contentLength().orElse(-1);
+        if (declared < 0) {
+            throw ApiError.badField("body", "Content-Length must be a number of bytes, 0 or more");
+        }
+        return declared;
     }
 
     private static ApiError tooLarge(long limit) {
