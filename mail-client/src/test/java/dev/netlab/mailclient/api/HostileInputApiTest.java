@@ -107,6 +107,26 @@ class HostileInputApiTest {
         assertThat(queueFiles()).isEmpty();
     }
 
+    static Stream<Arguments> hostileQueries() {
+        return Stream.of(Arguments.of("limit=-1", "limit"), Arguments.of("limit=0", "limit"),
+                Arguments.of("limit=501", "limit"), Arguments.of("limit=99999999999999999999", "limit"),
+                Arguments.of("limit=ten", "limit"), Arguments.of("status=lost", "status"),
+                Arguments.of("status=SENT", "status"), Arguments.of("status=", "status"),
+                // Which of two wins is anyone's guess: refused like a JSON key given twice.
+                Arguments.of("status=queued&status=sent", "status"), Arguments.of("limit=1&limit=-5", "limit"),
+                Arguments.of("after=..%2F..%2Fetc", "after"), Arguments.of("after=garbage", "after"),
+                Arguments.of("limt=5", "limt"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("hostileQueries")
+    void aHostileListingQueryIsA400NamingTheParameter(String query, String parameter) throws Exception {
+        service.accepted("{\"from\":\"a@example.org\"," + TO + "}");
+        HttpResponse<String> response = service.get("/api/messages?" + query);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(json(response).get("field").asText()).isEqualTo(parameter);
+    }
+
     @Test
     void aKeyGivenTwiceInABatchItemIsNamedWithTheItem() throws Exception {
         HttpResponse<String> response = service.postBatch("[{\"from\":\"a@example.org\"," + TO + "},"
