@@ -84,16 +84,17 @@ record MessageRequest(MessageSpec spec, Optional<String> idempotencyKey) {
         if (!limits.allowsSender(from)) {
             throw new ApiError(Status.FORBIDDEN_403, "from", "this sender is not allowed");
         }
-        List<String> to = addresses(root, "to");
-        List<String> cc = addresses(root, "cc");
-        List<String> bcc = addresses(root, "bcc");
-        int recipients = to.size() + cc.size() + bcc.size();
-        if (recipients == 0) {
-            throw ApiError.badField("to", "no recipient: give to, cc or bcc");
-        }
+        // Counted before any is parsed: a body of a million addresses costs no million parses.
+        int recipients = listed(root, "to") + listed(root, "cc") + listed(root, "bcc");
         if (recipients > limits.maxRecipients()) {
             throw ApiError.badField("to", recipients + " recipients exceed the limit of " + limits.maxRecipients()
                     + " (to, cc and bcc together)");
+        }
+        List<String> to = addresses(root, "to");
+        List<String> cc = addresses(root, "cc");
+        List<String> bcc = addresses(root, "bcc");
+        if (to.size() + cc.size() + bcc.size() == 0) {
+            throw ApiError.badField("to", "no recipient: give to, cc or bcc");
         }
         String subject = text(root, "subject").orElse("");
         if (subject.contains("\r") || subject.contains("\n")) {
@@ -129,6 +130,12 @@ record MessageRequest(MessageSpec spec, Optional<String> idempotencyKey) {
             throw ApiError.badField(path, "expected a string, got " + kind(node));
         }
         return Optional.of(node.asText());
+    }
+
+    /** How many entries {@code field} lists, when it is an array (its shape is checked when it is read). */
+    private static int listed(JsonNode root, String field) {
+        JsonNode node = root.get(field);
+        return node != null && node.isArray() ? node.size() : 0;
     }
 
     private static List<String> addresses(JsonNode root, String field) throws ApiError {

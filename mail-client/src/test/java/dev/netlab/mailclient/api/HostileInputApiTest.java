@@ -128,6 +128,16 @@ class HostileInputApiTest {
     }
 
     @Test
+    void tooManyRecipientsAreRefusedBeforeAnyAddressIsParsed() throws Exception {
+        // 20,000 entries, the first of them no address: the count is what answers, not the first bad entry.
+        String many = String.join(",", java.util.Collections.nCopies(20_000, "\"x\""));
+        HttpResponse<String> response = service.post("{\"from\":\"a@example.org\",\"to\":[" + many + "]}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(json(response).get("field").asText()).isEqualTo("to");
+        assertThat(json(response).get("error").asText()).contains("20000 recipients exceed the limit of 100");
+    }
+
+    @Test
     void aKeyGivenTwiceInABatchItemIsNamedWithTheItem() throws Exception {
         HttpResponse<String> response = service.postBatch("[{\"from\":\"a@example.org\"," + TO + "},"
                 + "{\"from\":\"a@example.org\",\"subject\":\"x\",\"subject\":\"y\"," + TO + "}]", Optional.empty());
