@@ -39,14 +39,16 @@ public final class MessagesApi {
     public static final int MAX_BATCH_MESSAGES = 500;
     /** The largest batch body, unless one single request may be larger (then that). */
     public static final long MAX_BATCH_BYTES = 16L * 1024 * 1024;
-    // Batches parsed at once; more wait their turn, so a burst of large batches cannot take the heap.
-    private static final int BATCHES_AT_ONCE = 4;
+    // Large bodies (every batch, a single message over LARGE_BODY or of unknown length) parsed and built at once;
+    // more wait their turn, so a burst of them cannot take the heap (each costs several times its size).
+    private static final int LARGE_BODIES_AT_ONCE = 4;
+    private static final long LARGE_BODY = 1024 * 1024;
 
     private final Outbox outbox;
     private final Limits limits;
     private final BearerToken token;
     private final MessageBuilder builder;
-    private final Semaphore batchSlots = new Semaphore(BATCHES_AT_ONCE, true);
+    private final Semaphore largeBodies = new Semaphore(LARGE_BODIES_AT_ONCE, true);
     private volatile boolean accepting = true;
 
     public MessagesApi(Outbox outbox, Limits limits, Optional<byte[]> token, Clock clock) {
@@ -120,25 +122,44 @@ public final class MessagesApi {
         try {
             authorize(req);
             checkAccepting();
-            byte[] body = readBody(req, requestLimit());
-            MessageRequest request = MessageRequest.parse(body, limits);
-            OutgoingMessage message = build(request);
-            Outbox.Accepted accepted = store(() -> outbox.accept(message, request.idempotencyKey()));
-            if (!accepted.duplicate()) {
-                // A new id is ours (hex digits and a dash): nothing to escape, so no JSON writer per message.
-                res.status(io.helidon.http.Status.ACCEPTED_202);
-                res.header(HeaderNames.CONTENT_TYPE, "application/json");
-                res.send(("{\"id\":\"" + accepted.id() + "\",\"status\":\"" + Status.QUEUED.label() + "\"}")
-                        .getBytes(StandardCharsets.US_ASCII));
-                return;
+            long declared = declaredLength(req);
+            if (declared > requestLimit()) {
+                throw tooLarge(requestLimit());
             }
-            Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("id", accepted.id());
-            answer.put("status", outbox.state(accepted.id()).map(MessageState::status).orElse(Status.QUEUED.label()));
-            Json.send(res, io.helidon.http.Status.ACCEPTED_202, answer);
+            boolean large = declared < 0 || declared > LARGE_BODY;
+            if (large) {
+                largeBodies.acquireUninterruptibly();
+            }
+            try {
+                accept(req, res);
+            } finally {
+                if (large) {
+                    largeBodies.release();
+                }
+            }
         } catch (ApiError e) {
             refuse(res, e);
         }
+    }
+
+    /** Reads, checks, builds and stores one message, and answers 202. */
+    private void accept(ServerRequest req, ServerResponse res) throws ApiError {
+        byte[] body = readBody(req, requestLimit());
+        MessageRequest request = MessageRequest.parse(body, limits);
+        OutgoingMessage message = build(request);
+        Outbox.Accepted accepted = store(() -> outbox.accept(message, request.idempotencyKey()));
+        if (!accepted.duplicate()) {
+            // A new id is ours (hex digits and a dash): nothing to escape, so no JSON writer per message.
+            res.status(io.helidon.http.Status.ACCEPTED_202);
+            res.header(HeaderNames.CONTENT_TYPE, "application/json");
+            res.send(("{\"id\":\"" + accepted.id() + "\",\"status\":\"" + Status.QUEUED.label() + "\"}")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return;
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("id", accepted.id());
+        answer.put("status", outbox.state(accepted.id()).map(MessageState::status).orElse(Status.QUEUED.label()));
+        Json.send(res, io.helidon.http.Status.ACCEPTED_202, answer);
     }
 
     /**
@@ -155,7 +176,7 @@ public final class MessagesApi {
             if (declared > limit) {
                 throw tooLarge(limit);
             }
-            batchSlots.acquireUninterruptibly();
+            largeBodies.acquireUninterruptibly();
             try {
                 BatchRequest batch = BatchRequest.parse(readBody(req, limit), MAX_BATCH_MESSAGES);
                 List<Outbox.Submission> submissions = new ArrayList<>(batch.items().size());
@@ -181,7 +202,7 @@ public final class MessagesApi {
                 res.header(HeaderNames.CONTENT_TYPE, "application/json");
                 res.send(acceptedJson(accepted));
             } finally {
-                batchSlots.release();
+                largeBodies.release();
             }
         } catch (ApiError e) {
             refuse(res, e);
