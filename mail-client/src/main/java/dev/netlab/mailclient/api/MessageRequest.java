@@ -1,8 +1,11 @@
 package dev.netlab.mailclient.api;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import dev.netlab.mailclient.message.Attachment;
 import dev.netlab.mailclient.message.MessageSpec;
@@ -10,7 +13,9 @@ import dev.netlab.mailclient.outbox.Mappers;
 import io.helidon.http.Status;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
@@ -27,7 +32,10 @@ import java.util.regex.Pattern;
  */
 record MessageRequest(MessageSpec spec, Optional<String> idempotencyKey) {
 
-    private static final ObjectMapper MAPPER = Mappers.JSON;
+    // A key given twice has no agreed meaning (which "from" wins?), and bytes after the object are not ours to guess.
+    private static final ObjectReader READER = Mappers.JSON.reader()
+            .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Set<String> FIELDS = Set.of("from", "to", "cc", "bcc", "subject", "text", "html",
             "attachments", "idempotency_key");
     private static final Set<String> ATTACHMENT_FIELDS = Set.of("filename", "content_type", "content_base64");
@@ -35,6 +43,8 @@ record MessageRequest(MessageSpec spec, Optional<String> idempotencyKey) {
     private static final Pattern CONTENT_TYPE = Pattern.compile("[A-Za-z0-9!#$&^_.+-]{1,64}/[A-Za-z0-9!#$&^_.+-]{1,64}");
     private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/=\\r\\n]*");
     private static final int MAX_KEY_LENGTH = 200;
+    // Types whose own structure (boundaries, headers) would break the MIME tree a declared part is put into.
+    private static final Pattern COMPOSITE_TYPE = Pattern.compile("(?i)(multipart|message)/.*");
 
     static MessageRequest parse(byte[] body, Limits limits) throws ApiError {
         JsonNode root = json(body);
@@ -47,7 +57,13 @@ record MessageRequest(MessageSpec spec, Optional<String> idempotencyKey) {
     /** The body as a JSON tree; a 400 naming the body when it is not JSON. */
     static JsonNode json(byte[] body) throws ApiError {
         try {
-            return MAPPER.readTree(body);
+            return READER.readTree(body);
+        } catch (JsonParseException e) {
+            String duplicate = DuplicateKey.field(e);
+            if (duplicate != null) {
+                throw ApiError.badField(duplicate, "given more than once");
+            }
+            throw ApiError.badField("body", "the body is not valid JSON");
         } catch (JsonProcessingException e) {
             throw ApiError.badField("body", "the body is not valid JSON");
         } catch (java.io.IOException e) {
@@ -68,20 +84,24 @@ record MessageRequest(MessageSpec spec, Optional<String> idempotencyKey) {
         if (!limits.allowsSender(from)) {
             throw new ApiError(Status.FORBIDDEN_403, "from", "this sender is not allowed");
         }
-        List<String> to = addresses(root, "to");
-        List<String> cc = addresses(root, "cc");
-        List<String> bcc = addresses(root, "bcc");
-        int recipients = to.size() + cc.size() + bcc.size();
-        if (recipients == 0) {
-            throw ApiError.badField("to", "no recipient: give to, cc or bcc");
-        }
+        // Counted before any is parsed: a body of a million addresses costs no million parses.
+        int recipients = listed(root, "to") + listed(root, "cc") + listed(root, "bcc");
         if (recipients > limits.maxRecipients()) {
             throw ApiError.badField("to", recipients + " recipients exceed the limit of " + limits.maxRecipients()
                     + " (to, cc and bcc together)");
         }
+        List<String> to = addresses(root, "to");
+        List<String> cc = addresses(root, "cc");
+        List<String> bcc = addresses(root, "bcc");
+        if (to.size() + cc.size() + bcc.size() == 0) {
+            throw ApiError.badField("to", "no recipient: give to, cc or bcc");
+        }
         String subject = text(root, "subject").orElse("");
         if (subject.contains("\r") || subject.contains("\n")) {
             throw ApiError.badField("subject", "must be one line");
+        }
+        if (!subject.chars().allMatch(MessageRequest::headerText)) {
+            throw ApiError.badField("subject", "control characters are not allowed (tab is)");
         }
         String text = text(root, "text").orElse("");
         Optional<String> html = text(root, "html");
@@ -97,14 +117,25 @@ record MessageRequest(MessageSpec spec, Optional<String> idempotencyKey) {
     }
 
     private static Optional<String> text(JsonNode root, String field) throws ApiError {
+        return text(root, field, field);
+    }
+
+    /** The string {@code root} holds under {@code field}; a refusal names it as {@code path}. */
+    private static Optional<String> text(JsonNode root, String field, String path) throws ApiError {
         JsonNode node = root.get(field);
         if (node == null || node.isNull()) {
             return Optional.empty();
         }
         if (!node.isTextual()) {
-            throw ApiError.badField(field, "expected a string, got " + kind(node));
+            throw ApiError.badField(path, "expected a string, got " + kind(node));
         }
         return Optional.of(node.asText());
+    }
+
+    /** How many entries {@code field} lists, when it is an array (its shape is checked when it is read). */
+    private static int listed(JsonNode root, String field) {
+        JsonNode node = root.get(field);
+        return node != null && node.isArray() ? node.size() : 0;
     }
 
     private static List<String> addresses(JsonNode root, String field) throws ApiError {
@@ -139,6 +170,14 @@ record MessageRequest(MessageSpec spec, Optional<String> idempotencyKey) {
                 || !value.chars().allMatch(ch -> ch > 0x20 && ch != 0x7f)) {
             throw ApiError.badField(field, "not an address of the form local@domain");
         }
+        // RFC 5321 section 4.5.3.1: the local part is at most 64 octets, the domain 255, each of its labels 63.
+        if (octets(value.substring(0, at)) > 64) {
+            throw ApiError.badField(field, "the local part is over 64 octets");
+        }
+        String domain = value.substring(at + 1);
+        if (octets(domain) > 255 || Arrays.stream(domain.split("\\.", -1)).anyMatch(label -> octets(label) > 63)) {
+            throw ApiError.badField(field, "the domain is over 255 octets or has a label over 63");
+        }
         try {
             InternetAddress parsed = new InternetAddress(value, true);
             parsed.validate();
@@ -172,17 +211,21 @@ record MessageRequest(MessageSpec spec, Optional<String> idempotencyKey) {
                             + " content_base64)");
                 }
             }
-            String filename = text(item, "filename").orElseThrow(
+            String filename = text(item, "filename", at + ".filename").orElseThrow(
                     () -> ApiError.badField(at + ".filename", "is required"));
             if (filename.isEmpty() || filename.length() > 255 || filename.contains("/") || filename.contains("\\")
                     || !filename.chars().allMatch(ch -> ch >= 0x20 && ch != 0x7f)) {
                 throw ApiError.badField(at + ".filename", "expected a file name without path or control characters");
             }
-            Optional<String> type = text(item, "content_type");
+            Optional<String> type = text(item, "content_type", at + ".content_type");
             if (type.isPresent() && !CONTENT_TYPE.matcher(type.get()).matches()) {
                 throw ApiError.badField(at + ".content_type", "expected type/subtype, such as application/pdf");
             }
-            String base64 = text(item, "content_base64").orElseThrow(
+            if (type.isPresent() && COMPOSITE_TYPE.matcher(type.get()).matches()) {
+                throw ApiError.badField(at + ".content_type", "multipart/* and message/* are not allowed: the"
+                        + " content would be taken as MIME structure (send it as application/octet-stream)");
+            }
+            String base64 = text(item, "content_base64", at + ".content_base64").orElseThrow(
                     () -> ApiError.badField(at + ".content_base64", "is required"));
             byte[] content;
             try {
@@ -196,6 +239,15 @@ record MessageRequest(MessageSpec spec, Optional<String> idempotencyKey) {
             out.add(new Attachment(filename, content, type.map(t -> t.toLowerCase(java.util.Locale.ROOT))));
         }
         return out;
+    }
+
+    /** What an unstructured header may hold: no C0 control but tab, no DEL, no C1 control. */
+    private static boolean headerText(int ch) {
+        return ch == '\t' || (ch >= 0x20 && ch < 0x7f) || ch > 0x9f;
+    }
+
+    private static int octets(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     static String kind(JsonNode node) {

@@ -35,20 +35,20 @@ public final class MessagesApi {
 
     private static final System.Logger LOG = System.getLogger(MessagesApi.class.getName());
     private static final Pattern ID = Pattern.compile("[0-9a-f]{13}-[0-9a-f]{16}");
-    private static final int DEFAULT_PAGE = 50;
-    private static final int MAX_PAGE = 500;
     /** The most messages one {@code POST /api/messages/batch} holds (Postmark's batch limit). */
     public static final int MAX_BATCH_MESSAGES = 500;
     /** The largest batch body, unless one single request may be larger (then that). */
     public static final long MAX_BATCH_BYTES = 16L * 1024 * 1024;
-    // Batches parsed at once; more wait their turn, so a burst of large batches cannot take the heap.
-    private static final int BATCHES_AT_ONCE = 4;
+    // Large bodies (every batch, a single message over LARGE_BODY or of unknown length) parsed and built at once;
+    // more wait their turn, so a burst of them cannot take the heap (each costs several times its size).
+    private static final int LARGE_BODIES_AT_ONCE = 4;
+    private static final long LARGE_BODY = 1024 * 1024;
 
     private final Outbox outbox;
     private final Limits limits;
     private final BearerToken token;
     private final MessageBuilder builder;
-    private final Semaphore batchSlots = new Semaphore(BATCHES_AT_ONCE, true);
+    private final Semaphore largeBodies = new Semaphore(LARGE_BODIES_AT_ONCE, true);
     private volatile boolean accepting = true;
 
     public MessagesApi(Outbox outbox, Limits limits, Optional<byte[]> token, Clock clock) {
@@ -122,25 +122,44 @@ public final class MessagesApi {
         try {
             authorize(req);
             checkAccepting();
-            byte[] body = readBody(req, requestLimit());
-            MessageRequest request = MessageRequest.parse(body, limits);
-            OutgoingMessage message = build(request);
-            Outbox.Accepted accepted = store(() -> outbox.accept(message, request.idempotencyKey()));
-            if (!accepted.duplicate()) {
-                // A new id is ours (hex digits and a dash): nothing to escape, so no JSON writer per message.
-                res.status(io.helidon.http.Status.ACCEPTED_202);
-                res.header(HeaderNames.CONTENT_TYPE, "application/json");
-                res.send(("{\"id\":\"" + accepted.id() + "\",\"status\":\"" + Status.QUEUED.label() + "\"}")
-                        .getBytes(StandardCharsets.US_ASCII));
-                return;
+            long declared = declaredLength(req);
+            if (declared > requestLimit()) {
+                throw tooLarge(requestLimit());
             }
-            Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("id", accepted.id());
-            answer.put("status", outbox.state(accepted.id()).map(MessageState::status).orElse(Status.QUEUED.label()));
-            Json.send(res, io.helidon.http.Status.ACCEPTED_202, answer);
+            boolean large = declared < 0 || declared > LARGE_BODY;
+            if (large) {
+                largeBodies.acquireUninterruptibly();
+            }
+            try {
+                accept(req, res);
+            } finally {
+                if (large) {
+                    largeBodies.release();
+                }
+            }
         } catch (ApiError e) {
             refuse(res, e);
         }
+    }
+
+    /** Reads, checks, builds and stores one message, and answers 202. */
+    private void accept(ServerRequest req, ServerResponse res) throws ApiError {
+        byte[] body = readBody(req, requestLimit());
+        MessageRequest request = MessageRequest.parse(body, limits);
+        OutgoingMessage message = build(request);
+        Outbox.Accepted accepted = store(() -> outbox.accept(message, request.idempotencyKey()));
+        if (!accepted.duplicate()) {
+            // A new id is ours (hex digits and a dash): nothing to escape, so no JSON writer per message.
+            res.status(io.helidon.http.Status.ACCEPTED_202);
+            res.header(HeaderNames.CONTENT_TYPE, "application/json");
+            res.send(("{\"id\":\"" + accepted.id() + "\",\"status\":\"" + Status.QUEUED.label() + "\"}")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return;
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("id", accepted.id());
+        answer.put("status", outbox.state(accepted.id()).map(MessageState::status).orElse(Status.QUEUED.label()));
+        Json.send(res, io.helidon.http.Status.ACCEPTED_202, answer);
     }
 
     /**
@@ -153,11 +172,11 @@ public final class MessagesApi {
             authorize(req);
             checkAccepting();
             long limit = batchLimit();
-            long declared = req.headers().contentLength().orElse(-1);
+            long declared = declaredLength(req);
             if (declared > limit) {
                 throw tooLarge(limit);
             }
-            batchSlots.acquireUninterruptibly();
+            largeBodies.acquireUninterruptibly();
             try {
                 BatchRequest batch = BatchRequest.parse(readBody(req, limit), MAX_BATCH_MESSAGES);
                 List<Outbox.Submission> submissions = new ArrayList<>(batch.items().size());
@@ -183,7 +202,7 @@ public final class MessagesApi {
                 res.header(HeaderNames.CONTENT_TYPE, "application/json");
                 res.send(acceptedJson(accepted));
             } finally {
-                batchSlots.release();
+                largeBodies.release();
             }
         } catch (ApiError e) {
             refuse(res, e);
@@ -225,7 +244,7 @@ public final class MessagesApi {
     }
 
     private byte[] readBody(ServerRequest req, long limit) throws ApiError {
-        long declared = req.headers().contentLength().orElse(-1);
+        long declared = declaredLength(req);
         if (declared > limit) {
             throw tooLarge(limit);
         }
@@ -240,6 +259,18 @@ public final class MessagesApi {
         } catch (IOException | RuntimeException e) {
             throw ApiError.badField("body", "the body cannot be read");
         }
+    }
+
+    /** The body's declared length, -1 without one; a negative one is refused rather than read as "until the end". */
+    private static long declaredLength(ServerRequest req) throws ApiError {
+        if (!req.headers().contains(HeaderNames.CONTENT_LENGTH)) {
+            return -1;
+        }
+        long declared = req.headers().contentLength().orElse(-1);
+        if (declared < 0) {
+            throw ApiError.badField("body", "Content-Length must be a number of bytes, 0 or more");
+        }
+        return declared;
     }
 
     private static ApiError tooLarge(long limit) {
@@ -264,26 +295,8 @@ public final class MessagesApi {
     private void list(ServerRequest req, ServerResponse res) {
         try {
             authorize(req);
-            var query = req.query();
-            Optional<Status> status = Optional.empty();
-            if (query.contains("status")) {
-                String wanted = query.get("status");
-                status = Optional.of(Status.parse(wanted).orElseThrow(() -> ApiError.badField("status",
-                        "expected queued, sending, sent, deferred or failed")));
-            }
-            int limit = DEFAULT_PAGE;
-            if (query.contains("limit")) {
-                try {
-                    limit = Integer.parseInt(query.get("limit"));
-                } catch (NumberFormatException e) {
-                    limit = -1;
-                }
-                if (limit < 1 || limit > MAX_PAGE) {
-                    throw ApiError.badField("limit", "expected 1 to " + MAX_PAGE);
-                }
-            }
-            Optional<String> after = query.contains("after") ? Optional.of(query.get("after")) : Optional.empty();
-            Outbox.Page page = outbox.list(status, after, limit);
+            ListQuery query = ListQuery.parse(req.query(), ID);
+            Outbox.Page page = outbox.list(query.status(), query.after(), query.limit());
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("messages", page.messages());
             answer.put("next", page.next().orElse(null));
@@ -294,7 +307,9 @@ public final class MessagesApi {
     }
 
     private void authorize(ServerRequest req) throws ApiError {
-        if (!token.admits(req.headers().first(HeaderNames.AUTHORIZATION))) {
+        // Two Authorization headers are refused, not read as the first: a proxy's and a client's may disagree.
+        List<String> given = req.headers().all(HeaderNames.AUTHORIZATION, List::of);
+        if ((token.required() && given.size() > 1) || !token.admits(given.stream().findFirst())) {
             throw new ApiError(io.helidon.http.Status.UNAUTHORIZED_401, "", "a valid bearer token is required");
         }
     }

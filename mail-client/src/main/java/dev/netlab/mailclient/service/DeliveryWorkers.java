@@ -168,7 +168,7 @@ final class DeliveryWorkers {
                 session = SmtpSession.open(relay, observer, resolver);
             } catch (SmtpFailure e) {
                 String reason = e.reply().map(Reply::toString).orElse(e.getMessage());
-                batch.forEach(claim -> recordSafely(claim, () -> record(claim, e.isTransient(), reason,
+                batch.forEach(claim -> recordSafely(claim, () -> record(claim, RelayVerdict.defers(e), reason,
                         claim.message().message().recipients(), List.of(), transcript.lines())));
                 return null;
             }
@@ -183,7 +183,7 @@ final class DeliveryWorkers {
             try {
                 session = SmtpSession.open(relay, observer, resolver);
             } catch (SmtpFailure e) {
-                batch.forEach(claim -> recordSafely(claim, () -> record(claim, e.isTransient(), e.getMessage(),
+                batch.forEach(claim -> recordSafely(claim, () -> record(claim, RelayVerdict.defers(e), e.getMessage(),
                         claim.message().message().recipients(), List.of(), transcript.lines())));
                 return null;
             }
@@ -201,6 +201,11 @@ final class DeliveryWorkers {
             recordSafely(claim, () -> record(claim, outcome, lines, sent));
         }
         recordSent(sent);
+        if (outcomes.stream().anyMatch(RelayVerdict::brokeProtocol)) {
+            // What the relay thinks comes next is unknown: nothing more goes over this connection, not even QUIT.
+            session.abort();
+            return null;
+        }
         return session.isUsable() ? session : closeQuietly(session);
     }
 
@@ -266,6 +271,9 @@ final class DeliveryWorkers {
                     defer(claim, r.reply().toString(), left, rejected, transcript);
                 }
             }
+            case DeliveryOutcome.Refused r when RelayVerdict.brokeProtocol(r) -> defer(claim, "protocol error: the"
+                    + " relay answered DATA with " + r.reply() + " instead of 354", notRejected(outcome), rejected,
+                    transcript);
             case DeliveryOutcome.Refused r -> record(claim, r.isTransient(), r.reply().toString(),
                     claim.message().message().recipients(), List.of(), transcript);
             case DeliveryOutcome.Failed f -> record(claim, f.isTransient(), f.reason(),
@@ -273,6 +281,12 @@ final class DeliveryWorkers {
             case DeliveryOutcome.Stopped s -> record(claim, true, "stopped before DATA",
                     claim.message().message().recipients(), List.of(), transcript);
         }
+    }
+
+    /** The recipients still to be tried: every one but those refused for good. */
+    private static List<String> notRejected(DeliveryOutcome outcome) {
+        return outcome.recipients().stream().filter(r -> r.accepted() || r.reply().isEmpty()
+                || r.reply().get().isTransient()).map(RecipientResult::address).toList();
     }
 
     private void record(Claim claim, boolean isTransient, String reason, List<String> recipients,

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -83,7 +82,7 @@ record MailSettings(Optional<SessionOptions> relay, Path outboxDir, RetryPolicy 
         }
         try {
             return node.asList(String.class).orElse(List.of()).stream().map(String::strip)
-                    .filter(s -> !s.isEmpty()).map(s -> s.toLowerCase(Locale.ROOT)).toList();
+                    .filter(s -> !s.isEmpty()).toList();
         } catch (ConfigException e) {
             throw InvalidConfigException.invalid(mail.fullKey("limits.allowed-senders"), "<" + node.type() + ">",
                     "expected a list of addresses");

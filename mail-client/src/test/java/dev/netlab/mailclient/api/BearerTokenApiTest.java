@@ -7,9 +7,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.netlab.kit.config.InvalidConfigException;
 import dev.netlab.mailclient.smtp.Resolver;
 import dev.netlab.mailclient.testing.RunningMailService;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -42,6 +48,22 @@ class BearerTokenApiTest {
             assertThat(service.get("/metrics").statusCode()).isEqualTo(200);
         } finally {
             Files.deleteIfExists(tokenFile);
+        }
+    }
+
+    @Test
+    void twoAuthorizationHeadersAreRefusedWhicheverComesFirst() throws Exception {
+        try (RunningMailService service = RunningMailService.start(Map.of("mailclient.outbox.dir",
+                outbox.toString(), "mailclient.api.token", TOKEN), Resolver.system(), Clock.systemUTC())) {
+            URI uri = URI.create("http://127.0.0.1:" + service.running().endpoint("admin").port() + "/api/messages");
+            HttpClient http = HttpClient.newHttpClient();
+            for (List<String> values : List.of(List.of(TOKEN, "wrong"), List.of("wrong", TOKEN),
+                    List.of(TOKEN, TOKEN))) {
+                HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10));
+                values.forEach(v -> request.header("Authorization", "Bearer " + v));
+                HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as(values.toString()).isEqualTo(401);
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import dev.netlab.kit.lifecycle.StartupException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http.HttpRouting;
 import dev.netlab.kit.metrics.Exposition;
 import dev.netlab.kit.metrics.MetricFamilies;
@@ -89,6 +90,8 @@ public final class AdminServer {
                 .port(boundPort)
                 .shutdownHook(false)
                 .shutdownGracePeriod(Duration.ofSeconds(1))
+                // Helidon's debug log of received headers would print Authorization: Bearer <token> verbatim.
+                .addProtocol(Http1Config.builder().receiveLog(false).build())
                 .routing(routing -> routing(routing, registry, families, readiness, serviceRoutes))
                 .build();
         WebServer server = builder.apply(port);

@@ -1,0 +1,107 @@
+package dev.netlab.mailclient.service;
+
+import static dev.netlab.mailclient.testing.RunningMailService.message;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.netlab.mailclient.smtp.Resolver;
+import dev.netlab.mailclient.testing.RunningMailService;
+import dev.netlab.mailclient.testing.ScriptedSmtpServer;
+import dev.netlab.mailclient.testing.TestPki;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Relays that refuse the session or break the protocol: postfix defers there (a 5xx greeting, a lying 250 to DATA,
+ * a refused AUTH), so a message must not fail for good because of them.
+ */
+class LyingRelayTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    private Map<String, String> relayedTo(ScriptedSmtpServer relay, String... more) {
+        Map<String, String> settings = new HashMap<>(Map.of("mailclient.outbox.dir", dir.resolve("outbox").toString(),
+                "mailclient.relay.server", "127.0.0.1:" + relay.port(), "mailclient.relay.tls", "none",
+                // One attempt per test: the retry would find no scripted server.
+                "mailclient.retry.initial-backoff", "1h", "mailclient.retry.max-backoff", "1h"));
+        for (int i = 0; i < more.length; i += 2) {
+            settings.put(more[i], more[i + 1]);
+        }
+        return settings;
+    }
+
+    private static JsonNode settled(RunningMailService service, String id) {
+        return await().atMost(WAIT).until(() -> service.message(id),
+                m -> m.get("status").asText().matches("deferred|failed|sent"));
+    }
+
+    @Test
+    void a5xxGreetingDefersTheMessageInsteadOfFailingIt() throws Exception {
+        try (ScriptedSmtpServer relay = ScriptedSmtpServer.start(c -> {
+            c.reply("554 5.3.2 not now, too busy");
+            c.drain();
+        }); RunningMailService service = RunningMailService.start(relayedTo(relay), Resolver.system(),
+                Clock.systemUTC())) {
+            String id = service.accepted(message("a@example.org", "b@example.org", "greeted with 554"));
+            JsonNode state = settled(service, id);
+            assertThat(state.get("status").asText()).as(state.toString()).isEqualTo("deferred");
+            assertThat(state.get("last_reply").asText()).startsWith("554");
+            assertThat(state.get("attempts").asInt()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void a250ToDataIsAProtocolErrorThatDefersAndEndsTheConnection() throws Exception {
+        try (ScriptedSmtpServer relay = ScriptedSmtpServer.start(c -> {
+            c.greet("250 liar.example.org");
+            c.answer("250 2.1.0 Ok", "250 2.1.5 Ok", "250 2.0.0 Ok, sure");
+            c.drain();
+        }); RunningMailService service = RunningMailService.start(relayedTo(relay), Resolver.system(),
+                Clock.systemUTC())) {
+            String id = service.accepted(message("a@example.org", "b@example.org", "lied to"));
+            JsonNode state = settled(service, id);
+            assertThat(state.get("status").asText()).as(state.toString()).isEqualTo("deferred");
+            assertThat(state.get("last_reply").asText()).contains("protocol error").contains("instead of 354");
+            relay.awaitScript();
+            // Nothing after DATA: no message data, no RSET or MAIL for a next message, not even QUIT.
+            assertThat(relay.lines()).last().isEqualTo("DATA");
+        }
+    }
+
+    @Test
+    void aRefusedAuthenticationDefersTheMessageAsPostfixDoes() throws Exception {
+        TestPki pki = TestPki.create("lying relay CA");
+        TestPki.Issued certificate = pki.issue("localhost", true);
+        Path ca = pki.writeCaPem(dir.resolve("ca.pem"));
+        Path password = Files.writeString(dir.resolve("password"), "correct-horse-battery\n");
+        try (ScriptedSmtpServer relay = ScriptedSmtpServer.start(c -> {
+            c.greet("250-localhost", "250 STARTTLS");
+            c.readLine();
+            c.reply("220 2.0.0 go ahead");
+            c.startTls(certificate.serverContext());
+            c.readLine();
+            c.reply("250-localhost", "250 AUTH PLAIN LOGIN");
+            c.readLine();
+            c.reply("535 5.7.8 Authentication credentials invalid");
+            c.drain();
+        }); RunningMailService service = RunningMailService.start(relayedTo(relay, "mailclient.relay.server",
+                "localhost:" + relay.port(), "mailclient.relay.tls", "starttls", "mailclient.relay.ca-file",
+                ca.toString(), "mailclient.relay.user", "alice", "mailclient.relay.password-file",
+                password.toString()), Resolver.system(), Clock.systemUTC())) {
+            String id = service.accepted(message("a@example.org", "b@example.org", "wrong password"));
+            JsonNode state = settled(service, id);
+            assertThat(state.get("status").asText()).as(state.toString()).isEqualTo("deferred");
+            assertThat(state.get("last_reply").asText()).startsWith("535");
+        }
+    }
+}
