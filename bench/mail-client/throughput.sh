@@ -5,14 +5,15 @@
 # the same run; prints messages/s and ours/anchor ratios. Then the service's RSS while MESSAGES wait in its outbox
 # (no relay configured): from start, and once warm (after MESSAGES queued first: the JIT's and the young generation's
 # one-time growth done, as in a service that has run a while). smtp-sink and smtp-source come from `apt-get download
-# postfix` unpacked with dpkg -x (postfix is never installed: it conflicts with Exim). Loopback only; stops everything it started.
+# postfix` unpacked with dpkg -x (postfix is never installed: it conflicts with Exim). Loopback only; stops everything
+# it started.
 # Needs: root (smtp-sink drops to nobody), apt-get, dpkg, taskset, python3, a JDK >= 21.
 # The API is fed by CLIENTS concurrent HTTP clients (each POST waits until its message is on disk; POSTs that wait
 # together share one group commit: one segment file per batch of up to 64, one file fsync and one directory fsync).
 # Besides POST..sent it separates the two halves: accept-only (POSTs to a service with no relay, nothing delivered
 # meanwhile) and delivery-only (that service restarted with the relay, draining the MESSAGES waiting in its outbox),
 # each with the service's CPU per message (from /proc), and the disk's fsync latency (file + directory, median of 50).
-# The load client (ApiLoad.java: raw keep-alive HTTP/1.1, ~20 us of CPU per POST) runs beside smtp-sink on CPU 1 by
+# The load client (ApiLoad.java: raw keep-alive HTTP/1.1, ~0.1 ms CPU per POST) runs beside smtp-sink on CPU 1 by
 # default, so CPU 0 is the service's alone and the figures measure the service, not its client. The service is warmed
 # up with WARMUP messages through the whole path first (the JIT compiles for tens of seconds on one core: its CPU is
 # shown apart, "JIT"). The delivery-only half stops smtp-sink (SIGSTOP) before the service starts and continues it
