@@ -3,15 +3,17 @@
 # sent by postfix's smtp-source -d (the anchor), by our engine's bulk path (BulkSend.java: SmtpSession with RSET
 # between messages), and through the service's API (ApiLoad.java: POST, fsync'd outbox, delivery workers), all in
 # the same run; prints messages/s and ours/anchor ratios. Then the service's RSS while MESSAGES wait in its outbox
-# (no relay configured). smtp-sink and smtp-source come from `apt-get download postfix` unpacked with dpkg -x (postfix
-# is never installed: it conflicts with Exim). Loopback only; stops everything it started.
+# (no relay configured): from start, and once warm (after MESSAGES queued first: the JIT's and the young generation's
+# one-time growth done, as in a service that has run a while). smtp-sink and smtp-source come from `apt-get download
+# postfix` unpacked with dpkg -x (postfix is never installed: it conflicts with Exim). Loopback only; stops everything
+# it started.
 # Needs: root (smtp-sink drops to nobody), apt-get, dpkg, taskset, python3, a JDK >= 21.
 # The API is fed by CLIENTS concurrent HTTP clients (each POST waits until its message is on disk; POSTs that wait
 # together share one group commit: one segment file per batch of up to 64, one file fsync and one directory fsync).
 # Besides POST..sent it separates the two halves: accept-only (POSTs to a service with no relay, nothing delivered
 # meanwhile) and delivery-only (that service restarted with the relay, draining the MESSAGES waiting in its outbox),
 # each with the service's CPU per message (from /proc), and the disk's fsync latency (file + directory, median of 50).
-# The load client (ApiLoad.java: raw keep-alive HTTP/1.1, ~20 us of CPU per POST) runs beside smtp-sink on CPU 1 by
+# The load client (ApiLoad.java: raw keep-alive HTTP/1.1, ~0.1 ms CPU per POST) runs beside smtp-sink on CPU 1 by
 # default, so CPU 0 is the service's alone and the figures measure the service, not its client. The service is warmed
 # up with WARMUP messages through the whole path first (the JIT compiles for tens of seconds on one core: its CPU is
 # shown apart, "JIT"). The delivery-only half stops smtp-sink (SIGSTOP) before the service starts and continues it
@@ -226,16 +228,17 @@ BATCHED=$((MESSAGES / BATCH * BATCH))
 measure_paths() {
   local api_win_cpu api_win_jit batch_win_cpu batch_win_jit
   profile_start single
-  read -r _ api_accept_seconds api_seconds api_refused api_p99 api_client_cpu api_win_cpu api_win_jit < <(
+  read -r _ api_accept_seconds api_seconds api_refused api_p99 api_client_cpu api_win_cpu api_win_jit api_client_win < <(
     APILOAD_SERVICE_PID=$SERVICE_PID taskset -c "$LOAD_CPU" "$JAVA" "$ROOT/bench/mail-client/ApiLoad.java" \
     "$ADMIN_PORT" "$MESSAGES" "$CLIENTS" 1)
   api_cpu=$(per_msg 0 "$api_win_cpu" "$MESSAGES")
   api_jit=$(per_msg 0 "$api_win_jit" "$MESSAGES")
   api=$(rate "$MESSAGES" "$api_seconds")
+  api_client=$(per_msg 0 "$api_client_win * 1000" "$MESSAGES")
   profile_end single
   # The batch path on the same service: MESSAGES in requests of BATCH.
   profile_start batch
-  read -r _ batch_accept_seconds batch_seconds batch_refused batch_p99 _ batch_win_cpu batch_win_jit < <(
+  read -r _ batch_accept_seconds batch_seconds batch_refused batch_p99 _ batch_win_cpu batch_win_jit _ < <(
     APILOAD_SERVICE_PID=$SERVICE_PID taskset -c "$LOAD_CPU" "$JAVA" "$ROOT/bench/mail-client/ApiLoad.java" \
     "$ADMIN_PORT" "$BATCHED" "$BATCH_CLIENTS" 1 "$BATCH")
   batch_cpu=$(per_msg 0 "$batch_win_cpu" "$BATCHED")
@@ -312,6 +315,23 @@ accept=$(rate "$((4 * step))" "$accept_seconds")
 segments=$(find "$WORK/outbox-queued/queue" -name '*.seg' | wc -l)
 kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
 
+# The same once warm, as a service that has run a while: a fresh service (its own outbox) takes MESSAGES first, so
+# its JIT has compiled the accept path and its young generation has grown to its cap, then MESSAGES more in four
+# steps; the series counts from the end of that warm-up. The series above, from start, includes that one-time growth.
+cat > "$WORK/warm.yaml" <<YAML
+admin: {port: 0}
+mailclient:
+  outbox: {dir: "$WORK/outbox-warm"}
+YAML
+start_service "$WORK/warm.yaml" "$WORK/warm.log"
+taskset -c "$LOAD_CPU" "$JAVA" "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" "$MESSAGES" "$CLIENTS" 0 >/dev/null
+warm_series="0:$(rss)MiB"
+for i in 1 2 3 4; do
+  taskset -c "$LOAD_CPU" "$JAVA" "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" "$step" "$CLIENTS" 0 >/dev/null
+  warm_series="$warm_series $((i * step)):$(rss)MiB"
+done
+kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
+
 # Delivery only: the same outbox, now with the relay; timed until every waiting message is sent.
 relayed_config "$WORK/drain.yaml" "$WORK/outbox-queued"
 # The relay is stopped while the service starts (its workers connect and wait for the greeting); ApiLoad continues
@@ -338,8 +358,8 @@ printf '%-32s %10s %8s  failed=%s\n' "engine bulk (sendAll, 32 a call)" "$bulk" 
 printf '%-32s %10s %8s  POSTs done at %s msgs/s, p99 POST (202 after fsync) %s ms, refused=%s\n' \
   "service API (POST..sent)" "$api" "$(ratio "$api" "$anchor")" \
   "$(rate "$MESSAGES" "$api_accept_seconds")" "$api_p99" "$api_refused"
-printf '%-32s %10s %8s  service CPU %s ms/msg (JIT %s), load client CPU %s s (after %s warm-up messages)\n' \
-  "  the same, CPU" "" "" "$api_cpu" "$api_jit" "$api_client_cpu" "$WARMUP"
+printf '%-32s %10s %8s  service CPU %s ms/msg (JIT %s), load client CPU %s s (%s ms per POST in the last timed window; after %s warm-up messages)\n' \
+  "  the same, CPU" "" "" "$api_cpu" "$api_jit" "$api_client_cpu" "$api_client" "$WARMUP"
 printf '%-32s %10s %8s  batches done at %s msgs/s, p99 batch POST (%s messages, 202 after fsync) %s ms, refused=%s\n' \
   "batch API (POST..sent)" "$batch" "$(ratio "$batch" "$anchor")" \
   "$(rate "$BATCHED" "$batch_accept_seconds")" "$BATCH" "$batch_p99" "$batch_refused"
@@ -367,6 +387,7 @@ printf '%-32s %10s %8s  service CPU %s ms/msg (JIT %s; no warm-up; %s messages t
   "$drain_jit" "$drained"
 echo "fsync (file + directory) median: $fsync_ms ms; load client on CPU $LOAD_CPU, service on CPU $CLIENT_CPU"
 echo "service RSS while messages wait (queued:RSS): $rss_series"
+echo "service RSS while messages wait, warm ($MESSAGES queued first; queued beyond those:RSS): $warm_series"
 else
 echo "load client on CPU $LOAD_CPU, service on CPU $CLIENT_CPU (accept-only, delivery-only and RSS skipped: BENCH_API_ONLY)"
 fi
