@@ -9,8 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.netlab.mailclient.smtp.Resolver;
 import dev.netlab.mailclient.testing.EmbeddedSmtpServer;
 import dev.netlab.mailclient.testing.RunningMailService;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
+import dev.netlab.mailclient.testing.StatusLine;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -181,7 +180,7 @@ class BatchApiTest {
                         + "Content-Length: " + (MessagesApi.MAX_BATCH_BYTES + 1) + "\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
                 out.flush();
-                assertThat(statusLine(socket.getInputStream())).startsWith("HTTP/1.1 413");
+                assertThat(StatusLine.read(socket.getInputStream())).startsWith("HTTP/1.1 413");
             }
             // One message over max-message-size (64 KiB) among good ones: 413 naming it, nothing stored.
             List<String> messages = new ArrayList<>(numbered(3));
@@ -193,14 +192,6 @@ class BatchApiTest {
             assertThat(json(oneTooBig).get("field").asText()).isEqualTo("[1].message");
             assertThat(queueFiles()).isEmpty();
         }
-    }
-
-    private static String statusLine(InputStream in) throws Exception {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
-            line.write(b);
-        }
-        return line.toString(StandardCharsets.US_ASCII);
     }
 
     @Test

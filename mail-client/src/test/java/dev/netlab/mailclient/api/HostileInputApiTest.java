@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netlab.mailclient.smtp.Resolver;
 import dev.netlab.mailclient.testing.RunningMailService;
-import java.io.InputStream;
+import dev.netlab.mailclient.testing.StatusLine;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -174,13 +174,7 @@ class HostileInputApiTest {
             OutputStream out = socket.getOutputStream();
             out.write(request.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            InputStream in = socket.getInputStream();
-            StringBuilder line = new StringBuilder();
-            int b;
-            while ((b = in.read()) >= 0 && b != '\n') {
-                line.append((char) b);
-            }
-            return line.toString().strip();
+            return StatusLine.read(socket.getInputStream());
         }
     }
 

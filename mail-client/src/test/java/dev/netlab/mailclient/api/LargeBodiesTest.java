@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.netlab.mailclient.smtp.Resolver;
 import dev.netlab.mailclient.testing.RunningMailService;
+import dev.netlab.mailclient.testing.StatusLine;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -71,12 +71,6 @@ class LargeBodiesTest {
     }
 
     private static String statusLine(Socket socket) throws IOException {
-        InputStream in = socket.getInputStream();
-        StringBuilder line = new StringBuilder();
-        int b;
-        while ((b = in.read()) >= 0 && b != '\n') {
-            line.append((char) b);
-        }
-        return line.toString().strip();
+        return StatusLine.read(socket.getInputStream());
     }
 }

@@ -84,17 +84,9 @@ class LyingRelayTest {
         TestPki.Issued certificate = pki.issue("localhost", true);
         Path ca = pki.writeCaPem(dir.resolve("ca.pem"));
         Path password = Files.writeString(dir.resolve("password"), "correct-horse-battery\n");
-        try (ScriptedSmtpServer relay = ScriptedSmtpServer.start(c -> {
-            c.greet("250-localhost", "250 STARTTLS");
-            c.readLine();
-            c.reply("220 2.0.0 go ahead");
-            c.startTls(certificate.serverContext());
-            c.readLine();
-            c.reply("250-localhost", "250 AUTH PLAIN LOGIN");
-            c.readLine();
-            c.reply("535 5.7.8 Authentication credentials invalid");
-            c.drain();
-        }); RunningMailService service = RunningMailService.start(relayedTo(relay, "mailclient.relay.server",
+        try (ScriptedSmtpServer relay = ScriptedSmtpServer.start(
+                c -> c.refuseAuthenticationAfterStartTls(certificate.serverContext()));
+             RunningMailService service = RunningMailService.start(relayedTo(relay, "mailclient.relay.server",
                 "localhost:" + relay.port(), "mailclient.relay.tls", "starttls", "mailclient.relay.ca-file",
                 ca.toString(), "mailclient.relay.user", "alice", "mailclient.relay.password-file",
                 password.toString()), Resolver.system(), Clock.systemUTC())) {

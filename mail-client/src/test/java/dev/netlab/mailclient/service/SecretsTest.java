@@ -101,17 +101,9 @@ class SecretsTest {
     @Test
     void aRefusedAuthenticationShowsNoSecretAnywhere() throws Exception {
         Path ca = pki.writeCaPem(dir.resolve("ca.pem"));
-        try (ScriptedSmtpServer relay = ScriptedSmtpServer.start(c -> {
-            c.greet("250-localhost", "250 STARTTLS");
-            c.readLine();
-            c.reply("220 2.0.0 go ahead");
-            c.startTls(certificate.serverContext());
-            c.readLine();
-            c.reply("250-localhost", "250 AUTH PLAIN LOGIN");
-            c.readLine();
-            c.reply("535 5.7.8 Authentication credentials invalid");
-            c.drain();
-        }); RunningMailService service = start(relay, ca)) {
+        try (ScriptedSmtpServer relay = ScriptedSmtpServer.start(
+                c -> c.refuseAuthenticationAfterStartTls(certificate.serverContext()));
+             RunningMailService service = start(relay, ca)) {
             String shown = everythingShown(service);
             relay.awaitScript();
             // The secret did go to the relay, in AUTH PLAIN under TLS: the test exercised the path that holds it.

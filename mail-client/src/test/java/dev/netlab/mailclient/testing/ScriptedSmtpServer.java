@@ -124,6 +124,22 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             use(tls);
         }
 
+        /**
+         * Offers STARTTLS, upgrades with {@code context}, offers AUTH and refuses the credentials with 535, then
+         * drains: a relay whose password is wrong.
+         */
+        public void refuseAuthenticationAfterStartTls(SSLContext context) throws IOException {
+            greet("250-localhost", "250 STARTTLS");
+            readLine();
+            reply("220 2.0.0 go ahead");
+            startTls(context);
+            readLine();
+            reply("250-localhost", "250 AUTH PLAIN LOGIN");
+            readLine();
+            reply("535 5.7.8 Authentication credentials invalid");
+            drain();
+        }
+
         /** Reads until the client closes, answering only QUIT (221), recording whatever comes. */
         public void drain() throws IOException {
             String line;
