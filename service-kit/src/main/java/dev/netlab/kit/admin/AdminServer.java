@@ -43,19 +43,6 @@ public final class AdminServer {
     private static final System.Logger LOG = System.getLogger(AdminServer.class.getName());
     private static final Duration LISTENER_CHECK = Duration.ofSeconds(1);
 
-    /**
-     * Admin connections served at once. Its clients are few (a Prometheus or two, health probes, the mail API's
-     * callers); 256 leaves room for bursts and bounds the descriptors a flood of idle connections can take. At the cap
-     * Helidon 4.2's accept loop waits on a semaphore before {@code accept()}, so further connections wait in the
-     * kernel's accept queue (backlog 1024), holding none of our descriptors, and are served as slots free up.
-     */
-    static final int MAX_CONNECTIONS = 256;
-    /**
-     * A connection whose last request ended this long ago is closed, checked every {@link #IDLE_CHECK}. Helidon's
-     * 5 min / 2 min would let 256 idle keep-alive connections shut the admin socket for up to 7 minutes.
-     */
-    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
-    static final Duration IDLE_CHECK = Duration.ofSeconds(5);
 
     private final InetAddress bindAddress;
     private final int port;
@@ -96,6 +83,13 @@ public final class AdminServer {
     public static AdminServer start(InetAddress bindAddress, int port, PrometheusMeterRegistry registry,
                                     List<MetricFamilies> families, Readiness readiness,
                                     Consumer<HttpRouting.Builder> serviceRoutes) {
+        return start(bindAddress, port, registry, families, readiness, serviceRoutes, ConnectionLimits.ADMIN);
+    }
+
+    /** As above, with other connection limits (tests: an idle timeout they can wait for). */
+    static AdminServer start(InetAddress bindAddress, int port, PrometheusMeterRegistry registry,
+                             List<MetricFamilies> families, Readiness readiness,
+                             Consumer<HttpRouting.Builder> serviceRoutes, ConnectionLimits limits) {
         // Helidon logs a stack trace and stays stopped when the port is taken; probing first gives the reason in
         // one line. A race with another process remains possible and is caught by isRunning() below.
         probeBind(bindAddress, port);
@@ -104,9 +98,9 @@ public final class AdminServer {
                 .port(boundPort)
                 .shutdownHook(false)
                 .shutdownGracePeriod(Duration.ofSeconds(1))
-                .maxTcpConnections(MAX_CONNECTIONS)
-                .idleConnectionTimeout(IDLE_TIMEOUT)
-                .idleConnectionPeriod(IDLE_CHECK)
+                .maxTcpConnections(limits.maxConnections())
+                .idleConnectionTimeout(limits.idleTimeout())
+                .idleConnectionPeriod(limits.idleCheck())
                 // Helidon's debug log of received headers would print Authorization: Bearer <token> verbatim.
                 .addProtocol(Http1Config.builder().receiveLog(false).build())
                 .routing(routing -> routing(routing, registry, families, readiness, serviceRoutes))

@@ -48,7 +48,7 @@ class AdminConnectionCapTest {
     @Test
     void connectionsOverTheCapWaitUnacceptedAndAreServedOnceTheIdleOnesClose() throws Exception {
         int port = admin.address().getPort();
-        for (int i = 0; i < AdminServer.MAX_CONNECTIONS + OVER_CAP; i++) {
+        for (int i = 0; i < ConnectionLimits.ADMIN.maxConnections() + OVER_CAP; i++) {
             Socket s = new Socket();
             s.connect(admin.address(), (int) BOUND.toMillis());
             idle.add(s); // connected, never sends a byte
@@ -57,7 +57,7 @@ class AdminConnectionCapTest {
         // The process accepts up to the cap; the rest stay in the kernel's accept queue, holding none of its
         // descriptors. Without a cap Helidon accepts all of them and the queue drains, so this never holds.
         ListenerSockets held = await(port, k -> k.acceptQueue() >= OVER_CAP);
-        assertThat(held.accepted()).isLessThanOrEqualTo(AdminServer.MAX_CONNECTIONS);
+        assertThat(held.accepted()).isLessThanOrEqualTo(ConnectionLimits.ADMIN.maxConnections());
 
         try (Socket probe = new Socket()) {
             probe.connect(admin.address(), (int) BOUND.toMillis());
