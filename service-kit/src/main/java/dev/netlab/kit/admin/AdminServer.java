@@ -43,7 +43,6 @@ public final class AdminServer {
     private static final System.Logger LOG = System.getLogger(AdminServer.class.getName());
     private static final Duration LISTENER_CHECK = Duration.ofSeconds(1);
 
-
     private final InetAddress bindAddress;
     private final int port;
     private final Supplier<WebServer> restarter;

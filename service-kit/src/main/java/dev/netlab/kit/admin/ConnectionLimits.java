@@ -8,8 +8,9 @@ import java.time.Duration;
  * @param maxConnections connections served at once. At the cap Helidon 4.2's accept loop waits on a semaphore before
  *                       {@code accept()}, so further connections wait in the kernel's accept queue (backlog 1024),
  *                       holding none of the process's descriptors, and are served as slots free up.
- * @param idleTimeout    a connection whose last request ended (or that was identified as HTTP/1.1) this long ago is
- *                       closed, a request head still arriving included
+ * @param idleTimeout    a connection waiting this long for its next request line (since its last request ended, or
+ *                       since Helidon read its first line) is closed; one stopped in the middle of a request head
+ *                       is not (Helidon interrupts only the wait for a request line: see the service-kit README)
  * @param idleCheck      how often Helidon looks for such connections
  */
 record ConnectionLimits(int maxConnections, Duration idleTimeout, Duration idleCheck) {
