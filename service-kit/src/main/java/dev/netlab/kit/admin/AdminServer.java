@@ -82,6 +82,13 @@ public final class AdminServer {
     public static AdminServer start(InetAddress bindAddress, int port, PrometheusMeterRegistry registry,
                                     List<MetricFamilies> families, Readiness readiness,
                                     Consumer<HttpRouting.Builder> serviceRoutes) {
+        return start(bindAddress, port, registry, families, readiness, serviceRoutes, ConnectionLimits.ADMIN);
+    }
+
+    /** As above, with other connection limits (tests: an idle timeout they can wait for). */
+    static AdminServer start(InetAddress bindAddress, int port, PrometheusMeterRegistry registry,
+                             List<MetricFamilies> families, Readiness readiness,
+                             Consumer<HttpRouting.Builder> serviceRoutes, ConnectionLimits limits) {
         // Helidon logs a stack trace and stays stopped when the port is taken; probing first gives the reason in
         // one line. A race with another process remains possible and is caught by isRunning() below.
         probeBind(bindAddress, port);
@@ -90,6 +97,9 @@ public final class AdminServer {
                 .port(boundPort)
                 .shutdownHook(false)
                 .shutdownGracePeriod(Duration.ofSeconds(1))
+                .maxTcpConnections(limits.maxConnections())
+                .idleConnectionTimeout(limits.idleTimeout())
+                .idleConnectionPeriod(limits.idleCheck())
                 // Helidon's debug log of received headers would print Authorization: Bearer <token> verbatim.
                 .addProtocol(Http1Config.builder().receiveLog(false).build())
                 .routing(routing -> routing(routing, registry, families, readiness, serviceRoutes))
