@@ -58,13 +58,11 @@ record MessageRequest(MessageSpec spec, Optional<String> idempotencyKey) {
     static JsonNode json(byte[] body) throws ApiError {
         try {
             return READER.readTree(body);
-        } catch (JsonParseException e) {
-            String duplicate = DuplicateKey.field(e);
+        } catch (JsonProcessingException e) {
+            String duplicate = e instanceof JsonParseException parse ? DuplicateKey.field(parse) : null;
             if (duplicate != null) {
                 throw ApiError.badField(duplicate, "given more than once");
             }
-            throw ApiError.badField("body", "the body is not valid JSON");
-        } catch (JsonProcessingException e) {
             throw ApiError.badField("body", "the body is not valid JSON");
         } catch (java.io.IOException e) {
             throw ApiError.badField("body", "the body cannot be read");

@@ -122,16 +122,17 @@ public final class MessagesApi {
         try {
             authorize(req);
             checkAccepting();
+            long limit = requestLimit();
             long declared = declaredLength(req);
-            if (declared > requestLimit()) {
-                throw tooLarge(requestLimit());
+            if (declared > limit) {
+                throw tooLarge(limit);
             }
             boolean large = declared < 0 || declared > LARGE_BODY;
             if (large) {
                 largeBodies.acquireUninterruptibly();
             }
             try {
-                accept(req, res);
+                accept(req, res, declared, limit);
             } finally {
                 if (large) {
                     largeBodies.release();
@@ -143,8 +144,8 @@ public final class MessagesApi {
     }
 
     /** Reads, checks, builds and stores one message, and answers 202. */
-    private void accept(ServerRequest req, ServerResponse res) throws ApiError {
-        byte[] body = readBody(req, requestLimit());
+    private void accept(ServerRequest req, ServerResponse res, long declared, long limit) throws ApiError {
+        byte[] body = readBody(req, declared, limit);
         MessageRequest request = MessageRequest.parse(body, limits);
         OutgoingMessage message = build(request);
         Outbox.Accepted accepted = store(() -> outbox.accept(message, request.idempotencyKey()));
@@ -178,7 +179,7 @@ public final class MessagesApi {
             }
             largeBodies.acquireUninterruptibly();
             try {
-                BatchRequest batch = BatchRequest.parse(readBody(req, limit), MAX_BATCH_MESSAGES);
+                BatchRequest batch = BatchRequest.parse(readBody(req, declared, limit), MAX_BATCH_MESSAGES);
                 List<Outbox.Submission> submissions = new ArrayList<>(batch.items().size());
                 List<BatchRequest.ItemError> errors = new ArrayList<>();
                 for (int i = 0; i < batch.items().size(); i++) {
@@ -243,11 +244,11 @@ public final class MessagesApi {
         Json.send(res, first.error().status(), body);
     }
 
-    private byte[] readBody(ServerRequest req, long limit) throws ApiError {
-        long declared = declaredLength(req);
-        if (declared > limit) {
-            throw tooLarge(limit);
-        }
+    /**
+     * The body, of {@code declared} bytes (-1: unknown, read up to {@code limit} + 1); callers have refused a declared
+     * length over {@code limit} already.
+     */
+    private byte[] readBody(ServerRequest req, long declared, long limit) throws ApiError {
         try (InputStream in = req.content().inputStream()) {
             // With a Content-Length the body is read into an array of its size, not through 16 KiB buffers.
             byte[] body = in.readNBytes((int) (declared >= 0 ? declared : Math.min(Integer.MAX_VALUE - 8,
