@@ -8,11 +8,17 @@
 #        (see bench/mail-client/throughput.sh)
 #        bench/mail-client.sh engine [MESSAGES] [SESSIONS] [ROUNDS] [BATCH]: the engine alone next to smtp-source -d,
 #        several rounds, with an optional before jar (see bench/mail-client/engine.sh)
+#        bench/mail-client.sh single-ab LABEL=JAR...: the single POST, services from several jars in turn, with each
+#        one's system calls per message (see bench/mail-client/single-ab.sh)
 set -euo pipefail
 
 if [ "${1:-}" = throughput ]; then
   shift
   exec "$(dirname "$0")/mail-client/throughput.sh" "$@"
+fi
+if [ "${1:-}" = single-ab ]; then
+  shift
+  exec "$(dirname "$0")/mail-client/single-ab.sh" "$@"
 fi
 if [ "${1:-}" = engine ]; then
   shift

@@ -22,6 +22,14 @@ public interface Durability {
     /** Forces a directory's entries to disk (on Linux a directory opens for reading and fsyncs like a file). */
     void forceDirectory(Path directory) throws IOException;
 
+    /**
+     * Forces the entries of {@code directory}, open for reading as {@code channel}, to disk; by default as
+     * {@link #forceDirectory(Path)}, and the real thing through the open channel (no open and close around it).
+     */
+    default void forceDirectory(FileChannel channel, Path directory) throws IOException {
+        forceDirectory(directory);
+    }
+
     /** The real thing: {@code fsync(2)} through {@link FileChannel#force}. */
     Durability FSYNC = new Durability() {
         @Override
@@ -37,6 +45,11 @@ public interface Durability {
         @Override
         public void forceDirectory(Path directory) throws IOException {
             force(directory);
+        }
+
+        @Override
+        public void forceDirectory(FileChannel channel, Path directory) throws IOException {
+            channel.force(true);
         }
 
         private static void force(Path path) throws IOException {

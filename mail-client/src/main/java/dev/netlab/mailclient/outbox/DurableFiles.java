@@ -127,10 +127,19 @@ final class DurableFiles {
         }
     }
 
-    /** Deletes {@code file} if it exists, logging (not throwing) when it cannot; false then. */
+    /**
+     * Deletes {@code file} if it exists, logging (not throwing) when it cannot; false then. One {@code unlink} when
+     * it goes ({@link java.io.File#delete}); {@link Files#deleteIfExists} asks the file's type first, one system
+     * call more per segment removed. Only outbox files, never directories, come here.
+     */
     static boolean deleteQuietly(Path file) {
+        if (file.toFile().delete() || Files.notExists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return true;
+        }
         try {
-            Files.deleteIfExists(file);
+            Files.delete(file);
+            return true;
+        } catch (NoSuchFileException e) {
             return true;
         } catch (IOException e) {
             LOG.log(System.Logger.Level.ERROR, "outbox: cannot remove " + file.getFileName() + ": " + e);

@@ -120,7 +120,8 @@ final class SentLog {
                 current = new Segment(file, 1);
                 rollAt = clock.instant().plus(rollAfter);
             }
-            channel.position(start);
+            // The channel's position is already start: only whole appends ever moved it (a failed one rolls to a
+            // new file), so no lseek per append.
             DurableFiles.writeAll(channel, pieces);
             durability.forceFile(channel, file);
             if (fresh) {

@@ -23,14 +23,40 @@ public final class ReplyReader {
     /** Bounds memory for a server that streams continuation lines faster than its deadline. */
     public static final int MAX_LINES = 1000;
 
-    /** Sets the read timeout of the underlying socket before each blocking read. */
-    @FunctionalInterface
-    public interface ReadTimeout {
-        void set(int millis) throws IOException;
+    /**
+     * Bounds each blocking read: armed with the time left for the reply just before the read, disarmed right after
+     * it; when the time runs out it ends the read (by closing the connection) and then says so. The connection's
+     * guard is a watchdog, not the socket's read timeout: a virtual thread blocked in a read with a timeout parks
+     * with a timer, one timer task scheduled and cancelled per reply, which woke the pool's timer thread about
+     * twice per message delivered (bench/RESULTS.md).
+     */
+    public interface ReadGuard {
+        void arm(long nanos) throws IOException;
+
+        void disarm();
+
+        /** Whether the guard ended the latest read because its time ran out. */
+        boolean expired();
+
+        /** No bound at all (a stream that never blocks, in tests). */
+        ReadGuard NONE = new ReadGuard() {
+            @Override
+            public void arm(long nanos) {
+            }
+
+            @Override
+            public void disarm() {
+            }
+
+            @Override
+            public boolean expired() {
+                return false;
+            }
+        };
     }
 
     private final InputStream in;
-    private final ReadTimeout readTimeout;
+    private final ReadGuard guard;
     private final LongSupplier nanoTime;
     private final byte[] buffer = new byte[4096];
     private final byte[] line = new byte[MAX_LINE_OCTETS];
@@ -40,9 +66,9 @@ public final class ReplyReader {
     private long deadline;
     private boolean deadlineSet;
 
-    public ReplyReader(InputStream in, ReadTimeout readTimeout, LongSupplier nanoTime) {
+    public ReplyReader(InputStream in, ReadGuard guard, LongSupplier nanoTime) {
         this.in = in;
-        this.readTimeout = readTimeout;
+        this.guard = guard;
         this.nanoTime = nanoTime;
     }
 
@@ -170,21 +196,30 @@ public final class ReplyReader {
         if (remaining <= 0) {
             throw new SmtpTimeoutException("waiting for a complete reply", timeout);
         }
+        int n;
         try {
-            readTimeout.set((int) Math.max(1, Math.min(Integer.MAX_VALUE, (remaining + 999_999) / 1_000_000)));
-            int n = in.read(buffer, 0, buffer.length);
-            if (n < 0) {
-                throw new SmtpProtocolException("connection closed by the server");
+            guard.arm(remaining);
+            try {
+                n = in.read(buffer, 0, buffer.length);
+            } finally {
+                guard.disarm();
             }
-            position = 0;
-            limit = n;
         } catch (SocketTimeoutException e) {
             throw new SmtpTimeoutException("waiting for a complete reply", timeout);
-        } catch (SmtpException e) {
-            throw e;
         } catch (IOException e) {
+            if (guard.expired()) {
+                throw new SmtpTimeoutException("waiting for a complete reply", timeout);
+            }
             throw new SmtpException("connection lost: " + e.getMessage(), e);
         }
+        if (n < 0) {
+            if (guard.expired()) {
+                throw new SmtpTimeoutException("waiting for a complete reply", timeout);
+            }
+            throw new SmtpProtocolException("connection closed by the server");
+        }
+        position = 0;
+        limit = n;
     }
 
     /** A reply line as safe to show: control characters escaped, bounded length. */

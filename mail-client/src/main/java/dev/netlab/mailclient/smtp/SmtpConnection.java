@@ -24,7 +24,10 @@ final class SmtpConnection {
 
     private final Timeouts timeouts;
     private final SmtpObserver observer;
-    private final WriteWatchdog watchdog;
+    private final IoWatchdog watchdog;
+    // The TCP socket under any TLS: what the watchdog closes (that ends a blocked read or write at once, where closing
+    // a TLS socket would first try to write its close_notify).
+    private final Socket plain;
     private volatile Socket socket;
     private OutputStream out;
     private ReplyReader reader;
@@ -38,7 +41,8 @@ final class SmtpConnection {
     SmtpConnection(Socket socket, Timeouts timeouts, SmtpObserver observer) throws SmtpFailure {
         this.timeouts = timeouts;
         this.observer = observer;
-        this.watchdog = new WriteWatchdog(() -> closeQuietly(this.socket), System::nanoTime);
+        this.plain = socket;
+        this.watchdog = new IoWatchdog(() -> closeQuietly(plain), System::nanoTime);
         use(socket, false);
     }
 
@@ -47,7 +51,10 @@ final class SmtpConnection {
         try {
             this.socket = s;
             this.out = s.getOutputStream();
-            this.reader = new ReplyReader(s.getInputStream(), s::setSoTimeout, System::nanoTime);
+            // Reads have no socket timeout (the handshake's is cleared): the watchdog bounds them, without a timer
+            // per read.
+            s.setSoTimeout(0);
+            this.reader = new ReplyReader(s.getInputStream(), watchdog, System::nanoTime);
             this.tls = secured;
         } catch (IOException e) {
             broken = true;

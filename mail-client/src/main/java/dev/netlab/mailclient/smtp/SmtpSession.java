@@ -86,6 +86,11 @@ public final class SmtpSession implements AutoCloseable {
         }
     }
 
+    /** The socket the session speaks through now, TLS or plain (for tests). */
+    Socket socket() {
+        return connection.socket();
+    }
+
     /** Reads the server's greeting, which must be 220 (a 554 refuses the session). */
     public Reply greeting() throws SmtpFailure {
         lock.lock();

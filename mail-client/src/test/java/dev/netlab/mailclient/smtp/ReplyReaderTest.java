@@ -21,7 +21,7 @@ class ReplyReaderTest {
     }
 
     private ReplyReader reader(InputStream in) {
-        return new ReplyReader(in, millis -> { }, fakeNanos::get);
+        return new ReplyReader(in, ReplyReader.ReadGuard.NONE, fakeNanos::get);
     }
 
     private static final Duration MINUTE = Duration.ofMinutes(1);
@@ -120,6 +120,77 @@ class ReplyReaderTest {
         };
         assertThatThrownBy(() -> reader(endless).read(Duration.ofSeconds(1), false))
                 .isInstanceOf(SmtpTimeoutException.class).hasMessageContaining("timed out after 1 s");
+    }
+
+    /** A guard that records what it was armed with and whether it is armed, and can end the read in flight. */
+    private static final class RecordingGuard implements ReplyReader.ReadGuard {
+        final List<Long> armedWith = new java.util.ArrayList<>();
+        boolean armed;
+        boolean expired;
+
+        @Override
+        public void arm(long nanos) {
+            armedWith.add(nanos);
+            armed = true;
+        }
+
+        @Override
+        public void disarm() {
+            armed = false;
+        }
+
+        @Override
+        public boolean expired() {
+            return expired;
+        }
+    }
+
+    @Test
+    void eachBlockingReadIsArmedWithTheTimeLeftForItsReplyAndDisarmedAfter() throws Exception {
+        RecordingGuard guard = new RecordingGuard();
+        InputStream twoReads = new InputStream() {
+            private int reads;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) {
+                assertThat(guard.armed).as("armed while the read blocks").isTrue();
+                byte[] part = (reads++ == 0 ? "250-first\r\n" : "250 second\r\n").getBytes(StandardCharsets.US_ASCII);
+                fakeNanos.addAndGet(Duration.ofSeconds(20).toNanos());
+                System.arraycopy(part, 0, buffer, offset, part.length);
+                return part.length;
+            }
+        };
+        Reply reply = new ReplyReader(twoReads, guard, fakeNanos::get).read(MINUTE, false);
+        assertThat(reply.lines()).containsExactly("first", "second");
+        // The whole reply has a minute: the second read gets what the first left of it.
+        assertThat(guard.armedWith).containsExactly(MINUTE.toNanos(), Duration.ofSeconds(40).toNanos());
+        assertThat(guard.armed).isFalse();
+    }
+
+    @Test
+    void aReadTheGuardEndsIsATimeoutNotALostConnection() {
+        RecordingGuard guard = new RecordingGuard();
+        InputStream cutShort = new InputStream() {
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws java.io.IOException {
+                // What a blocked socket read throws when the watchdog closes the socket under it.
+                guard.expired = true;
+                throw new java.net.SocketException("Socket closed");
+            }
+        };
+        assertThatThrownBy(() -> new ReplyReader(cutShort, guard, fakeNanos::get).read(Duration.ofSeconds(1), false))
+                .isInstanceOf(SmtpTimeoutException.class).hasMessageContaining("timed out after 1 s");
+        assertThat(guard.armed).isFalse();
     }
 
     @Test

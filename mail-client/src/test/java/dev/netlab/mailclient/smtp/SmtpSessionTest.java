@@ -493,6 +493,58 @@ class SmtpSessionTest {
     }
 
     @Test
+    void repliesAreReadWithoutASocketTimeoutInTheClearAndAfterStartTls() throws Exception {
+        // The watchdog bounds reads: a socket read timeout would park every read of a virtual thread with a timer.
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.greet("250-localhost", "250 8BITMIME");
+            c.drain();
+        }); SmtpSession session = SmtpSession.open(plain(server), SmtpObserver.none())) {
+            assertThat(session.socket().getSoTimeout()).isZero();
+        }
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.greet("250-localhost", "250 STARTTLS");
+            c.readLine();
+            c.reply("220 go");
+            c.startTls(certificate.serverContext());
+            c.readLine();
+            c.reply("250-localhost", "250 8BITMIME");
+            c.drain();
+        })) {
+            SessionOptions options = new SessionOptions("localhost", server.port(),
+                    new TlsOptions(TlsMode.STARTTLS, Optional.of(caFile), Optional.empty(), false), Optional.empty(),
+                    Optional.empty(), Optional.empty(), Timeouts.all(Duration.ofSeconds(5)));
+            try (SmtpSession session = SmtpSession.open(options, SmtpObserver.none())) {
+                assertThat(session.socket()).isInstanceOf(javax.net.ssl.SSLSocket.class);
+                assertThat(session.socket().getSoTimeout()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void aSilentServerAfterStartTlsIsATimeoutOfTheStage() throws Exception {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
+            c.greet("250-localhost", "250 STARTTLS");
+            c.readLine();
+            c.reply("220 go");
+            c.startTls(certificate.serverContext());
+            // Reads the EHLO sent through TLS and never answers it.
+            c.drain();
+        })) {
+            // Every other stage has a minute: ending well before that shows the 300 ms command timeout fired through
+            // TLS (the watchdog closes the TCP socket under the TLS one).
+            Timeouts timeouts = Timeouts.all(Duration.ofMinutes(1)).with(Timeouts.Stage.COMMAND,
+                    Duration.ofMillis(300));
+            SessionOptions options = new SessionOptions("localhost", server.port(),
+                    new TlsOptions(TlsMode.STARTTLS, Optional.of(caFile), Optional.empty(), false), Optional.empty(),
+                    Optional.empty(), Optional.empty(), timeouts);
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> SmtpSession.open(options, SmtpObserver.none()))
+                    .isInstanceOf(SmtpFailure.class).hasMessageContaining("timed out after 300 ms");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
     void bytesSentAfterTheStartTlsReplyAreRefusedAsInjection() throws Exception {
         try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {
             c.greet("250-localhost", "250 STARTTLS");

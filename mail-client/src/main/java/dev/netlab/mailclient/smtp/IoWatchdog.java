@@ -9,13 +9,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 /**
- * Java has no write timeout: this closes a connection when one write blocks past its timeout. It is armed about once
- * per timeout, not per write: a write records its deadline, and the pending check, when it fires, either finds no
- * write in flight (and disarms), finds the write overdue (and closes), or waits for the deadline of the write in
- * flight; only a write whose deadline comes before the pending check schedules one of its own. Scheduling and
- * cancelling a task around every write woke the timer thread each time.
+ * Closes a connection when one read or write blocks past its timeout. Java has no write timeout, and a read timeout
+ * on a virtual thread's socket parks the read with a timer of its own (scheduled and cancelled per read, waking the
+ * pool's timer thread each time), so both are watched here instead. It is armed about once per timeout, not per
+ * read or write: one records its deadline, and the pending check, when it fires, either finds nothing in flight
+ * (and disarms), finds it overdue (and closes), or waits for the deadline of the one in flight; only one whose
+ * deadline comes before the pending check schedules a check of its own. A session reads and writes in turn, never
+ * both at once, so one deadline is enough.
  */
-final class WriteWatchdog {
+final class IoWatchdog implements ReplyReader.ReadGuard {
 
     private static final ScheduledThreadPoolExecutor TIMER = timer();
 
@@ -24,42 +26,58 @@ final class WriteWatchdog {
     private final AtomicBoolean armed = new AtomicBoolean();
     private volatile long deadline;
     private volatile long checkDue;
-    private volatile boolean writing;
+    private volatile boolean busy;
     private volatile boolean expired;
     private volatile ScheduledFuture<?> pending;
     private volatile boolean stopped;
 
-    /** {@code onExpiry} runs on the timer thread when a write is overdue (it closes the socket). */
-    WriteWatchdog(Runnable onExpiry, LongSupplier nanoTime) {
+    /** {@code onExpiry} runs on the timer thread when a read or write is overdue (it closes the socket). */
+    IoWatchdog(Runnable onExpiry, LongSupplier nanoTime) {
         this.onExpiry = onExpiry;
         this.nanoTime = nanoTime;
     }
 
     private static ScheduledThreadPoolExecutor timer() {
         ScheduledThreadPoolExecutor executor = (ScheduledThreadPoolExecutor) Executors.newScheduledThreadPool(1,
-                Thread.ofPlatform().daemon().name("smtp-write-watchdog").factory());
+                Thread.ofPlatform().daemon().name("smtp-io-watchdog").factory());
         executor.setRemoveOnCancelPolicy(true);
         return executor;
     }
 
-    /** A write begins that may take at most {@code timeout}. */
+    /** A read or write begins that may take at most {@code timeout}. */
     void start(Duration timeout) {
+        start(timeout.toNanos());
+    }
+
+    /** A read or write begins that may take at most {@code nanos}. */
+    void start(long nanos) {
         expired = false;
-        deadline = nanoTime.getAsLong() + timeout.toNanos();
-        writing = true;
-        // A write with a shorter timeout than the pending check's gets its own, earlier check.
+        deadline = nanoTime.getAsLong() + nanos;
+        busy = true;
+        // One with a shorter timeout than the pending check's gets its own, earlier check.
         if (armed.compareAndSet(false, true) || deadline - checkDue < 0) {
-            schedule(timeout.toNanos());
+            schedule(nanos);
         }
     }
 
-    /** The write ended (done or failed). */
+    /** The read or write ended (done or failed). */
     void end() {
-        writing = false;
+        busy = false;
     }
 
-    /** Whether the watchdog closed the connection because the latest write was overdue. */
-    boolean expired() {
+    @Override
+    public void arm(long nanos) {
+        start(nanos);
+    }
+
+    @Override
+    public void disarm() {
+        end();
+    }
+
+    /** Whether the watchdog closed the connection because the latest read or write was overdue. */
+    @Override
+    public boolean expired() {
         return expired;
     }
 
@@ -80,7 +98,7 @@ final class WriteWatchdog {
     }
 
     private void check() {
-        if (writing) {
+        if (busy) {
             long left = deadline - nanoTime.getAsLong();
             if (left <= 0) {
                 expired = true;
@@ -92,8 +110,8 @@ final class WriteWatchdog {
             return;
         }
         armed.set(false);
-        // A write that began while this check was disarming must still be watched.
-        if (writing && armed.compareAndSet(false, true)) {
+        // One that began while this check was disarming must still be watched.
+        if (busy && armed.compareAndSet(false, true)) {
             check();
         }
     }
