@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -102,6 +104,23 @@ class ConditionalRequestsTest {
     void theObsoleteDateFormsAreUnderstood() throws Exception {
         assertNotModified(get("If-Modified-Since: Tuesday, 05-Mar-24 06:07:08 GMT"));
         assertNotModified(get("If-Modified-Since: Tue Mar  5 06:07:08 2024"));
+    }
+
+    @Test
+    void anRfc850TwoDigitYearIsReadAgainstTheServersClock() throws Exception {
+        // RFC 9110 section 5.6.7: on a server whose clock says 2080, "75" is 2075 (at most 50 years ahead, so not a
+        // century back): since then the file (2024) was not modified, 304. A fixed 1970-2069 window read 1975,
+        // whose 1 January is no Tuesday: not a date, ignored, 200.
+        try (TestServer dated = TestServer.start(root, Map.of(),
+                Clock.fixed(Instant.parse("2080-01-01T00:00:00Z"), ZoneOffset.UTC))) {
+            RawHttp.Reply reply = RawHttp.request(dated.port(), "GET", "/page.html",
+                    "If-Modified-Since: Tuesday, 01-Jan-75 00:00:00 GMT");
+            assertThat(reply.status()).isEqualTo(304);
+            assertThat(reply.header("Date")).isEqualTo("Mon, 01 Jan 2080 00:00:00 GMT");
+            // 1 January 2130 is exactly 50 years ahead: still the future, ignored as any later date is, 200.
+            assertThat(RawHttp.request(dated.port(), "GET", "/page.html",
+                    "If-Modified-Since: Sunday, 01-Jan-30 00:00:00 GMT").status()).isEqualTo(200);
+        }
     }
 
     @Test

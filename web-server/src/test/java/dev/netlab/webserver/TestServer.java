@@ -24,6 +24,15 @@ final class TestServer implements AutoCloseable {
 
     /** The server with {@code config} (a YAML file, as --config gives it) under the overrides. */
     static TestServer start(Path root, Optional<Path> config, Map<String, String> overrides) {
+        return start(root, config, overrides, Clock.systemUTC());
+    }
+
+    /** The server whose present is {@code clock}'s (its Date, and the "now" its preconditions are read at). */
+    static TestServer start(Path root, Map<String, String> overrides, Clock clock) {
+        return start(root, Optional.empty(), overrides, clock);
+    }
+
+    private static TestServer start(Path root, Optional<Path> config, Map<String, String> overrides, Clock clock) {
         Map<String, String> settings = new HashMap<>();
         settings.put("admin.port", "0");
         settings.put("webserver.port", "0");
@@ -31,7 +40,7 @@ final class TestServer implements AutoCloseable {
         settings.put("lifecycle.drain-timeout", "2s");
         settings.putAll(overrides);
         return new TestServer(RunningService.start(new Main(), ConfigLoader.load(config, Map.of(), settings),
-                Clock.systemUTC()));
+                clock));
     }
 
     int port() {

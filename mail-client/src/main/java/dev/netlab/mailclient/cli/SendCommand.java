@@ -11,6 +11,7 @@ import dev.netlab.mailclient.smtp.Credentials;
 import dev.netlab.mailclient.smtp.DeliveryOutcome;
 import dev.netlab.mailclient.smtp.OutgoingMessage;
 import dev.netlab.mailclient.smtp.RecipientResult;
+import dev.netlab.mailclient.smtp.Resolver;
 import dev.netlab.mailclient.smtp.SessionOptions;
 import dev.netlab.mailclient.smtp.SmtpFailure;
 import dev.netlab.mailclient.smtp.SmtpSession;
@@ -58,12 +59,12 @@ import picocli.CommandLine.Spec;
             "  29  TLS failure (not offered, handshake, certificate)"})
 public final class SendCommand implements Callable<Integer> {
 
-    /** Where the command reads passwords and environment; tests replace it. */
+    /** Where the command reads passwords and environment and resolves the server's name; tests replace it. */
     record Environment(PrintStream out, PrintStream err, Function<String, String> getenv, Optional<Console> console,
-                       Clock clock, String jnuEncoding) {
+                       Clock clock, String jnuEncoding, Resolver resolver) {
         static Environment system() {
             return new Environment(System.out, System.err, System::getenv, Optional.ofNullable(System.console()),
-                    Clock.systemUTC(), System.getProperty("sun.jnu.encoding"));
+                    Clock.systemUTC(), System.getProperty("sun.jnu.encoding"), Resolver.system());
         }
     }
 
@@ -232,12 +233,13 @@ public final class SendCommand implements Callable<Integer> {
                     TranscriptPrinter printer) {
         SmtpSession session = null;
         try {
-            session = SmtpSession.connect(options, printer);
             if (stopsAt(quit, QuitAfter.CONNECT)) {
+                session = SmtpSession.connect(options, printer, environment.resolver());
                 session.abort();
                 return stopped(printer, "connect");
             }
-            session.greeting();
+            // An address that refuses the greeting is skipped for the next one; only the last one's failure counts.
+            session = SmtpSession.greeted(options, printer, environment.resolver());
             if (stopsAt(quit, QuitAfter.GREETING)) {
                 return stopped(printer, "greeting");
             }

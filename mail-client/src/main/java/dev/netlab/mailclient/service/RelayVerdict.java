@@ -15,9 +15,10 @@ final class RelayVerdict {
 
     /**
      * Whether a session that could not be set up defers its messages: a transient failure does, and so does a 5xx
-     * greeting (postfix's {@code smtp_skip_5xx_greeting}: try later), a TLS failure (postfix defers when TLS is
-     * required) and an authentication failure (postfix's {@code smtp_sasl_auth_soft_bounce}): a wrong password or
-     * certificate on our side must not fail every waiting message. A refused EHLO and HELO still fails, as in postfix.
+     * greeting from the relay's last address (postfix's {@code smtp_skip_5xx_greeting}: the earlier addresses were
+     * skipped; try later), a TLS failure (postfix defers when TLS is required) and an authentication failure
+     * (postfix's {@code smtp_sasl_auth_soft_bounce}): a wrong password or certificate on our side must not fail every
+     * waiting message. A refused EHLO and HELO still fails, as in postfix.
      */
     static boolean defers(SmtpFailure failure) {
         return failure.isTransient() || switch (failure.stage()) {

@@ -43,6 +43,25 @@ public final class SmtpSession implements AutoCloseable {
      */
     public static SmtpSession connect(SessionOptions options, SmtpObserver observer, Resolver resolver)
             throws SmtpFailure {
+        return start(options, observer, resolver, false);
+    }
+
+    /**
+     * Connects to the first address of the server's name that answers and greets with 220 (for implicit TLS, after
+     * the handshake): an address that greets with 421 or 5xx, or closes the connection before the greeting ends, is
+     * skipped (after QUIT) and the next one tried, as postfix does ({@code smtp_skip_5xx_greeting}). Do not call
+     * {@link #greeting()} on the session: the greeting has been read.
+     *
+     * @throws SmtpFailure at {@link Stage#CONNECT}, {@link Stage#TLS} or {@link Stage#GREETING}: the last address's
+     *                     failure when none greeted
+     */
+    public static SmtpSession greeted(SessionOptions options, SmtpObserver observer, Resolver resolver)
+            throws SmtpFailure {
+        return start(options, observer, resolver, true);
+    }
+
+    private static SmtpSession start(SessionOptions options, SmtpObserver observer, Resolver resolver, boolean greet)
+            throws SmtpFailure {
         TlsConnector connector;
         try {
             connector = options.tls().mode() == TlsMode.NONE ? null : TlsConnector.create(options.tls());
@@ -52,13 +71,23 @@ public final class SmtpSession implements AutoCloseable {
         if (options.tls().insecure() && options.tls().mode() != TlsMode.NONE) {
             observer.warning("--insecure: the server's certificate and host name are NOT verified");
         }
-        Socket socket = Connector.connect(options.host(), options.port(),
-                options.timeouts().of(Timeouts.Stage.CONNECT), resolver, observer);
-        SmtpConnection connection = new SmtpConnection(socket, options.timeouts(), observer);
-        if (options.tls().mode() == TlsMode.IMPLICIT) {
-            StartTls.handshake(connection, connector, options);
-        }
-        return new SmtpSession(options, connector, connection);
+        return Connector.connect(options.host(), options.port(), options.timeouts().of(Timeouts.Stage.CONNECT),
+                resolver, observer, socket -> {
+                    SmtpConnection connection = new SmtpConnection(socket, options.timeouts(), observer);
+                    try {
+                        if (options.tls().mode() == TlsMode.IMPLICIT) {
+                            StartTls.handshake(connection, connector, options);
+                        }
+                        if (greet) {
+                            Hello.greeting(connection);
+                        }
+                    } catch (SmtpFailure e) {
+                        // QUIT after a refusing greeting (RFC 5321 section 3.1); a broken connection is only closed.
+                        connection.quitQuietly();
+                        throw e;
+                    }
+                    return new SmtpSession(options, connector, connection);
+                });
     }
 
     /** {@link #open(SessionOptions, SmtpObserver, Resolver)} with the system's resolver. */
@@ -66,12 +95,14 @@ public final class SmtpSession implements AutoCloseable {
         return open(options, observer, Resolver.system());
     }
 
-    /** Connects and sets the session up: greeting, EHLO (or HELO), TLS as configured, AUTH when credentials are set. */
+    /**
+     * Connects and sets the session up: greeting (skipping addresses that refuse it, see {@link #greeted}), EHLO (or
+     * HELO), TLS as configured, AUTH when credentials are set.
+     */
     public static SmtpSession open(SessionOptions options, SmtpObserver observer, Resolver resolver)
             throws SmtpFailure {
-        SmtpSession session = connect(options, observer, resolver);
+        SmtpSession session = greeted(options, observer, resolver);
         try {
-            session.greeting();
             session.hello();
             if (options.tls().mode() == TlsMode.STARTTLS) {
                 session.startTls();

@@ -2,10 +2,12 @@ package dev.netlab.mailclient.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.netlab.mailclient.smtp.Resolver;
 import dev.netlab.mailclient.testing.RefusingPort;
 import dev.netlab.mailclient.testing.ScriptedSmtpServer;
 import dev.netlab.mailclient.testing.TestPki;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,6 +130,69 @@ class SendExitCodesTest {
             assertThat(result.exitCode()).as(result.toString()).isEqualTo(21);
             assertThat(result.err()).contains("*** greeting refused: 554");
             assertThat(server.lines()).containsExactly("QUIT");
+        }
+    }
+
+    /** relay.test: 127.0.0.2 first, then 127.0.0.1 (both loopback on Linux). */
+    private static final Resolver TWO_ADDRESSES = host -> {
+        assertThat(host).isEqualTo("relay.test");
+        return List.of(InetAddress.getByName("127.0.0.2"), InetAddress.getByName("127.0.0.1"));
+    };
+
+    private static SendRunner.Result sendToRelayTest(int port) {
+        return SendRunner.runResolvedBy(TWO_ADDRESSES, ENV, "--server", "relay.test:" + port, "--tls", "none",
+                "--from", "alice@example.org", "--to", "bob@example.org", "--timeout", "5s");
+    }
+
+    @Test
+    void aGreetingRefusedAtTheFirstAddressIsSkippedAndTheSecondDelivers() throws Exception {
+        try (ScriptedSmtpServer second = ScriptedSmtpServer.start(c -> {
+            c.reply("220 second ESMTP");
+            c.acceptTransactionUntilQuit();
+        }); ScriptedSmtpServer first = ScriptedSmtpServer.startOn(InetAddress.getByName("127.0.0.2"), second.port(),
+                c -> {
+                    c.reply("554 5.7.1 no SMTP service here");
+                    c.drain();
+                })) {
+            int port = second.port();
+            SendRunner.Result result = sendToRelayTest(port);
+            first.awaitScript();
+            second.awaitScript();
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(result.err()).as(result.toString()).isEmpty();
+            assertThat(result.out().lines().toList()).as(result.toString()).containsSubsequence(
+                    "=== Trying relay.test:" + port + "...", "=== Connected to 127.0.0.2:" + port + ".",
+                    "<-  554 5.7.1 no SMTP service here", " -> QUIT",
+                    "=== skipping 127.0.0.2:" + port + " (greeting refused: 554 5.7.1 no SMTP service here): trying"
+                            + " the next address",
+                    "=== Connected to 127.0.0.1:" + port + ".", "<-  220 second ESMTP", " -> EHLO [127.0.0.1]");
+            assertThat(result.out()).contains("queued as SCRIPTED1");
+            assertThat(first.lines()).containsExactly("QUIT");
+            assertThat(second.lines()).contains("DATA");
+        }
+    }
+
+    @Test
+    void whenEveryAddressGreetsWith421TheLastRefusalExits21InOneLine() throws Exception {
+        ScriptedSmtpServer.Script busy = c -> {
+            c.reply("421 4.3.2 busy, try later");
+            c.drain();
+        };
+        try (ScriptedSmtpServer second = ScriptedSmtpServer.start(busy);
+             ScriptedSmtpServer first = ScriptedSmtpServer.startOn(InetAddress.getByName("127.0.0.2"),
+                     second.port(), busy)) {
+            int port = second.port();
+            SendRunner.Result result = sendToRelayTest(port);
+            first.awaitScript();
+            second.awaitScript();
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(21);
+            assertThat(result.err()).isEqualTo("*** greeting refused: 421 4.3.2 busy, try later (tried 2 addresses)"
+                    + System.lineSeparator());
+            assertThat(result.out().lines().toList()).as(result.toString()).containsSubsequence(
+                    "=== Connected to 127.0.0.2:" + port + ".", "<-  421 4.3.2 busy, try later",
+                    "=== Connected to 127.0.0.1:" + port + ".", "<-  421 4.3.2 busy, try later");
+            assertThat(first.lines()).containsExactly("QUIT");
+            assertThat(second.lines()).containsExactly("QUIT");
         }
     }
 

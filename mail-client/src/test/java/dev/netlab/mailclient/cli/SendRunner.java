@@ -1,6 +1,7 @@
 package dev.netlab.mailclient.cli;
 
 import dev.netlab.kit.cli.ServiceCommand;
+import dev.netlab.mailclient.smtp.Resolver;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -30,12 +31,21 @@ final class SendRunner {
     }
 
     static Result runDecodedAs(String jnuEncoding, Map<String, String> env, String... args) {
+        return run(jnuEncoding, Resolver.system(), env, args);
+    }
+
+    /** With {@code resolver} turning the server's name into addresses (several, to see each tried). */
+    static Result runResolvedBy(Resolver resolver, Map<String, String> env, String... args) {
+        return run("UTF-8", resolver, env, args);
+    }
+
+    private static Result run(String jnuEncoding, Resolver resolver, Map<String, String> env, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
         SendCommand command = new SendCommand(new SendCommand.Environment(outStream, errStream, env::get,
-                Optional.empty(), CLOCK, jnuEncoding));
+                Optional.empty(), CLOCK, jnuEncoding, resolver));
         PrintStream systemErr = System.err;
         int code;
         // picocli reports option errors on System.err: capture it too.

@@ -6,21 +6,26 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.netlab.mailclient.smtp.Resolver;
+import dev.netlab.mailclient.testing.EmbeddedSmtpServer;
 import dev.netlab.mailclient.testing.RunningMailService;
 import dev.netlab.mailclient.testing.ScriptedSmtpServer;
 import dev.netlab.mailclient.testing.TestPki;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Relays that refuse the session or break the protocol: postfix defers there (a 5xx greeting, a lying 250 to DATA,
- * a refused AUTH), so a message must not fail for good because of them.
+ * a refused AUTH), so a message must not fail for good because of them; a refused greeting first sends it to the
+ * relay's next address.
  */
 class LyingRelayTest {
 
@@ -57,6 +62,80 @@ class LyingRelayTest {
             assertThat(state.get("status").asText()).as(state.toString()).isEqualTo("deferred");
             assertThat(state.get("last_reply").asText()).startsWith("554");
             assertThat(state.get("attempts").asInt()).isEqualTo(1);
+        }
+    }
+
+    /** relay.test: 127.0.0.2 first, then 127.0.0.1 (both loopback on Linux), on the port of the server at the second. */
+    private static final Resolver TWO_ADDRESSES = host -> {
+        assertThat(host).isEqualTo("relay.test");
+        return List.of(InetAddress.getByName("127.0.0.2"), InetAddress.getByName("127.0.0.1"));
+    };
+
+    private Map<String, String> relayTestAt(int port) {
+        return Map.of("mailclient.outbox.dir", dir.resolve("outbox").toString(), "mailclient.relay.server",
+                "relay.test:" + port, "mailclient.relay.tls", "none", "mailclient.retry.initial-backoff", "1h",
+                "mailclient.retry.max-backoff", "1h");
+    }
+
+    private static List<String> transcript(JsonNode message) {
+        List<String> lines = new ArrayList<>();
+        message.get("transcript").forEach(line -> lines.add(line.asText()));
+        return lines;
+    }
+
+    @Test
+    void a5xxGreetingAtTheFirstAddressOfTheRelayIsSkippedAndTheSecondDelivers() throws Exception {
+        // postfix with smtp_skip_5xx_greeting tries the relay's next address; it defers only when none is left.
+        try (EmbeddedSmtpServer second = EmbeddedSmtpServer.plain(0, r -> 250);
+             ScriptedSmtpServer first = ScriptedSmtpServer.startOn(InetAddress.getByName("127.0.0.2"), second.port(),
+                     c -> {
+                         c.reply("554 5.3.2 not now, too busy");
+                         c.drain();
+                     });
+             RunningMailService service = RunningMailService.start(relayTestAt(second.port()), TWO_ADDRESSES,
+                     Clock.systemUTC())) {
+            String id = service.accepted(message("a@example.org", "b@example.org", "second address"));
+            JsonNode state = settled(service, id);
+            assertThat(state.get("status").asText()).as(state.toString()).isEqualTo("sent");
+            assertThat(state.get("attempts").asInt()).isEqualTo(1);
+            assertThat(second.received()).hasSize(1);
+            first.awaitScript();
+            assertThat(first.lines()).containsExactly("QUIT");
+            int port = second.port();
+            assertThat(transcript(state)).containsSubsequence("=== Connected to 127.0.0.2:" + port + ".",
+                    "<-  554 5.3.2 not now, too busy", "=== Connected to 127.0.0.1:" + port + ".");
+            var scrape = service.metrics();
+            assertThat(scrape.valueOf("mailclient_smtp_replies_total", "command", "GREETING", "code", "554"))
+                    .isEqualTo(1);
+            assertThat(scrape.valueOf("mailclient_smtp_replies_total", "command", "GREETING", "code", "220"))
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void whenEveryAddressOfTheRelayGreetsWith421TheMessageIsDeferredAfterBoth() throws Exception {
+        ScriptedSmtpServer.Script busy = c -> {
+            c.reply("421 4.3.2 busy, try later");
+            c.drain();
+        };
+        try (ScriptedSmtpServer second = ScriptedSmtpServer.start(busy);
+             ScriptedSmtpServer first = ScriptedSmtpServer.startOn(InetAddress.getByName("127.0.0.2"), second.port(),
+                     busy);
+             RunningMailService service = RunningMailService.start(relayTestAt(second.port()), TWO_ADDRESSES,
+                     Clock.systemUTC())) {
+            String id = service.accepted(message("a@example.org", "b@example.org", "both busy"));
+            JsonNode state = settled(service, id);
+            assertThat(state.get("status").asText()).as(state.toString()).isEqualTo("deferred");
+            assertThat(state.get("attempts").asInt()).isEqualTo(1);
+            assertThat(state.get("last_reply").asText()).startsWith("421 4.3.2 busy");
+            first.awaitScript();
+            second.awaitScript();
+            int port = second.port();
+            assertThat(transcript(state)).containsSubsequence("=== Connected to 127.0.0.2:" + port + ".",
+                    "<-  421 4.3.2 busy, try later", "=== Connected to 127.0.0.1:" + port + ".",
+                    "<-  421 4.3.2 busy, try later");
+            assertThat(service.metrics().valueOf("mailclient_smtp_replies_total", "command", "GREETING", "code",
+                    "421")).isEqualTo(2);
         }
     }
 

@@ -107,6 +107,98 @@ class SmtpSessionTest {
         }
     }
 
+    /** The relay's name, resolving to 127.0.0.2 first and then 127.0.0.1 (both loopback on Linux). */
+    private static final Resolver SECOND_THEN_FIRST = host -> List.of(java.net.InetAddress.getByName("127.0.0.2"),
+            java.net.InetAddress.getByName("127.0.0.1"));
+
+    private static SessionOptions relayTest(int port) {
+        return new SessionOptions("relay.test", port, TlsOptions.verified(TlsMode.NONE), Optional.empty(),
+                Optional.empty(), Optional.of("client.test"), Timeouts.all(Duration.ofSeconds(5)));
+    }
+
+    /** Notes and wire lines in order, the way a transcript shows them. */
+    private static final class Transcript implements SmtpObserver {
+        final List<String> lines = new ArrayList<>();
+
+        @Override
+        public void sent(String line, boolean tls) {
+            lines.add("-> " + line);
+        }
+
+        @Override
+        public void received(String line, boolean tls) {
+            lines.add("<- " + line);
+        }
+
+        @Override
+        public void note(String text) {
+            lines.add("=== " + text);
+        }
+    }
+
+    @Test
+    void aGreetingRefusedWith554OrAConnectionClosedBeforeTheGreetingEndsMovesOnToTheNextAddress() throws Exception {
+        // postfix with smtp_skip_5xx_greeting: a refusing server is one host of the name, not the relay.
+        for (ScriptedSmtpServer.Script refusing : List.<ScriptedSmtpServer.Script>of(c -> {
+            c.reply("554 5.3.2 not now, too busy");
+            c.drain();
+        }, c -> c.raw("220-half a greeting, then gone\r\n".getBytes(StandardCharsets.US_ASCII)))) {
+            try (ScriptedSmtpServer good = ScriptedSmtpServer.start(c -> {
+                c.greet("250 second.test");
+                c.acceptTransactionUntilQuit();
+            }); ScriptedSmtpServer first = ScriptedSmtpServer.startOn(java.net.InetAddress.getByName("127.0.0.2"),
+                    good.port(), refusing)) {
+                Transcript transcript = new Transcript();
+                DeliveryOutcome outcome;
+                try (SmtpSession session = SmtpSession.open(relayTest(good.port()), transcript, SECOND_THEN_FIRST)) {
+                    outcome = session.send(message("Subject: x\r\n\r\nbody\r\n", "bob@example.org"));
+                }
+                good.awaitScript();
+                first.awaitScript();
+                assertThat(outcome).isInstanceOf(DeliveryOutcome.Delivered.class);
+                assertThat(good.lines()).contains("EHLO client.test", "DATA", "QUIT");
+                // Nothing but QUIT (when it still listened) reached the refusing address.
+                assertThat(first.lines()).isSubsetOf("QUIT");
+                int port = good.port();
+                assertThat(transcript.lines).containsSubsequence("=== Trying relay.test:" + port + "...",
+                        "=== Connected to 127.0.0.2:" + port + ".", "=== Connected to 127.0.0.1:" + port + ".",
+                        "<- 220 scripted", "-> EHLO client.test");
+                assertThat(transcript.lines).anyMatch(l -> l.startsWith("=== skipping 127.0.0.2:" + port + " ("))
+                        .filteredOn(l -> l.startsWith("-> EHLO")).hasSize(1);
+            }
+        }
+    }
+
+    @Test
+    void whenEveryAddressGreetsWith421TheLastRefusalIsTheFailureAfterBothWereTried() throws Exception {
+        ScriptedSmtpServer.Script busy = c -> {
+            c.reply("421 4.3.2 busy, try later");
+            c.drain();
+        };
+        try (ScriptedSmtpServer second = ScriptedSmtpServer.start(busy);
+             ScriptedSmtpServer first = ScriptedSmtpServer.startOn(java.net.InetAddress.getByName("127.0.0.2"),
+                     second.port(), busy)) {
+            Transcript transcript = new Transcript();
+            assertThatThrownBy(() -> SmtpSession.open(relayTest(second.port()), transcript, SECOND_THEN_FIRST))
+                    .isInstanceOfSatisfying(SmtpFailure.class, f -> {
+                        assertThat(f.stage()).isEqualTo(Stage.GREETING);
+                        assertThat(f.isTransient()).isTrue();
+                        assertThat(f.reply().orElseThrow().code()).isEqualTo(421);
+                        assertThat(f.getMessage()).isEqualTo("greeting refused: 421 4.3.2 busy, try later"
+                                + " (tried 2 addresses)");
+                    });
+            first.awaitScript();
+            second.awaitScript();
+            assertThat(first.lines()).containsExactly("QUIT");
+            assertThat(second.lines()).containsExactly("QUIT");
+            int port = second.port();
+            assertThat(transcript.lines).containsSubsequence("=== Connected to 127.0.0.2:" + port + ".",
+                    "<- 421 4.3.2 busy, try later", "=== skipping 127.0.0.2:" + port
+                            + " (greeting refused: 421 4.3.2 busy, try later): trying the next address",
+                    "=== Connected to 127.0.0.1:" + port + ".", "<- 421 4.3.2 busy, try later");
+        }
+    }
+
     @Test
     void pipeliningSendsMailEveryRcptAndDataAsOneGroupBeforeReadingAReply() throws Exception {
         try (ScriptedSmtpServer server = ScriptedSmtpServer.start(c -> {

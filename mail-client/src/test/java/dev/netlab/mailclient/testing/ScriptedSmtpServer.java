@@ -177,9 +177,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile Throwable failure;
 
-    private ScriptedSmtpServer(Script script) throws IOException {
+    private ScriptedSmtpServer(InetSocketAddress address, Script script) throws IOException {
         serverSocket = new ServerSocket();
-        serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        serverSocket.bind(address);
         thread = Thread.ofVirtual().name("scripted-smtp").start(() -> {
             try (Socket socket = serverSocket.accept()) {
                 script.run(new Conversation(socket));
@@ -192,7 +192,15 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     }
 
     public static ScriptedSmtpServer start(Script script) throws IOException {
-        return new ScriptedSmtpServer(script);
+        return new ScriptedSmtpServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), script);
+    }
+
+    /**
+     * On {@code address} and {@code port}: a second loopback address ({@code 127.0.0.2}) on the port of a server on
+     * {@code 127.0.0.1}, so that one name resolving to both reaches a different server at each.
+     */
+    public static ScriptedSmtpServer startOn(InetAddress address, int port, Script script) throws IOException {
+        return new ScriptedSmtpServer(new InetSocketAddress(address, port), script);
     }
 
     public int port() {

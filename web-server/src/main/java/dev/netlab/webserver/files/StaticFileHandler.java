@@ -120,26 +120,24 @@ public final class StaticFileHandler implements RequestHandler {
             return notFound();
         }
         String cacheControl = policy.cacheControl().valueFor(PathResolver.urlPath(directory.segments(), true));
+        // Read first: a directory the server cannot read is 404, and preconditions are evaluated only on what would
+        // be served (RFC 9110 section 13.2.1), so no 304 or 412 tells a client anything about it.
+        byte[] page;
+        try {
+            page = DirectoryListing.render(directory, resolver);
+        } catch (IOException e) {
+            return notFound();
+        }
         // A listing has no validators, as nginx's autoindex and Apache's mod_autoindex (by default) have none: the
         // directory's time does not change when a listed file grows. So If-Match and If-None-Match can match only
-        // "*", and the dates are ignored (RFC 9110 sections 13.1.1 to 13.1.4), decided before the directory is read.
+        // "*", and the dates are ignored (RFC 9110 sections 13.1.1 to 13.1.4).
         return switch (Preconditions.evaluate(head, null, null, now)) {
-            case PROCEED -> listing(directory, cacheControl);
+            case PROCEED -> new Response(Status.OK, withCacheControl(new Headers()
+                    .add("Content-Type", "text/html; charset=utf-8"), cacheControl), new Body.Bytes(page));
             case NOT_MODIFIED -> new Response(Status.NOT_MODIFIED, withCacheControl(new Headers(), cacheControl),
                     Body.EMPTY);
             case PRECONDITION_FAILED -> preconditionFailed(null);
         };
-    }
-
-    /** 200 with the HTML listing of {@code directory}; 404 when it cannot be read. */
-    private Response listing(Resolution.Directory directory, String cacheControl) {
-        try {
-            Headers headers = withCacheControl(new Headers().add("Content-Type", "text/html; charset=utf-8"),
-                    cacheControl);
-            return new Response(Status.OK, headers, new Body.Bytes(DirectoryListing.render(directory, resolver)));
-        } catch (IOException e) {
-            return notFound();
-        }
     }
 
     private static Headers withCacheControl(Headers headers, String cacheControl) {

@@ -29,7 +29,7 @@ public final class IfRange {
             EntityTag tag = EntityTag.parse(value);
             return tag != null && tag.strongMatch(EntityTag.parse(etag));
         }
-        Instant date = HttpDate.parse(value);
+        Instant date = HttpDate.parse(value, now);
         // RFC 9110 section 8.8.2.2: a Last-Modified within the second of the Date is weak.
         return date != null && date.getEpochSecond() == modified.getEpochSecond()
                 && modified.getEpochSecond() < now.getEpochSecond();

@@ -49,7 +49,7 @@ public final class Preconditions {
                 return Outcome.PRECONDITION_FAILED;
             }
         } else if (modified != null) {
-            Instant unmodifiedSince = date(headers, "If-Unmodified-Since");
+            Instant unmodifiedSince = date(headers, "If-Unmodified-Since", now);
             if (unmodifiedSince != null && modified.getEpochSecond() > unmodifiedSince.getEpochSecond()) {
                 return Outcome.PRECONDITION_FAILED;
             }
@@ -62,7 +62,7 @@ public final class Preconditions {
             }
             return Outcome.PROCEED;
         }
-        Instant modifiedSince = safe && modified != null ? date(headers, "If-Modified-Since") : null;
+        Instant modifiedSince = safe && modified != null ? date(headers, "If-Modified-Since", now) : null;
         // A date later than now is not one of our Last-Modified values (never later than our Date): it comes from a
         // clock ahead of ours, and a 304 could hide a change the client never saw. Ignored, as Apache and nginx do.
         if (modifiedSince != null && modifiedSince.getEpochSecond() <= now.getEpochSecond()
@@ -76,8 +76,8 @@ public final class Preconditions {
         return headers.count(name) == 0 ? null : EntityTag.condition(headers.all(name));
     }
 
-    /** The field's date; null when absent, repeated or not an HTTP-date. */
-    private static Instant date(Headers headers, String name) {
-        return headers.count(name) == 1 ? HttpDate.parse(headers.first(name)) : null;
+    /** The field's date (a two-digit year read against {@code now}); null when absent, repeated or not a date. */
+    private static Instant date(Headers headers, String name, Instant now) {
+        return headers.count(name) == 1 ? HttpDate.parse(headers.first(name), now) : null;
     }
 }
