@@ -47,18 +47,22 @@ public final class AdminServer {
     private final int port;
     private final Supplier<WebServer> restarter;
     private final ReentrantLock lock = new ReentrantLock();
+    // Checks that the listener accepts, and the connections' read deadlines.
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("admin-listener-check").daemon().factory());
+            Thread.ofPlatform().name("admin-watchdog").daemon().factory());
     private volatile WebServer server;
     private boolean stopped;
 
-    private AdminServer(WebServer server, InetAddress bindAddress, Supplier<WebServer> restarter) {
+    private AdminServer(WebServer server, InetAddress bindAddress, Supplier<WebServer> restarter,
+                        ReadDeadlines deadlines, Duration deadlineCheck) {
         this.server = server;
         this.bindAddress = bindAddress;
         this.port = server.port();
         this.restarter = restarter;
         watchdog.scheduleWithFixedDelay(this::checkListener, LISTENER_CHECK.toMillis(), LISTENER_CHECK.toMillis(),
                 TimeUnit.MILLISECONDS);
+        long check = deadlineCheck.toNanos();
+        watchdog.scheduleWithFixedDelay(deadlines::check, check, check, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -85,13 +89,14 @@ public final class AdminServer {
         return start(bindAddress, port, registry, families, readiness, serviceRoutes, ConnectionLimits.ADMIN);
     }
 
-    /** As above, with other connection limits (tests: an idle timeout they can wait for). */
+    /** As above, with other connection limits (tests: timeouts they can wait for). */
     static AdminServer start(InetAddress bindAddress, int port, PrometheusMeterRegistry registry,
                              List<MetricFamilies> families, Readiness readiness,
                              Consumer<HttpRouting.Builder> serviceRoutes, ConnectionLimits limits) {
         // Helidon logs a stack trace and stays stopped when the port is taken; probing first gives the reason in
         // one line. A race with another process remains possible and is caught by isRunning() below.
         probeBind(bindAddress, port);
+        ReadDeadlines deadlines = new ReadDeadlines(limits, registry);
         IntFunction<WebServer> builder = boundPort -> WebServer.builder()
                 .host(bindAddress.getHostAddress())
                 .port(boundPort)
@@ -100,8 +105,11 @@ public final class AdminServer {
                 .maxTcpConnections(limits.maxConnections())
                 .idleConnectionTimeout(limits.idleTimeout())
                 .idleConnectionPeriod(limits.idleCheck())
+                // HTTP/1 through our selector only (no protocol configuration: Helidon would add its own selector).
+                .protocolsDiscoverServices(false)
                 // Helidon's debug log of received headers would print Authorization: Bearer <token> verbatim.
-                .addProtocol(Http1Config.builder().receiveLog(false).build())
+                .addConnectionSelector(deadlines.selector(Http1Config.builder().receiveLog(false)))
+                .connectionOptions(deadlines.socketOptions())
                 .routing(routing -> routing(routing, registry, families, readiness, serviceRoutes))
                 .build();
         WebServer server = builder.apply(port);
@@ -115,7 +123,7 @@ public final class AdminServer {
             throw StartupException.cannotBind("admin", "tcp", bindAddress, port, null);
         }
         int bound = server.port();
-        return new AdminServer(server, bindAddress, () -> builder.apply(bound));
+        return new AdminServer(server, bindAddress, () -> builder.apply(bound), deadlines, limits.deadlineCheck());
     }
 
     /** Starts {@code server} without Helidon's stack trace for a port it cannot bind. */

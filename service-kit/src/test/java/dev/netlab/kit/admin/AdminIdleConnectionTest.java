@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class AdminIdleConnectionTest {
 
     // Short enough to wait for; the production value is ConnectionLimits.ADMIN.
-    private static final ConnectionLimits LIMITS = new ConnectionLimits(256, Duration.ofMillis(300),
+    private static final ConnectionLimits LIMITS = ConnectionLimits.ADMIN.withIdle(Duration.ofMillis(300),
             Duration.ofMillis(100));
     // A bound for failure only: the read ends as soon as the server closes.
     private static final int BOUND_MS = 30_000;
