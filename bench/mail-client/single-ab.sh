@@ -53,7 +53,7 @@ mailclient:
   outbox: {dir: "$W/outbox"}
   delivery: {concurrency: 4}
 Y
-  taskset -c 0 "$JAVA" "${OPTS[@]}" -jar "$JAR" --config "$W/c.yaml" >"$W/service.log" 2>&1 & SPID=$!; PIDS+=($SPID)
+  taskset -c 0 "$JAVA" "${OPTS[@]}" -jar "$JAR" --config "$W/c.yaml" >"$W/service.log" 2>&1 & SPID=$!; PIDS+=("$SPID")
   for _ in $(seq 200); do grep -q "started in" "$W/service.log" && break; sleep 0.1; done
   AP=$(sed -n 's/.*admin=tcp\/127.0.0.1:\([0-9]*\).*/\1/p' "$W/service.log" | head -1)
   [ -n "$AP" ] || die "the service did not start: $(cat "$W/service.log")"
@@ -74,7 +74,7 @@ Y
   sleep 0.5
   read -r _ _ tot _ _ _ scpu _ _ < <(apiload 10000 32 1)
   kill -INT $PERF; wait $PERF
-  for t in /proc/$SPID/task/*; do echo "$(basename "$t") $(cat "$t/comm")"; done > "$W/threads.txt"
+  for t in "/proc/$SPID/task/"*; do echo "$(basename "$t") $(cat "$t/comm")"; done > "$W/threads.txt"
   echo "$n $LABEL counted window: $(py "f'{10000/$tot:.0f}'") msg/s, service $(py "f'{$scpu/10000:.3f}'") ms/msg;" \
     "system calls per message: $(perl "$ROOT/bench/mail-client/syscalls.pl" "$W" | tr '\n' ';')"
   kill "$SPID"; wait "$SPID" 2>/dev/null
