@@ -10,7 +10,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NotModifiedFromMemoryIT {
 
-    private static final Path JAR = Path.of("target/web-server.jar").toAbsolutePath();
     private static final Duration START = Duration.ofSeconds(60);
     private static final Instant MODIFIED = Instant.parse("2024-03-05T06:07:08Z");
 
@@ -39,9 +37,7 @@ class NotModifiedFromMemoryIT {
             // Settled (a second old and more): the first read caches it.
             Files.setLastModifiedTime(root.resolve(name), FileTime.from(MODIFIED));
         }
-        process = ServiceProcess.start(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
-                ServiceProcess.javaBinary(), "-jar", JAR.toString(), "--root", root.toString(), "--port", "0"),
-                Map.of("ADMIN_PORT", "0"), null);
+        process = UnprivilegedServer.start(root);
         port = process.ports(START).get("web");
     }
 

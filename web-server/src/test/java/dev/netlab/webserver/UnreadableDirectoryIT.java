@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UnreadableDirectoryIT {
 
-    private static final Path JAR = Path.of("target/web-server.jar").toAbsolutePath();
     private static final Duration START = Duration.ofSeconds(60);
     private static final List<String> CONDITIONS = List.of("If-None-Match: *", "If-Match: \"x\"", "If-Match: *",
             "If-Modified-Since: Tue, 05 Mar 2024 06:07:08 GMT", "If-Unmodified-Since: Thu, 01 Jan 1970 00:00:00 GMT");
@@ -37,9 +35,7 @@ class UnreadableDirectoryIT {
         Files.createDirectory(root.resolve("open"));
         Files.writeString(Files.createDirectory(root.resolve("locked")).resolve("secret.txt"), "secret\n");
         Files.setPosixFilePermissions(root.resolve("locked"), PosixFilePermissions.fromString("---------"));
-        process = ServiceProcess.start(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
-                ServiceProcess.javaBinary(), "-jar", JAR.toString(), "--root", root.toString(), "--port", "0"),
-                Map.of("ADMIN_PORT", "0"), null);
+        process = UnprivilegedServer.start(root);
         port = process.ports(START).get("web");
     }
 
