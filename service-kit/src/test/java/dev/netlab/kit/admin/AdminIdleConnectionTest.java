@@ -1,14 +1,13 @@
 package dev.netlab.kit.admin;
 
+import static dev.netlab.kit.admin.RawAdminClient.readUntilClosed;
+import static dev.netlab.kit.admin.RawAdminClient.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netlab.kit.metrics.MeterRegistries;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -47,29 +46,11 @@ class AdminIdleConnectionTest {
         try (Socket client = connect()) {
             send(client, "GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
 
-            assertThat(readUntilClosed(client.getInputStream())).startsWith("HTTP/1.1 200 OK");
+            assertThat(readUntilClosed(client)).startsWith("HTTP/1.1 200 OK");
         }
     }
 
     private Socket connect() throws IOException {
-        Socket client = new Socket();
-        client.connect(admin.address(), BOUND_MS);
-        client.setSoTimeout(BOUND_MS);
-        return client;
-    }
-
-    private static void send(Socket client, String text) throws IOException {
-        client.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
-        client.getOutputStream().flush();
-    }
-
-    /** Everything the server sends until it closes; a read timeout (the server kept it open) fails the test. */
-    private static String readUntilClosed(InputStream in) throws IOException {
-        ByteArrayOutputStream seen = new ByteArrayOutputStream();
-        byte[] buffer = new byte[4096];
-        for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
-            seen.write(buffer, 0, n);
-        }
-        return seen.toString(StandardCharsets.US_ASCII);
+        return RawAdminClient.connect(admin.address(), BOUND_MS);
     }
 }

@@ -1,10 +1,11 @@
 package dev.netlab.kit.admin;
 
+import static dev.netlab.kit.admin.RawAdminClient.readUntilClosed;
+import static dev.netlab.kit.admin.RawAdminClient.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netlab.kit.metrics.MeterRegistries;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -119,15 +120,7 @@ class AdminReadDeadlineTest {
     }
 
     private Socket connect() throws IOException {
-        Socket client = new Socket();
-        client.connect(admin.address(), BOUND_MS);
-        client.setSoTimeout(BOUND_MS);
-        return client;
-    }
-
-    private static void send(Socket client, String text) throws IOException {
-        client.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
-        client.getOutputStream().flush();
+        return RawAdminClient.connect(admin.address(), BOUND_MS);
     }
 
     /** Sends {@code text} in {@code pieces} parts, {@code pause} apart: a slow client's pace. */
@@ -139,21 +132,6 @@ class AdminReadDeadlineTest {
             }
             send(client, text.substring(i, Math.min(text.length(), i + step)));
         }
-    }
-
-    /**
-     * Everything the server sends until it closes; a read timeout (the server kept it open) fails the test. (Helidon
-     * does not close a connection after {@code Connection: close}: it waits for the client, so a good client here reads
-     * one response instead.)
-     */
-    private static String readUntilClosed(Socket client) throws IOException {
-        InputStream in = client.getInputStream();
-        ByteArrayOutputStream seen = new ByteArrayOutputStream();
-        byte[] buffer = new byte[4096];
-        for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
-            seen.write(buffer, 0, n);
-        }
-        return seen.toString(StandardCharsets.US_ASCII);
     }
 
     /** One response with a Content-Length, read on a connection that stays open. */
