@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -84,12 +86,16 @@ final class SpareSegments {
         return null;
     }
 
-    /** Deletes the spare prepared ahead, if one is (once it is written). */
+    /** Waits for the spare being prepared ahead, if one is, and deletes it (the outbox stops: no file is left). */
     void discard() {
         CompletableFuture<Spare> left = next;
         next = null;
         if (left != null) {
-            left.thenAccept(SpareSegments::delete);
+            try {
+                delete(left.join());
+            } catch (CompletionException | CancellationException e) {
+                // It was never made: nothing to delete.
+            }
         }
     }
 
