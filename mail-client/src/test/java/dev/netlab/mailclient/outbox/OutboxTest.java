@@ -134,20 +134,27 @@ class OutboxTest {
             Files.write(outbox.resolve("queue").resolve(entries.get(0).segment().file().getFileName()),
                     Arrays.copyOf(whole, cut));
             corrupt.clear();
-            List<String> kept = new ArrayList<>();
-            boolean atBoundary = cut == 0;
-            for (int i = 0; i < entries.size(); i++) {
-                long end = entries.get(i).offset() + entries.get(i).length();
-                if (end <= cut) {
-                    kept.add(queued(i + 1).id());
-                }
-                atBoundary |= end == cut;
-            }
 
             Outbox outboxAfterCut = open(outbox, none);
-            assertThat(claimAll(outboxAfterCut)).as("cut at %d", cut).isEqualTo(kept);
-            assertThat(corrupt).as("cut at %d", cut).hasSize(atBoundary ? 0 : 1);
+            assertThat(claimAll(outboxAfterCut)).as("cut at %d", cut).isEqualTo(wholeBefore(entries, cut));
+            assertThat(corrupt).as("cut at %d", cut).hasSize(atFrameEnd(entries, cut) ? 0 : 1);
         }
+    }
+
+    // The ids of queued(1), queued(2)... whose frames (entries, in that order) end at or before offset.
+    private static List<String> wholeBefore(List<Segment.Entry> entries, long offset) {
+        List<String> whole = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i).offset() + entries.get(i).length() <= offset) {
+                whole.add(queued(i + 1).id());
+            }
+        }
+        return whole;
+    }
+
+    // Whether offset is the start of the file or the end of one of the frames (nothing is cut there).
+    private static boolean atFrameEnd(List<Segment.Entry> entries, long offset) {
+        return offset == 0 || entries.stream().anyMatch(entry -> entry.offset() + entry.length() == offset);
     }
 
     @Test
@@ -173,19 +180,10 @@ class OutboxTest {
             Arrays.fill(torn, from, end, (byte) 0);
             Files.write(outbox.resolve("queue").resolve(file.getFileName()), torn);
             corrupt.clear();
-            List<String> kept = new ArrayList<>();
-            boolean atBoundary = from == 0;
-            for (int i = 0; i < entries.size(); i++) {
-                long frameEnd = entries.get(i).offset() + entries.get(i).length();
-                if (frameEnd <= from) {
-                    kept.add(queued(i + 1).id());
-                }
-                atBoundary |= frameEnd == from;
-            }
 
             Outbox afterCrash = open(outbox, NO_FSYNC);
-            assertThat(claimAll(afterCrash)).as("zeros from %d", from).isEqualTo(kept);
-            assertThat(corrupt).as("zeros from %d", from).hasSize(atBoundary ? 0 : 1);
+            assertThat(claimAll(afterCrash)).as("zeros from %d", from).isEqualTo(wholeBefore(entries, from));
+            assertThat(corrupt).as("zeros from %d", from).hasSize(atFrameEnd(entries, from) ? 0 : 1);
         }
     }
 
