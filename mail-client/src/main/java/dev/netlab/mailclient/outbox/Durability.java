@@ -19,6 +19,15 @@ public interface Durability {
         forceFile(file);
     }
 
+    /**
+     * Forces the content of {@code file}, open as {@code channel}, to disk, and its metadata only where reading the
+     * content back needs it ({@code fdatasync}: a write within the file's allocated length commits no metadata); by
+     * default as {@link #forceFile(FileChannel, Path)}.
+     */
+    default void forceData(FileChannel channel, Path file) throws IOException {
+        forceFile(channel, file);
+    }
+
     /** Forces a directory's entries to disk (on Linux a directory opens for reading and fsyncs like a file). */
     void forceDirectory(Path directory) throws IOException;
 
@@ -40,6 +49,11 @@ public interface Durability {
         @Override
         public void forceFile(FileChannel channel, Path file) throws IOException {
             channel.force(true);
+        }
+
+        @Override
+        public void forceData(FileChannel channel, Path file) throws IOException {
+            channel.force(false);
         }
 
         @Override

@@ -139,7 +139,8 @@ public final class Outbox {
         this.corruptDir = dir.resolve("corrupt");
         this.durability = durability;
         this.files = new DurableFiles(dir.resolve("tmp"), durability);
-        this.segments = new SegmentWriter(dir.resolve("tmp"), queueDir, durability, this::queued);
+        this.segments = new SegmentWriter(dir.resolve("tmp"), queueDir, durability, this::queued,
+                this::leaveRolledSegment, SegmentWriter.IDLE_ROLL);
         this.sentLog = new SentLog(stateDir, durability, clock, retry.maxAge().dividedBy(LOG_ROLLS_PER_MAX_AGE),
                 this::releaseRecordFile);
         this.clock = clock;
@@ -794,6 +795,21 @@ public final class Outbox {
             entry.segment().gone();
         }
         return entry.segment();
+    }
+
+    /**
+     * Rolls the segment taking accepts (the service stops; accepts stopped before): once its messages are finished
+     * no file of it stays. The outbox can still be used; the next accept starts a new segment.
+     */
+    public void close() throws IOException {
+        segments.close();
+    }
+
+    // The segment writer let go of a segment: it goes now if no message waits in it any more.
+    private void leaveRolledSegment(Segment segment) {
+        if (segment.release() && DurableFiles.deleteQuietly(segment.file())) {
+            segment.gone();
+        }
     }
 
     /** Records that the relay took the message; it leaves the queue. */

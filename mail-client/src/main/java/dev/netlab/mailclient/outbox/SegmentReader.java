@@ -12,7 +12,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads segment files frame by frame, one message in memory at a time. A damaged stretch (truncated, altered, not a
+ * Reads segment files frame by frame, one message in memory at a time; zeros after the last frame are a segment's
+ * unused end (written ahead, {@link SpareSegments}), not damage. A damaged stretch (truncated, altered, not a
  * frame) is reported with its bytes, and reading goes on at the next frame whose SHA-256 checks, so one bad record
  * never costs the good ones after it.
  */
@@ -56,8 +57,14 @@ final class SegmentReader {
             while (offset < size) {
                 byte[] payload = intactPayload(channel, offset, size);
                 if (payload == null) {
+                    long dataEnd = endOfData(channel, offset, size);
+                    if (dataEnd == offset) {
+                        // Zeros to the end: the part of a segment written ahead that no commit reached.
+                        break;
+                    }
                     long next = nextIntactFrame(channel, offset + 1, size);
-                    damaged.add(new Damage(offset, readFully(channel, offset, (int) (next - offset)),
+                    long end = next == size ? dataEnd : next;
+                    damaged.add(new Damage(offset, readFully(channel, offset, (int) (end - offset)),
                             describe(channel, offset, size)));
                     offset = next;
                     continue;
@@ -214,6 +221,21 @@ final class SegmentReader {
             at = candidate + 1;
         }
         return size;
+    }
+
+    // Just past the last byte from on that is not zero; from when every byte is (a segment's unused end).
+    private static long endOfData(FileChannel channel, long from, long size) throws IOException {
+        long end = from;
+        for (long start = from; start < size; start += SEARCH_CHUNK) {
+            byte[] chunk = readFully(channel, start, (int) Math.min(SEARCH_CHUNK, size - start));
+            for (int i = chunk.length - 1; i >= 0; i--) {
+                if (chunk[i] != 0) {
+                    end = start + i + 1;
+                    break;
+                }
+            }
+        }
+        return end;
     }
 
     private static long nextMagic(FileChannel channel, long from, long size) throws IOException {

@@ -6,20 +6,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * Writes accepted messages durably, one segment per group commit: every message that waits for the same batch is
- * appended to one new file in {@code tmp/} (one gathering write of every frame's pieces), which is fsynced once,
- * renamed into {@code queue/}, and the directory fsynced once; then every caller of the batch learns where its
- * message is. A batch of N messages costs two fsyncs, not N + 1. When any step fails, every caller gets the error
- * and the segment is not left in {@code queue/}. The segment is fsynced through the channel that wrote it, and
- * {@code queue/} through a channel kept open: six system calls per segment (create, write, fsync, close, rename,
- * fsync), not ten.
+ * Writes accepted messages durably. The messages that wait for the same group commit ({@link GroupCommit}) go out
+ * in one gathering write at the end of the active segment, a file in {@code queue/} written ahead as zeros
+ * ({@link SpareSegments}), and one {@code fdatasync}: the blocks are the file's already, so there is no metadata and
+ * no directory to force; then every caller of the batch learns where its message is. The first commit into a spare
+ * names it: written, forced, renamed into {@code queue/} under its first message's id, {@code queue/} forced. A
+ * commit that does not fit in what is left rolls the segment and starts the next (twice as long, up to
+ * {@link #MAX_SEGMENT}, prepared while the one before filled); so does {@link #IDLE_ROLL} without a commit, so that
+ * an outbox whose messages are all delivered keeps no file. A failed commit is cut off again and its segment rolled:
+ * its callers get the error, and nothing of theirs stays to be delivered. When no spare can be written (the disk
+ * full), a commit writes a segment of its own: a new file in {@code tmp/}, fsync, rename, directory fsync, as a
+ * client's batch ({@link #appendBatch}) always does.
  */
 final class SegmentWriter {
+
+    private static final System.Logger LOG = System.getLogger(SegmentWriter.class.getName());
 
     /** Told, by the batch's leader, about every message of a batch once it is durable, before any caller returns. */
     @FunctionalInterface
@@ -47,28 +55,59 @@ final class SegmentWriter {
         }
     }
 
+    /** The shortest segment written ahead; a segment that fills makes the next twice as long. */
+    static final long MIN_SEGMENT = 64 * 1024;
+    /** The longest segment written ahead (a batch longer still makes its file longer). */
+    static final long MAX_SEGMENT = 4L * 1024 * 1024;
+    /** How long the active segment stays open without a commit before it rolls. */
+    static final Duration IDLE_ROLL = Duration.ofSeconds(1);
+
+    // Ride a group commit to roll the active segment if it is still idle, or at once (not messages).
+    private static final Append ROLL_IF_IDLE = new Append(null, null, new byte[0][]);
+    private static final Append ROLL_NOW = new Append(null, null, new byte[0][]);
+
     private final Path tmp;
     private final Path queue;
     private final Durability durability;
     private final GroupCommit<Append> commits;
     private final Committed committed;
+    private final SpareSegments spares;
+    private final Consumer<Segment> rolled;
+    private final long idleRollNanos;
     // queue/, open for its fsyncs (guarded by this while it opens; then only read)
     private volatile FileChannel queueChannel;
+    // The segment taking group commits (null while none is; read by its idle roller), its file open at its end, its
+    // length and how long it was written ahead. All but active touched only by the group commit's leader.
+    private volatile Segment active;
+    private FileChannel activeChannel;
+    private long activeLength;
+    private long activeCapacity;
+    private volatile long lastCommitNanos;
 
     SegmentWriter(Path tmp, Path queue, Durability durability) {
-        this(tmp, queue, durability, (messages, entries) -> { });
+        this(tmp, queue, durability, (messages, entries) -> { }, segment -> { }, IDLE_ROLL);
     }
 
-    /** As the other, telling {@code committed} about each group commit's messages as one batch. */
-    SegmentWriter(Path tmp, Path queue, Durability durability, Committed committed) {
+    /**
+     * As the other, telling {@code committed} about each group commit's messages as one batch, and handing each
+     * segment that stops taking commits to {@code rolled} with the writer's hold on it; the active segment rolls
+     * after {@code idleRoll} without a commit.
+     */
+    SegmentWriter(Path tmp, Path queue, Durability durability, Committed committed, Consumer<Segment> rolled,
+                  Duration idleRoll) {
         this.tmp = tmp;
         this.queue = queue;
         this.durability = durability;
         this.committed = committed;
+        this.rolled = rolled;
+        this.idleRollNanos = idleRoll.toNanos();
+        this.spares = new SpareSegments(tmp, durability);
         this.commits = new GroupCommit<>(batch -> {
-            writeSegment(batch.get(0).id + Segment.SUFFIX, batch);
-            committed.committed(batch.stream().map(a -> a.message).toList(),
-                    batch.stream().map(a -> a.entry).toList());
+            List<Append> messages = commit(batch);
+            if (!messages.isEmpty()) {
+                committed.committed(messages.stream().map(a -> a.message).toList(),
+                        messages.stream().map(a -> a.entry).toList());
+            }
         });
     }
 
@@ -112,6 +151,14 @@ final class SegmentWriter {
         committed.committed(messages, entries);
     }
 
+    /**
+     * Rolls the active segment now (the service stops: a segment whose messages are all finished goes) and deletes
+     * the spare written ahead; an append after this starts a new segment.
+     */
+    void close() throws IOException {
+        commits.commit(ROLL_NOW);
+    }
+
     /** How many appends wait for their batch (for tests). */
     int waiting() {
         return commits.waiting();
@@ -130,6 +177,149 @@ final class SegmentWriter {
             }
         }
         return channel;
+    }
+
+    /**
+     * One group commit: its messages appended to the active segment (one write, one fdatasync), or the first of a
+     * spare's; a roll asked for by the idle roller. Returns the batch's messages.
+     */
+    private List<Append> commit(List<Append> batch) throws IOException {
+        List<Append> messages = batch;
+        boolean now = batch.contains(ROLL_NOW);
+        if (now || batch.contains(ROLL_IF_IDLE)) {
+            messages = batch.stream().filter(append -> append != ROLL_IF_IDLE && append != ROLL_NOW).toList();
+            if (messages.isEmpty() && active != null
+                    && (now || System.nanoTime() - lastCommitNanos >= idleRollNanos)) {
+                roll();
+            }
+            if (now) {
+                spares.discard();
+            }
+        }
+        if (messages.isEmpty()) {
+            return messages;
+        }
+        lastCommitNanos = System.nanoTime();
+        long bytes = 0;
+        for (Append append : messages) {
+            bytes += append.length;
+        }
+        long nextCapacity = MIN_SEGMENT;
+        if (active != null && activeLength + bytes > activeCapacity) {
+            nextCapacity = Math.min(MAX_SEGMENT, 2 * activeCapacity);
+            roll();
+        }
+        if (active == null) {
+            if (!activate(messages, nextCapacity)) {
+                writeSegment(messages.get(0).id + Segment.SUFFIX, messages);
+            }
+            return messages;
+        }
+        long start = activeLength;
+        try {
+            DurableFiles.writeAll(activeChannel, pieces(messages));
+            durability.forceData(activeChannel, active.file());
+        } catch (IOException | RuntimeException e) {
+            abandon(start);
+            throw e;
+        }
+        place(start, messages);
+        if (activeLength > activeCapacity / 2) {
+            spares.prepareAhead(Math.min(MAX_SEGMENT, 2 * activeCapacity));
+        }
+        return messages;
+    }
+
+    // Writes the batch at the start of a spare and renames it into queue/ under its first message's name; false
+    // when no spare could be made (the caller writes a segment of its own).
+    private boolean activate(List<Append> batch, long capacity) throws IOException {
+        SpareSegments.Spare spare = spares.take(capacity);
+        if (spare == null) {
+            return false;
+        }
+        Path target = queue.resolve(batch.get(0).id + Segment.SUFFIX);
+        boolean renamed = false;
+        try {
+            DurableFiles.writeAll(spare.channel(), pieces(batch));
+            durability.forceData(spare.channel(), spare.file());
+            Files.move(spare.file(), target, StandardCopyOption.ATOMIC_MOVE);
+            renamed = true;
+            durability.forceDirectory(queueChannel(), queue);
+        } catch (IOException | RuntimeException e) {
+            SpareSegments.delete(renamed ? new SpareSegments.Spare(target, spare.channel(), spare.size()) : spare);
+            throw e;
+        }
+        Segment segment = new Segment(target, 1);
+        activeChannel = spare.channel();
+        activeCapacity = spare.size();
+        activeLength = 0;
+        active = segment;
+        place(0, batch);
+        rollWhenIdle(segment);
+        return true;
+    }
+
+    // The batch's entries in the active segment from start on, each holding it once.
+    private void place(long start, List<Append> batch) {
+        long offset = start;
+        for (Append append : batch) {
+            active.hold();
+            append.entry = new Segment.Entry(active, offset, append.length);
+            offset += append.length;
+        }
+        activeLength = offset;
+    }
+
+    // A failed commit is cut off again and the segment takes no more: its callers were not answered 202.
+    private void abandon(long start) {
+        try {
+            activeChannel.truncate(start);
+            activeChannel.force(true);
+        } catch (IOException e) {
+            // What is left past the whole frames is a torn tail to the next start: put aside, never delivered.
+            LOG.log(System.Logger.Level.ERROR, "outbox: cannot cut a failed commit off "
+                    + active.file().getFileName() + ": " + e);
+        }
+        roll();
+    }
+
+    // The active segment takes no more commits: closed, and handed over with the writer's hold.
+    private void roll() {
+        Segment done = active;
+        try {
+            activeChannel.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "outbox: cannot close " + done.file().getFileName() + ": " + e);
+        }
+        active = null;
+        activeChannel = null;
+        activeLength = 0;
+        rolled.accept(done);
+    }
+
+    // A virtual thread that rolls segment once no commit came for the idle time (through the group commit, so that
+    // the leader does it between commits); it ends when segment rolled.
+    private void rollWhenIdle(Segment segment) {
+        Thread.ofVirtual().name("outbox-idle-roll").start(() -> {
+            while (active == segment) {
+                long wait = lastCommitNanos + idleRollNanos - System.nanoTime();
+                try {
+                    if (wait > 0) {
+                        Thread.sleep(Duration.ofNanos(wait));
+                    } else {
+                        commits.commit(ROLL_IF_IDLE);
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } catch (IOException e) {
+                    // The commit it rode with failed, which rolled the segment already.
+                }
+            }
+        });
+    }
+
+    private static byte[][] pieces(List<Append> batch) {
+        return batch.stream().flatMap(a -> Arrays.stream(a.frame)).toArray(byte[][]::new);
     }
 
     // A segment is named after its first message, so names are unique and sort by acceptance.

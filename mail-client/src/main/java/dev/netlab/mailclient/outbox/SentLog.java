@@ -1,6 +1,7 @@
 package dev.netlab.mailclient.outbox;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -14,8 +15,10 @@ import java.util.function.Consumer;
 
 /**
  * The sent records, appended to one file in {@code state/} ({@code <first id>.sent}, framed like a segment): a
- * delivery batch's records are one write and one fsync at the file's end, through the file's channel kept open,
- * with no new file and no directory fsync; batches that arrive together share them ({@link GroupCommit}). The first
+ * delivery batch's records are one write and one {@code fdatasync} at the file's end, through the file's channel kept
+ * open, with no new file and no directory fsync; batches that arrive together share them ({@link GroupCommit}). The
+ * file is written ahead with zeros ({@link #ZEROS_AHEAD} at a time, forced with the append that needed them), so an
+ * append overwrites blocks the file owns and has no size to commit; zeros after the last record are unused space. The first
  * append of a file also fsyncs the directory, so its name survives a crash. Each process starts a file of its own
  * (never writing after a tail a crash may have torn), and a new one once a file passes {@link #ROTATE_BYTES} or is
  * older than its roll age (an idle log is rolled by {@link #rollIfDue}), so old files can go once their records
@@ -32,6 +35,8 @@ final class SentLog {
     static final String SUFFIX = ".sent";
     /** A file this long takes no more appends. */
     static final long ROTATE_BYTES = 16L * 1024 * 1024;
+    /** How far past an append that outgrows the zeros written ahead the file is written ahead again. */
+    static final long ZEROS_AHEAD = 1024 * 1024;
 
     /** One caller's records and, once committed, where they are. */
     private static final class Append {
@@ -56,6 +61,8 @@ final class SentLog {
     private Segment current;
     private FileChannel channel;
     private long length;
+    // How far the current file holds bytes (its records, then zeros written ahead).
+    private long allocated;
     // When the current file is due to roll by age; read by other threads (rollDue), null while no file is current.
     private volatile Instant rollAt;
 
@@ -121,9 +128,18 @@ final class SentLog {
                 rollAt = clock.instant().plus(rollAfter);
             }
             // The channel's position is already start: only whole appends ever moved it (a failed one rolls to a
-            // new file), so no lseek per append.
+            // new file; zeros ahead are written at their place), so no lseek per append.
+            long end = start + Arrays.stream(pieces).mapToLong(piece -> piece.length).sum();
+            boolean grows = end > allocated;
+            if (grows) {
+                zerosAhead(end + ZEROS_AHEAD);
+            }
             DurableFiles.writeAll(channel, pieces);
-            durability.forceFile(channel, file);
+            if (grows) {
+                durability.forceFile(channel, file);
+            } else {
+                durability.forceData(channel, file);
+            }
             if (fresh) {
                 durability.forceDirectory(dir);
             }
@@ -146,6 +162,17 @@ final class SentLog {
         length = offset;
     }
 
+    // Writes zeros from the allocated end up to until, so that appends up to there overwrite blocks the file owns
+    // and their fsync has no size to commit (forced with the append that needed them).
+    private void zerosAhead(long until) throws IOException {
+        ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
+        for (long at = allocated; at < until; ) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), until - at));
+            at += channel.write(zeros, at);
+        }
+        allocated = until;
+    }
+
     // The current file takes no more appends: closed, and handed over with its hold.
     private void roll() {
         Segment done = current;
@@ -165,6 +192,7 @@ final class SentLog {
         channel = null;
         current = null;
         length = 0;
+        allocated = 0;
         rollAt = null;
     }
 

@@ -26,6 +26,8 @@ import java.util.function.Function;
  */
 public final class MailEngine implements Engine {
 
+    private static final System.Logger LOG = System.getLogger(MailEngine.class.getName());
+
     /** The most bytes of accepted messages held in memory for their delivery. */
     static final long MAX_MEMORY_BUDGET = 16L * 1024 * 1024;
 
@@ -123,6 +125,12 @@ public final class MailEngine implements Engine {
     @Override
     public void close() {
         workers.ifPresent(DeliveryWorkers::close);
+        try {
+            outbox.close();
+        } catch (IOException e) {
+            // Nothing is lost: a segment left open is read like any other at the next start.
+            LOG.log(System.Logger.Level.WARNING, "outbox: cannot roll its segment at stop: " + e.getMessage());
+        }
     }
 
     /** The outbox (tests look at it). */

@@ -196,6 +196,13 @@ public final class ReplyReader {
         if (remaining <= 0) {
             throw new SmtpTimeoutException("waiting for a complete reply", timeout);
         }
+        if (Thread.currentThread().isVirtual()) {
+            // The reply to what was just written is rarely there yet: letting the carrier's other virtual threads
+            // run first usually gives it time to arrive, so the read finds it instead of parking on the poller
+            // (a read that finds nothing, a poller registration, a wake-up). A few delivery workers yield once per
+            // reply, so the carrier's queue still empties (unlike a yield on every connection of a server).
+            Thread.yield();
+        }
         int n;
         try {
             guard.arm(remaining);

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.netlab.kit.testing.MutableClock;
 import dev.netlab.mailclient.smtp.OutgoingMessage;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Accepts that arrive together share one segment: one file fsync and one directory fsync, and their failure. */
+/** Accepts that arrive together share one commit into the active segment: one fdatasync, and their failure. */
 class GroupCommitTest {
 
     private static final RetryPolicy RETRY = new RetryPolicy(Duration.ofMinutes(1), Duration.ofMinutes(8),
@@ -40,16 +41,20 @@ class GroupCommitTest {
 
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
-    /** Real fsyncs, counted; the first directory fsync waits until the test lets it go; a chosen one fails. */
+    /**
+     * Real fsyncs, counted by kind; the first directory fsync waits until the test lets it go; a chosen data fsync
+     * (a commit's {@code fdatasync}) fails.
+     */
     private static final class HeldDurability implements Durability {
         final AtomicInteger fileForces = new AtomicInteger();
+        final AtomicInteger dataForces = new AtomicInteger();
         final AtomicInteger directoryForces = new AtomicInteger();
         final CountDownLatch firstEntered = new CountDownLatch(1);
         final CountDownLatch letFirstGo = new CountDownLatch(1);
-        final int failingDirectoryForce;
+        final int failingDataForce;
 
-        HeldDurability(int failingDirectoryForce) {
-            this.failingDirectoryForce = failingDirectoryForce;
+        HeldDurability(int failingDataForce) {
+            this.failingDataForce = failingDataForce;
         }
 
         @Override
@@ -59,9 +64,16 @@ class GroupCommitTest {
         }
 
         @Override
+        public void forceData(FileChannel channel, Path file) throws IOException {
+            if (dataForces.incrementAndGet() == failingDataForce) {
+                throw new IOException("injected: fsync failed");
+            }
+            FSYNC.forceData(channel, file);
+        }
+
+        @Override
         public void forceDirectory(Path directory) throws IOException {
-            int call = directoryForces.incrementAndGet();
-            if (call == 1) {
+            if (directoryForces.incrementAndGet() == 1) {
                 firstEntered.countDown();
                 try {
                     letFirstGo.await();
@@ -69,9 +81,6 @@ class GroupCommitTest {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted");
                 }
-            }
-            if (call == failingDirectoryForce) {
-                throw new IOException("injected: fsync failed");
             }
             FSYNC.forceDirectory(directory);
         }
@@ -126,19 +135,23 @@ class GroupCommitTest {
     }
 
     @Test
-    void aLoneAcceptIsCommittedAtOnceWithOneFileAndOneDirectoryFsync() throws Exception {
+    void aLoneAcceptIsCommittedAtOnceWithOneDataFsyncAndTheDirectoryFsyncThatNamesItsSegment() throws Exception {
         HeldDurability durability = new HeldDurability(0);
         durability.letFirstGo.countDown();
         Outbox outbox = open(durability);
         String id = outbox.accept(message(1), Optional.empty()).id();
         assertThat(files("queue")).containsExactly(id + Segment.SUFFIX);
         assertThat(segments()).containsExactly(List.of(id));
+        // The segment was written ahead as zeros (its one file fsync), then the message over them: one fdatasync,
+        // and queue/ once for the segment's name.
         assertThat(durability.fileForces).hasValue(1);
+        assertThat(durability.dataForces).hasValue(1);
         assertThat(durability.directoryForces).hasValue(1);
+        assertThat(files("tmp")).isEmpty();
     }
 
     @Test
-    void aBatchOfAcceptsCostsOneFileFsyncAndOneDirectoryFsync() throws Exception {
+    void aBatchOfAcceptsCostsOneDataFsyncAndGoesAfterItsPredecessorInTheSameSegment() throws Exception {
         HeldDurability durability = new HeldDurability(0);
         Outbox outbox = open(durability);
         List<String> ids = new ArrayList<>();
@@ -146,19 +159,22 @@ class GroupCommitTest {
             ids.add(accept.get(10, TimeUnit.SECONDS));
         }
         assertThat(ids).doesNotHaveDuplicates().hasSize(FOLLOWERS + 1);
-        // One segment for the leader, one for all the followers.
-        List<List<String>> segments = segments();
-        assertThat(segments).hasSize(2).anySatisfy(ids0 -> assertThat(ids0).containsExactly(ids.get(0)))
-                .anySatisfy(rest -> assertThat(rest).containsExactlyInAnyOrderElementsOf(ids.subList(1, ids.size())));
+        // One segment: the leader's message first, then every follower's, written by the second commit.
+        assertThat(files("queue")).containsExactly(ids.get(0) + Segment.SUFFIX);
+        assertThat(segments()).singleElement().satisfies(inOrder -> {
+            assertThat(inOrder.get(0)).isEqualTo(ids.get(0));
+            assertThat(inOrder.subList(1, inOrder.size())).containsExactlyInAnyOrderElementsOf(ids.subList(1,
+                    ids.size()));
+        });
         assertThat(files("tmp")).isEmpty();
-        // Two batches, two segments: each fsynced once, and the directory once per batch, however many followers.
-        assertThat(durability.fileForces).hasValue(2);
-        assertThat(durability.directoryForces).hasValue(2);
+        // Two batches: one fdatasync each, however many followers; only the first named a new file in queue/.
+        assertThat(durability.dataForces).hasValue(2);
+        assertThat(durability.directoryForces).hasValue(1);
         assertThat(outbox.waiting()).isEqualTo(FOLLOWERS + 1);
     }
 
     @Test
-    void aFailedDirectoryFsyncFailsEveryAcceptInItsBatchAndLeavesNoneOfThem() throws Exception {
+    void aFailedDataFsyncFailsEveryAcceptInItsBatchCutsItOffAndLeavesNoneOfThem() throws Exception {
         HeldDurability durability = new HeldDurability(2);
         Outbox outbox = open(durability);
         List<Future<String>> accepts = leaderThenFollowers(outbox, durability);
@@ -167,9 +183,15 @@ class GroupCommitTest {
             assertThatThrownBy(() -> follower.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                     .cause().isInstanceOf(IOException.class).hasMessageContaining("injected: fsync failed");
         }
+        // The followers' frames were cut off the leader's segment: a restart finds the leader's message alone,
+        // and nothing damaged.
         assertThat(files("queue")).containsExactly(leader + Segment.SUFFIX);
+        assertThat(segments()).containsExactly(List.of(leader));
         assertThat(files("tmp")).isEmpty();
         assertThat(outbox.waiting()).isEqualTo(1);
         assertThat(open(Durability.FSYNC).waiting()).isEqualTo(1);
+        // The failed segment takes no more: the next accept starts a segment of its own.
+        String after = outbox.accept(message(99), Optional.empty()).id();
+        assertThat(files("queue")).containsExactlyInAnyOrder(leader + Segment.SUFFIX, after + Segment.SUFFIX);
     }
 }
