@@ -9,7 +9,7 @@
 # it started.
 # Needs: root (smtp-sink drops to nobody), apt-get, dpkg, taskset, python3, a JDK >= 21.
 # The API is fed by CLIENTS concurrent HTTP clients (each POST waits until its message is on disk; POSTs that wait
-# together share one group commit: one segment file per batch of up to 64, one file fsync and one directory fsync).
+# together share one group commit of up to 64: one write and one fdatasync at the end of a segment written ahead).
 # Besides POST..sent it separates the two halves: accept-only (POSTs to a service with no relay, nothing delivered
 # meanwhile) and delivery-only (that service restarted with the relay, draining the MESSAGES waiting in its outbox),
 # each with the service's CPU per message (from /proc), and the disk's fsync latency (file + directory, median of 50).
@@ -379,7 +379,7 @@ if [ "$settle_state" != off ]; then
     "$(rate "$BATCHED" "$s_batch_accept")" "$s_batch_p99" "$s_batch_refused" "$s_batch_cpu" "$s_batch_jit"
 fi
 if [ -z "$API_ONLY" ]; then
-printf '%-32s %10s %8s  service CPU %s ms/msg (JIT %s; no warm-up), %s segments (group commits) for %s messages\n' \
+printf '%-32s %10s %8s  service CPU %s ms/msg (JIT %s; no warm-up), %s segment files for %s messages\n' \
   "accept only (no relay)" "$accept" "$(ratio "$accept" "$anchor")" "$accept_cpu" \
   "$accept_jit" "$segments" "$((4 * step))"
 printf '%-32s %10s %8s  service CPU %s ms/msg (JIT %s; no warm-up; %s messages timed)\n' \
