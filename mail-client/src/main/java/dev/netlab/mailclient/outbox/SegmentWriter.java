@@ -27,8 +27,6 @@ import java.util.function.Consumer;
  */
 final class SegmentWriter {
 
-    private static final System.Logger LOG = System.getLogger(SegmentWriter.class.getName());
-
     /** Told, by the batch's leader, about every message of a batch once it is durable, before any caller returns. */
     @FunctionalInterface
     interface Committed {
@@ -76,12 +74,9 @@ final class SegmentWriter {
     private final long idleRollNanos;
     // queue/, open for its fsyncs (guarded by this while it opens; then only read)
     private volatile FileChannel queueChannel;
-    // The segment taking group commits (null while none is; read by its idle roller), its file open at its end, its
-    // length and how long it was written ahead. All but active touched only by the group commit's leader.
-    private volatile Segment active;
-    private FileChannel activeChannel;
-    private long activeLength;
-    private long activeCapacity;
+    // The segment taking group commits (null while none is): set by the group commit's leader, read by its idle
+    // roller.
+    private volatile ActiveSegment active;
     private volatile long lastCommitNanos;
 
     SegmentWriter(Path tmp, Path queue, Durability durability) {
@@ -205,8 +200,8 @@ final class SegmentWriter {
             bytes += append.length;
         }
         long nextCapacity = MIN_SEGMENT;
-        if (active != null && activeLength + bytes > activeCapacity) {
-            nextCapacity = Math.min(MAX_SEGMENT, 2 * activeCapacity);
+        if (active != null && !active.fits(bytes)) {
+            nextCapacity = Math.min(MAX_SEGMENT, 2 * active.capacity());
             roll();
         }
         if (active == null) {
@@ -215,91 +210,58 @@ final class SegmentWriter {
             }
             return messages;
         }
-        long start = activeLength;
+        long start;
         try {
-            DurableFiles.writeAll(activeChannel, pieces(messages));
-            durability.forceData(activeChannel, active.file());
+            start = active.append(pieces(messages));
         } catch (IOException | RuntimeException e) {
-            abandon(start);
+            // Cut off again: the segment takes no more.
+            roll();
             throw e;
         }
         place(start, messages);
-        if (activeLength > activeCapacity / 2) {
-            spares.prepareAhead(Math.min(MAX_SEGMENT, 2 * activeCapacity));
+        if (active.length() > active.capacity() / 2) {
+            spares.prepareAhead(Math.min(MAX_SEGMENT, 2 * active.capacity()));
         }
         return messages;
     }
 
-    // Writes the batch at the start of a spare and renames it into queue/ under its first message's name; false
-    // when no spare could be made (the caller writes a segment of its own).
+    // Starts a segment with the batch in a spare, under its first message's name; false when no spare could be made
+    // (the caller writes a segment of its own).
     private boolean activate(List<Append> batch, long capacity) throws IOException {
         SpareSegments.Spare spare = spares.take(capacity);
         if (spare == null) {
             return false;
         }
-        Path target = queue.resolve(batch.get(0).id + Segment.SUFFIX);
-        boolean renamed = false;
-        try {
-            DurableFiles.writeAll(spare.channel(), pieces(batch));
-            durability.forceData(spare.channel(), spare.file());
-            Files.move(spare.file(), target, StandardCopyOption.ATOMIC_MOVE);
-            renamed = true;
-            durability.forceDirectory(queueChannel(), queue);
-        } catch (IOException | RuntimeException e) {
-            SpareSegments.delete(renamed ? new SpareSegments.Spare(target, spare.channel(), spare.size()) : spare);
-            throw e;
-        }
-        Segment segment = new Segment(target, 1);
-        activeChannel = spare.channel();
-        activeCapacity = spare.size();
-        activeLength = 0;
-        active = segment;
+        ActiveSegment started = ActiveSegment.start(spare, queue.resolve(batch.get(0).id + Segment.SUFFIX),
+                pieces(batch), queueChannel(), durability);
+        active = started;
         place(0, batch);
-        rollWhenIdle(segment);
+        rollWhenIdle(started);
         return true;
     }
 
     // The batch's entries in the active segment from start on, each holding it once.
     private void place(long start, List<Append> batch) {
+        Segment segment = active.segment();
         long offset = start;
         for (Append append : batch) {
-            active.hold();
-            append.entry = new Segment.Entry(active, offset, append.length);
+            segment.hold();
+            append.entry = new Segment.Entry(segment, offset, append.length);
             offset += append.length;
         }
-        activeLength = offset;
-    }
-
-    // A failed commit is cut off again and the segment takes no more: its callers were not answered 202.
-    private void abandon(long start) {
-        try {
-            activeChannel.truncate(start);
-            activeChannel.force(true);
-        } catch (IOException e) {
-            // What is left past the whole frames is a torn tail to the next start: put aside, never delivered.
-            LOG.log(System.Logger.Level.ERROR, "outbox: cannot cut a failed commit off "
-                    + active.file().getFileName() + ": " + e);
-        }
-        roll();
     }
 
     // The active segment takes no more commits: closed, and handed over with the writer's hold.
     private void roll() {
-        Segment done = active;
-        try {
-            activeChannel.close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "outbox: cannot close " + done.file().getFileName() + ": " + e);
-        }
+        ActiveSegment done = active;
+        done.close();
         active = null;
-        activeChannel = null;
-        activeLength = 0;
-        rolled.accept(done);
+        rolled.accept(done.segment());
     }
 
     // A virtual thread that rolls segment once no commit came for the idle time (through the group commit, so that
     // the leader does it between commits); it ends when segment rolled.
-    private void rollWhenIdle(Segment segment) {
+    private void rollWhenIdle(ActiveSegment segment) {
         Thread.ofVirtual().name("outbox-idle-roll").start(() -> {
             while (active == segment) {
                 long wait = lastCommitNanos + idleRollNanos - System.nanoTime();
