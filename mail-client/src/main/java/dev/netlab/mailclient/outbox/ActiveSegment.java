@@ -43,7 +43,7 @@ final class ActiveSegment {
             renamed = true;
             durability.forceDirectory(queueChannel, target.getParent());
         } catch (IOException | RuntimeException e) {
-            SpareSegments.delete(renamed ? new SpareSegments.Spare(target, spare.channel(), spare.size()) : spare);
+            SpareSegments.delete(spare.channel(), renamed ? target : spare.file());
             throw e;
         }
         ActiveSegment active = new ActiveSegment(new Segment(target, 1), spare.channel(), spare.size(), durability);

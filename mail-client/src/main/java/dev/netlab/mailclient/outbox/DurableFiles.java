@@ -84,6 +84,18 @@ final class DurableFiles {
         }
     }
 
+    /**
+     * Writes zeros into {@code channel} from {@code from} up to {@code until} (positional writes: its position does not
+     * move), so that later writes there overwrite blocks the file owns; not forced.
+     */
+    static void writeZeros(FileChannel channel, long from, long until) throws IOException {
+        ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(64 * 1024, Math.max(0, until - from)));
+        for (long at = from; at < until; ) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), until - at));
+            at += channel.write(zeros, at);
+        }
+    }
+
     /** Deletes {@code file} durably; a file already gone is fine. */
     void delete(Path file) throws IOException {
         try {

@@ -140,7 +140,7 @@ public final class Outbox {
         this.durability = durability;
         this.files = new DurableFiles(dir.resolve("tmp"), durability);
         this.segments = new SegmentWriter(dir.resolve("tmp"), queueDir, durability, this::queued,
-                this::leaveRolledSegment, SegmentWriter.IDLE_ROLL);
+                Outbox::releaseSegment, SegmentWriter.IDLE_ROLL);
         this.sentLog = new SentLog(stateDir, durability, clock, retry.maxAge().dividedBy(LOG_ROLLS_PER_MAX_AGE),
                 this::releaseRecordFile);
         this.clock = clock;
@@ -791,9 +791,7 @@ public final class Outbox {
         if (entry == null) {
             return null;
         }
-        if (entry.segment().release() && DurableFiles.deleteQuietly(entry.segment().file())) {
-            entry.segment().gone();
-        }
+        releaseSegment(entry.segment());
         return entry.segment();
     }
 
@@ -805,8 +803,8 @@ public final class Outbox {
         segments.close();
     }
 
-    // The segment writer let go of a segment: it goes now if no message waits in it any more.
-    private void leaveRolledSegment(Segment segment) {
+    // One hold on a segment in queue/ goes (a message left it, or the writer let it go): the last one deletes it.
+    private static void releaseSegment(Segment segment) {
         if (segment.release() && DurableFiles.deleteQuietly(segment.file())) {
             segment.gone();
         }

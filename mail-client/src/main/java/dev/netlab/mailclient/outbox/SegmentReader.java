@@ -57,13 +57,13 @@ final class SegmentReader {
             while (offset < size) {
                 byte[] payload = intactPayload(channel, offset, size);
                 if (payload == null) {
-                    long dataEnd = endOfData(channel, offset, size);
-                    if (dataEnd == offset) {
-                        // Zeros to the end: the part of a segment written ahead that no commit reached.
+                    if (zerosToEnd(channel, offset, size)) {
+                        // The part of a segment written ahead that no commit reached.
                         break;
                     }
                     long next = nextIntactFrame(channel, offset + 1, size);
-                    long end = next == size ? dataEnd : next;
+                    // A torn last commit: the damage ends where the zeros after it begin.
+                    long end = next == size ? endOfData(channel, offset, size) : next;
                     damaged.add(new Damage(offset, readFully(channel, offset, (int) (end - offset)),
                             describe(channel, offset, size)));
                     offset = next;
@@ -223,7 +223,20 @@ final class SegmentReader {
         return size;
     }
 
-    // Just past the last byte from on that is not zero; from when every byte is (a segment's unused end).
+    // Whether every byte from on is zero (read until the first that is not).
+    private static boolean zerosToEnd(FileChannel channel, long from, long size) throws IOException {
+        for (long start = from; start < size; start += SEARCH_CHUNK) {
+            byte[] chunk = readFully(channel, start, (int) Math.min(SEARCH_CHUNK, size - start));
+            for (byte b : chunk) {
+                if (b != 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    // Just past the last byte from on that is not zero.
     private static long endOfData(FileChannel channel, long from, long size) throws IOException {
         long end = from;
         for (long start = from; start < size; start += SEARCH_CHUNK) {

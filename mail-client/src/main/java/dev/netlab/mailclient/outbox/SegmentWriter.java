@@ -292,8 +292,7 @@ final class SegmentWriter {
         try {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE)) {
-                DurableFiles.writeAll(channel, batch.stream().flatMap(a -> Arrays.stream(a.frame))
-                        .toArray(byte[][]::new));
+                DurableFiles.writeAll(channel, pieces(batch));
                 durability.forceFile(channel, temporary);
             }
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);

@@ -1,7 +1,6 @@
 package dev.netlab.mailclient.outbox;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -18,12 +17,12 @@ import java.util.function.Consumer;
  * delivery batch's records are one write and one {@code fdatasync} at the file's end, through the file's channel kept
  * open, with no new file and no directory fsync; batches that arrive together share them ({@link GroupCommit}). The
  * file is written ahead with zeros ({@link #ZEROS_AHEAD} at a time, forced with the append that needed them), so an
- * append overwrites blocks the file owns and has no size to commit; zeros after the last record are unused space. The first
- * append of a file also fsyncs the directory, so its name survives a crash. Each process starts a file of its own
- * (never writing after a tail a crash may have torn), and a new one once a file passes {@link #ROTATE_BYTES} or is
- * older than its roll age (an idle log is rolled by {@link #rollIfDue}), so old files can go once their records
- * expire. A failed append is cut off again and its
- * file left for a fresh one: the caller's messages are not recorded, so they are sent again.
+ * append overwrites blocks the file owns and has no size to commit; zeros after the last record are unused space.
+ * The first append of a file also fsyncs the directory, so its name survives a crash. Each process starts a file of
+ * its own (never writing after a tail a crash may have torn), and a new one once a file passes {@link #ROTATE_BYTES}
+ * or is older than its roll age (an idle log is rolled by {@link #rollIfDue}), so old files can go once their records
+ * expire. A failed append is cut off again and its file left for a fresh one: the caller's messages are not recorded,
+ * so they are sent again.
  *
  * <p>Each file is a {@link Segment} counting its records still remembered, plus one while it takes appends: every
  * entry {@link #append} returns holds its file once, and a file that stops taking appends is handed to
@@ -165,11 +164,7 @@ final class SentLog {
     // Writes zeros from the allocated end up to until, so that appends up to there overwrite blocks the file owns
     // and their fsync has no size to commit (forced with the append that needed them).
     private void zerosAhead(long until) throws IOException {
-        ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
-        for (long at = allocated; at < until; ) {
-            zeros.clear().limit((int) Math.min(zeros.capacity(), until - at));
-            at += channel.write(zeros, at);
-        }
+        DurableFiles.writeZeros(channel, allocated, until);
         allocated = until;
     }
 

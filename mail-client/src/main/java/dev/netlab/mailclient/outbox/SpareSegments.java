@@ -1,7 +1,6 @@
 package dev.netlab.mailclient.outbox;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -21,7 +20,6 @@ import java.util.concurrent.ThreadLocalRandom;
 final class SpareSegments {
 
     private static final System.Logger LOG = System.getLogger(SpareSegments.class.getName());
-    private static final int ZEROS = 64 * 1024;
 
     /** A spare file of {@code size} zeros, open for writing at its start. */
     record Spare(Path file, FileChannel channel, long size) {
@@ -99,25 +97,26 @@ final class SpareSegments {
         }
     }
 
-    /** Closes and deletes {@code spare} (one that failed on its way into the queue). */
+    /** Closes and deletes {@code spare}. */
     static void delete(Spare spare) {
+        delete(spare.channel(), spare.file());
+    }
+
+    /** Closes {@code channel} and deletes {@code file}: a spare that failed on its way into the queue (either name). */
+    static void delete(FileChannel channel, Path file) {
         try {
-            spare.channel().close();
+            channel.close();
         } catch (IOException e) {
             // Closing a file that holds nothing anybody was promised loses nothing.
         }
-        DurableFiles.deleteQuietly(spare.file());
+        DurableFiles.deleteQuietly(file);
     }
 
     private Spare write(long size) throws IOException {
         Path file = tmp.resolve("spare-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + Segment.SUFFIX);
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try {
-            ByteBuffer zeros = ByteBuffer.allocate(ZEROS);
-            for (long written = 0; written < size; ) {
-                zeros.clear().limit((int) Math.min(ZEROS, size - written));
-                written += channel.write(zeros, written);
-            }
+            DurableFiles.writeZeros(channel, 0, size);
             durability.forceFile(channel, file);
             return new Spare(file, channel, size);
         } catch (IOException | RuntimeException e) {
