@@ -37,8 +37,9 @@ import java.util.regex.Pattern;
  *
  * <p>Each client is one platform thread holding one keep-alive HTTP/1.1 connection, writing the same pre-built
  * request bytes and reading only the status line, the headers it needs and the body: 0.07-0.16 ms of CPU per POST
- * inside a timed window of 10,000 (its fresh JVM's JIT included; wrk took 0.02 for the same POSTs and the service
- * ran as fast under both, bench/RESULTS.md), where the JDK's HttpClient cost about as much as the service itself
+ * inside a timed window of 10,000 with the JVM's default JIT (C2 compiling in the fresh JVM), half that (0.04-0.06)
+ * with C1 alone, as the bench scripts run it (-XX:TieredStopAtLevel=1). wrk took 0.02 for the same POSTs and the
+ * service ran as fast under both (bench/RESULTS.md); the JDK's HttpClient cost about as much as the service itself
  * (0.7 ms), so the bench measured its client.
  *
  * <p>With CLIENTS "drain" it posts nothing: it waits until the sent counter reaches MESSAGES and prints

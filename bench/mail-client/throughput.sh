@@ -13,8 +13,9 @@
 # Besides POST..sent it separates the two halves: accept-only (POSTs to a service with no relay, nothing delivered
 # meanwhile) and delivery-only (that service restarted with the relay, draining the MESSAGES waiting in its outbox),
 # each with the service's CPU per message (from /proc), and the disk's fsync latency (file + directory, median of 50).
-# The load client (ApiLoad.java: raw keep-alive HTTP/1.1, ~0.1 ms CPU per POST) runs beside smtp-sink on CPU 1 by
-# default, so CPU 0 is the service's alone and the figures measure the service, not its client. The service is warmed
+# The load client (ApiLoad.java: raw keep-alive HTTP/1.1, its JVM on C1 alone: ~0.05 ms CPU per POST) runs beside
+# smtp-sink on CPU 1 by default, so CPU 0 is the service's alone and the figures measure the service, not its
+# client. The service is warmed
 # up with WARMUP messages through the whole path first (the JIT compiles for tens of seconds on one core: its CPU is
 # shown apart, "JIT"). The delivery-only half stops smtp-sink (SIGSTOP) before the service starts and continues it
 # when the timer starts, so all MESSAGES waiting messages are timed.
@@ -34,9 +35,10 @@
 # C1/C2 compiler threads' CPU inside a round's two timed windows (ApiLoad reads /proc itself just before its first
 # request and after its last scrape, so compiling while the next load client's JVM starts does not count) is below
 # BENCH_SETTLE_SHARE percent of the service's CPU in those windows, at most BENCH_SETTLE_ROUNDS rounds (0: none).
-# Each round's share and ratios are printed; the round that settled (or the last, "capped") gives the settled
-# figures, and the last line ("goal") prints the figures the goal is judged on: the settled service (a long-running
-# service is what users run) next to this run's anchor. CPU per message is the service's inside the timed window.
+# Each round runs right after an anchor of its own (smtp-source again, the service idle), and its share and ratios
+# against that anchor are printed; the round that settled (or the last, "capped") gives the settled figures, and the
+# last line ("goal") prints the figures the goal is judged on: the settled service (a long-running service is what
+# users run) next to its round's anchor. CPU per message is the service's inside the timed window.
 # The engine runs twice: `send` per message, and its bulk path `sendAll` with 32 messages a call (as the delivery
 # workers do), each BulkSend JVM warmed up until its JIT settles.
 # BENCH_API_ONLY=1: skips the accept-only, delivery-only and RSS halves (more runs per held call).
@@ -73,6 +75,10 @@ command -v python3 >/dev/null || die "python3 is not installed"
 JAVA_HOME=$("$ROOT/netlab" jdk --home) || exit 1
 export JAVA_HOME
 JAVA="$JAVA_HOME/bin/java"
+# The load client's JVM compiles with C1 only: a fresh client JVM per window spent most of its CPU on C2 compiling
+# its few hot methods (0.07-0.12 ms per POST, against 0.04-0.06 with C1 alone: bench/RESULTS.md), CPU that
+# smtp-sink on the same core needs.
+APILOAD=("$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC "$ROOT/bench/mail-client/ApiLoad.java")
 
 WORK=$(mktemp -d /tmp/mail-client-throughput.XXXXXX)
 PIDS=()
@@ -139,14 +145,17 @@ print(f"{sorted(times)[25] * 1000:.1f}")
 PY
 )
 
-# The anchor: smtp-source keeps each connection for many messages (-d), like our workers.
+# The anchor: smtp-source keeps each connection for many messages (-d), like our workers. Its rate in messages/s.
+anchor_rate() {
+  local start end
+  start=$(date +%s.%N)
+  taskset -c "$CLIENT_CPU" "$SOURCE" -d -s "$SESSIONS" -m "$MESSAGES" -l 120 -f a@example.org -t b@example.org \
+    "127.0.0.1:$SINK_PORT"
+  end=$(date +%s.%N)
+  rate "$MESSAGES" "$(python3 -c "print($end - $start)")"
+}
 if [ -z "$TRAIN" ]; then
-start=$(date +%s.%N)
-taskset -c "$CLIENT_CPU" "$SOURCE" -d -s "$SESSIONS" -m "$MESSAGES" -l 120 -f a@example.org -t b@example.org \
-  "127.0.0.1:$SINK_PORT"
-end=$(date +%s.%N)
-anchor_seconds=$(python3 -c "print($end - $start)")
-anchor=$(rate "$MESSAGES" "$anchor_seconds")
+anchor=$(anchor_rate)
 
 # Our engine: the same sessions, RSET between messages; one warm-up round of 1,000 inside the JVM first.
 read -r _ engine_seconds engine_failed _ < <(taskset -c "$CLIENT_CPU" "$JAVA" -cp "$JAR" \
@@ -192,8 +201,8 @@ YAML
 }
 relayed_config "$WORK/relayed.yaml" "$WORK/outbox-relayed"
 start_service "$WORK/relayed.yaml" "$WORK/relayed.log"
-taskset -c "$LOAD_CPU" "$JAVA" "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" "$WARMUP" "$CLIENTS" 1 >/dev/null
-taskset -c "$LOAD_CPU" "$JAVA" "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" "$((WARMUP / BATCH * BATCH))" \
+taskset -c "$LOAD_CPU" "${APILOAD[@]}" "$ADMIN_PORT" "$WARMUP" "$CLIENTS" 1 >/dev/null
+taskset -c "$LOAD_CPU" "${APILOAD[@]}" "$ADMIN_PORT" "$((WARMUP / BATCH * BATCH))" \
   "$BATCH_CLIENTS" 1 "$BATCH" >/dev/null
 # Each thread's CPU time so far in milliseconds, as "name<TAB>ms" lines (for BENCH_PROFILE).
 thread_ms() {
@@ -229,7 +238,7 @@ measure_paths() {
   local api_win_cpu api_win_jit batch_win_cpu batch_win_jit
   profile_start single
   read -r _ api_accept_seconds api_seconds api_refused api_p99 api_client_cpu api_win_cpu api_win_jit api_client_win < <(
-    APILOAD_SERVICE_PID=$SERVICE_PID taskset -c "$LOAD_CPU" "$JAVA" "$ROOT/bench/mail-client/ApiLoad.java" \
+    APILOAD_SERVICE_PID=$SERVICE_PID taskset -c "$LOAD_CPU" "${APILOAD[@]}" \
     "$ADMIN_PORT" "$MESSAGES" "$CLIENTS" 1)
   api_cpu=$(per_msg 0 "$api_win_cpu" "$MESSAGES")
   api_jit=$(per_msg 0 "$api_win_jit" "$MESSAGES")
@@ -239,7 +248,7 @@ measure_paths() {
   # The batch path on the same service: MESSAGES in requests of BATCH.
   profile_start batch
   read -r _ batch_accept_seconds batch_seconds batch_refused batch_p99 _ batch_win_cpu batch_win_jit _ < <(
-    APILOAD_SERVICE_PID=$SERVICE_PID taskset -c "$LOAD_CPU" "$JAVA" "$ROOT/bench/mail-client/ApiLoad.java" \
+    APILOAD_SERVICE_PID=$SERVICE_PID taskset -c "$LOAD_CPU" "${APILOAD[@]}" \
     "$ADMIN_PORT" "$BATCHED" "$BATCH_CLIENTS" 1 "$BATCH")
   batch_cpu=$(per_msg 0 "$batch_win_cpu" "$BATCHED")
   batch_jit=$(per_msg 0 "$batch_win_jit" "$BATCHED")
@@ -263,9 +272,12 @@ if [ "$SETTLE_ROUNDS" -gt 0 ] && [ -z "$TRAIN" ]; then
     "$batch_p99" "$batch_refused" "$batch_cpu" "$batch_jit")
   PROFILE=$PROFILE_ROUNDS
   for round in $(seq 1 "$SETTLE_ROUNDS"); do
+    # Each round runs next to an anchor of its own, measured just before it (the service idle meanwhile): this
+    # host's speed moves from minute to minute, and a round minutes after the run's first anchor is not its pair.
+    round_anchor=$(anchor_rate)
     measure_paths
     settle_served=$((settle_served + MESSAGES + BATCHED))
-    settle_shares="$settle_shares $share% ($(ratio "$api" "${anchor:-1}")/$(ratio "$batch" "${anchor:-1}"))"
+    settle_shares="$settle_shares $share% ($(ratio "$api" "$round_anchor")/$(ratio "$batch" "$round_anchor") of $round_anchor)"
     if python3 -c "import sys; sys.exit(0 if $share < $SETTLE_SHARE else 1)"; then
       settle_state="settled in round $round"
       break
@@ -273,6 +285,7 @@ if [ "$SETTLE_ROUNDS" -gt 0 ] && [ -z "$TRAIN" ]; then
   done
   settled=("$api" "$api_accept_seconds" "$api_p99" "$api_refused" "$api_cpu" "$api_jit" "$batch" \
     "$batch_accept_seconds" "$batch_p99" "$batch_refused" "$batch_cpu" "$batch_jit")
+  settled_anchor=$round_anchor
   read -r api api_accept_seconds api_p99 api_refused api_cpu api_jit batch batch_accept_seconds batch_p99 \
     batch_refused batch_cpu batch_jit <<< "${cold[*]}"
 fi
@@ -304,7 +317,7 @@ accept_seconds=0
 cpu_before=$(cpu_ms)
 jit_before=$(jit_ms)
 for i in 1 2 3 4; do
-  read -r _ seconds _ < <(taskset -c "$LOAD_CPU" "$JAVA" "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" \
+  read -r _ seconds _ < <(taskset -c "$LOAD_CPU" "${APILOAD[@]}" "$ADMIN_PORT" \
     "$step" "$CLIENTS" 0)
   accept_seconds=$(python3 -c "print($accept_seconds + $seconds)")
   rss_series="$rss_series $((i * step)):$(rss)MiB"
@@ -324,10 +337,10 @@ mailclient:
   outbox: {dir: "$WORK/outbox-warm"}
 YAML
 start_service "$WORK/warm.yaml" "$WORK/warm.log"
-taskset -c "$LOAD_CPU" "$JAVA" "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" "$MESSAGES" "$CLIENTS" 0 >/dev/null
+taskset -c "$LOAD_CPU" "${APILOAD[@]}" "$ADMIN_PORT" "$MESSAGES" "$CLIENTS" 0 >/dev/null
 warm_series="0:$(rss)MiB"
 for i in 1 2 3 4; do
-  taskset -c "$LOAD_CPU" "$JAVA" "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" "$step" "$CLIENTS" 0 >/dev/null
+  taskset -c "$LOAD_CPU" "${APILOAD[@]}" "$ADMIN_PORT" "$step" "$CLIENTS" 0 >/dev/null
   warm_series="$warm_series $((i * step)):$(rss)MiB"
 done
 kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
@@ -339,8 +352,8 @@ relayed_config "$WORK/drain.yaml" "$WORK/outbox-queued"
 kill -STOP "$SINK_PID"
 start_service "$WORK/drain.yaml" "$WORK/drain.log"
 jit_before=$(jit_ms)
-read -r drained drain_seconds drain_cpu_seconds < <(taskset -c "$LOAD_CPU" "$JAVA" \
-  "$ROOT/bench/mail-client/ApiLoad.java" "$ADMIN_PORT" "$((4 * step))" drain "$SINK_PID")
+read -r drained drain_seconds drain_cpu_seconds < <(taskset -c "$LOAD_CPU" "${APILOAD[@]}" \
+  "$ADMIN_PORT" "$((4 * step))" drain "$SINK_PID")
 drain_cpu=$(per_msg 0 "$drain_cpu_seconds * 1000" "$drained")
 drain_jit=$(per_msg "$jit_before" "$(jit_ms)" "$drained")
 drain=$(rate "$drained" "$drain_seconds")
@@ -372,10 +385,10 @@ if [ "$settle_state" != off ]; then
     "CPU inside the timed windows, goal < $SETTLE_SHARE% (single/batch ratio)): cold $cold_share%,$settle_shares;" \
     "$settle_state"
   printf '%-32s %10s %8s  POSTs done at %s msgs/s, p99 POST %s ms, refused=%s, service CPU %s ms/msg (JIT %s)\n' \
-    "settled: API (POST..sent)" "$s_api" "$(ratio "$s_api" "$anchor")" \
+    "settled: API (POST..sent)" "$s_api" "$(ratio "$s_api" "$settled_anchor")" \
     "$(rate "$MESSAGES" "$s_api_accept")" "$s_api_p99" "$s_api_refused" "$s_api_cpu" "$s_api_jit"
   printf '%-32s %10s %8s  batches done at %s msgs/s, p99 batch POST %s ms, refused=%s, service CPU %s ms/msg (JIT %s)\n' \
-    "settled: batch API (POST..sent)" "$s_batch" "$(ratio "$s_batch" "$anchor")" \
+    "settled: batch API (POST..sent)" "$s_batch" "$(ratio "$s_batch" "$settled_anchor")" \
     "$(rate "$BATCHED" "$s_batch_accept")" "$s_batch_p99" "$s_batch_refused" "$s_batch_cpu" "$s_batch_jit"
 fi
 if [ -z "$API_ONLY" ]; then
@@ -394,11 +407,12 @@ fi
 echo "POST..sent service: started in $api_started_in, RSS $api_start_rss MiB at start, $api_end_rss MiB after" \
   "$((2 * WARMUP + MESSAGES + BATCHED + settle_served)) messages (single and batch); stopped (SIGTERM to exit) in $api_stop_seconds s"
 if [ "$settle_state" != off ]; then
-  goal_api=$s_api goal_batch=$s_batch goal_kind="settled ($settle_state)"
+  goal_api=$s_api goal_batch=$s_batch goal_kind="settled ($settle_state)" goal_anchor=$settled_anchor
 else
-  goal_api=$api goal_batch=$batch goal_kind="cold (no settle rounds)"
+  goal_api=$api goal_batch=$batch goal_kind="cold (no settle rounds)" goal_anchor=$anchor
 fi
 meets() { python3 -c "print('yes' if $1 / $2 >= $3 else 'NO')"; }
-echo "goal, $goal_kind, anchor $anchor msgs/s: batch API $(ratio "$goal_batch" "$anchor")x (>= 0.5:" \
-  "$(meets "$goal_batch" "$anchor" 0.5)), single API $(ratio "$goal_api" "$anchor")x (>= 0.5:" \
-  "$(meets "$goal_api" "$anchor" 0.5)), engine bulk $(ratio "$bulk" "$anchor")x (>= 1.0: $(meets "$bulk" "$anchor" 1.0))"
+echo "goal, $goal_kind, anchor $goal_anchor msgs/s (the run's first: $anchor): batch API" \
+  "$(ratio "$goal_batch" "$goal_anchor")x (>= 0.5: $(meets "$goal_batch" "$goal_anchor" 0.5)), single API" \
+  "$(ratio "$goal_api" "$goal_anchor")x (>= 0.5: $(meets "$goal_api" "$goal_anchor" 0.5)), engine bulk" \
+  "$(ratio "$bulk" "$anchor")x (>= 1.0: $(meets "$bulk" "$anchor" 1.0))"
