@@ -16,19 +16,23 @@ import java.net.Socket;
 import java.util.function.Supplier;
 
 /**
- * One admin connection's read deadline. Helidon reads the socket through {@link #get()}, which times each read: a head
- * may spend {@code headTimeout} in reads from its first byte (from the accept for the first request), a body
- * {@code bodyTimeout} plus one second per {@code bodyMinRate} bytes received. Between requests nothing is timed
- * (Helidon's idle timeout governs). {@link ReadDeadlines}' periodic check calls {@link #check}, which ends a read that
- * is over its deadline: a head gets a 408 from Helidon itself, a body is closed.
+ * One admin connection's read and write deadlines. Helidon reads the socket through {@link #get()}, which times each
+ * read: a head may spend {@code headTimeout} in reads from its first byte (from the accept for the first request), a
+ * body {@code bodyTimeout} plus one second per {@code bodyMinRate} bytes received. Between requests nothing is timed
+ * (Helidon's idle timeout governs). Each write of an answer ({@link TimedWriter}) gets the body's terms for the bytes
+ * it sends: {@code bodyTimeout} plus one second per {@code bodyMinRate} bytes. {@link ReadDeadlines}' periodic check
+ * calls {@link #check}, which ends a read or write that is over its deadline: a head gets a 408 from Helidon itself, a
+ * body or an answer the client does not take is closed.
  *
- * <p>Confined to the connection's thread except {@link #check}: the two share only volatile fields.
+ * <p>Confined to the connection's thread except {@link #check}: the two share only volatile fields. A write may run on
+ * another thread than the reads (the {@code /metrics} exposition writes from a platform thread), but never at the same
+ * time as one.
  */
 final class ConnectionDeadline implements Supplier<byte[]> {
 
-    enum Phase { NONE, HEAD, BODY }
+    enum Phase { NONE, HEAD, BODY, SEND }
 
-    private static final long NOT_READING = 0;
+    private static final long NO_DEADLINE = 0;
 
     private final HelidonSocket socket;
     private final Socket accepted;
@@ -42,8 +46,10 @@ final class ConnectionDeadline implements Supplier<byte[]> {
     private long spent;
     private long bodyBytes;
 
-    // shared with check(): the end of the read under way (NOT_READING: none, or not timed), and an expiry
-    private volatile long readDeadline = NOT_READING;
+    // shared with check(): the end of the read and of the write under way (NO_DEADLINE: none, or not timed), and an
+    // expiry
+    private volatile long readDeadline = NO_DEADLINE;
+    private volatile long writeDeadline = NO_DEADLINE;
     private volatile Phase expired;
     private volatile long expiredAt;
 
@@ -75,7 +81,7 @@ final class ConnectionDeadline implements Supplier<byte[]> {
         if (p != Phase.NONE) {
             start = System.nanoTime();
             long end = start + (budget - spent);
-            readDeadline = end == NOT_READING ? 1 : end;
+            readDeadline = end == NO_DEADLINE ? 1 : end;
         }
         byte[] bytes;
         try {
@@ -83,7 +89,7 @@ final class ConnectionDeadline implements Supplier<byte[]> {
         } catch (UncheckedIOException e) {
             throw expired != null ? closed() : new ServerConnectionException("Failed to get data from socket", e);
         } finally {
-            readDeadline = NOT_READING;
+            readDeadline = NO_DEADLINE;
         }
         if (expired != null) {
             throw expired == Phase.HEAD ? headTimedOut() : closed();
@@ -100,6 +106,21 @@ final class ConnectionDeadline implements Supplier<byte[]> {
             }
         }
         return bytes;
+    }
+
+    /** A write of {@code bytes} begins: it must end within the body timeout plus a second per minimum rate's bytes. */
+    void writing(long bytes) {
+        long end = System.nanoTime() + limits.bodyTimeout().toNanos()
+                + Math.min(bytes, Long.MAX_VALUE / 1_000_000_000L) * 1_000_000_000L / limits.bodyMinRate();
+        writeDeadline = end == NO_DEADLINE ? 1 : end;
+    }
+
+    /** The write under way ended; if it failed because {@link #check} closed the socket, says so. */
+    void written(boolean failed) {
+        writeDeadline = NO_DEADLINE;
+        if (failed && expired == Phase.SEND) {
+            throw new CloseConnectionException("Response not taken in time");
+        }
     }
 
     /** Helidon parsed a request line (it may have been read with the previous request). */
@@ -145,8 +166,17 @@ final class ConnectionDeadline implements Supplier<byte[]> {
             }
             return;
         }
+        long writing = writeDeadline;
+        if (writing != NO_DEADLINE && now - writing >= 0) {
+            // The client does not take its answer: nothing more can be said to it.
+            expiredAt = now;
+            expired = Phase.SEND;
+            owner.timedOut(Phase.SEND);
+            close();
+            return;
+        }
         long deadline = readDeadline;
-        if (deadline == NOT_READING || now - deadline < 0) {
+        if (deadline == NO_DEADLINE || now - deadline < 0) {
             return;
         }
         Phase p = phase == Phase.BODY ? Phase.BODY : Phase.HEAD;

@@ -12,19 +12,22 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Helidon's connection context with one change: the HTTP/1 connection reads through a {@link ConnectionDeadline}.
- * Helidon has read nothing yet when it hands the context over (ours is the listener's only connection selector).
+ * Helidon's connection context with one change: the HTTP/1 connection reads and writes through a
+ * {@link ConnectionDeadline}. Helidon has read nothing yet when it hands the context over (ours is the listener's only
+ * connection selector).
  */
 final class DeadlineContext implements ConnectionContext {
 
     private final ConnectionContext helidon;
     private final ConnectionDeadline deadline;
     private final DataReader reader;
+    private final DataWriter writer;
 
     DeadlineContext(ConnectionContext helidon, ConnectionDeadline deadline) {
         this.helidon = helidon;
         this.deadline = deadline;
         this.reader = new DataReader(deadline);
+        this.writer = new TimedWriter(helidon.dataWriter(), deadline);
     }
 
     ConnectionDeadline deadline() {
@@ -48,7 +51,7 @@ final class DeadlineContext implements ConnectionContext {
 
     @Override
     public DataWriter dataWriter() {
-        return helidon.dataWriter();
+        return writer;
     }
 
     @Override

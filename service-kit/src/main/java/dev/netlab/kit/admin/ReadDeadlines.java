@@ -22,12 +22,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Read deadlines for the admin socket's connections, which Helidon 4.2 does not have: its accepted sockets get no read
- * timeout and its idle check interrupts a connection only while it waits for a request line, so a request head or
- * body that trickles in holds a connection slot for ever.
+ * Read and write deadlines for the admin socket's connections, which Helidon 4.2 does not have: its accepted sockets
+ * get no read timeout, its idle check interrupts a connection only while it waits for a request line, and its writes
+ * block without a timeout, so a request head or body that trickles in, or a client that stops taking its answers,
+ * holds a connection slot for ever.
  *
  * <p>Three of Helidon's extension points, and nothing per request beyond a few field writes: the listener's only
- * {@link ServerConnectionSelector}, which gives each HTTP/1 connection a reader timed by a {@link ConnectionDeadline};
+ * {@link ServerConnectionSelector}, which gives each HTTP/1 connection a reader and a writer timed by a
+ * {@link ConnectionDeadline};
  * an HTTP/1 receive listener, which says when a head is complete; and the connection options, whose
  * {@code configureSocket} sees each accepted socket, so a late head's input can be shut down and answered with a 408.
  * {@link #check()} runs periodically on one thread for all connections.
@@ -44,17 +46,20 @@ final class ReadDeadlines {
     private final Map<SocketAddress, Socket> accepted = new ConcurrentHashMap<>();
     private final Counter heads;
     private final Counter bodies;
+    private final Counter sends;
     private final RateLimitedLog log = RateLimitedLog.of(LOG, Duration.ofSeconds(10));
 
     ReadDeadlines(ConnectionLimits limits, MeterRegistry registry) {
         this.limits = limits;
         this.heads = counter(registry, "head");
         this.bodies = counter(registry, "body");
+        this.sends = counter(registry, "send");
     }
 
     private static Counter counter(MeterRegistry registry, String kind) {
         return Counter.builder(TIMEOUTS)
-                .description("Admin socket connections closed because a request head or body was not received in time")
+                .description("Admin socket connections closed because a request head or body was not received in time,"
+                        + " or an answer not taken")
                 .tag("kind", kind)
                 .register(registry);
     }
@@ -92,9 +97,14 @@ final class ReadDeadlines {
     }
 
     void timedOut(ConnectionDeadline.Phase phase) {
-        (phase == ConnectionDeadline.Phase.BODY ? bodies : heads).increment();
-        log.log(System.Logger.Level.DEBUG, "admin connection closed: request " + phase.name().toLowerCase()
-                + " not received in time");
+        switch (phase) {
+            case BODY -> bodies.increment();
+            case SEND -> sends.increment();
+            default -> heads.increment();
+        }
+        log.log(System.Logger.Level.DEBUG, phase == ConnectionDeadline.Phase.SEND
+                ? "admin connection closed: the client did not take its answer in time"
+                : "admin connection closed: request " + phase.name().toLowerCase() + " not received in time");
     }
 
     /** Helidon's HTTP/1 selector, its connections reading through a deadline. */

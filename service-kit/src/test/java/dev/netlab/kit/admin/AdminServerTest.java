@@ -61,9 +61,10 @@ class AdminServerTest {
                 "process_cpu_usage", "process_files_open_files", "process_uptime_seconds", "jvm_threads_live_threads",
                 "process_resident_memory_bytes");
         assertThat(scrape.valueOf("demo_events_total", "node", "test-node")).isZero();
-        // The read deadlines' counter, at zero for each kind before any connection is closed.
+        // The deadlines' counter, at zero for each kind before any connection is closed.
         assertThat(scrape.valueOf("admin_timeouts_total", "kind", "head")).isZero();
         assertThat(scrape.valueOf("admin_timeouts_total", "kind", "body")).isZero();
+        assertThat(scrape.valueOf("admin_timeouts_total", "kind", "send")).isZero();
         assertThat(scrape.valueOf("process_resident_memory_bytes")).isGreaterThan(1_000_000);
     }
 
@@ -97,9 +98,10 @@ class AdminServerTest {
         assertThat(scrape.samples("own_series")).hasSize(20_000);
         assertThat(scrape.valueOf("own_series", "i", "19999")).isEqualTo(19_999.0);
         assertThat(scrape.valueOf("demo_events_total", "node", "test-node")).isZero();
-        // The read deadlines' counter, at zero for each kind before any connection is closed.
+        // The deadlines' counter, at zero for each kind before any connection is closed.
         assertThat(scrape.valueOf("admin_timeouts_total", "kind", "head")).isZero();
         assertThat(scrape.valueOf("admin_timeouts_total", "kind", "body")).isZero();
+        assertThat(scrape.valueOf("admin_timeouts_total", "kind", "send")).isZero();
         assertThat(onVirtualThread).as("written on a platform thread, which the OS preempts").isFalse();
     }
 
