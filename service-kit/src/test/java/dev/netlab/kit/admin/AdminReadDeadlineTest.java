@@ -1,5 +1,6 @@
 package dev.netlab.kit.admin;
 
+import static dev.netlab.kit.admin.RawAdminClient.readResponse;
 import static dev.netlab.kit.admin.RawAdminClient.readUntilClosed;
 import static dev.netlab.kit.admin.RawAdminClient.send;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,10 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.netlab.kit.metrics.MeterRegistries;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -132,21 +131,5 @@ class AdminReadDeadlineTest {
             }
             send(client, text.substring(i, Math.min(text.length(), i + step)));
         }
-    }
-
-    /** One response with a Content-Length, read on a connection that stays open. */
-    private static String readResponse(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b == -1) {
-                throw new IOException("closed after " + head);
-            }
-            head.append((char) b);
-        }
-        String lower = head.toString().toLowerCase();
-        int at = lower.indexOf("content-length:");
-        int length = Integer.parseInt(lower.substring(at + 15, lower.indexOf("\r\n", at)).trim());
-        return head + new String(in.readNBytes(length), StandardCharsets.US_ASCII);
     }
 }

@@ -1,5 +1,7 @@
 package dev.netlab.kit.admin;
 
+import static dev.netlab.kit.admin.RawAdminClient.readHead;
+import static dev.netlab.kit.admin.RawAdminClient.readResponse;
 import static dev.netlab.kit.admin.RawAdminClient.readUntilClosed;
 import static dev.netlab.kit.admin.RawAdminClient.send;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,11 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.netlab.kit.metrics.MeterRegistries;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -115,26 +115,5 @@ class AdminWriteDeadlineTest {
         } catch (SocketException reset) {
             return 0;
         }
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b == -1) {
-                throw new IOException("closed after " + head);
-            }
-            head.append((char) b);
-        }
-        return head.toString();
-    }
-
-    /** One response with a Content-Length, read on a connection that stays open. */
-    private static String readResponse(InputStream in) throws IOException {
-        String head = readHead(in);
-        String lower = head.toLowerCase();
-        int at = lower.indexOf("content-length:");
-        int length = Integer.parseInt(lower.substring(at + 15, lower.indexOf("\r\n", at)).trim());
-        return head + new String(in.readNBytes(length), StandardCharsets.US_ASCII);
     }
 }

@@ -39,4 +39,26 @@ final class RawAdminClient {
         }
         return seen.toString(StandardCharsets.US_ASCII);
     }
+
+    /** A response's head, through its blank line; an end of stream before it is an error. */
+    static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b == -1) {
+                throw new IOException("closed after " + head);
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
+    /** One response with a Content-Length, read on a connection that stays open. */
+    static String readResponse(InputStream in) throws IOException {
+        String head = readHead(in);
+        String lower = head.toLowerCase();
+        int at = lower.indexOf("content-length:");
+        int length = Integer.parseInt(lower.substring(at + 15, lower.indexOf("\r\n", at)).trim());
+        return head + new String(in.readNBytes(length), StandardCharsets.US_ASCII);
+    }
 }
