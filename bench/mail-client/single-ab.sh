@@ -59,7 +59,9 @@ Y
   for _ in $(seq 200); do grep -q "started in" "$W/service.log" && break; sleep 0.1; done
   AP=$(sed -n 's/.*admin=tcp\/127.0.0.1:\([0-9]*\).*/\1/p' "$W/service.log" | head -1)
   [ -n "$AP" ] || die "the service did not start: $(cat "$W/service.log")"
-  apiload() { APILOAD_SERVICE_PID=$SPID taskset -c 1 "$JAVA" "${CLIENT_OPTS[@]}" "$ROOT/bench/mail-client/ApiLoad.java" "$AP" "$@"; }
+  apiload() {
+    APILOAD_SERVICE_PID=$SPID taskset -c 1 "$JAVA" "${CLIENT_OPTS[@]}" "$ROOT/bench/mail-client/ApiLoad.java" "$AP" "$@"
+  }
   for i in $(seq "$WARM"); do
     read -r _ _ tot _ _ _ scpu sjit _ < <(apiload 10000 32 1)
     echo "$n $LABEL warm $i: $(py "f'{10000/$tot:.0f}'") msg/s, JIT share $(py "f'{100*$sjit/max(1,$scpu):.1f}'")%," \

@@ -80,8 +80,7 @@ final class ConnectionDeadline implements Supplier<byte[]> {
         long start = 0;
         if (p != Phase.NONE) {
             start = System.nanoTime();
-            long end = start + (budget - spent);
-            readDeadline = end == NO_DEADLINE ? 1 : end;
+            readDeadline = deadline(start + (budget - spent));
         }
         byte[] bytes;
         try {
@@ -102,7 +101,7 @@ final class ConnectionDeadline implements Supplier<byte[]> {
             spent += System.nanoTime() - start;
             if (p == Phase.BODY && bytes != null) {
                 bodyBytes += bytes.length;
-                budget = limits.bodyTimeout().toNanos() + bodyBytes * 1_000_000_000L / limits.bodyMinRate();
+                budget = bodyAllowance(bodyBytes);
             }
         }
         return bytes;
@@ -110,9 +109,7 @@ final class ConnectionDeadline implements Supplier<byte[]> {
 
     /** A write of {@code bytes} begins: it must end within the body timeout plus a second per minimum rate's bytes. */
     void writing(long bytes) {
-        long end = System.nanoTime() + limits.bodyTimeout().toNanos()
-                + Math.min(bytes, Long.MAX_VALUE / 1_000_000_000L) * 1_000_000_000L / limits.bodyMinRate();
-        writeDeadline = end == NO_DEADLINE ? 1 : end;
+        writeDeadline = deadline(System.nanoTime() + bodyAllowance(bytes));
     }
 
     /** The write under way ended; if it failed because {@link #check} closed the socket, says so. */
@@ -140,6 +137,17 @@ final class ConnectionDeadline implements Supplier<byte[]> {
         }
     }
 
+    // The time a body, or an answer, of this many bytes may take: the body timeout plus a second per minimum rate.
+    private long bodyAllowance(long bytes) {
+        return limits.bodyTimeout().toNanos()
+                + Math.min(bytes, Long.MAX_VALUE / 1_000_000_000L) * 1_000_000_000L / limits.bodyMinRate();
+    }
+
+    // A deadline at nanoTime end, never the value that means none.
+    private static long deadline(long end) {
+        return end == NO_DEADLINE ? 1 : end;
+    }
+
     private void begin(Phase next, long nanos) {
         phase = next;
         budget = nanos;
@@ -155,9 +163,9 @@ final class ConnectionDeadline implements Supplier<byte[]> {
     }
 
     /**
-     * Called periodically from another thread: ends a read past its deadline. A head's input is shut down, so the
-     * blocked read returns and Helidon writes a 408 on its own thread; a body's socket is closed. A connection still
-     * here a check later (the 408 could not be written) is closed.
+     * Called periodically from another thread: ends a read or write past its deadline. A head's input is shut down, so
+     * the blocked read returns and Helidon writes a 408 on its own thread; a body's or an answer's socket is closed. A
+     * connection still here a check later (the 408 could not be written) is closed.
      */
     void check(long now) {
         if (expired != null) {
@@ -169,9 +177,7 @@ final class ConnectionDeadline implements Supplier<byte[]> {
         long writing = writeDeadline;
         if (writing != NO_DEADLINE && now - writing >= 0) {
             // The client does not take its answer: nothing more can be said to it.
-            expiredAt = now;
-            expired = Phase.SEND;
-            owner.timedOut(Phase.SEND);
+            expire(Phase.SEND, now);
             close();
             return;
         }
@@ -180,9 +186,7 @@ final class ConnectionDeadline implements Supplier<byte[]> {
             return;
         }
         Phase p = phase == Phase.BODY ? Phase.BODY : Phase.HEAD;
-        expiredAt = now;
-        expired = p;
-        owner.timedOut(p);
+        expire(p, now);
         if (p == Phase.HEAD && accepted != null) {
             try {
                 accepted.shutdownInput();
@@ -192,6 +196,12 @@ final class ConnectionDeadline implements Supplier<byte[]> {
             }
         }
         close();
+    }
+
+    private void expire(Phase p, long now) {
+        expiredAt = now;
+        expired = p;
+        owner.timedOut(p);
     }
 
     private void close() {
