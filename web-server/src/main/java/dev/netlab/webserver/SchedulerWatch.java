@@ -54,8 +54,8 @@ final class SchedulerWatch {
     private static final int ROUNDS_PER_TURN = 1;
     /**
      * How often the watcher looks at a drain in progress. Each look takes the CPU from a carrier for a context switch:
-     * at 50 µs the 1,000-connection p99 was higher in 9 of 9 paired rounds (bench/RESULTS.md, "A drain tick of
-     * 200 µs").
+     * on one CPU, at 50 µs the 1,000-connection p99 was higher in 9 of 9 paired rounds (bench/RESULTS.md, "Issue 18
+     * on a slow hour").
      */
     private static final long DRAIN_TICK_NANOS = 200_000;
     /** The longest the leavers are held after the canary ran, when the carriers stay busy. */
