@@ -52,8 +52,12 @@ final class SchedulerWatch {
     private static final int HOLDS_PER_DRAIN = 20;
     /** Turns are this many rounds of the connections. */
     private static final int ROUNDS_PER_TURN = 1;
-    /** How often the watcher looks at a drain in progress. */
-    private static final long DRAIN_TICK_NANOS = 50_000;
+    /**
+     * How often the watcher looks at a drain in progress. Each look takes the CPU from a carrier for a context switch:
+     * on one CPU, at 50 µs the 1,000-connection p99 was higher in 9 of 9 paired rounds (bench/RESULTS.md, "Issue 18
+     * on a slow hour").
+     */
+    private static final long DRAIN_TICK_NANOS = 200_000;
     /** The longest the leavers are held after the canary ran, when the carriers stay busy. */
     private static final long HOLD_NANOS = 200_000;
     /** Ticks' worth of time without a request after which the watcher sleeps until the next request. */
