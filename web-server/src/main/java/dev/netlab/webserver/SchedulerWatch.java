@@ -329,7 +329,7 @@ final class SchedulerWatch {
      * How long the watcher has nothing to do: outside a drain, until the canary woken is late (a tick when it is not
      * pending); in a drain whose pending canary has not run yet, until the hold is over (the canary wakes the watcher
      * when it runs); otherwise a drain tick. Each wake-up takes a carrier's CPU: at 1,000 connections a turn is
-     * tens of ticks and a drain tens of drain ticks.
+     * tens of ticks and a long drain tens of drain ticks.
      */
     private long sleepNanos(long now) {
         long drain = openDrain.get();
