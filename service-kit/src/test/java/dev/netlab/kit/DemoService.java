@@ -76,6 +76,7 @@ public final class DemoService extends ServiceCommand implements Service {
         private final int port;
         private final ExecutorService connections = Executors.newVirtualThreadPerTaskExecutor();
         private ServerSocket server;
+        private Thread acceptor;
 
         GreetingEngine(InetAddress address, int port) {
             this.address = address;
@@ -90,7 +91,7 @@ public final class DemoService extends ServiceCommand implements Service {
             } catch (IOException e) {
                 throw StartupException.cannotBind("demo", "tcp", address, port, e);
             }
-            Thread.ofVirtual().start(this::acceptLoop);
+            acceptor = Thread.ofVirtual().name("demo-accept").start(this::acceptLoop);
             return List.of(Endpoint.tcp("demo", (InetSocketAddress) server.getLocalSocketAddress()));
         }
 
@@ -139,6 +140,15 @@ public final class DemoService extends ServiceCommand implements Service {
         public void close() {
             stopAccepting();
             connections.shutdownNow();
+            // A ServerSocket closed while a virtual thread waits in its accept is only marked closed: the waiting
+            // thread, once woken, closes the descriptor. Until it has run, connects to the port still succeed.
+            try {
+                if (acceptor != null) {
+                    acceptor.join(Duration.ofSeconds(5));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

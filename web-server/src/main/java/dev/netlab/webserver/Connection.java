@@ -66,6 +66,8 @@ final class Connection implements Runnable {
     private final Runnable startSendTimer;
     /** The wait for each request's first bytes, which the owner's watchdog may end. */
     private final RequestWait requestWait;
+    /** The connection's turn among the others between requests, held while its thread reads and answers. */
+    private final Turns.Hold turn;
     /** The buffers lent while a request is served, null while waiting (its own thread only). */
     private ExchangeBuffers.Lease lease;
     /** The writer over the lease's output buffer, null with it. */
@@ -95,7 +97,8 @@ final class Connection implements Runnable {
         this.watch = owner.watch();
         long sendTimeout = config.sendTimeout().toNanos();
         this.startSendTimer = () -> sendDeadline = System.nanoTime() + sendTimeout;
-        this.requestWait = new RequestWait(transport, watch);
+        this.turn = new Turns.Hold(watch.turns());
+        this.requestWait = new RequestWait(transport, watch, turn);
     }
 
     /** Whether the connection waits between requests (safe to close when draining). */
@@ -143,6 +146,8 @@ final class Connection implements Runnable {
                 return;
             }
             remote = transport.remoteAddress();
+            // Every read may wait on the client: the turn is given to the next connection first.
+            stream.beforeEachRead(turn::end);
             serve(stream, new HttpInput(stream, IDLE_INPUT_BUFFER, INPUT_BUFFER));
         } catch (IOException e) {
             // The client went away or the server is closing: nothing to answer.
@@ -150,6 +155,7 @@ final class Connection implements Runnable {
         } catch (RuntimeException e) {
             FAILURES.log(System.Logger.Level.WARNING, "unexpected failure on a connection", e);
         } finally {
+            turn.end();
             watch.connectionEnded();
             abort();
             giveBack();
@@ -179,7 +185,13 @@ final class Connection implements Runnable {
                 if (!left && !first) {
                     // Let the other connections run first: by then the client's next request has usually
                     // arrived, and the read finds it without parking and without a round trip through the poller.
-                    watch.yieldTurn();
+                    // Behind connections that wait for their turn this one waits for its own (in order, see Turns);
+                    // with none waiting it yields.
+                    if (turn.take()) {
+                        watch.resumed();
+                    } else {
+                        watch.yieldTurn();
+                    }
                 }
                 try {
                     if (owner.draining()
@@ -261,6 +273,8 @@ final class Connection implements Runnable {
 
     private long send(ResponseWriter writer, Response response, boolean headOnly, boolean close, boolean keepAliveV10)
             throws IOException {
+        // A write can wait on the client (a full socket buffer): the next connection gets the turn first.
+        turn.end();
         try {
             return writer.write(response, headOnly, close, keepAliveV10);
         } finally {

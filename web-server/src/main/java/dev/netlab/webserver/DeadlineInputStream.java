@@ -17,10 +17,17 @@ final class DeadlineInputStream extends InputStream {
     private int lastTimeoutMillis = -1;
     /** Whether reads wait without a timer (the deadline is then kept by someone else, who ends the wait). */
     private boolean untimed;
+    /** Run before every read, which may wait on the client (the connection ends its turn there). */
+    private Runnable beforeRead = () -> { };
 
     DeadlineInputStream(Socket socket) throws IOException {
         this.socket = socket;
         this.in = socket.getInputStream();
+    }
+
+    /** Runs {@code action} before every read from now on. */
+    void beforeEachRead(Runnable action) {
+        this.beforeRead = action;
     }
 
     /** Reads from now on must finish by {@code nanoTime}. */
@@ -54,6 +61,7 @@ final class DeadlineInputStream extends InputStream {
             socket.setSoTimeout(millis);
             lastTimeoutMillis = millis;
         }
+        beforeRead.run();
         return in.read(buffer, offset, length);
     }
 

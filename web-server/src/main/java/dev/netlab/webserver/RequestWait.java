@@ -21,15 +21,18 @@ final class RequestWait {
     private final Transport transport;
     private final SchedulerWatch watch;
     private final HttpInput.ReadNow readNow;
+    /** The connection's turn: a read that finds the next request keeps it. */
+    private final Turns.Hold turn;
     /** NOT_WAITING, WAITING (parked without a timer) or CUT (the watchdog ended the wait). */
     private final AtomicInteger state = new AtomicInteger(NOT_WAITING);
     /** When the wait in progress must end (System.nanoTime), read by the watchdog while WAITING. */
     private volatile long deadline;
 
-    RequestWait(Transport transport, SchedulerWatch watch) {
+    RequestWait(Transport transport, SchedulerWatch watch, Turns.Hold turn) {
         this.transport = transport;
         this.watch = watch;
         this.readNow = transport::readNow;
+        this.turn = turn;
     }
 
     /**
@@ -69,6 +72,14 @@ final class RequestWait {
     boolean awaitNext(DeadlineInputStream stream, HttpInput input, long deadline) throws IOException {
         if (!transport.waitsUntimed()) {
             return input.awaitData();
+        }
+        if (turn.held()) {
+            // A read that finds the request keeps the connection's turn; one that finds nothing costs what the parked
+            // read's own first try would, and the connection ends its turn before it parks (the stream's read does).
+            int read = input.fillNow(readNow);
+            if (read != 0) {
+                return read > 0;
+            }
         }
         return parkUntil(stream, input, deadline);
     }

@@ -42,6 +42,12 @@ import java.util.concurrent.locks.LockSupport;
  * wait longer than the hold: the watcher then wakes the leavers from outside every drain tick, so they queue behind
  * the canary instead of filling the local queue again, until the canary runs; after twenty holds it ends the drain
  * itself, and a new one opens if the canary still waits.
+ *
+ * <p>With two carriers or more, a connection whose next request waits behind other connections waits for its turn
+ * ({@link Turns}) instead of yielding: a yield with the carrier's own queue empty goes to the shared submission queue,
+ * where at 1,000 connections hundreds of connections queued with the work from outside. The threads holding a turn
+ * still keep the carriers' own queues full, so the drains remain; a thread that resumes from its wait for a turn into
+ * a drain leaves at once, as one resuming from its yield does.
  */
 final class SchedulerWatch {
 
@@ -71,6 +77,8 @@ final class SchedulerWatch {
     private final long tickNanos;
     private final long longestHoldNanos;
     private final Interleaving interleaving;
+    /** The turns of the connections whose threads run on these carriers. */
+    private final Turns turns;
     private final LongAdder requests = new LongAdder();
     private final LongAdder leaves = new LongAdder();
     /** The watcher's wake-ups: each takes a carrier's CPU for a context switch. */
@@ -131,6 +139,11 @@ final class SchedulerWatch {
      * until the canary runs) and ends a drain after twenty of them if the canary has not.
      */
     SchedulerWatch(Duration turn, Duration tick, Duration longestHold, Interleaving interleaving) {
+        this(turn, tick, longestHold, interleaving, Turns.forScheduler());
+    }
+
+    /** The same, with the connections' turns given (tests). */
+    SchedulerWatch(Duration turn, Duration tick, Duration longestHold, Interleaving interleaving, Turns turns) {
         if (turn.isNegative() || tick.isNegative() || tick.isZero() || longestHold.isNegative()) {
             throw new IllegalArgumentException(
                     "a turn of " + turn + ", a tick of " + tick + " and holds of at most " + longestHold);
@@ -140,6 +153,7 @@ final class SchedulerWatch {
         this.tickNanos = tick.toNanos();
         this.longestHoldNanos = longestHold.toNanos();
         this.interleaving = interleaving;
+        this.turns = turns;
         this.canary = Thread.ofVirtual().name("web-scheduler-canary").start(this::canary);
         this.watcher = Thread.ofPlatform().daemon().name("web-scheduler-watch").start(this::watch);
     }
@@ -166,9 +180,22 @@ final class SchedulerWatch {
      */
     void yieldTurn() {
         Thread.yield();
+        resumed();
+    }
+
+    /**
+     * Called by a connection's thread that resumes from a wait for its turn (a yield, or {@link Turns}): it leaves at
+     * once if a drain is on, so the carriers' queues empty quickly.
+     */
+    void resumed() {
         if (openDrain.get() != 0) {
             leave(leftAfterYield);
         }
+    }
+
+    /** The turns the connections reporting to this watch take between requests. */
+    Turns turns() {
+        return turns;
     }
 
     /** A connection's thread started; its requests now share the carriers' rounds. */

@@ -161,7 +161,8 @@ class RequestWaitTest {
              SocketChannel client = SocketChannel.open(server.getLocalAddress());
              SocketChannel accepted = server.accept()) {
             PlainTransport transport = new PlainTransport(accepted);
-            RequestWait requestWait = new RequestWait(transport, SchedulerWatch.SHARED);
+            RequestWait requestWait = new RequestWait(transport, SchedulerWatch.SHARED,
+                    new Turns.Hold(Turns.unlimited()));
             assertThat(requestWait.cutIfLate(System.nanoTime())).as("nothing waits yet").isFalse();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             CompletableFuture<Throwable> outcome = new CompletableFuture<>();

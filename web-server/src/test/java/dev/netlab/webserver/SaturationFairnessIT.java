@@ -19,14 +19,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The built jar at saturation: 64 keep-alive connections asking back to back must each get a fair share of the
- * answers, and no answer may wait long. The server runs on one CPU (a container limited to one), where a connection
- * parked in the JDK's poller used to starve behind connections that yield. Both tests failed before SchedulerWatch:
- * a longest wait of 1.3 s, a health check of 2.8 s.
+ * answers, and no answer may wait long. On one CPU (a container limited to one) a connection parked in the JDK's
+ * poller used to starve behind connections that yield: both tests failed there before SchedulerWatch, with a longest
+ * wait of 1.3 s and a health check of 2.8 s. On all CPUs the connections take turns (Turns) between requests.
  */
 class SaturationFairnessIT {
 
@@ -44,9 +45,13 @@ class SaturationFairnessIT {
     @TempDir
     Path root;
 
-    @Test
-    void everyConnectionGetsAFairShareAndNoAnswerWaitsLong() throws Exception {
-        try (ServiceProcess server = startOnOneCpu()) {
+    /** Where the server runs: one CPU, one carrier and no turns; or every CPU, with turns when there are two. */
+    enum Cpus { ONE, ALL }
+
+    @ParameterizedTest
+    @EnumSource(Cpus.class)
+    void everyConnectionGetsAFairShareAndNoAnswerWaitsLong(Cpus cpus) throws Exception {
+        try (ServiceProcess server = start(cpus)) {
             InetSocketAddress web = warmedUp(server);
 
             KeepAliveLoad.Result result = KeepAliveLoad.of(web, "/1k.bin", CONNECTIONS, LOAD, LONGEST_WAIT).run();
@@ -65,9 +70,10 @@ class SaturationFairnessIT {
      * A health check at saturation: a new connection every few milliseconds must be answered promptly. Its thread
      * starts from outside the busy carrier's local queue, where it used to wait for seconds.
      */
-    @Test
-    void aNewConnectionIsAnsweredPromptlyAtSaturation() throws Exception {
-        try (ServiceProcess server = startOnOneCpu()) {
+    @ParameterizedTest
+    @EnumSource(Cpus.class)
+    void aNewConnectionIsAnsweredPromptlyAtSaturation(Cpus cpus) throws Exception {
+        try (ServiceProcess server = start(cpus)) {
             InetSocketAddress web = warmedUp(server);
             ExecutorService loadThread = Executors.newSingleThreadExecutor();
             try {
@@ -91,14 +97,19 @@ class SaturationFairnessIT {
         }
     }
 
-    private ServiceProcess startOnOneCpu() throws Exception {
+    private ServiceProcess start(Cpus cpus) throws Exception {
         byte[] file = new byte[1024];
         new Random(18).nextBytes(file);
         Files.write(root.resolve("1k.bin"), file);
         // On one CPU, as in a container limited to one: the JVM runs one carrier thread, and the load client has the
-        // other CPU to itself.
-        List<String> command = List.of("taskset", "-c", "0", ServiceProcess.javaBinary(), "-jar", JAR.toString(),
-                "--root", root.toString(), "--port", "0");
+        // other CPU to itself. On all of them the server and the client share the CPUs.
+        List<String> java = List.of(ServiceProcess.javaBinary(), "-jar", JAR.toString(), "--root", root.toString(),
+                "--port", "0");
+        List<String> command = new ArrayList<>();
+        if (cpus == Cpus.ONE) {
+            command.addAll(List.of("taskset", "-c", "0"));
+        }
+        command.addAll(java);
         // No request cap: the load client keeps each connection for the whole run, as the starvation needs.
         Map<String, String> environment = Map.of("ADMIN_PORT", "0",
                 "WEBSERVER_LIMITS_KEEPALIVE_dash_REQUESTS", String.valueOf(Integer.MAX_VALUE));
