@@ -185,13 +185,8 @@ final class Connection implements Runnable {
                 if (!left && !first) {
                     // Let the other connections run first: by then the client's next request has usually
                     // arrived, and the read finds it without parking and without a round trip through the poller.
-                    // Behind connections that wait for their turn this one waits for its own (in order, see Turns);
-                    // with none waiting it yields.
-                    if (turn.take()) {
-                        watch.resumed();
-                    } else {
-                        watch.yieldTurn();
-                    }
+                    // Behind connections that wait for their turn this one waits for its own (in order, see Turns).
+                    watch.takeTurn(turn);
                 }
                 try {
                     if (owner.draining()

@@ -180,14 +180,23 @@ final class SchedulerWatch {
      */
     void yieldTurn() {
         Thread.yield();
-        resumed();
+        leaveIfDrainOn();
     }
 
     /**
-     * Called by a connection's thread that resumes from a wait for its turn (a yield, or {@link Turns}): it leaves at
-     * once if a drain is on, so the carriers' queues empty quickly.
+     * Before a keep-alive connection's next read: behind connections that wait for a turn it waits for its own, in
+     * order (see {@link Turns}); with none waiting it yields. Either way it leaves at once if it resumes into a drain.
      */
-    void resumed() {
+    void takeTurn(Turns.Hold turn) {
+        if (turn.take()) {
+            leaveIfDrainOn();
+        } else {
+            yieldTurn();
+        }
+    }
+
+    /** A thread resuming from its yield or its wait for a turn leaves if a drain is on: the carriers' queues empty. */
+    private void leaveIfDrainOn() {
         if (openDrain.get() != 0) {
             leave(leftAfterYield);
         }
