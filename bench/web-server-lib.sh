@@ -71,12 +71,18 @@ web_bench_cleanup() {
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
-# wait_http PORT [https]: the server answers for /1k.bin (over TLS with the bench certificate checked).
+# wait_http NAME LOG PORT [https]: the server NAME (PID_OF[NAME], writing to LOG) answers for /1k.bin (over TLS with
+# the bench certificate checked). A server that exits first (a jar without its libs/, a port taken) fails the bench at
+# once with the end of its log, not after the 60 s.
 wait_http() {
-    local port=$1 deadline=$((SECONDS + 60)) url="http://127.0.0.1:$1/1k.bin" tls=()
-    if [ "${2:-}" = https ]; then url="https://127.0.0.1:$port/1k.bin"; tls=(--cacert "$WORK/tls-cert.pem"); fi
+    local name=$1 log=$2 port=$3 deadline=$((SECONDS + 60)) url="http://127.0.0.1:$3/1k.bin" tls=()
+    if [ "${4:-}" = https ]; then url="https://127.0.0.1:$port/1k.bin"; tls=(--cacert "$WORK/tls-cert.pem"); fi
     until curl -fso /dev/null "${tls[@]}" "$url"; do
-        [ $SECONDS -lt $deadline ] || die "server on port $port did not answer within 60 s"
+        if ! kill -0 "${PID_OF[$name]}" 2>/dev/null; then
+            tail -n 5 "$log" >&2
+            die "$name exited before answering on port $port (the end of its log is above)"
+        fi
+        [ $SECONDS -lt $deadline ] || die "$name on port $port did not answer within 60 s"
         sleep 0.2
     done
 }
@@ -112,8 +118,8 @@ start_ours() {
         "${SERVER_PREFIX[@]}" "$JDK/bin/java" "${java_opts[@]}" -jar "$JAR" --root "$WORK/www" --port "${PORT[ours]}" \
         >>"${OURS_LOG:-$WORK/ours.log}" 2>&1 &
     PIDS+=($!); PID_OF[ours]=$!
-    wait_http "${PORT[ours]}"
-    if [ -n "${PORT[ours-tls]:-}" ]; then wait_http "${PORT[ours-tls]}" https; fi
+    wait_http ours "${OURS_LOG:-$WORK/ours.log}" "${PORT[ours]}"
+    if [ -n "${PORT[ours-tls]:-}" ]; then wait_http ours "${OURS_LOG:-$WORK/ours.log}" "${PORT[ours-tls]}" https; fi
 }
 
 # start_nginx: nginx (1 worker, sendfile on, access_log off) on PORT[nginx], plus an HTTPS server block with the
@@ -154,8 +160,8 @@ http {
 CONF
     "${SERVER_PREFIX[@]}" "$NGINX" -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log" >>"$WORK/nginx.log" 2>&1 &
     PIDS+=($!); PID_OF[nginx]=$!
-    wait_http "${PORT[nginx]}"
-    if [ -n "${PORT[nginx-tls]:-}" ]; then wait_http "${PORT[nginx-tls]}" https; fi
+    wait_http nginx "$WORK/nginx.log" "${PORT[nginx]}"
+    if [ -n "${PORT[nginx-tls]:-}" ]; then wait_http nginx "$WORK/nginx.log" "${PORT[nginx-tls]}" https; fi
     PID_OF[nginx-worker]=$(pgrep -P "${PID_OF[nginx]}" | head -1)
 }
 
@@ -165,7 +171,7 @@ start_jwebserver() {
     "${SERVER_PREFIX[@]}" "$JDK/bin/jwebserver" -b 127.0.0.1 -p "${PORT[jwebserver]}" -d "$WORK/www" -o none \
         >>"$WORK/jwebserver.log" 2>&1 &
     PIDS+=($!); PID_OF[jwebserver]=$!
-    wait_http "${PORT[jwebserver]}"
+    wait_http jwebserver "$WORK/jwebserver.log" "${PORT[jwebserver]}"
 }
 
 # latency SERVER SIZE CONNECTIONS SECONDS: "requests/s p50_ms p99_ms p99.9_ms max_ms errors bytes" from one wrk run
