@@ -107,7 +107,7 @@ make_tls_cert() {
 # its output goes to OURS_LOG (default $WORK/ours.log).
 start_ours() {
     PORT[ours]=$(free_port)
-    local java_opts tls=()
+    local java_opts tls=() log=${OURS_LOG:-$WORK/ours.log}
     read -r -a java_opts <<< "${JAVA_OPTS:-}"
     if [ -n "${PORT[ours-tls]:-}" ]; then
         tls=(WEBSERVER_TLS_ENABLED=true WEBSERVER_TLS_PORT="${PORT[ours-tls]}"
@@ -116,10 +116,10 @@ start_ours() {
     # nginx keeps a connection for 1,000,000 requests: ours the same, or wrk would measure reconnects.
     env ADMIN_PORT=0 WEBSERVER_LIMITS_KEEPALIVE_dash_REQUESTS=1000000 "${tls[@]}" \
         "${SERVER_PREFIX[@]}" "$JDK/bin/java" "${java_opts[@]}" -jar "$JAR" --root "$WORK/www" --port "${PORT[ours]}" \
-        >>"${OURS_LOG:-$WORK/ours.log}" 2>&1 &
+        >>"$log" 2>&1 &
     PIDS+=($!); PID_OF[ours]=$!
-    wait_http ours "${OURS_LOG:-$WORK/ours.log}" "${PORT[ours]}"
-    if [ -n "${PORT[ours-tls]:-}" ]; then wait_http ours "${OURS_LOG:-$WORK/ours.log}" "${PORT[ours-tls]}" https; fi
+    wait_http ours "$log" "${PORT[ours]}"
+    if [ -n "${PORT[ours-tls]:-}" ]; then wait_http ours "$log" "${PORT[ours-tls]}" https; fi
 }
 
 # start_nginx: nginx (1 worker, sendfile on, access_log off) on PORT[nginx], plus an HTTPS server block with the

@@ -28,9 +28,9 @@
 # closed-loop requests/s in that row over the rounds so far (open_rate says why), with wrk2's latency corrected for
 # coordinated omission (each request timed from when it was due, so a stall counts against every request it held
 # back). wrk2 calibrates for its first 10 s plus 5 ms per connection of a thread, unmeasured, so each open-loop run
-# lasts that plus DURATION. With WRK2 the p99 goal is judged
-# on the open-loop p99 (both servers under the same load and the client equally busy; in the closed loop the faster
-# server's client is the busier one on the same CPUs), and the closed-loop p99 ratio is printed beside it.
+# lasts that plus DURATION. With WRK2 the p99 goal is judged on the open-loop p99 (both servers under the same load
+# and the client equally busy; in the closed loop the faster server's client is the busier one on the same CPUs), and
+# the closed-loop p99 ratio is printed beside it.
 # Issue 23's whole matrix (keep-alive and close rows, 304, 10 MiB CPU per GB, RSS with idle connections, TLS, with
 # jwebserver) is bench/web-server-matrix.sh; both source bench/web-server-lib.sh.
 set -euo pipefail
@@ -100,7 +100,7 @@ servers() {
 
 RESULTS="$WORK/results"
 # open_rate SHAPE SIZE CONNECTIONS: OPEN_SHARE times the median of nginx's closed-loop requests/s in this shape and row
-# over the rounds so far. One round's own figure let a fast minute (nginx at 1.3-1.5x its other rounds) set a rate the
+# over the rounds so far. One round's own figure let a fast minute (nginx at 1.3-1.7x its other rounds) set a rate the
 # host did not sustain in the next one: both servers fell behind (p50 in the hundreds of ms), which measures the
 # queue, not the tail.
 open_rate() {
