@@ -30,7 +30,7 @@ record DescriptorBudget(long limit, long inUse) {
 
     /** Descriptors kept free of web connections: 64, the cached files kept open, and a sixteenth of the limit. */
     long reserve() {
-        return limit == Long.MAX_VALUE ? 0 : 64 + StaticFileHandler.FILES_KEPT_OPEN + limit / 16;
+        return limit == Long.MAX_VALUE ? 0 : 64 + StaticFileHandler.DESCRIPTORS_KEPT_OPEN + limit / 16;
     }
 
     private long free() {

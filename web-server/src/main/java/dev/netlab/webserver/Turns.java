@@ -1,5 +1,6 @@
 package dev.netlab.webserver;
 
+import dev.netlab.webserver.http.Carriers;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -51,8 +52,7 @@ final class Turns {
      * waits").
      */
     static Turns forScheduler() {
-        int carriers = Integer.getInteger("jdk.virtualThreadScheduler.parallelism",
-                Runtime.getRuntime().availableProcessors());
+        int carriers = Carriers.count();
         return carriers > 1 ? new Turns(2 * carriers) : unlimited();
     }
 

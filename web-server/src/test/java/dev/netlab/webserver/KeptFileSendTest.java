@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.netlab.webserver.http.Body;
 import dev.netlab.webserver.http.Headers;
 import dev.netlab.webserver.http.HttpDate;
+import dev.netlab.webserver.http.KeptFile;
 import dev.netlab.webserver.http.Response;
 import dev.netlab.webserver.http.ResponseWriter;
 import dev.netlab.webserver.http.Status;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,7 +72,7 @@ class KeptFileSendTest {
         byte[] onDisk = buffered.clone();
         Arrays.fill(onDisk, FIRST_PAGE, onDisk.length, (byte) 'f');
         try (FileChannel file = open(onDisk)) {
-            long sent = write(new Body.Shared(direct(buffered), file));
+            long sent = write(new Body.Shared(direct(buffered), KeptFile.of(file)));
             byte[] body = readBody(buffered.length);
             assertThat(Arrays.copyOfRange(body, 0, FIRST_PAGE)).isEqualTo(Arrays.copyOfRange(buffered, 0, FIRST_PAGE));
             assertThat(Arrays.copyOfRange(body, FIRST_PAGE, body.length))
@@ -84,15 +86,41 @@ class KeptFileSendTest {
         byte[] buffered = pattern(40 * 1024, 2);
         FileChannel file = open(new byte[buffered.length]);
         file.close();
-        write(new Body.Shared(direct(buffered), file));
+        write(new Body.Shared(direct(buffered), KeptFile.of(file)));
         assertThat(readBody(buffered.length)).isEqualTo(buffered);
+    }
+
+    @Test
+    void anAnswerThatFindsEveryChannelLentGoesOutFromTheBufferAndLeavesTheOthersLent() throws Exception {
+        // Buffer and disk differ after the first page: the answer shows it did not touch the lent channel.
+        byte[] buffered = pattern(40 * 1024, 5);
+        try (FileChannel file = open(new byte[buffered.length])) {
+            KeptFile kept = KeptFile.of(file);
+            int lentElsewhere = kept.borrow();
+            write(new Body.Shared(direct(buffered), kept));
+            assertThat(readBody(buffered.length)).isEqualTo(buffered);
+            assertThat(kept.lentNow()).isEqualTo(1);
+            kept.giveBack(lentElsewhere);
+        }
+    }
+
+    @Test
+    void anAnswerGivesBackTheChannelItSentFrom() throws Exception {
+        byte[] content = pattern(40 * 1024, 6);
+        Path file = Files.write(dir.resolve("two-channels.bin"), content);
+        try (FileChannel first = FileChannel.open(file); FileChannel second = FileChannel.open(file)) {
+            KeptFile kept = new KeptFile(List.of(first, second));
+            write(new Body.Shared(direct(content), kept));
+            assertThat(readBody(content.length)).isEqualTo(content);
+            assertThat(kept.lentNow()).isZero();
+        }
     }
 
     @Test
     void aFileNoLargerThanTheFirstPageGoesOutWithTheHead() throws Exception {
         byte[] buffered = pattern(FIRST_PAGE, 3);
         try (FileChannel file = open(new byte[FIRST_PAGE])) {
-            write(new Body.Shared(direct(buffered), file));
+            write(new Body.Shared(direct(buffered), KeptFile.of(file)));
             assertThat(readBody(buffered.length)).isEqualTo(buffered);
         }
     }
@@ -109,7 +137,7 @@ class KeptFileSendTest {
             // the send buffer is full and the writer must wait some other way.
             Thread writer = Thread.ofVirtual().start(() -> {
                 try {
-                    write(new Body.Shared(direct(content), file));
+                    write(new Body.Shared(direct(content), KeptFile.of(file)));
                 } catch (Throwable e) {
                     failure.set(e);
                 }

@@ -50,8 +50,8 @@ final class FileCache {
     }
 
     private final ConcurrentHashMap<Path, Entry> entries = new ConcurrentHashMap<>();
-    /** Cached files kept open for sendfile, at most {@link StaticFileHandler#FILES_KEPT_OPEN}. */
-    private final AtomicInteger filesKeptOpen = new AtomicInteger();
+    /** Channels of cached files kept open for sendfile, at most {@link StaticFileHandler#DESCRIPTORS_KEPT_OPEN}. */
+    private final AtomicInteger keptPlaces = new AtomicInteger();
     private final AtomicLong totalBytes = new AtomicLong();
     private final Clock clock;
 
@@ -81,34 +81,36 @@ final class FileCache {
     }
 
     /**
-     * Takes one of the places for a cached file kept open (sent with sendfile); false when all are taken. A place
-     * taken is given back by {@link #giveBackKeptFile} when the file is not cached after all, else when its entry
-     * leaves the cache.
+     * Takes up to {@code wanted} of the places for the channels of a cached file kept open, as many as are left; 0
+     * when all are taken. Places taken are given back by {@link #giveBackKeptPlaces} when the file is not cached after
+     * all, else when its entry leaves the cache.
      */
-    boolean keepFileOpen() {
+    int takeKeptPlaces(int wanted) {
         int kept;
+        int taken;
         do {
-            kept = filesKeptOpen.get();
-            if (kept >= StaticFileHandler.FILES_KEPT_OPEN) {
-                return false;
+            kept = keptPlaces.get();
+            taken = Math.min(wanted, StaticFileHandler.DESCRIPTORS_KEPT_OPEN - kept);
+            if (taken <= 0) {
+                return 0;
             }
-        } while (!filesKeptOpen.compareAndSet(kept, kept + 1));
-        return true;
+        } while (!keptPlaces.compareAndSet(kept, kept + taken));
+        return taken;
     }
 
-    /** Gives back a place taken by {@link #keepFileOpen} for a file that was not cached. */
-    void giveBackKeptFile() {
-        filesKeptOpen.decrementAndGet();
+    /** Gives back {@code places} taken by {@link #takeKeptPlaces} for channels that were not kept. */
+    void giveBackKeptPlaces(int places) {
+        keptPlaces.addAndGet(-places);
     }
 
-    /** How many cached files are kept open (tests). */
-    int filesKeptOpen() {
-        return filesKeptOpen.get();
+    /** How many channels of cached files are kept open (tests). */
+    int keptPlaces() {
+        return keptPlaces.get();
     }
 
     // An entry that left the cache closes its file: an answer still sending from it goes on from its buffer. (A file
     // deleted from disk leaves the cache only when its path is asked for again and finds another file there, so
-    // up to FILES_KEPT_OPEN deleted files of at most 64 KiB can keep their disk space until then.)
+    // up to DESCRIPTORS_KEPT_OPEN deleted files of at most 64 KiB can keep their disk space until then.)
     private void closeKeptFile(Entry entry) {
         if (entry.representation().body() instanceof Body.Shared shared && shared.file() != null) {
             try {
@@ -116,7 +118,7 @@ final class FileCache {
             } catch (IOException e) {
                 LOG.log(Level.FINE, "closing a cached file failed", e);
             }
-            filesKeptOpen.decrementAndGet();
+            keptPlaces.addAndGet(-shared.file().size());
         }
     }
 

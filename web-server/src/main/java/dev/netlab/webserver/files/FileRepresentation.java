@@ -3,6 +3,7 @@ package dev.netlab.webserver.files;
 import dev.netlab.webserver.http.Body;
 import dev.netlab.webserver.http.Headers;
 import dev.netlab.webserver.http.HttpDate;
+import dev.netlab.webserver.http.KeptFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.time.Instant;
@@ -72,7 +73,7 @@ public final class FileRepresentation {
      * The representation of a cached file's bytes in a read-only direct {@code buffer}: cached and reused; the same
      * bytes also in {@code file} when the cache keeps it open (else null).
      */
-    static FileRepresentation of(ByteBuffer buffer, FileChannel file, String fileName, Instant modified) {
+    static FileRepresentation of(ByteBuffer buffer, KeptFile file, String fileName, Instant modified) {
         return new FileRepresentation(new Body.Shared(buffer, file), MimeTypes.forFileName(fileName), buffer.remaining(),
                 modified, etag(modified, buffer.remaining()), null, true);
     }

@@ -6,6 +6,7 @@ import dev.netlab.webserver.http.ByteRanges;
 import dev.netlab.webserver.http.Headers;
 import dev.netlab.webserver.http.HttpException;
 import dev.netlab.webserver.http.IfRange;
+import dev.netlab.webserver.http.KeptFile;
 import dev.netlab.webserver.http.Preconditions;
 import dev.netlab.webserver.http.RequestHandler;
 import dev.netlab.webserver.http.RequestHead;
@@ -16,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
@@ -38,10 +40,10 @@ import java.util.logging.Logger;
 public final class StaticFileHandler implements RequestHandler {
 
     /**
-     * Cached files larger than the answer buffer stay open, this many at most, to be sent with sendfile: the
-     * descriptor budget keeps room for them.
+     * Cached files larger than the answer buffer stay open to be sent with sendfile, each with up to
+     * {@link KeptFile#CHANNELS} channels, this many descriptors in all: the descriptor budget keeps room for them.
      */
-    public static final int FILES_KEPT_OPEN = 64;
+    public static final int DESCRIPTORS_KEPT_OPEN = 64;
 
     private static final Logger LOG = Logger.getLogger(StaticFileHandler.class.getName());
 
@@ -355,30 +357,72 @@ public final class StaticFileHandler implements RequestHandler {
             }
             position += n;
         }
-        BasicFileAttributes after;
+        // The kept file's other channels are opened before the second stat, which vouches for them as for this one.
+        KeptFile kept = direct ? keepOpen(file.path(), channel) : null;
+        FileRepresentation representation = null;
         try {
-            after = Files.readAttributes(file.path(), BasicFileAttributes.class);
-        } catch (IOException e) {
-            return null;
-        }
-        if (channel.size() != size) {
-            return null;
-        }
-        // Sent with sendfile from the channel kept open (ResponseWriter says why), while places are left.
-        FileChannel kept = direct && cache.keepFileOpen() ? channel : null;
-        FileRepresentation representation = direct
-                ? FileRepresentation.of(bytes.flip().asReadOnlyBuffer(), kept, name, modified)
-                : FileRepresentation.of(bytes.array(), name, modified);
-        if (!cache.put(file.path(), file.attributes(), after, representation)) {
-            if (kept != null) {
-                cache.giveBackKeptFile();
+            BasicFileAttributes after;
+            try {
+                after = Files.readAttributes(file.path(), BasicFileAttributes.class);
+            } catch (IOException e) {
+                return null;
             }
-            return null;
+            if (channel.size() != size) {
+                return null;
+            }
+            FileRepresentation read = direct
+                    ? FileRepresentation.of(bytes.flip().asReadOnlyBuffer(), kept, name, modified)
+                    : FileRepresentation.of(bytes.array(), name, modified);
+            if (cache.put(file.path(), file.attributes(), after, read)) {
+                representation = read;
+            }
+        } finally {
+            if (representation == null && kept != null) {
+                // Not cached: the channel read from goes on as the answer's, the others close.
+                closeAllBut(kept, channel);
+                cache.giveBackKeptPlaces(kept.size());
+            }
         }
-        if (kept == null) {
+        if (representation != null && kept == null) {
             channel.close();
         }
         return representation;
+    }
+
+    /**
+     * The file kept open for sendfile (ResponseWriter says why): {@code channel} and more on {@code path}, up to
+     * {@link KeptFile#CHANNELS} in all as the cache's places allow, fewer if an open fails; null when the cache has no
+     * place left.
+     */
+    private KeptFile keepOpen(Path path, FileChannel channel) {
+        int places = cache.takeKeptPlaces(KeptFile.CHANNELS);
+        if (places == 0) {
+            return null;
+        }
+        List<FileChannel> channels = new ArrayList<>(places);
+        channels.add(channel);
+        try {
+            while (channels.size() < places) {
+                channels.add(FileChannel.open(path, READ_ONLY));
+            }
+        } catch (IOException e) {
+            // Out of descriptors or the file just went: the answers share the channels opened.
+            LOG.log(Level.FINE, "a kept file's extra channel could not be opened", e);
+            cache.giveBackKeptPlaces(places - channels.size());
+        }
+        return new KeptFile(channels);
+    }
+
+    private static void closeAllBut(KeptFile kept, FileChannel channel) {
+        for (int i = 0; i < kept.size(); i++) {
+            if (kept.channel(i) != channel) {
+                try {
+                    kept.channel(i).close();
+                } catch (IOException e) {
+                    LOG.log(Level.FINE, "closing a kept file's extra channel failed", e);
+                }
+            }
+        }
     }
 
     /** 412 with {@code vary} (null: none): the tag it failed on was the form Accept-Encoding selected. */

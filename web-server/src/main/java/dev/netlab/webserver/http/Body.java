@@ -35,11 +35,11 @@ public sealed interface Body extends AutoCloseable {
     /**
      * A cached file's bytes in a read-only direct buffer that every answer shares: each sends its own view, so the
      * head and the bytes can go out in one gathering write without a copy into the answer buffer. When the cache also
-     * keeps the file open ({@code file}, else null), a plain socket is sent the bytes with sendfile from it instead
-     * (see {@link ResponseWriter}); the buffer stays the source of truth should the cache close the file meanwhile.
-     * The cache owns the file: closing the body leaves it open.
+     * keeps the file open ({@code file}, else null), a plain socket is sent the bytes with sendfile from one of its
+     * channels instead (see {@link ResponseWriter}); the buffer stays the source of truth should the cache close the
+     * file meanwhile, or every channel be lent. The cache owns the file: closing the body leaves it open.
      */
-    record Shared(ByteBuffer data, FileChannel file) implements Body {
+    record Shared(ByteBuffer data, KeptFile file) implements Body {
 
         /** The bytes alone: always sent from the buffer. */
         public Shared(ByteBuffer data) {

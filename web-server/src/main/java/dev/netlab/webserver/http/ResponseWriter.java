@@ -189,24 +189,16 @@ public final class ResponseWriter {
      * and when the client has not yet read the previous answers those pages come cold from the page allocator: at a
      * fixed 27,000 answers/s of 64 KiB that copy went from 6 to 26 µs per answer for seconds at a time, the server
      * fell behind and every connection waited up to a second (bench/RESULTS.md, "A 64 KiB stall below saturation").
-     * Whenever sendfile sends nothing (a full send buffer: the socket is non-blocking underneath a virtual thread) or
-     * the cache closed the file meanwhile, a piece goes out from the buffer with an ordinary write, which parks until
-     * the client reads and which the send timeout can cut.
+     * Whenever sendfile sends nothing (a full send buffer: the socket is non-blocking underneath a virtual thread),
+     * the cache closed the file meanwhile or every channel of the file is lent, a piece goes out from the buffer with
+     * an ordinary write, which parks until the client reads and which the send timeout can cut.
      */
     private void sendFrom(Body.Shared shared, int position) throws IOException {
-        FileChannel file = shared.file();
+        KeptFile kept = shared.file();
         int end = (int) shared.length();
         while (position < end) {
             beforeWrite.run();
-            long n;
-            try {
-                n = file.isOpen() ? file.transferTo(position, end - position, channel) : 0;
-            } catch (ClosedChannelException e) {
-                if (file.isOpen()) {
-                    throw e;
-                }
-                n = 0;
-            }
+            long n = transferFrom(kept, position, end);
             if (n <= 0) {
                 ByteBuffer piece = shared.view();
                 piece.position(position).limit(Math.min(end, position + buffer.capacity()));
@@ -214,6 +206,28 @@ public final class ResponseWriter {
             }
             sent += n;
             position += (int) n;
+        }
+    }
+
+    /**
+     * One sendfile(2) of the kept file from {@code position} on a channel lent to this answer alone (see
+     * {@link KeptFile}); 0 when every channel is lent, the cache has closed the file, or the socket is full.
+     */
+    private long transferFrom(KeptFile kept, int position, int end) throws IOException {
+        int lent = kept.borrow();
+        if (lent < 0) {
+            return 0;
+        }
+        FileChannel file = kept.channel(lent);
+        try {
+            return file.isOpen() ? file.transferTo(position, end - position, channel) : 0;
+        } catch (ClosedChannelException e) {
+            if (file.isOpen()) {
+                throw e;
+            }
+            return 0;
+        } finally {
+            kept.giveBack(lent);
         }
     }
 

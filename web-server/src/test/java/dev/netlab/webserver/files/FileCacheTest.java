@@ -8,6 +8,7 @@ import dev.netlab.webserver.http.Body;
 import dev.netlab.webserver.http.BodyFraming;
 import dev.netlab.webserver.http.Headers;
 import dev.netlab.webserver.http.HttpVersion;
+import dev.netlab.webserver.http.KeptFile;
 import dev.netlab.webserver.http.RequestHead;
 import dev.netlab.webserver.http.Response;
 import java.io.IOException;
@@ -160,41 +161,64 @@ class FileCacheTest {
         Body.Shared cached = (Body.Shared) get("/medium.bin").body();
         assertThat(cached.file()).isNotNull();
         assertThat(cached.file().isOpen()).isTrue();
-        assertThat(cache.filesKeptOpen()).isEqualTo(1);
+        // One channel per carrier (up to four), each lent to one answer at a time.
+        assertThat(cached.file().size()).isEqualTo(KeptFile.CHANNELS);
+        assertThat(cache.keptPlaces()).isEqualTo(KeptFile.CHANNELS);
         // Closing an answer's body leaves the cache's file open for the next answers.
         cached.close();
         assertThat(cached.file().isOpen()).isTrue();
-        // A new version replaces the entry: the old file is closed and its place given back, the new one kept.
+        // A new version replaces the entry: the old file is closed and its places given back, the new one kept.
         Files.setLastModifiedTime(medium, FileTime.from(OLD.plusSeconds(1)));
         get("/medium.bin").body().close();
         Body.Shared fresh = (Body.Shared) get("/medium.bin").body();
         assertThat(cached.file().isOpen()).isFalse();
+        for (int i = 0; i < cached.file().size(); i++) {
+            assertThat(cached.file().channel(i).isOpen()).isFalse();
+        }
         assertThat(fresh.file()).isNotNull().isNotSameAs(cached.file());
-        assertThat(cache.filesKeptOpen()).isEqualTo(1);
+        assertThat(cache.keptPlaces()).isEqualTo(KeptFile.CHANNELS);
     }
 
     @Test
-    void noMoreCachedFilesStayOpenThanThePlacesForThem() throws Exception {
-        int files = StaticFileHandler.FILES_KEPT_OPEN + 3;
+    void aKeptFilesChannelsAllReadTheSameFile() throws Exception {
+        byte[] content = Files.readAllBytes(mediumFile("same.bin", 20 * 1024, OLD));
+        get("/same.bin").body().close();
+        KeptFile kept = ((Body.Shared) get("/same.bin").body()).file();
+        for (int i = 0; i < kept.size(); i++) {
+            ByteBuffer read = ByteBuffer.allocate(content.length);
+            kept.channel(i).read(read, 0);
+            assertThat(read.array()).as("channel %d", i).isEqualTo(content);
+        }
+    }
+
+    @Test
+    void noMoreChannelsStayOpenThanThePlacesForThem() throws Exception {
+        int files = StaticFileHandler.DESCRIPTORS_KEPT_OPEN + 3;
         for (int i = 0; i < files; i++) {
             mediumFile("m" + i + ".bin", 20 * 1024, OLD);
             get("/m" + i + ".bin").body().close();
         }
         assertThat(cache.size()).isEqualTo(files);
-        assertThat(cache.filesKeptOpen()).isEqualTo(StaticFileHandler.FILES_KEPT_OPEN);
+        assertThat(cache.keptPlaces()).isEqualTo(StaticFileHandler.DESCRIPTORS_KEPT_OPEN);
         int open = 0;
+        int kept = 0;
         for (int i = 0; i < files; i++) {
             Body.Shared body = (Body.Shared) get("/m" + i + ".bin").body();
-            open += body.file() != null && body.file().isOpen() ? 1 : 0;
+            if (body.file() != null && body.file().isOpen()) {
+                open += body.file().size();
+                kept++;
+            }
         }
-        assertThat(open).isEqualTo(StaticFileHandler.FILES_KEPT_OPEN);
+        assertThat(open).isEqualTo(StaticFileHandler.DESCRIPTORS_KEPT_OPEN);
+        // The first files take their full share; the last places left go to one more file, however few.
+        assertThat(kept).isEqualTo(Math.ceilDiv(StaticFileHandler.DESCRIPTORS_KEPT_OPEN, KeptFile.CHANNELS));
     }
 
     @Test
     void aSmallCachedFileIsNotKeptOpen() throws Exception {
         get("/page.html");
         assertThat(get("/page.html").body()).isInstanceOf(Body.Bytes.class);
-        assertThat(cache.filesKeptOpen()).isZero();
+        assertThat(cache.keptPlaces()).isZero();
     }
 
     private Path mediumFile(String name, int size, Instant modified) throws IOException {
